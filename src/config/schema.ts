@@ -1,0 +1,212 @@
+/**
+ * The shape of packbot.yaml. Every object is strict (unknown keys are errors, with a
+ * did-you-mean) because a misspelt key silently falling back to a default is how a branch
+ * lock ends up never reverting. Cross-field rules live in crosscheck.ts so they run even when
+ * a neighbouring field is broken; path resolution lives in resolve.ts.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DURATION_PATTERN, DURATION_WANTED, parseDuration } from './duration.js';
+import { expected, expectedSecret, strictObjectError } from './messages.js';
+import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED, pathProblem, quoteForMessage } from './paths.js';
+
+export const DEFAULTS = {
+  botName: 'packbot',
+  prefix: '!',
+  stateDir: './var',
+  branch: 'master',
+  revertAfter: '1h',
+  warnBefore: '10m',
+  concurrency: 4,
+  maxWait: '12h',
+  confirmTimeout: '5m',
+} as const;
+
+export const REPO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+export const IDENTITY_PATTERN = '^(console|slack|discord):[^\\s]+$';
+export const BRANCH_PATTERN = '^[A-Za-z0-9._/-]+$';
+
+function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping') {
+  return z.strictObject(shape, { error: strictObjectError(Object.keys(shape), what) });
+}
+
+const duration = z
+  .string({ error: expected(DURATION_WANTED) })
+  .regex(new RegExp(DURATION_PATTERN))
+  .transform((s) => parseDuration(s));
+
+const positiveDuration = duration.refine((ms) => ms > 0, { message: 'must be longer than 0s' });
+
+const path = z.string({ error: expected('a path') }).superRefine((p, ctx) => {
+  const problem = pathProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const secret = z.string({ error: expectedSecret('a non-empty string') }).min(1);
+
+const channel = z.string({ error: expected('a channel name (quote it if it starts with "#")') }).min(1);
+
+const identity = z
+  .string({ error: expected('an identity like "slack:U024BE7LH", "discord:80351110224678912" or "console:alice"') })
+  .regex(new RegExp(IDENTITY_PATTERN));
+const identities = z.array(identity, { error: expected('a list of identities') });
+
+/** Why a string is not a branch name git would accept, or undefined. */
+export function branchProblem(b: string): string | undefined {
+  if (!new RegExp(BRANCH_PATTERN).test(b)) return 'only letters, digits, ".", "_", "/" and "-" are allowed';
+  if (b.startsWith('-')) return 'it must not start with "-"';
+  if (b.includes('..')) return 'it must not contain ".."';
+  if (b.startsWith('/') || b.endsWith('/') || b.includes('//')) return 'it has an empty path component';
+  if (b.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) {
+    return 'a component starts with "." or ends with ".lock"';
+  }
+  return undefined;
+}
+
+const BRANCH_HINT = 'a git branch name like "master" or "release/1.x"';
+const branch = z
+  .string({ error: expected(BRANCH_HINT) })
+  // The pattern is repeated as a check only so the JSON Schema carries it.
+  .regex(new RegExp(BRANCH_PATTERN))
+  .superRefine((b, ctx) => {
+    const problem = new RegExp(BRANCH_PATTERN).test(b) ? branchProblem(b) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: `expected ${BRANCH_HINT}, got ${quoteForMessage(b)} (${problem})` });
+  });
+
+const gitUrl = z.string({ error: expected(GIT_URL_WANTED) }).superRefine((url, ctx) => {
+  const check = checkGitUrl(url);
+  if (check.ok) return;
+  if (check.credentials) {
+    // issues.ts words this one, because the fix names the repository (from the issue path).
+    ctx.addIssue({ code: 'custom', message: 'credentials in the URL', params: { credentialsInUrl: true } });
+    return;
+  }
+  ctx.addIssue({ code: 'custom', message: `${GIT_URL_HINT}, got ${quoteForMessage(url)} (${check.reason})` });
+});
+
+const confirmPolicy = z.enum(['always', 'when_queued', 'never'], { error: expected('one of always, when_queued, never') });
+const phrases = z.array(z.string({ error: expected('a phrase') }).trim().min(1), { error: expected('a list of phrases') });
+
+const redisUrl = z.string({ error: expectedSecret('a redis:// or rediss:// URL') }).superRefine((u, ctx) => {
+  let ok = false;
+  try {
+    const parsed = new URL(u);
+    ok = (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') && parsed.hostname !== '';
+  } catch {
+    ok = false;
+  }
+  // Not echoed: a Redis URL commonly carries a password.
+  if (!ok) ctx.addIssue({ code: 'custom', message: 'expected a redis:// or rediss:// URL with a host' });
+});
+
+const store = z.discriminatedUnion(
+  'kind',
+  [strict({ kind: z.literal('embedded') }), strict({ kind: z.literal('redis'), url: redisUrl })],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? 'expected kind "embedded" or "redis"'
+        : 'expected a mapping like {kind: embedded} or {kind: redis, url: redis://127.0.0.1:6379}',
+  },
+);
+
+const slack = strict({
+  bot_token: secret,
+  app_token: secret.optional(),
+  signing_secret: secret.optional(),
+  mode: z.enum(['socket', 'http'], { error: expected('socket or http') }).default('socket'),
+});
+
+const discord = strict({
+  token: secret,
+  // Snowflakes exceed 2^53: unquoted, YAML would turn them into a rounded number.
+  application_id: z
+    .string({ error: expected('a quoted application id like "80351110224678912" (unquoted, YAML rounds it)') })
+    .regex(/^\d+$/)
+    .optional(),
+});
+
+const adapters = strict({
+  console: strict({ color: z.boolean({ error: expected('true or false') }).optional() }, 'a mapping (use {} for the defaults)').optional(),
+  slack: slack.optional(),
+  discord: discord.optional(),
+});
+
+const repoLocks = strict({ revert_after: positiveDuration.optional(), warn_before: duration.optional() });
+const repoConfirm = strict({ policy: confirmPolicy.optional(), timeout: positiveDuration.optional(), phrases: phrases.optional() });
+
+const autoDeployment = strict({
+  branch: branch.optional(),
+  notify_channel: channel.optional(),
+  confirm: z.boolean({ error: expected('true or false') }).default(false),
+});
+
+const repository = strict({
+  repo: gitUrl,
+  subtree: z.boolean({ error: expected('true or false') }).default(true),
+  branch: branch.default(DEFAULTS.branch),
+  notify_channel: channel.optional(),
+  announce_channel: channel.optional(),
+  auto_deployment: autoDeployment.optional(),
+  token: secret.optional(),
+  username: z.string({ error: expected('a user name') }).min(1).optional(),
+  ssh_key_file: path.optional(),
+  allowed_users: identities.optional(),
+  locks: repoLocks.optional(),
+  confirm: repoConfirm.optional(),
+}).transform(({ auto_deployment, ...rest }) => ({
+  ...rest,
+  // Auto-deployment follows the repository's branch unless told otherwise.
+  ...(auto_deployment ? { auto_deployment: { ...auto_deployment, branch: auto_deployment.branch ?? rest.branch } } : {}),
+}));
+
+const repositories = z.record(z.string().regex(new RegExp(REPO_NAME_PATTERN)), repository, {
+  error: (iss) =>
+    iss.code === 'invalid_key'
+      ? 'repository names start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 64 characters)'
+      : 'expected a mapping of repository name to settings',
+});
+
+const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+export const configSchema = strict({
+  bot: strict({
+    name: z.string({ error: expected('a name') }).min(1).default(DEFAULTS.botName),
+    prefix: z.string({ error: expected('a prefix like "!"') }).min(1).default(DEFAULTS.prefix),
+  }).prefault({}),
+  state_dir: path.default(DEFAULTS.stateDir),
+  packs_dir: path.optional(),
+  configs_dir: path.optional(),
+  store: store.prefault({ kind: 'embedded' }),
+  adapters: adapters.prefault({}),
+  repositories: repositories.prefault({}),
+  locks: strict({
+    revert_after: positiveDuration.prefault(DEFAULTS.revertAfter),
+    warn_before: duration.prefault(DEFAULTS.warnBefore),
+  }).prefault({}),
+  queue: strict({
+    concurrency: z.number({ error: expected('a whole number from 1 to 64') }).int().min(1).max(64).default(DEFAULTS.concurrency),
+    max_wait: positiveDuration.prefault(DEFAULTS.maxWait),
+  }).prefault({}),
+  confirm: strict({
+    policy: confirmPolicy.default('when_queued'),
+    timeout: positiveDuration.prefault(DEFAULTS.confirmTimeout),
+    // Empty means packbot generates a phrase per confirmation.
+    phrases: phrases.default(() => []),
+  }).prefault({}),
+  permissions: strict({
+    admins: identities.default(() => []),
+    // Absent means everyone may deploy, so absent and [] are kept distinct (no default).
+    deployers: identities.optional(),
+  }).prefault({}),
+  log: strict({ level: z.enum(logLevels, { error: expected(`one of ${logLevels.join(', ')}`) }).default('info') }).prefault({}),
+  templates: strict({ dir: path.optional() }).prefault({}),
+}).transform(({ packs_dir, configs_dir, ...rest }) => ({
+  ...rest,
+  packs_dir: packs_dir ?? join(rest.state_dir, 'packs'),
+  configs_dir: configs_dir ?? join(rest.state_dir, 'configs'),
+}));
+
+/** The parsed configuration: defaults applied, durations in ms; after loading, every path is absolute. */
+export type PackbotConfig = z.output<typeof configSchema>;
+export type RepositoryConfig = PackbotConfig['repositories'][string];

@@ -1,0 +1,39 @@
+/**
+ * Every failure a user can see is a PackbotError: a stable machine code plus a one-line
+ * message that names the problem and the fix. Boundaries (chat responder, CLI, HTTP) turn
+ * these into replies; anything else that escapes is a bug and is reported generically.
+ */
+export type ErrorCode =
+  | 'config_not_found'
+  | 'config_invalid'
+  | 'alias_file_invalid'
+  | 'alias_format_invalid'
+  | 'alias_no_match'
+  | 'alias_collision'
+  | 'command_unknown'
+  | 'command_not_available'
+  | 'usage'
+  | 'demo_seed_failed'
+  | 'internal';
+
+export class PackbotError extends Error {
+  readonly code: ErrorCode;
+  /** Extra lines (e.g. every config problem) shown under the message. */
+  readonly details: readonly string[];
+
+  constructor(code: ErrorCode, message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PackbotError';
+    this.code = code;
+    this.details = options.details ?? [];
+  }
+
+  /** The message with its details, one per line, as shown to users. */
+  describe(): string {
+    return [this.message, ...this.details.map((d) => `  ${d}`)].join('\n');
+  }
+}
+
+export function isPackbotError(err: unknown): err is PackbotError {
+  return err instanceof PackbotError;
+}
