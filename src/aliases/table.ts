@@ -1,0 +1,36 @@
+import { normalizeText } from './normalize.js';
+import { compileAlias, topMatches, withoutRank, type CompiledAlias } from './matcher.js';
+import { closestAlias } from './closest.js';
+import { findCollisions } from './collisions.js';
+import type { AliasDefinition, MatchResult } from './types.js';
+
+/**
+ * The bot's vocabulary, compiled once. Construction compiles every representation (throwing
+ * `alias_format_invalid` on a bad one) and runs the collision check; `match` only executes
+ * the compiled regexes. Disabled aliases are kept in `definitions` (help lists them) but
+ * never match, are never suggested and are left out of the collision check.
+ */
+export class AliasTable {
+  readonly definitions: readonly AliasDefinition[];
+  readonly #enabled: readonly CompiledAlias[];
+  readonly #collisions: readonly string[];
+
+  constructor(definitions: AliasDefinition[]) {
+    this.definitions = Object.freeze([...definitions]);
+    this.#enabled = definitions.filter((d) => d.enabled).map(compileAlias);
+    this.#collisions = Object.freeze(findCollisions(this.#enabled));
+  }
+
+  match(text: string): MatchResult {
+    const top = topMatches(this.#enabled, text);
+    if (top.length === 1) return { kind: 'match', match: withoutRank(top[0]!) };
+    if (top.length > 1) return { kind: 'ambiguous', candidates: top.map(withoutRank) };
+    const closest = closestAlias(this.#enabled, normalizeText(text));
+    return closest ? { kind: 'none', closest } : { kind: 'none' };
+  }
+
+  /** Readable lines, one per pair of aliases that can tie on some text; computed at construction. */
+  collisions(): string[] {
+    return [...this.#collisions];
+  }
+}
