@@ -1,0 +1,108 @@
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/chat/types.js';
+import { parseConsoleLine } from './line.js';
+
+export interface ConsoleAdapterOptions {
+  input: Readable;
+  output: Writable;
+  botName: string;
+  /** Speaker and channel for lines that don't name them. */
+  user: string;
+  channel: string;
+  /** One JSON object per outgoing message instead of text. */
+  json?: boolean;
+  /** Prompt and colours (default: both streams are TTYs). */
+  interactive?: boolean;
+}
+
+const COLORS = { bot: '\x1b[36m', mention: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' };
+
+/**
+ * The terminal as a chat platform: each input line is a message from a user in a channel,
+ * each bot message a printed block (or a JSON line for scripts). Lines are handed on in
+ * order, one at a time, as a chat server delivers them.
+ */
+export class ConsoleAdapter implements ChatAdapter {
+  readonly platform = 'console';
+  readonly limits: AdapterLimits = { maxMessageLength: 4000, maxMessagesPerReply: 20 };
+  private rl: Interface | null = null;
+  private received = 0;
+  private sent = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly interactive: boolean;
+  private endOfInput!: () => void;
+  /** Resolves when input has ended and every line has been handed to the bot. */
+  readonly finished: Promise<void> = new Promise((resolve) => (this.endOfInput = resolve));
+
+  constructor(private readonly opts: ConsoleAdapterOptions) {
+    const isTTY = (s: unknown) => (s as { isTTY?: boolean }).isTTY === true;
+    this.interactive = !opts.json && (opts.interactive ?? (isTTY(opts.input) && isTTY(opts.output)));
+  }
+
+  mentionTokens(): string[] {
+    return [`@${this.opts.botName}`];
+  }
+
+  async start(onMessage: (msg: IncomingMessage) => Promise<void>): Promise<void> {
+    const rl = createInterface({ input: this.opts.input, terminal: this.interactive, ...(this.interactive ? { output: this.opts.output } : {}) });
+    this.rl = rl;
+    if (this.interactive) {
+      rl.setPrompt(`${this.opts.user}@#${this.opts.channel}> `);
+      rl.prompt();
+    }
+    rl.on('line', (line) => {
+      const msg = this.toMessage(line);
+      this.chain = this.chain.then(async () => {
+        if (msg) await onMessage(msg).catch((err: unknown) => this.write(`error: ${String(err)}`));
+        if (this.interactive) rl.prompt();
+      });
+    });
+    rl.on('close', () => {
+      void this.chain.then(() => this.endOfInput());
+    });
+  }
+
+  private toMessage(line: string): IncomingMessage | null {
+    const parsed = parseConsoleLine(line, this.opts.botName);
+    if (parsed.text === '') return null;
+    const user = parsed.user ?? this.opts.user;
+    const channel = parsed.channel ?? this.opts.channel;
+    this.received += 1;
+    return { platform: 'console', id: `console-${this.received}`, user: { id: user, name: user }, channel: { id: channel, name: channel }, text: parsed.text };
+  }
+
+  async send(msg: OutgoingMessage): Promise<MessageRef> {
+    this.sent += 1;
+    this.print(msg);
+    return { channel: msg.channel, id: `console-out-${this.sent}` };
+  }
+
+  /** A terminal can't edit what it printed; the update is printed as a new message. */
+  async update(_ref: MessageRef, msg: OutgoingMessage): Promise<void> {
+    this.print(msg);
+  }
+
+  async stop(): Promise<void> {
+    this.rl?.close();
+    this.rl = null;
+  }
+
+  private print(msg: OutgoingMessage): void {
+    if (this.opts.json) {
+      this.write(JSON.stringify({ channel: msg.channel, thread: msg.thread ?? null, text: msg.text, mentions: msg.mentions }));
+      return;
+    }
+    const c = this.interactive ? COLORS : { bot: '', mention: '', dim: '', reset: '' };
+    const mentions = msg.mentions.map((m) => `${c.mention}@${m}${c.reset} `).join('');
+    const [first = '', ...rest] = msg.text.split('\n');
+    const head = `${c.dim}[#${msg.channel}]${c.reset} ${c.bot}${this.opts.botName}${c.reset}: `;
+    const lines = [`${head}${mentions}${first}`, ...rest.map((l) => `  ${l}`)];
+    if (this.interactive) this.opts.output.write('\r\x1b[K');
+    this.write(lines.join('\n'));
+  }
+
+  private write(text: string): void {
+    this.opts.output.write(`${text}\n`);
+  }
+}

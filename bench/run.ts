@@ -1,0 +1,13 @@
+/**
+ * `npm run bench`: every benchmark, one JSON document on stdout. Each figure is measured
+ * against a baseline taken in the same run, so results compare across machines.
+ */
+import { benchAliases } from './aliases.js';
+
+const results: Record<string, unknown> = {
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+  started_at: new Date().toISOString(),
+  aliases: await benchAliases(),
+};
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

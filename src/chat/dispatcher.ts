@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type { ChatAdapter, IncomingMessage } from './types.js';
+import type { Responder } from './responder.js';
+import { reply, type Reply } from './reply.js';
+import { addressedText } from './address.js';
+import { Deduper } from './dedupe.js';
+import { normalizeText, type AliasMatch, type AliasTable } from '../aliases/index.js';
+import type { CommandHandler, CommandContext } from '../commands/types.js';
+import type { PackbotConfig } from '../config/index.js';
+import type { Logger } from '../logging/logger.js';
+import { isPackbotError } from '../errors.js';
+
+export interface DispatcherDeps {
+  config: PackbotConfig;
+  aliases: AliasTable;
+  commands: ReadonlyMap<string, CommandHandler>;
+  responder: Responder;
+  logger: Logger;
+  now?: () => number;
+  /** Messages not addressed to the bot (e.g. a typed confirmation phrase). True if handled. */
+  onUnaddressed?: (msg: IncomingMessage, adapter: ChatAdapter) => Promise<boolean>;
+}
+
+const DEDUPE_TTL_MS = 10 * 60_000;
+/**
+ * Alias formats are regular expressions; a custom one with several params can backtrack
+ * badly on a huge message. No real command comes near this length.
+ */
+export const MAX_COMMAND_LENGTH = 1000;
+const DEDUPE_MAX = 50_000;
+
+function describeMatch(m: AliasMatch) {
+  return { display: m.alias.formats[0]?.display ?? m.alias.name, description: m.alias.description };
+}
+
+/**
+ * The chat boundary: one message in, replies out. It owns deduplication, addressing,
+ * alias matching and the single error handler that turns failures into replies.
+ */
+export function createDispatcher(deps: DispatcherDeps) {
+  const deduper = new Deduper(DEDUPE_TTL_MS, DEDUPE_MAX, deps.now);
+  const inFlight = new Set<Promise<unknown>>();
+  const prefix = deps.config.bot.prefix;
+
+  const track = (work: Promise<unknown>) => {
+    const settled = work.then(() => undefined, (err: unknown) => deps.logger.error({ err }, 'background work failed'));
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+  };
+
+  async function route(msg: IncomingMessage, adapter: ChatAdapter, log: Logger): Promise<Reply[]> {
+    const text = addressedText(normalizeText(msg.text), { prefix, mentionTokens: adapter.mentionTokens(), direct: msg.direct ?? false });
+    if (text === null) {
+      await deps.onUnaddressed?.(msg, adapter);
+      return [];
+    }
+    if (text.length > MAX_COMMAND_LENGTH) {
+      return [reply('error', { message: `That command is ${text.length} characters long; packbot reads commands of up to ${MAX_COMMAND_LENGTH}. Split it into smaller ones.` })];
+    }
+    const result = deps.aliases.match(text === '' ? 'help' : text);
+    if (result.kind === 'none') {
+      const closest = result.closest ? { display: result.closest.display, description: result.closest.alias.description } : undefined;
+      return [reply('unknown_command', { text, closest })];
+    }
+    if (result.kind === 'ambiguous') {
+      return [reply('ambiguous_command', { text, candidates: result.candidates.map(describeMatch) })];
+    }
+    const { alias, params } = result.match;
+    const handler = deps.commands.get(alias.command);
+    if (!handler) {
+      return [reply('error', { message: `The alias "${alias.name}" points at an unknown command "${alias.command}"; fix ${alias.file}.` })];
+    }
+    log.info({ alias: alias.name, command: alias.command }, 'command');
+    const ctx: CommandContext = { message: msg, alias, params, config: deps.config, aliases: deps.aliases, logger: log, track };
+    return handler(ctx);
+  }
+
+  async function handle(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
+    if (!deduper.firstSeen(`${msg.platform}:${msg.id}`)) return;
+    const log = deps.logger.child({ platform: msg.platform, msg: msg.id, user: `${msg.platform}:${msg.user.id}` });
+    const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
+    let replies: Reply[];
+    try {
+      replies = await route(msg, adapter, log);
+    } catch (err) {
+      if (isPackbotError(err)) {
+        replies = [reply('error', { message: err.message, details: err.details })];
+      } else {
+        const errorId = randomBytes(4).toString('hex');
+        log.error({ err, errorId }, 'command failed');
+        replies = [reply('internal_error', { text: msg.text, errorId })];
+      }
+    }
+    for (const r of replies) await deps.responder.send(adapter, target, r);
+  }
+
+  return {
+    handle,
+    track,
+    /** Resolves once every message and background job started so far has finished. */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    handleTracked(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
+      const work = handle(msg, adapter);
+      track(work);
+      return work;
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

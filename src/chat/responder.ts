@@ -1,0 +1,45 @@
+import type { ChatAdapter, MessageRef } from './types.js';
+import type { Reply } from './reply.js';
+import type { Templates } from '../templates/environment.js';
+import type { Masker } from '../masking/masker.js';
+import { splitMessage } from './split.js';
+
+export interface ReplyTarget {
+  channel: string;
+  thread?: string;
+  /** The requester, mentioned when the reply asks for it. */
+  userId?: string;
+}
+
+export interface Responder {
+  send(adapter: ChatAdapter, target: ReplyTarget, reply: Reply): Promise<MessageRef[]>;
+  /** Rendered, masked text without sending: for the CLI and tests. */
+  render(platform: string, reply: Reply): string;
+}
+
+/**
+ * The one road from a command's result to a chat platform: render, mask, split, send.
+ * Masking happens after rendering so nothing a template pulls in can slip past it.
+ */
+export function createResponder(deps: { templates: Templates; masker: Masker; globals: Record<string, unknown> }): Responder {
+  const render = (platform: string, r: Reply) =>
+    deps.masker.mask(deps.templates.render(r.template, platform, { ...deps.globals, ...r.data }));
+
+  return {
+    render,
+    async send(adapter, target, r) {
+      const text = render(adapter.platform, r);
+      const parts = splitMessage(text, {
+        maxLength: adapter.limits.maxMessageLength,
+        maxMessages: adapter.limits.maxMessagesPerReply,
+        ...(r.moreHint ? { moreHint: deps.masker.mask(r.moreHint) } : {}),
+      });
+      const refs: MessageRef[] = [];
+      for (const [i, part] of parts.entries()) {
+        const mentions = i === 0 && r.mention && target.userId ? [target.userId] : [];
+        refs.push(await adapter.send({ channel: target.channel, ...(target.thread ? { thread: target.thread } : {}), text: part, mentions }));
+      }
+      return refs;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { loadRuntime } from '../runtime.js';
+import { createAdapters, createApp } from '../app.js';
+
+/** `packbot serve`: the long-running bot on every configured chat platform. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the bot on the chat platforms configured under adapters:')
+    .action(async () => {
+      const explicit = program.opts<{ config?: string }>().config;
+      const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
+      const { config } = rt.loaded;
+      const adapters = createAdapters(config, {});
+      for (const platform of ['slack', 'discord'] as const) {
+        if (config.adapters[platform]) rt.logger.warn({ platform }, `adapters.${platform} is configured, but this release has no ${platform} adapter yet`);
+      }
+      if (adapters.length === 0) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
+      const app = createApp(config, { ...rt, adapters });
+      await app.start();
+      rt.logger.info({ adapters: adapters.map((a) => a.platform) }, 'packbot is running');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      rt.logger.info('shutting down');
+      await app.stop();
+    });
+}

@@ -1,0 +1,127 @@
+import { PassThrough } from 'node:stream';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDispatcher, MAX_COMMAND_LENGTH } from '../../src/chat/dispatcher.js';
+import { createResponder } from '../../src/chat/responder.js';
+import { reply } from '../../src/chat/reply.js';
+import { createMasker } from '../../src/masking/masker.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { createTemplates } from '../../src/templates/environment.js';
+import { loadAliasTable } from '../../src/aliases/index.js';
+import { parseConfig } from '../../src/config/index.js';
+import { PackbotError } from '../../src/errors.js';
+import { createCommandRegistry } from '../../src/commands/registry.js';
+import type { CommandHandler } from '../../src/commands/types.js';
+import type { ChatAdapter, IncomingMessage, OutgoingMessage } from '../../src/chat/types.js';
+import { ROOT } from '../helpers/cli.js';
+
+/** A real ChatAdapter that records what it is asked to send, with small limits. */
+function recordingAdapter(): ChatAdapter & { sent: OutgoingMessage[] } {
+  const sent: OutgoingMessage[] = [];
+  return {
+    platform: 'test',
+    limits: { maxMessageLength: 200, maxMessagesPerReply: 3 },
+    sent,
+    mentionTokens: () => ['@packbot'],
+    start: async () => {},
+    send: async (m) => (sent.push(m), { channel: m.channel, id: String(sent.length) }),
+    update: async () => {},
+    stop: async () => {},
+  };
+}
+
+async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (m: IncomingMessage) => Promise<boolean>) {
+  const { config } = parseConfig('log: {level: info}\n', { file: '/tmp/packbot.yaml', env: {} });
+  const masker = createMasker(['topsecret-value']);
+  const logs = new PassThrough();
+  let logText = '';
+  logs.on('data', (d: Buffer) => (logText += d.toString()));
+  const logger = createLogger({ level: 'info', masker, destination: logs, pretty: false });
+  const { table } = await loadAliasTable([path.join(ROOT, 'aliases')]);
+  const responder = createResponder({ templates: await createTemplates(), masker, globals: { prefix: '!' } });
+  const dispatcher = createDispatcher({ config, aliases: table, commands: new Map([...createCommandRegistry(), ...Object.entries(handlers)]), responder, logger, ...(onUnaddressed ? { onUnaddressed } : {}) });
+  return { dispatcher, logs: () => logText };
+}
+
+const msg = (text: string, id = text): IncomingMessage => ({
+  platform: 'test', id, user: { id: 'U1', name: 'alice' }, channel: { id: 'C1', name: 'ops' }, thread: 'T1', text,
+});
+
+describe('dispatcher', () => {
+  it('passes matched params to the handler and replies in the thread, mentioning when asked', async () => {
+    const seen: Array<Record<string, string>> = [];
+    const { dispatcher } = await setup({
+      deploy: (ctx) => (seen.push(ctx.params), [reply('error', { message: `deploying ${ctx.params['packs']}` }, { mention: true })]),
+    });
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg('!pack deploy st2contrib docker,sensu feature-x'), adapter);
+    expect(seen).toEqual([{ repo: 'st2contrib', packs: 'docker,sensu', branch: 'feature-x' }]);
+    expect(adapter.sent).toEqual([{ channel: 'C1', thread: 'T1', text: 'deploying docker,sensu', mentions: ['U1'] }]);
+  });
+
+  it('turns a PackbotError into its message and details', async () => {
+    const { dispatcher } = await setup({
+      list: () => {
+        throw new PackbotError('usage', 'unknown repository "x"; configured: st2contrib', { details: ['add it under repositories:'] });
+      },
+    });
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg('!pack list'), adapter);
+    expect(adapter.sent[0]?.text).toBe('unknown repository "x"; configured: st2contrib\n  add it under repositories:');
+  });
+
+  it('hides an unexpected failure behind an error id that is in the (masked) log', async () => {
+    const { dispatcher, logs } = await setup({
+      list: () => {
+        throw new Error('database password topsecret-value exploded');
+      },
+    });
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg('!pack list'), adapter);
+    const text = adapter.sent[0]?.text ?? '';
+    const id = /error `([0-9a-f]{8})`/.exec(text)?.[1];
+    expect(id).toBeDefined();
+    expect(text).not.toContain('exploded');
+    expect(logs()).toContain(id);
+    expect(logs()).toContain('exploded');
+    expect(logs()).not.toContain('topsecret-value');
+  });
+
+  it('splits a long reply to the adapter limits', async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `line ${i} of output`).join('\n');
+    const { dispatcher } = await setup({ list: () => [reply('error', { message: long }, { moreHint: 'see `pack history 7`' })] });
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg('!pack list'), adapter);
+    expect(adapter.sent).toHaveLength(3);
+    for (const m of adapter.sent) expect(m.text.length).toBeLessThanOrEqual(200);
+    expect(adapter.sent[2]?.text).toMatch(/more lines — see `pack history 7`$/);
+  });
+
+  it('answers a bare prefix with help and leaves chatter alone', async () => {
+    const { dispatcher } = await setup({});
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg('alas! ear wax!'), adapter);
+    expect(adapter.sent).toEqual([]);
+    await dispatcher.handle(msg('!'), adapter);
+    expect(adapter.sent[0]?.text).toMatch(/^Commands/);
+    expect(adapter.sent.map((m) => m.text).join('\n')).toContain('pack deploy <repo>');
+  });
+});
+
+describe('dispatcher boundaries', () => {
+  it('hands messages not addressed to the bot to the unaddressed hook (typed confirmations)', async () => {
+    const offered: string[] = [];
+    const { dispatcher } = await setup({}, async (m) => (offered.push(m.text), true));
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg('alas! ear wax!'), adapter);
+    await dispatcher.handle(msg('!pack list'), adapter);
+    expect(offered).toEqual(['alas! ear wax!']);
+  });
+
+  it('refuses an over-long command before matching it', async () => {
+    const { dispatcher } = await setup({});
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg(`!pack deploy st2contrib ${'a,'.repeat(MAX_COMMAND_LENGTH)}`), adapter);
+    expect(adapter.sent[0]?.text).toMatch(/^That command is \d+ characters long; packbot reads commands of up to 1000/);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { writeConfig } from '../helpers/config.js';
+
+describe('packbot config (spawned CLI)', () => {
+  it('check accepts a valid file and names its repositories', async () => {
+    const file = await writeConfig('repositories:\n  st2contrib:\n    repo: https://github.com/StackStorm/st2contrib.git\n');
+    const r = await runCli(['--config', file, 'config', 'check']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('OK (1 repository: st2contrib)');
+  });
+
+  it('check reports every mistake at once with its path, and leaks no secret', async () => {
+    const file = await writeConfig(`
+bot: {name: packbot, prefix: 7}
+stor: {kind: embedded}
+queue: {concurrency: 0, max_wait: forever}
+locks: {revert_after: 90}
+confirm: {policy: sometimes}
+repositories:
+  st2contrib:
+    repo: "--upload-pack=touch /tmp/x"
+  private:
+    repo: https://deploy:hunter2-secret-token@example.com/r.git
+permissions: {admins: [alice]}
+`);
+    const r = await runCli(['--config', file, 'config', 'check']);
+    expect(r.code).toBe(1);
+    for (const p of ['bot.prefix', 'stor', 'queue.concurrency', 'queue.max_wait', 'locks.revert_after', 'confirm.policy',
+      'repositories.st2contrib.repo', 'repositories.private.repo', 'permissions.admins[0]']) {
+      expect(r.stderr).toContain(p);
+    }
+    expect(r.stderr).not.toContain('hunter2-secret-token');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('check explains where it looked when there is no config', async () => {
+    const { tempDir } = await import('../helpers/config.js');
+    const cwd = await tempDir();
+    const r = await runCli(['config', 'check'], { cwd, env: { PACKBOT_CONFIG: '' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/packbot\.yaml/);
+  });
+
+  it('schema prints a JSON Schema that editors can use', async () => {
+    const r = await runCli(['config', 'schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.properties.repositories).toBeDefined();
+    expect(schema.properties.locks).toBeDefined();
+  });
+});

@@ -1,0 +1,28 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export async function tempDir(prefix = 'packbot-test-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** A minimal valid packbot.yaml in a fresh temp dir; returns its path. */
+export async function writeConfig(yaml: string, dir?: string): Promise<string> {
+  const where = dir ?? (await tempDir());
+  const file = path.join(where, 'packbot.yaml');
+  await writeFile(file, yaml);
+  return file;
+}
+
+export const BASIC_CONFIG = `
+bot: {name: packbot, prefix: "!"}
+state_dir: ./var
+adapters: {console: {}}
+repositories:
+  st2contrib:
+    repo: https://github.com/StackStorm/st2contrib.git
+    branch: master
+    token: \${TEST_REPO_TOKEN:-}
+permissions: {admins: ["console:alice"]}
+log: {level: info}
+`;
