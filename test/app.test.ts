@@ -40,7 +40,7 @@ describe('the console bot end to end (in process)', () => {
     const out = await bot.converse(['good morning', '!pack deplyo st2contrib docker']);
     expect(out).toHaveLength(1);
     expect(out[0]?.text).toContain("I don't know `pack deplyo st2contrib docker`");
-    expect(out[0]?.text).toContain('Did you mean `pack deploy <repo> [packs] [branch]`');
+    expect(out[0]?.text).toContain('Did you mean:\n`pack deploy <repo> [packs] [branch]` — Deploy packs');
   });
 
   it('normalises smart quotes before matching', async () => {

@@ -8,7 +8,8 @@ function describe(alias: AliasDefinition) {
     display: alias.formats[0]?.display ?? alias.name,
     description: alias.description,
     help: alias.help ?? '',
-    formats: alias.formats.flatMap((f) => f.representation),
+    /** Other ways to say it, when the alias has several displays. */
+    also: alias.formats.slice(1).map((f) => f.display),
   };
 }
 

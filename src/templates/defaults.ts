@@ -14,14 +14,12 @@ Type {{code (concat prefix "help <command>")}} for details.`,
 {{#if help}}
 {{help}}
 {{/if}}
-{{#if formats.length}}
-Forms:
-{{#each formats}}
-• {{code this}}
-{{/each}}
+{{#if also.length}}
+Also: {{#each also}}{{code this}}{{#unless @last}}, {{/unless}}{{/each}}
 {{/if}}`,
 
-  unknown_command: `I don't know {{code text}}.{{#if closest}} Did you mean {{code closest.display}}? {{closest.description}}{{/if}}
+  unknown_command: `I don't know {{code text}}.{{#if closest}} Did you mean:
+{{code closest.display}} — {{closest.description}}{{/if}}
 Type {{code (concat prefix "help")}} for the list of commands.`,
 
   ambiguous_command: `{{code text}} could mean more than one command:
