@@ -56,3 +56,12 @@ describe('packbot aliases (spawned CLI)', () => {
     );
   });
 });
+
+describe('the packbot bin', () => {
+  it('runs through npm exec, as package.json declares it', async () => {
+    const { run } = await import('../helpers/cli.js');
+    const r = await run('npm', ['exec', '--silent', '--', 'packbot', 'aliases', 'test', '--json', '!help deploy'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'match', alias: 'help', params: { command: 'deploy' } });
+  });
+});
