@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { startConsoleBot } from './helpers/bot.js';
+import { BASIC_CONFIG } from './helpers/config.js';
 
 const SECRET = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
-const CONFIG = `
-bot: {name: packbot, prefix: "!"}
-state_dir: ./var
-adapters: {console: {}}
-repositories:
-  st2contrib:
-    repo: https://github.com/StackStorm/st2contrib.git
-    token: \${REPO_TOKEN}
-log: {level: info}
-`;
+const CONFIG = BASIC_CONFIG;
 
 describe('the console bot end to end (in process)', () => {
   it('lists every command from aliases/ on !help', async () => {

@@ -14,6 +14,7 @@ export async function writeConfig(yaml: string, dir?: string): Promise<string> {
   return file;
 }
 
+/** A small config with a private repo whose token comes from $REPO_TOKEN. */
 export const BASIC_CONFIG = `
 bot: {name: packbot, prefix: "!"}
 state_dir: ./var
@@ -22,7 +23,7 @@ repositories:
   st2contrib:
     repo: https://github.com/StackStorm/st2contrib.git
     branch: master
-    token: \${TEST_REPO_TOKEN:-}
+    token: \${REPO_TOKEN}
 permissions: {admins: ["console:alice"]}
 log: {level: info}
 `;
