@@ -20,6 +20,10 @@ export const DEFAULTS = {
   concurrency: 4,
   maxWait: '12h',
   confirmTimeout: '5m',
+  releasesKept: 5,
+  gitTimeout: '5m',
+  envTimeout: '15m',
+  hookTimeout: '2m',
 } as const;
 
 export const REPO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
@@ -167,6 +171,40 @@ const repositories = z.record(z.string().regex(new RegExp(REPO_NAME_PATTERN)), r
       : 'expected a mapping of repository name to settings',
 });
 
+/** YAML 1.1 readers turn a bare `off` into false; accept both spellings. */
+const yamlOff = (v: unknown) => (v === false ? 'off' : v);
+const pythonEnv = z.preprocess(yamlOff, z.enum(['off', 'venv'], { error: expected('off or venv') })).default('off');
+const nodeEnv = z.preprocess(yamlOff, z.enum(['off', 'npm'], { error: expected('off or npm') })).default('off');
+
+const argv = z.array(z.string({ error: expected('a list of arguments (no shell), e.g. ["st2", "pack", "register", "{packs}"]') }).min(1), {
+  error: expected('a list of arguments (no shell), e.g. ["st2", "pack", "register", "{packs}"]'),
+}).min(1);
+
+const httpUrl = z.string({ error: expected('an http(s) URL') }).refine((u) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}, { message: 'expected an http(s) URL' });
+
+const register = strict({
+  /** Run after activation; `{packs}` becomes the comma-separated refs. */
+  command: argv.optional(),
+  unregister_command: argv.optional(),
+  http: strict({
+    url: httpUrl,
+    // Header values usually carry an API key: masked like any secret.
+    headers: z.record(z.string(), secret, { error: expected('a mapping of header name to value') }).default(() => ({})),
+  }).optional(),
+});
+
+const timeouts = strict({
+  git: positiveDuration.prefault(DEFAULTS.gitTimeout),
+  env: positiveDuration.prefault(DEFAULTS.envTimeout),
+  hook: positiveDuration.prefault(DEFAULTS.hookTimeout),
+});
+
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export const configSchema = strict({
@@ -199,6 +237,14 @@ export const configSchema = strict({
     // Absent means everyone may deploy, so absent and [] are kept distinct (no default).
     deployers: identities.optional(),
   }).prefault({}),
+  /** Releases kept per pack for rollback (the active and previous ones are never pruned). */
+  releases_kept: z.number({ error: expected('a whole number from 2 to 100') }).int().min(2).max(100).default(DEFAULTS.releasesKept),
+  /** Raw git URLs in `pack deploy` instead of configured names: off unless allow-listed. */
+  allow_urls: z.boolean({ error: expected('true or false') }).default(false),
+  url_allowlist: z.array(httpUrl, { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
+  envs: strict({ python: pythonEnv, node: nodeEnv }).prefault({}),
+  register: register.prefault({}),
+  timeouts: timeouts.prefault({}),
   log: strict({ level: z.enum(logLevels, { error: expected(`one of ${logLevels.join(', ')}`) }).default('info') }).prefault({}),
   templates: strict({ dir: path.optional() }).prefault({}),
 }).transform(({ packs_dir, configs_dir, ...rest }) => ({

@@ -13,6 +13,7 @@ export function collectSecrets(config: PackbotConfig, substituted: InterpolatedT
   const { slack, discord } = config.adapters;
   found.push(slack?.bot_token, slack?.app_token, slack?.signing_secret, discord?.token);
   for (const repo of Object.values(config.repositories)) found.push(repo.token);
+  found.push(...Object.values(config.register.http?.headers ?? {}));
   if (config.store.kind === 'redis') found.push(...redisPassword(config.store.url));
   for (const s of substituted) {
     // The whole value and each substituted piece: "Bearer ${T}" must mask T wherever it appears.

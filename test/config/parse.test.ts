@@ -31,9 +31,39 @@ describe('defaults and paths', () => {
       queue: { concurrency: 4, max_wait: 43_200_000 },
       confirm: { policy: 'when_queued', timeout: 300_000, phrases: [] },
       permissions: { admins: [] },
+      releases_kept: 5,
+      allow_urls: false,
+      url_allowlist: [],
+      envs: { python: 'off', node: 'off' },
+      register: {},
+      timeouts: { git: 300_000, env: 900_000, hook: 120_000 },
       log: { level: 'info' },
       templates: {},
     });
+  });
+
+  it('reads the deploy settings: envs (YAML 1.1 off too), register hooks with secret headers, timeouts', () => {
+    const text = [
+      'envs: {python: venv, node: false}',
+      'register:',
+      '  command: [st2, pack, register, "{packs}"]',
+      '  http: {url: "https://st2.example.com/api/v1/packs/register", headers: {St2-Api-Key: "${ST2_KEY}"}}',
+      'timeouts: {git: 30s}',
+      'releases_kept: 3',
+    ].join('\n');
+    const { config, secrets } = parseConfig(text, { file, env: { ST2_KEY: 'st2-api-key-value' } });
+    expect(config.envs).toEqual({ python: 'venv', node: 'off' });
+    expect(config.register.command).toEqual(['st2', 'pack', 'register', '{packs}']);
+    expect(config.register.http?.headers).toEqual({ 'St2-Api-Key': 'st2-api-key-value' });
+    expect(secrets).toContain('st2-api-key-value');
+    expect(config.timeouts).toEqual({ git: 30_000, env: 900_000, hook: 120_000 });
+    expect(config.releases_kept).toBe(3);
+  });
+
+  it('refuses a register command given as a shell string', () => {
+    expect(() => parseConfig('register: {command: "st2 pack register"}', { file, env: {} })).toThrow(
+      expect.objectContaining({ details: [expect.stringMatching(/register\.command: expected a list of arguments \(no shell\)/)] }),
+    );
   });
 
   it('resolves relative paths against the config file, and defaults under a custom state_dir', () => {
