@@ -1,0 +1,141 @@
+/**
+ * A cross-process lock on a directory name: `mkdir` is atomic everywhere, and the directory
+ * holds `owner.json` ({pid, host, token}). The holder touches that file as a heartbeat. A
+ * waiter takes the lock over at once when the holder was a process on this host that no
+ * longer exists (a crash or SIGKILL), and otherwise when the heartbeat is older than
+ * `staleMs` (a holder on another host, or one that hung).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface FileLockOptions {
+  staleMs: number;
+  /** Give up after waiting this long for a live holder. */
+  waitMs: number;
+  pollMs?: number;
+  /** Called once if the lock is taken from us while held (we stalled past staleMs). */
+  onLost?: (err: Error) => void;
+}
+
+export interface HeldLock {
+  /** Non-null once another process took the lock over. */
+  lost(): Error | null;
+  release(): Promise<void>;
+}
+
+export class LockTimeoutError extends Error {
+  readonly code = 'ELOCKED';
+}
+
+interface Owner {
+  pid: number;
+  host: string;
+  token: string;
+  since: string;
+}
+
+const OWNER = 'owner.json';
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOwner(lockDir: string): Promise<{ owner: Owner | null; touchedMs: number | null }> {
+  const file = path.join(lockDir, OWNER);
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    return { owner: JSON.parse(text) as Owner, touchedMs: info.mtimeMs };
+  } catch {
+    // Created but not yet written (or being removed): judge by the directory's age.
+    const info = await stat(lockDir).catch(() => null);
+    return { owner: null, touchedMs: info?.mtimeMs ?? null };
+  }
+}
+
+function abandoned(owner: Owner | null, touchedMs: number | null, staleMs: number): boolean {
+  if (owner && owner.host === hostname() && owner.pid !== process.pid && !pidAlive(owner.pid)) return true;
+  return touchedMs !== null && Date.now() - touchedMs > staleMs;
+}
+
+/** Move an abandoned lock aside; if what we moved turns out to be a fresh lock, put it back. */
+async function takeOver(lockDir: string, seen: Owner | null): Promise<void> {
+  const aside = `${lockDir}.stale-${randomUUID()}`;
+  try {
+    await rename(lockDir, aside);
+  } catch {
+    return; // someone else moved it first
+  }
+  const { owner } = await readOwner(aside);
+  if (seen && owner && owner.token !== seen.token) {
+    await rename(aside, lockDir).catch(() => undefined);
+    return;
+  }
+  await rm(aside, { recursive: true, force: true });
+}
+
+export async function acquireFileLock(lockDir: string, opts: FileLockOptions): Promise<HeldLock> {
+  const deadline = Date.now() + opts.waitMs;
+  const poll = opts.pollMs ?? 50;
+  await mkdir(path.dirname(lockDir), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const { owner, touchedMs } = await readOwner(lockDir);
+    if (abandoned(owner, touchedMs, opts.staleMs)) {
+      await takeOver(lockDir, owner);
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockTimeoutError(`${lockDir} is held by another process`);
+    await sleep(poll);
+  }
+
+  const me: Owner = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
+  const ownerFile = path.join(lockDir, OWNER);
+  await writeFile(ownerFile, JSON.stringify(me));
+  let lost: Error | null = null;
+  const check = async () => {
+    const { owner } = await readOwner(lockDir);
+    if (owner?.token === me.token) {
+      const now = new Date();
+      await utimes(ownerFile, now, now).catch(() => undefined);
+      return;
+    }
+    if (!lost) {
+      lost = new Error(`lock ${lockDir} was taken over by another process`);
+      clearInterval(heartbeat);
+      opts.onLost?.(lost);
+    }
+  };
+  const heartbeat = setInterval(() => void check(), Math.max(100, Math.floor(opts.staleMs / 4)));
+  heartbeat.unref();
+  return {
+    lost: () => lost,
+    async release() {
+      clearInterval(heartbeat);
+      if (lost) return;
+      const { owner } = await readOwner(lockDir);
+      if (owner?.token === me.token) await rm(lockDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function withFileLock<T>(lockDir: string, opts: FileLockOptions, fn: (held: HeldLock) => Promise<T>): Promise<T> {
+  const held = await acquireFileLock(lockDir, opts);
+  try {
+    return await fn(held);
+  } finally {
+    await held.release().catch(() => undefined);
+  }
+}
