@@ -1,0 +1,137 @@
+/**
+ * The pack's content metadata: every YAML file under the content directories must parse, and
+ * each top-level metadata file gets the light structural check StackStorm's registrars would
+ * otherwise fail on at register time — after the pack is already installed.
+ */
+import { posix } from 'node:path';
+import { z } from 'zod';
+import { describe, isObject, parseYaml, want, zodProblems, type Problem, type YamlFile } from './problems.js';
+import { CONTENT_KINDS, metadataFiles, type ContentKind } from './summary.js';
+import type { PackTree } from './walk.js';
+
+/** Runners whose action is a file in the pack (st2 resolves entry_point under actions/). */
+export const RUNNERS_WITH_ENTRY_POINT: readonly string[] = [
+  'python-script', 'local-shell-script', 'remote-shell-script', 'action-chain', 'orquesta', 'mistral-v2', 'winrm-ps-script',
+];
+
+/** Metadata bigger than this is not metadata; parsing it would only stall the bot. */
+export const MAX_YAML_BYTES = 1024 * 1024;
+
+const required = (hint: string) => z.string({ error: want(hint) }).refine((s) => s.trim() !== '', { message: 'must not be empty' });
+
+const formatEntry = z.union([
+  z.string(),
+  z.looseObject({ display: z.string().optional(), representation: z.array(z.string()).min(1) }),
+], { error: want('a format string, or {display, representation: [formats]}') });
+
+const schemas: Record<ContentKind, z.ZodType> = {
+  actions: z.looseObject({
+    name: required('the action name'),
+    runner_type: required('the runner, e.g. python-script or local-shell-script'),
+    entry_point: z.string({ error: want('a file path relative to actions/') }).optional(),
+  }),
+  rules: z.looseObject({
+    name: required('the rule name'),
+    trigger: z.looseObject({ type: required('a trigger type ref like core.st2.IntervalTimer') }, { error: want('a mapping with the trigger type') }),
+    action: z.looseObject({ ref: required('an action ref like mypack.myaction') }, { error: want('a mapping with the action ref') }),
+  }),
+  sensors: z.looseObject({
+    class_name: required('the sensor class name'),
+    entry_point: required('the sensor file, relative to sensors/'),
+  }),
+  aliases: z.looseObject({
+    name: required('the alias name'),
+    action_ref: required('the action it runs, like mypack.myaction'),
+    formats: z.array(formatEntry, { error: want('a list of formats') }).min(1, { message: 'must list at least one format' }),
+  }),
+  policies: z.looseObject({
+    name: required('the policy name'),
+    resource_ref: required('the action the policy applies to, like mypack.myaction'),
+    policy_type: required('a policy type like action.concurrency'),
+  }),
+};
+
+/** What identifies a resource of each kind, for the duplicate check. */
+const IDENTITY: Record<ContentKind, string> = { actions: 'name', rules: 'name', sensors: 'class_name', aliases: 'name', policies: 'name' };
+
+/** Every YAML file under a content directory (workflows too), plus top-level JSON metadata. */
+function needsParsing(file: string): boolean {
+  const kind = CONTENT_KINDS.find((k) => file.startsWith(`${k}/`));
+  return kind !== undefined && (/\.ya?ml$/.test(file) || metadataFiles([file], kind).length > 0);
+}
+
+export type ReadFile = (rel: string) => Promise<string>;
+
+export async function checkContent(tree: PackTree, ref: string | null, read: ReadFile): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const parsed = new Map<string, YamlFile>();
+  const yamlFiles = [...tree.files.keys()].filter(needsParsing).sort();
+  for (const file of yamlFiles) {
+    const size = tree.files.get(file) ?? 0;
+    if (size > MAX_YAML_BYTES) {
+      problems.push({ file, message: `is ${size} bytes; metadata files are limited to ${MAX_YAML_BYTES} bytes` });
+      continue;
+    }
+    const result = parseYaml(file, await read(file));
+    if (result.ok) parsed.set(file, result.yaml);
+    else problems.push(...result.problems);
+  }
+
+  for (const kind of CONTENT_KINDS) {
+    const seen = new Map<string, string>();
+    for (const file of metadataFiles(tree.files.keys(), kind)) {
+      const yaml = parsed.get(file);
+      if (!yaml) continue;
+      if (!isObject(yaml.value)) {
+        problems.push({ file, message: yaml.value === null || yaml.value === undefined ? 'is empty' : `expected a mapping, got ${describe(yaml.value)}` });
+        continue;
+      }
+      problems.push(...zodProblems(yaml, schemas[kind].safeParse(yaml.value)));
+      problems.push(...checkPackField(yaml, ref));
+      if (kind === 'actions') problems.push(...checkActionEntryPoint(yaml, tree));
+      if (kind === 'sensors') problems.push(...checkEntryPoint(yaml, tree, 'sensors'));
+      const id = yaml.value[IDENTITY[kind]];
+      if (typeof id === 'string' && id !== '') {
+        const first = seen.get(id);
+        if (first) problems.push(at(yaml, [IDENTITY[kind]], `${IDENTITY[kind]} ${JSON.stringify(id)} is also used by ${first}; one would silently replace the other`));
+        else seen.set(id, file);
+      }
+    }
+  }
+  return problems;
+}
+
+function at(yaml: YamlFile, path: Array<string | number>, message: string): Problem {
+  const line = yaml.lineOf(path);
+  return { file: yaml.file, ...(line === undefined ? {} : { line }), message };
+}
+
+/** st2's registrars refuse a resource whose `pack` names another pack. */
+function checkPackField(yaml: YamlFile, ref: string | null): Problem[] {
+  const pack = (yaml.value as Record<string, unknown>)['pack'];
+  if (ref === null || pack === undefined || pack === null || pack === '' || pack === ref) return [];
+  return [at(yaml, ['pack'], `pack: ${describe(pack)} but this pack's ref is "${ref}"; fix it or drop the field`)];
+}
+
+function checkActionEntryPoint(yaml: YamlFile, tree: PackTree): Problem[] {
+  const action = yaml.value as Record<string, unknown>;
+  const runner = action['runner_type'];
+  const entry = action['entry_point'];
+  if ((entry === undefined || entry === null || entry === '') && typeof runner === 'string' && RUNNERS_WITH_ENTRY_POINT.includes(runner)) {
+    return [at(yaml, ['runner_type'], `entry_point is required for runner ${runner} (the script, relative to actions/)`)];
+  }
+  return checkEntryPoint(yaml, tree, 'actions');
+}
+
+/** A referenced file must be a regular file in the pack; st2 resolves it under `base`. */
+function checkEntryPoint(yaml: YamlFile, tree: PackTree, base: 'actions' | 'sensors'): Problem[] {
+  const entry = (yaml.value as Record<string, unknown>)['entry_point'];
+  if (typeof entry !== 'string' || entry.trim() === '') return []; // missing or mistyped: the schema reports it
+  const target = posix.normalize(posix.join(base, entry.trim()));
+  if (posix.isAbsolute(entry.trim()) || target === '..' || target.startsWith('../')) {
+    return [at(yaml, ['entry_point'], `entry_point ${JSON.stringify(entry)} points outside the pack; give a path relative to ${base}/`)];
+  }
+  if (tree.files.has(target)) return [];
+  const what = tree.dirs.has(target) ? 'is a directory, not a file' : 'does not exist';
+  return [at(yaml, ['entry_point'], `entry_point ${JSON.stringify(entry)}: ${target} ${what}`)];
+}

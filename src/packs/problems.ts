@@ -1,0 +1,136 @@
+/**
+ * Problems found in a pack, and the YAML reading they mostly come from. A problem names the
+ * file relative to the pack root and, where the YAML tells us, the line, so a pack author can
+ * jump straight to it: `actions/greet.yaml:4: entry_point "greet.py": actions/greet.py does not exist`.
+ */
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+
+export interface Problem {
+  /** Path relative to the pack root, with `/` separators; empty for the pack as a whole. */
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  if (p.file === '') return p.message;
+  return `${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.message}`;
+}
+
+export type Path = ReadonlyArray<string | number>;
+
+/** A parsed YAML file that can still say where each value came from. */
+export interface YamlFile {
+  file: string;
+  text: string;
+  value: unknown;
+  /** Line of the value at `path`; with `atKey`, of its key (for problems with the key itself). */
+  lineOf(path: Path, atKey?: boolean): number | undefined;
+  /**
+   * The source text of a scalar: `version: 1.10` parses as the number 1.1, and only the text
+   * keeps what the author wrote (PyYAML has the same loss, which is how st2 reads it as 1.1.0).
+   */
+  sourceOf(path: Path): string | undefined;
+}
+
+export type YamlResult = { ok: true; yaml: YamlFile } | { ok: false; problems: Problem[] };
+
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]?.trim() ?? '';
+
+export function parseYaml(file: string, text: string): YamlResult {
+  const lines = new LineCounter();
+  // PyYAML (StackStorm's parser) silently keeps the last of two equal keys; a duplicate is
+  // nearly always a bad merge, so it is reported rather than resolved behind the author's back.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    // Only the first: after a syntax error the parser's further complaints are mostly echoes of it.
+    return { ok: false, problems: [{ file, line: lines.linePos(syntax.pos[0]).line, message: `YAML syntax error: ${firstLine(syntax)}` }] };
+  }
+  let value: unknown;
+  try {
+    // The alias cap stops a "billion laughs" file from exhausting memory.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, problems: [{ file, message: `cannot read the YAML: ${firstLine(err)}` }] };
+  }
+  return {
+    ok: true,
+    yaml: {
+      file,
+      text,
+      value,
+      lineOf: (path, atKey = false) => {
+        const { node, best, key } = find(doc, path);
+        // A missing top-level key has no place of its own; line 1 would only point at the
+        // document. A missing nested key is shown at its parent.
+        const offset = atKey && key ? key.range?.[0] : node === undefined && best === doc.contents && path.length > 0 ? undefined : best?.range?.[0];
+        return offset === undefined ? undefined : lines.linePos(offset).line;
+      },
+      sourceOf: (path) => {
+        const { node } = find(doc, path);
+        return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
+      },
+    },
+  };
+}
+
+/** The node at `path` (if it exists) and the deepest node found on the way, for its line. */
+function find(doc: Document, path: Path): { node: Node | undefined; best: Node | undefined; key: Node | undefined } {
+  let node: unknown = doc.contents;
+  let best: unknown = node;
+  let key: unknown;
+  let found = true;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      node = pair?.value;
+      key = pair?.key;
+      if (!pair) found = false;
+      else best = isNode(node) ? node : pair.key;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+      key = undefined;
+      if (!isNode(node)) found = false;
+      else best = node;
+    } else {
+      found = false;
+    }
+    if (!found) break;
+  }
+  return { node: found && isNode(node) ? node : undefined, best: isNode(best) ? best : undefined, key: found && isNode(key) ? key : undefined };
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A short, safe rendering of a value for messages. */
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+/** Zod error map in the words of packbot.yaml's checks: "is required (<hint>)" or "expected <hint>, got <value>". */
+export function want(hint: string): (iss: z.core.$ZodRawIssue) => string {
+  return (iss) => (iss.input === undefined ? `is required (${hint})` : `expected ${hint}, got ${describe(iss.input)}`);
+}
+
+function dotted(path: Path): string {
+  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
+}
+
+/** Every zod issue as a problem at the line of the value it is about. */
+export function zodProblems(yaml: YamlFile, result: z.ZodSafeParseResult<unknown>, prefix: Path = []): Problem[] {
+  if (result.success) return [];
+  return result.error.issues.map((iss) => {
+    const path = [...prefix, ...iss.path.map((s) => (typeof s === 'symbol' ? String(s) : s))];
+    const line = yaml.lineOf(path);
+    const where = path.length > 0 ? `${dotted(path)}: ` : '';
+    return { file: yaml.file, ...(line === undefined ? {} : { line }), message: `${where}${iss.message}` };
+  });
+}
+
+export { dotted as formatPath };

@@ -1,0 +1,141 @@
+/**
+ * The safety walk: a pack comes from a git repository somebody else controls, and it is about
+ * to be copied next to every other pack and read by StackStorm. Only regular files and
+ * directories are allowed; a symlink could expose /etc/passwd or another pack's secrets, and
+ * a FIFO or device would hang or mislead whatever reads it. Entries are examined with lstat,
+ * so nothing is ever followed, and the walk stops at the caps instead of exhausting the disk
+ * or the event loop on a repository full of build output.
+ */
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Stats } from 'node:fs';
+import type { Problem } from './problems.js';
+
+export interface WalkLimits {
+  maxFiles: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_LIMITS: WalkLimits = { maxFiles: 10_000, maxBytes: 200 * 1024 * 1024 };
+
+export interface PackTree {
+  /** Absolute path of the pack directory. */
+  root: string;
+  /** Regular files, relative `/`-separated path → size in bytes. */
+  files: Map<string, number>;
+  dirs: Set<string>;
+  problems: Problem[];
+  /** False when the root is unusable or a cap stopped the walk: the lists are partial. */
+  complete: boolean;
+}
+
+/** True when `child` is `root` or below it. */
+export function isInside(root: string, child: string): boolean {
+  const rel = relative(root, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${n} bytes`;
+}
+
+function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+const ONLY_FILES = 'a pack may contain only regular files and directories';
+
+export async function walkPack(dir: string, limits: WalkLimits = DEFAULT_LIMITS): Promise<PackTree> {
+  const root = resolve(dir);
+  const tree: PackTree = { root, files: new Map(), dirs: new Set(), problems: [], complete: false };
+  const fail = (file: string, message: string) => tree.problems.push({ file, message });
+
+  let rootStat: Stats;
+  try {
+    rootStat = await lstat(root);
+  } catch (err) {
+    fail('', `${dir}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : `cannot read it (${errCode(err)})`}`);
+    return tree;
+  }
+  if (rootStat.isSymbolicLink()) {
+    fail('', `${dir}: is a symbolic link; ${ONLY_FILES}`);
+    return tree;
+  }
+  if (!rootStat.isDirectory()) {
+    fail('', `${dir}: not a directory`);
+    return tree;
+  }
+
+  let entries = 0;
+  let bytes = 0;
+  const queue: string[] = [''];
+  while (queue.length > 0) {
+    const rel = queue.shift() as string;
+    let names: string[];
+    try {
+      names = (await readdir(join(root, rel))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    } catch (err) {
+      fail(rel || '.', `cannot read the directory (${errCode(err)})`);
+      continue;
+    }
+    for (const name of names) {
+      // A checkout's own .git is written by git, not by the repository's content, and is never
+      // installed; walking it would only spend the caps on object files.
+      if (rel === '' && name === '.git') continue;
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      const abs = join(root, rel, name);
+      if (!isInside(root, abs) || abs === root) {
+        fail(childRel, 'escapes the pack directory');
+        continue;
+      }
+      entries += 1;
+      if (entries > limits.maxFiles) {
+        fail('', `the pack has more than ${limits.maxFiles} files and directories (the limit); remove build output or vendored code from it`);
+        return tree;
+      }
+      let st: Stats;
+      try {
+        st = await lstat(abs);
+      } catch (err) {
+        fail(childRel, `cannot read it (${errCode(err)})`);
+        continue;
+      }
+      if (st.isSymbolicLink()) {
+        fail(childRel, await describeLink(root, abs));
+      } else if (st.isDirectory()) {
+        tree.dirs.add(childRel);
+        queue.push(childRel);
+      } else if (st.isFile()) {
+        bytes += st.size;
+        if (bytes > limits.maxBytes) {
+          fail('', `the pack's files add up to more than ${formatBytes(limits.maxBytes)} (the limit), reached at ${childRel}; large files belong outside the pack`);
+          return tree;
+        }
+        tree.files.set(childRel, st.size);
+      } else {
+        fail(childRel, `is ${specialKind(st)}; ${ONLY_FILES}`);
+      }
+    }
+  }
+  tree.complete = true;
+  return tree;
+}
+
+async function describeLink(root: string, abs: string): Promise<string> {
+  let target: string;
+  try {
+    target = await readlink(abs);
+  } catch {
+    return `is a symbolic link; ${ONLY_FILES}`;
+  }
+  const where = isInside(root, resolve(dirname(abs), target)) ? 'copy the file into place instead' : 'it points outside the pack';
+  return `is a symbolic link (-> ${JSON.stringify(target)}); ${ONLY_FILES} — ${where}`;
+}
+
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+}
