@@ -1,0 +1,5 @@
+export { createPackStore, type InstallOptions, type PackStore, type PackStoreOptions } from './store.js';
+export type { Release, ReleaseMeta, StoredMeta } from './meta.js';
+export { buildEnvironment, type EnvOptions, type EnvResult } from './envs.js';
+export { assertPackName, isPackName, isReleaseName } from './names.js';
+export { ENVS_DIR, META_FILE, RELEASES_DIR } from './layout.js';
