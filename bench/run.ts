@@ -3,11 +3,13 @@
  * against a baseline taken in the same run, so results compare across machines.
  */
 import { benchAliases } from './aliases.js';
+import { benchDeploy } from './deploy.js';
 
 const results: Record<string, unknown> = {
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
   started_at: new Date().toISOString(),
   aliases: await benchAliases(),
+  deploy: await benchDeploy(),
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -7,7 +7,13 @@ import type { PackbotConfig } from './config/index.js';
 import type { Logger } from './logging/logger.js';
 import type { Masker } from './masking/masker.js';
 import type { Templates } from './templates/environment.js';
+import path from 'node:path';
 import { ConsoleAdapter, type ConsoleAdapterOptions } from '../adapters/console/adapter.js';
+import { createGit } from './git/index.js';
+import { createPackStore } from './packstore/index.js';
+import { createFileHistory } from './store/history.js';
+import { createDeployer, type Deployer } from './deploy/pipeline.js';
+import type { Services } from './commands/types.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -23,6 +29,8 @@ export interface App {
   readonly dispatcher: Dispatcher;
   readonly responder: Responder;
   readonly adapters: readonly ChatAdapter[];
+  readonly services: Services;
+  readonly deployer: Deployer;
   start(): Promise<void>;
   /** Resolves once every message and background job in flight has finished. */
   idle(): Promise<void>;
@@ -31,6 +39,11 @@ export interface App {
 
 /** Builds the whole bot from its config and its parts; nothing here lives at module level. */
 export function createApp(config: PackbotConfig, deps: AppDeps): App {
+  const git = createGit({ stateDir: config.state_dir, masker: deps.masker, logger: deps.logger, timeoutMs: config.timeouts.git });
+  const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
+  const history = createFileHistory(path.join(config.state_dir, 'history.jsonl'), deps.masker);
+  const deployer = createDeployer({ config, git, store, history, masker: deps.masker, logger: deps.logger });
+  const services: Services = { deployer, store, history };
   const responder = createResponder({
     templates: deps.templates,
     masker: deps.masker,
@@ -42,6 +55,7 @@ export function createApp(config: PackbotConfig, deps: AppDeps): App {
     commands: createCommandRegistry(),
     responder,
     logger: deps.logger,
+    services,
     ...(deps.now ? { now: deps.now } : {}),
   });
 
@@ -50,7 +64,11 @@ export function createApp(config: PackbotConfig, deps: AppDeps): App {
     dispatcher,
     responder,
     adapters: deps.adapters,
+    services,
+    deployer,
     async start() {
+      const removed = await deployer.recover();
+      if (removed.length > 0) deps.logger.warn({ removed }, 'cleaned up after an interrupted deploy');
       for (const adapter of deps.adapters) {
         await adapter.start((msg) => dispatcher.handleTracked(msg, adapter));
         deps.logger.info({ platform: adapter.platform }, 'adapter started');

@@ -6,6 +6,8 @@ import { registerAliasCommands } from './cli/aliases.js';
 import { registerChatCommand } from './cli/chat.js';
 import { registerConfigCommands } from './cli/config.js';
 import { registerServeCommand } from './cli/serve.js';
+import { registerDeployCommand } from './cli/deploy.js';
+import { registerValidateCommand } from './cli/validate.js';
 import { reportCliError } from './cli/errors.js';
 import { packageRoot } from './paths.js';
 
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServeCommand(program);
   registerChatCommand(program);
+  registerDeployCommand(program);
+  registerValidateCommand(program);
   registerConfigCommands(program);
   registerAliasCommands(program);
   return program;

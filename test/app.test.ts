@@ -19,7 +19,7 @@ describe('the console bot end to end (in process)', () => {
 
   it('answers by mention, per user and channel, and explains one command', async () => {
     const bot = await startConsoleBot(CONFIG, { REPO_TOKEN: SECRET });
-    const out = await bot.converse(['@bob #ops @packbot help pack deploy', '#ops !pack deploy st2contrib docker,sensu feature-x']);
+    const out = await bot.converse(['@bob #ops @packbot help pack deploy', '#ops !pack queue']);
     expect(out).toHaveLength(2);
     expect(out[0]?.channel).toBe('ops');
     expect(out[0]?.text).toMatch(/pack deploy <repo> \[packs\] \[branch\]/);

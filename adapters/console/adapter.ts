@@ -30,6 +30,7 @@ export class ConsoleAdapter implements ChatAdapter {
   private received = 0;
   private sent = 0;
   private chain: Promise<void> = Promise.resolve();
+  private readonly printed = new Map<string, string>();
   private readonly interactive: boolean;
   private endOfInput!: () => void;
   /** Resolves when input has ended and every line has been handed to the bot. */
@@ -74,13 +75,30 @@ export class ConsoleAdapter implements ChatAdapter {
 
   async send(msg: OutgoingMessage): Promise<MessageRef> {
     this.sent += 1;
+    const ref = { channel: msg.channel, id: `console-out-${this.sent}` };
+    this.remember(ref.id, msg.text);
     this.print(msg);
-    return { channel: msg.channel, id: `console-out-${this.sent}` };
+    return ref;
   }
 
-  /** A terminal can't edit what it printed; the update is printed as a new message. */
-  async update(_ref: MessageRef, msg: OutgoingMessage): Promise<void> {
-    this.print(msg);
+  /**
+   * A terminal can't edit what it printed, so an update prints only the lines that are new
+   * since the last version of that message: progress reads as one line per stage.
+   */
+  async update(ref: MessageRef, msg: OutgoingMessage): Promise<void> {
+    const before = (this.printed.get(ref.id) ?? '').split('\n');
+    const after = msg.text.split('\n');
+    let same = 0;
+    while (same < before.length && same < after.length && before[same] === after[same]) same++;
+    this.remember(ref.id, msg.text);
+    const fresh = after.slice(same).join('\n');
+    if (fresh.trim() !== '') this.print({ ...msg, text: fresh, mentions: [] });
+  }
+
+  private remember(id: string, text: string): void {
+    this.printed.set(id, text);
+    // Only recent messages are ever updated; keep the memory bounded.
+    if (this.printed.size > 100) this.printed.delete(this.printed.keys().next().value as string);
   }
 
   async stop(): Promise<void> {

@@ -5,7 +5,7 @@ import { reply, type Reply } from './reply.js';
 import { addressedText } from './address.js';
 import { Deduper } from './dedupe.js';
 import { normalizeText, type AliasMatch, type AliasTable } from '../aliases/index.js';
-import type { CommandHandler, CommandContext } from '../commands/types.js';
+import type { CommandHandler, CommandContext, Services } from '../commands/types.js';
 import type { PackbotConfig } from '../config/index.js';
 import type { Logger } from '../logging/logger.js';
 import { isPackbotError } from '../errors.js';
@@ -16,6 +16,7 @@ export interface DispatcherDeps {
   commands: ReadonlyMap<string, CommandHandler>;
   responder: Responder;
   logger: Logger;
+  services: Services;
   now?: () => number;
   /** Messages not addressed to the bot (e.g. a typed confirmation phrase). True if handled. */
   onUnaddressed?: (msg: IncomingMessage, adapter: ChatAdapter) => Promise<boolean>;
@@ -71,7 +72,16 @@ export function createDispatcher(deps: DispatcherDeps) {
       return [reply('error', { message: `The alias "${alias.name}" points at an unknown command "${alias.command}"; fix ${alias.file}.` })];
     }
     log.info({ alias: alias.name, command: alias.command }, 'command');
-    const ctx: CommandContext = { message: msg, alias, params, config: deps.config, aliases: deps.aliases, logger: log, track };
+    const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
+    const ctx: CommandContext = {
+      message: msg, alias, params, config: deps.config, aliases: deps.aliases, logger: log, track,
+      services: deps.services,
+      identity: `${msg.platform}:${msg.user.id}`,
+      chat: {
+        send: async (r) => (await deps.responder.send(adapter, target, r))[0] ?? null,
+        update: (ref, r) => deps.responder.update(adapter, ref, target, r),
+      },
+    };
     return handler(ctx);
   }
 

@@ -13,6 +13,8 @@ export interface ReplyTarget {
 
 export interface Responder {
   send(adapter: ChatAdapter, target: ReplyTarget, reply: Reply): Promise<MessageRef[]>;
+  /** Replace a message in place (progress); cut to one message's length. */
+  update(adapter: ChatAdapter, ref: MessageRef, target: ReplyTarget, reply: Reply): Promise<void>;
   /** Rendered, masked text without sending: for the CLI and tests. */
   render(platform: string, reply: Reply): string;
 }
@@ -27,6 +29,10 @@ export function createResponder(deps: { templates: Templates; masker: Masker; gl
 
   return {
     render,
+    async update(adapter, ref, target, r) {
+      const [first = ''] = splitMessage(render(adapter.platform, r), { maxLength: adapter.limits.maxMessageLength, maxMessages: 1 });
+      await adapter.update(ref, { channel: target.channel, ...(target.thread ? { thread: target.thread } : {}), text: first, mentions: [] });
+    },
     async send(adapter, target, r) {
       const text = render(adapter.platform, r);
       const parts = splitMessage(text, {

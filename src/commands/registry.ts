@@ -1,8 +1,13 @@
 import type { CommandHandler } from './types.js';
 import { helpCommand } from './help.js';
 import { notAvailableCommand } from './not-available.js';
+import { deployCommand } from './deploy.js';
+import { historyCommand } from './history.js';
+import { infoCommand, listCommand, statusCommand } from './packs.js';
+import { rollbackCommand, uninstallCommand } from './releases.js';
 
-/** Every command name an alias may point at. Later releases replace the placeholders. */
+/** Every command name an alias may point at. The coordination commands (confirm, cancel,
+ * queue, locks, lock_extend, unlock) answer "not available yet" until they land. */
 export const COMMAND_NAMES = [
   'deploy', 'confirm', 'cancel', 'queue', 'locks', 'lock_extend', 'unlock', 'status',
   'list', 'info', 'history', 'rollback', 'uninstall', 'help',
@@ -14,5 +19,12 @@ export function createCommandRegistry(): ReadonlyMap<string, CommandHandler> {
   const handlers = new Map<string, CommandHandler>();
   for (const name of COMMAND_NAMES) handlers.set(name, notAvailableCommand);
   handlers.set('help', helpCommand);
+  handlers.set('deploy', deployCommand);
+  handlers.set('list', listCommand);
+  handlers.set('status', statusCommand);
+  handlers.set('info', infoCommand);
+  handlers.set('history', historyCommand);
+  handlers.set('rollback', rollbackCommand);
+  handlers.set('uninstall', uninstallCommand);
   return handlers;
 }

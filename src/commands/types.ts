@@ -1,4 +1,7 @@
-import type { IncomingMessage } from '../chat/types.js';
+import type { IncomingMessage, MessageRef } from '../chat/types.js';
+import type { Deployer } from '../deploy/pipeline.js';
+import type { PackStore } from '../packstore/index.js';
+import type { HistoryStore } from '../store/history.js';
 import type { Reply } from '../chat/reply.js';
 import type { AliasDefinition, AliasTable } from '../aliases/index.js';
 import type { PackbotConfig } from '../config/index.js';
@@ -13,6 +16,23 @@ export interface CommandContext {
   logger: Logger;
   /** Keep the process alive for work that outlives the reply (deploys, timers). */
   track(work: Promise<unknown>): void;
+  services: Services;
+  /** Talk back before the handler returns (acknowledgements, progress edited in place). */
+  chat: ChatChannel;
+  /** `<platform>:<user id>` of the sender. */
+  identity: string;
+}
+
+/** The core a command handler may call. */
+export interface Services {
+  deployer: Deployer;
+  store: PackStore;
+  history: HistoryStore;
+}
+
+export interface ChatChannel {
+  send(reply: Reply): Promise<MessageRef | null>;
+  update(ref: MessageRef, reply: Reply): Promise<void>;
 }
 
 /** A command handler is thin: it calls the core and returns replies to render. */

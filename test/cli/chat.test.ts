@@ -14,7 +14,7 @@ describe('packbot chat (spawned CLI)', () => {
   it('--json: one JSON line per bot message, users and channels from the line, exit 0 at end of input', async () => {
     const file = await writeConfig(CONFIG);
     const r = await runCli(['--config', file, 'chat', '--json', '--user', 'carol', '--channel', 'ops'], {
-      input: ['!help', '@bob #deploys !pack deploy st2contrib docker', 'just chatting', '@alice !pack bogus'].join('\n'),
+      input: ['!help', '@bob #deploys !pack locks', 'just chatting', '@alice !pack bogus'].join('\n'),
     });
     expect(r.code).toBe(0);
     const out = jsonLines(r.stdout);
@@ -38,9 +38,14 @@ describe('packbot chat (spawned CLI)', () => {
 
   it('npm start runs the demo console bot', async () => {
     const state = await tempDir();
-    const r = await run('npm', ['start', '--silent'], { input: '!help\n!pack list\n', env: { PACKBOT_STATE_DIR: state }, timeoutMs: 60_000 });
+    const r = await run('npm', ['start', '--silent'], {
+      input: '!help\n!pack deploy demo hello,monitoring,incident\n!pack list\n',
+      env: { PACKBOT_STATE_DIR: state },
+      timeoutMs: 60_000,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('pack deploy <repo> [packs] [branch]');
-    expect(r.stdout).toContain('`pack list` is not available yet');
+    expect(r.stdout).toMatch(/Deploy `[0-9a-f]{8}` from `demo` master at `[0-9a-f]{7}`: 3 ok, 0 failed/);
+    expect(r.stdout).toMatch(/• incident 1\.2\.0 — demo master/);
   }, 90_000);
 });

@@ -11,6 +11,8 @@ import { tempDir } from './config.js';
 
 export interface ConsoleBot {
   app: App;
+  /** The temp dir holding packbot.yaml (relative paths in the config resolve here). */
+  dir: string;
   /** Type lines as chat users, end the input, wait for all work; returns what the bot said. */
   converse(lines: string[]): Promise<Array<{ channel: string; thread: string | null; text: string; mentions: string[] }>>;
   logs(): string;
@@ -36,6 +38,7 @@ export async function startConsoleBot(yaml: string, env: Record<string, string> 
   await app.start();
   return {
     app,
+    dir,
     async converse(lines) {
       for (const line of lines) input.write(`${line}\n`);
       input.end();

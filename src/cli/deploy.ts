@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { loadRuntime } from '../runtime.js';
+import { createApp } from '../app.js';
+import { reply } from '../chat/reply.js';
+import { progressLine, summaryView } from '../commands/deploy.js';
+import type { ProgressEvent } from '../deploy/types.js';
+
+interface DeployOpts {
+  json?: boolean;
+  force?: boolean;
+  user: string;
+}
+
+
+/** `packbot deploy`: the same pipeline as chat, for scripts and CI. Exit 0 only if every pack succeeded. */
+export function registerDeployCommand(program: Command): void {
+  program
+    .command('deploy')
+    .description('deploy packs from a configured repository, without chat')
+    .argument('<repo>', 'a repository name from packbot.yaml')
+    .argument('[packs]', 'comma-separated pack names, or all', 'all')
+    .argument('[branch]', 'branch, tag or commit (default: the repository\'s branch)', '')
+    .option('--json', 'print the result as JSON')
+    .option('--force', 'redeploy even if the commit is already active; replace a pack from another repo')
+    .option('--user <identity>', 'recorded as the deployer', `cli:${process.env['USER'] ?? 'unknown'}`)
+    .action(async (repo: string, packs: string, branch: string, opts: DeployOpts) => {
+      const explicit = program.opts<{ config?: string }>().config;
+      const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
+      const app = createApp(rt.loaded.config, { ...rt, adapters: [] });
+      await app.start();
+      const onProgress = (e: ProgressEvent) => {
+        const line = opts.json ? null : progressLine(e);
+        if (line) process.stderr.write(`${rt.masker.mask(line)}\n`);
+      };
+      const result = await app.deployer.deploy({ repo, packs, ref: branch, force: opts.force ?? false, requestedBy: opts.user }, onProgress);
+      await app.stop();
+      const text = opts.json
+        ? JSON.stringify(result, null, 2)
+        : app.responder.render('console', reply('deploy_summary', summaryView(result)));
+      process.stdout.write(`${rt.masker.mask(text)}\n`);
+      process.exitCode = result.error === null && result.failure_count === 0 ? 0 : 1;
+    });
+}

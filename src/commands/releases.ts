@@ -1,0 +1,19 @@
+import { reply, type Reply } from '../chat/reply.js';
+import { PackbotError } from '../errors.js';
+import type { CommandContext } from './types.js';
+
+/** `pack rollback <pack> [release]`: the previous (or named) release becomes active again. */
+export async function rollbackCommand(ctx: CommandContext): Promise<Reply[]> {
+  const pack = ctx.params['pack']?.trim() ?? '';
+  const release = ctx.params['release']?.trim() ?? '';
+  const result = await ctx.services.deployer.rollback(pack, release, ctx.identity);
+  return [reply('rollback_done', { ...result }, { mention: true })];
+}
+
+/** `pack uninstall <packs>`: unregister, then remove the packs and their environments. */
+export async function uninstallCommand(ctx: CommandContext): Promise<Reply[]> {
+  const packs = (ctx.params['packs'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  if (packs.length === 0) throw new PackbotError('usage', 'Name the packs to uninstall: pack uninstall <pack>[,<pack>...]');
+  const results = await ctx.services.deployer.uninstall(packs, ctx.identity);
+  return [reply('uninstall_done', { results }, { mention: true })];
+}

@@ -1,0 +1,78 @@
+import { execa } from 'execa';
+import type { PackbotConfig } from '../config/index.js';
+import type { Masker } from '../masking/masker.js';
+import { PackbotError } from '../errors.js';
+
+export interface HookDeps {
+  config: PackbotConfig;
+  masker: Masker;
+  /** Overridable for tests of the HTTP hook against a local server. */
+  fetch?: typeof fetch;
+}
+
+const TAIL_LINES = 5;
+
+function tail(text: string): string {
+  return text.trim().split('\n').slice(-TAIL_LINES).join(' | ');
+}
+
+/** `["st2","pack","register","{packs}"]` → argv with the refs filled in; never a shell. */
+export function substitutePacks(argv: readonly string[], packs: readonly string[]): string[] {
+  return argv.map((arg) => arg.replaceAll('{packs}', packs.join(',')));
+}
+
+async function runCommand(argv: readonly string[], packs: readonly string[], deps: HookDeps, what: string): Promise<void> {
+  const [file, ...args] = substitutePacks(argv, packs);
+  if (!file) return;
+  const result = await execa(file, args, {
+    timeout: deps.config.timeouts.hook,
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+    env: { PACKBOT_PACKS: packs.join(',') },
+  });
+  if (result.failed) {
+    const why = result.timedOut ? `timed out after ${deps.config.timeouts.hook} ms` : result.exitCode !== undefined ? `exit ${result.exitCode}` : (result.originalMessage ?? 'failed to start');
+    const output = tail(String(result.all ?? ''));
+    throw new PackbotError('hook_failed', deps.masker.mask(`${what} command ${file} failed (${why})${output ? `: ${output}` : ''}`));
+  }
+}
+
+async function postRegister(packs: readonly string[], deps: HookDeps): Promise<void> {
+  const http = deps.config.register.http;
+  if (!http) return;
+  const doFetch = deps.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(http.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...http.headers },
+      // StackStorm's /api/v1/packs/register body.
+      body: JSON.stringify({ packs: [...packs], fail_on_failure: true }),
+      signal: AbortSignal.timeout(deps.config.timeouts.hook),
+    });
+  } catch (err) {
+    throw new PackbotError('hook_failed', deps.masker.mask(`register request to ${http.url} failed: ${(err as Error).message}`));
+  }
+  if (!response.ok) {
+    const body = tail(await response.text().catch(() => ''));
+    throw new PackbotError('hook_failed', deps.masker.mask(`register request to ${http.url} answered ${response.status}${body ? `: ${body}` : ''}`));
+  }
+}
+
+/** Runs the configured registration hooks for freshly activated packs. */
+export async function registerPacks(packs: readonly string[], deps: HookDeps): Promise<void> {
+  if (packs.length === 0) return;
+  const { command } = deps.config.register;
+  if (command) await runCommand(command, packs, deps, 'register');
+  await postRegister(packs, deps);
+}
+
+export async function unregisterPacks(packs: readonly string[], deps: HookDeps): Promise<void> {
+  const { unregister_command: command } = deps.config.register;
+  if (command && packs.length > 0) await runCommand(command, packs, deps, 'unregister');
+}
+
+export function hasRegisterHooks(config: PackbotConfig): boolean {
+  return Boolean(config.register.command || config.register.http);
+}

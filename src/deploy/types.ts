@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { PackbotConfig } from '../config/index.js';
+import type { Git } from '../git/index.js';
+import type { Logger } from '../logging/logger.js';
+import type { Masker } from '../masking/masker.js';
+import type { ContentSummary } from '../packs/index.js';
+import type { PackStore } from '../packstore/index.js';
+import type { HistoryStore } from '../store/history.js';
+
+export interface DeployerDeps {
+  config: PackbotConfig;
+  git: Git;
+  store: PackStore;
+  history: HistoryStore;
+  masker: Masker;
+  logger: Logger;
+}
+
+/** Short enough to type in chat (`pack history`, `pack cancel`), random enough not to collide. */
+export function newDeployId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export type Stage =
+  | 'resolve' | 'fetch' | 'discover' | 'validate' | 'dependencies' | 'env' | 'install' | 'register' | 'record';
+
+export const STAGES: readonly Stage[] = ['resolve', 'fetch', 'discover', 'validate', 'dependencies', 'env', 'install', 'register', 'record'];
+
+export interface DeployRequest {
+  /** A name from `repositories:` (or a URL when allow_urls is on). */
+  repo: string;
+  /** Pack names, or empty / `all` / `*` for every pack on the ref. */
+  packs: string;
+  /** Branch, tag or commit; empty = the repository's configured branch. */
+  ref?: string;
+  force?: boolean;
+  /** `<platform>:<user id>` */
+  requestedBy: string;
+  channel?: string;
+}
+
+export interface ProgressEvent {
+  stage: Stage;
+  status: 'start' | 'done' | 'failed' | 'skipped';
+  pack?: string;
+  detail?: string;
+  elapsedMs?: number;
+}
+
+export type PackStatus = 'deployed' | 'unchanged' | 'failed' | 'rolled_back';
+
+export interface PackResult {
+  pack: string;
+  /** The directory name in the repository (differs from the ref for some repos). */
+  source: string;
+  status: PackStatus;
+  version: string | null;
+  release: string | null;
+  previous_release: string | null;
+  components: ContentSummary | null;
+  warnings: string[];
+  error: string | null;
+}
+
+export interface DeployResult {
+  deploy_id: string;
+  repo: string;
+  branch: string;
+  commit: string | null;
+  packs: PackResult[];
+  success_count: number;
+  failure_count: number;
+  duration_ms: number;
+  stages: Partial<Record<Stage, number>>;
+  /** A failure of the whole deploy (unknown repo, ref, dependencies), when there is one. */
+  error: string | null;
+}

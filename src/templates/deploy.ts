@@ -1,0 +1,49 @@
+/** Templates for deploys, releases and history (see defaults.ts for the naming rules). */
+export const DEPLOY_TEMPLATES: Readonly<Record<string, string>> = {
+  deploy_ack: `Deploying {{packs}} from {{code repo}} ({{branch}})…`,
+
+  deploy_progress: `Deploying {{packs}} from {{code repo}} ({{branch}})…
+{{#each lines}}
+{{this}}
+{{/each}}`,
+
+  deploy_summary: `{{#if error}}✗ Deploy {{code id}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}} failed: {{error}}{{else}}Deploy {{code id}} from {{code repo}} {{branch}} at {{code commit}}: {{ok}} ok, {{failed}} failed ({{duration}})
+{{#each packs}}
+{{icon}} {{pack}}{{#if version}} {{version}}{{/if}} — {{status}}
+{{#each warnings}}
+   ⚠ {{this}}
+{{/each}}
+{{/each}}{{/if}}`,
+
+  pack_list: `{{#if packs.length}}Installed packs:
+{{#each packs}}
+• {{pack}} {{version}} — {{repo}} {{branch}} {{code commit}}, by {{by}} {{ago}}
+{{/each}}{{else}}No packs are installed yet. Deploy one with {{code (concat prefix "pack deploy <repo> <packs>")}}.{{/if}}`,
+
+  pack_status: `{{pack}} {{version}} is active: release {{code release}} from {{repo}} {{branch}} {{code commit}}, deployed by {{by}} {{ago}}.
+{{#if last}}Last change: {{last.kind}} {{code last.id}} by {{last.by}} {{last.ago}} — {{last.result}}{{#if last.error}}: {{last.error}}{{/if}}{{/if}}`,
+
+  pack_info: `{{pack}} {{version}}
+• from {{repo}} {{branch}} at {{code fullCommit}}
+• deployed by {{by}} {{ago}} ({{at}})
+• {{plural counts.actions "action"}}, {{plural counts.rules "rule"}}, {{plural counts.sensors "sensor"}}, {{plural counts.aliases "alias" "aliases"}}
+• releases: {{#each releases}}{{code release}}{{#if active}} (active){{/if}}{{#unless @last}}, {{/unless}}{{/each}}`,
+
+  history_list: `{{#if records.length}}History of {{pack}}:
+{{#each records}}
+• {{code id}} {{ago}} {{kind}} by {{by}} — {{result}}{{#each packs}} {{from}} → {{to}}{{#if error}} ({{error}}){{/if}}{{/each}}
+{{/each}}{{else}}No history for {{code pack}} yet.{{/if}}`,
+
+  history_record: `{{kind}} {{code id}} by {{by}} {{ago}} ({{at}}, {{duration}}): {{result}}{{#if repo}} — {{repo}} {{branch}} {{code commit}}{{/if}}
+{{#if error}}{{error}}
+{{/if}}{{#each packs}}
+• {{pack}}: {{status}} {{from}} → {{to}}{{#if error}} — {{error}}{{/if}}
+{{/each}}`,
+
+  rollback_done: `Rolled {{pack}} back to {{code to}} ({{version}}){{#if from}}, was {{code from}}{{/if}}.{{#if warning}}
+⚠ {{warning}}{{/if}}`,
+
+  uninstall_done: `{{#each results}}
+{{#if removed}}✓ {{pack}} uninstalled (was {{code removed}}){{else}}✗ {{error}}{{/if}}
+{{/each}}`,
+};

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { startConsoleBot } from '../helpers/bot.js';
+import { createRepo } from '../helpers/git-repo.js';
+import { pack } from '../helpers/deploy.js';
+
+async function bot() {
+  const repo = await createRepo({ files: { ...pack('alpha', { actions: ['hello', 'bye'] }), ...pack('beta') } });
+  await repo.branch('feature-x');
+  await repo.checkout('feature-x');
+  await repo.commit('alpha 1.1', pack('alpha', { version: '1.1.0' }));
+  await repo.checkout('main');
+  const yaml = `state_dir: ./var\nrepositories:\n  demo: {repo: ${JSON.stringify(repo.url)}, branch: main}\nlog: {level: warn}\n`;
+  return startConsoleBot(yaml);
+}
+
+describe('deploy commands in chat', () => {
+  it('acknowledges, reports a line per stage, then a summary per pack mentioning the requester', async () => {
+    const b = await bot();
+    const out = await b.converse(['@bob #ops !pack deploy demo alpha,beta']);
+    const texts = out.map((m) => m.text);
+    expect(texts[0]).toBe('Deploying alpha,beta from `demo` (its default branch)…');
+    const progress = texts.slice(1, -1);
+    for (const stage of ['resolve', 'fetch', 'discover', 'validate alpha', 'validate beta', 'install alpha', 'install beta']) {
+      expect(progress.some((t) => t.startsWith(`✓ ${stage} (`))).toBe(true);
+    }
+    const summary = out.at(-1);
+    expect(summary?.mentions).toEqual(['bob']);
+    expect(summary?.channel).toBe('ops');
+    expect(summary?.text).toMatch(/^Deploy `[0-9a-f]{8}` from `demo` main at `[0-9a-f]{7}`: 2 ok, 0 failed/);
+    expect(summary?.text).toMatch(/✓ alpha 1\.0\.0 — deployed 1\.0\.0-[0-9a-f]{7}-/);
+  });
+
+  it('answers list, status, info, history, rollback and uninstall', async () => {
+    const b = await bot();
+    const out = await b.converse([
+      '!pack deploy demo alpha',
+      '@carol !pack deploy demo alpha feature-x',
+      '!pack deploy demo alpha feature-x',
+      '!pack list',
+      '!pack status alpha',
+      '!pack info alpha',
+      '!pack history alpha',
+      '!pack rollback alpha',
+      '!pack uninstall alpha,nothere',
+      '!pack info alpha',
+    ]);
+    const texts = out.map((m) => m.text);
+    const find = (re: RegExp) => texts.find((t) => re.test(t)) ?? '';
+    expect(find(/already at/)).toMatch(/= alpha 1\.1\.0 — already at [0-9a-f]{7}, nothing to do/);
+    expect(find(/^Installed packs:/)).toMatch(/• alpha 1\.1\.0 — demo feature-x `[0-9a-f]{7}`, by carol just now/);
+    expect(find(/is active: release/)).toMatch(/^alpha 1\.1\.0 is active: release `1\.1\.0-/);
+    expect(find(/actions?, .* rules?/)).toMatch(/2 actions, 0 rules, 0 sensors, 0 aliases/);
+    expect(find(/^History of alpha:/).split('\n').filter((l) => l.startsWith('• '))).toHaveLength(3);
+    expect(find(/^Rolled alpha back/)).toMatch(/^Rolled alpha back to `1\.0\.0-[0-9a-f]{7}-\w+` \(1\.0\.0\), was `1\.1\.0-/);
+    expect(find(/uninstalled/)).toMatch(/✓ alpha uninstalled \(was `1\.0\.0-.*\n✗ nothere is not installed/);
+    expect(texts.at(-1)).toBe('alpha is not installed.');
+  });
+
+  it('reports a failed deploy in one line with the fix', async () => {
+    const b = await bot();
+    const out = await b.converse(['!pack deploy nowhere', '!pack deploy demo alpha --upload-pack=touch']);
+    expect(out.at(0)?.text).toBe('Deploying all packs from `nowhere` (its default branch)…');
+    const failures = out.filter((m) => m.text.startsWith('✗ Deploy'));
+    expect(failures[0]?.text).toMatch(/failed: Unknown repository "nowhere" \(configured: demo\)\. Add it under repositories: in packbot\.yaml\.$/);
+    expect(failures[1]?.text).toMatch(/failed: .*--upload-pack=touch/);
+  });
+});

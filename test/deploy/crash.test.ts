@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli.js';
+import { createRepo, listFiles, tempDir, type FileSpec } from '../helpers/git-repo.js';
+import { deployConfigYaml, pack } from '../helpers/deploy.js';
+import { writeFile } from 'node:fs/promises';
+
+const PACKS = ['p1', 'p2', 'p3', 'p4'];
+const KILLS = 12;
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A pack whose MANIFEST lists every other file with its hash, so a release can be checked whole. */
+function version(name: string, generation: number): Record<string, FileSpec> {
+  const files = pack(name, { version: `1.0.${generation}`, actions: Array.from({ length: 15 }, (_, i) => `a${i}`) });
+  for (let i = 0; i < 20; i++) files[`packs/${name}/data/blob${i}.txt`] = `${name} generation ${generation} blob ${i}\n`.repeat(200);
+  const manifest = Object.entries(files)
+    .map(([p, c]) => `${p.slice(`packs/${name}/`.length)} ${sha(String(c))}`)
+    .sort()
+    .join('\n');
+  return { ...files, [`packs/${name}/MANIFEST`]: `${manifest}\n` };
+}
+
+function allVersions(generation: number): Record<string, FileSpec> {
+  return Object.assign({}, ...PACKS.map((p) => version(p, generation))) as Record<string, FileSpec>;
+}
+
+/** Every pack link that exists resolves to a release whose files match its MANIFEST exactly. */
+async function assertConsistent(packsDir: string): Promise<number> {
+  let checked = 0;
+  for (const name of PACKS) {
+    const link = path.join(packsDir, name);
+    if (!existsSync(link)) continue;
+    const dir = await realpath(link);
+    const manifest = (await readFile(path.join(dir, 'MANIFEST'), 'utf8')).trim().split('\n');
+    const expected = new Map(manifest.map((l) => l.split(' ') as [string, string]));
+    const present = (await listFiles(dir)).filter((f) => f !== 'MANIFEST' && f !== '.packbot.json');
+    expect(present.sort()).toEqual([...expected.keys()].sort());
+    for (const [file, hash] of expected) expect(sha(await readFile(path.join(dir, file), 'utf8')), `${name}/${file}`).toBe(hash);
+    expect(JSON.parse(await readFile(path.join(dir, '.packbot.json'), 'utf8')).pack).toBe(name);
+    checked++;
+  }
+  return checked;
+}
+
+function deployAndKill(config: string, delayMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, '--config', config, 'deploy', 'demo', 'all', '--force'], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(signal ?? `exit ${code}`);
+    });
+  });
+}
+
+describe('crash safety', () => {
+  it(`leaves every pack on a complete release when a deploy is SIGKILLed at random moments (${KILLS} runs)`, async () => {
+    const repo = await createRepo({ files: allVersions(0) });
+    const root = await tempDir('packbot-crash-');
+    const config = path.join(root, 'packbot.yaml');
+    await writeFile(config, deployConfigYaml(root, { demo: { url: repo.url } }).replace('log: {level: debug}', 'log: {level: error}'));
+    const packsDir = path.join(root, 'state', 'packs');
+    const outcomes: string[] = [];
+    for (let run = 0; run < KILLS; run++) {
+      await repo.commit(`generation ${run + 1}`, allVersions(run + 1));
+      // Spread the kills from process start-up through fetch, staging and the symlink swaps.
+      outcomes.push(await deployAndKill(config, 150 + Math.floor(Math.random() * 1400)));
+      await assertConsistent(packsDir);
+    }
+    expect(outcomes.filter((o) => o === 'SIGKILL').length).toBeGreaterThanOrEqual(KILLS / 2);
+
+    const next = await runCli(['--config', config, 'deploy', 'demo', 'all', '--json'], { timeoutMs: 60_000 });
+    expect(next.stderr).toBe('');
+    expect(next.code).toBe(0);
+    const result = JSON.parse(next.stdout);
+    expect(result.failure_count).toBe(0);
+    expect(await assertConsistent(packsDir)).toBe(PACKS.length);
+    expect(await readdir(path.join(root, 'state', 'staging')).catch(() => [])).toEqual([]);
+    for (const name of PACKS) {
+      const leftovers = (await readdir(path.join(packsDir, '.releases', name))).filter((d) => d.startsWith('.'));
+      expect(leftovers).toEqual([]);
+    }
+  }, 180_000);
+});

@@ -1,0 +1,80 @@
+import { PassThrough } from 'node:stream';
+import path from 'node:path';
+import { parseConfig, type PackbotConfig } from '../../src/config/index.js';
+import { createMasker, type Masker } from '../../src/masking/masker.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { loadAliasTable } from '../../src/aliases/index.js';
+import { createTemplates } from '../../src/templates/environment.js';
+import { createApp, type App } from '../../src/app.js';
+import type { DeployRequest, DeployResult } from '../../src/deploy/types.js';
+import type { FileSpec } from './git-repo.js';
+import { tempDir } from './git-repo.js';
+import { ROOT } from './cli.js';
+
+export interface RepoSpec {
+  url: string;
+  subtree?: boolean;
+  branch?: string;
+  token?: string;
+}
+
+export interface DeployEnv {
+  app: App;
+  config: PackbotConfig;
+  masker: Masker;
+  root: string;
+  logs(): string;
+  deploy(req: Partial<DeployRequest> & { repo: string }): Promise<DeployResult>;
+}
+
+/** packbot.yaml text for the given repos, state under `root`. */
+export function deployConfigYaml(root: string, repos: Record<string, RepoSpec>, extra = ''): string {
+  const lines = [`state_dir: ${root}/state`, 'log: {level: debug}', 'repositories:'];
+  for (const [name, r] of Object.entries(repos)) {
+    lines.push(`  ${name}:`, `    repo: ${JSON.stringify(r.url)}`, `    subtree: ${r.subtree ?? true}`, `    branch: ${r.branch ?? 'main'}`);
+    if (r.token) lines.push(`    token: ${JSON.stringify(r.token)}`);
+  }
+  return `${lines.join('\n')}\n${extra}`;
+}
+
+/** A real app (no chat adapters) on a fresh state dir; logs kept in memory (masked). */
+export async function createDeployEnv(repos: Record<string, RepoSpec>, extra = ''): Promise<DeployEnv> {
+  const root = await tempDir('packbot-deploy-');
+  const { config, secrets } = parseConfig(deployConfigYaml(root, repos, extra), { file: path.join(root, 'packbot.yaml'), env: {} });
+  const masker = createMasker(secrets);
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  const logger = createLogger({ level: 'debug', masker, destination: stream, pretty: false });
+  const { table } = await loadAliasTable([path.join(ROOT, 'aliases')]);
+  const app = createApp(config, { logger, masker, aliases: table, templates: await createTemplates(), adapters: [] });
+  await app.start();
+  return {
+    app, config, masker, root,
+    logs: () => text,
+    deploy: (req) => app.deployer.deploy({ packs: '', requestedBy: 'console:alice', ...req }),
+  };
+}
+
+export interface PackSpec {
+  version?: string;
+  dependencies?: string[];
+  actions?: string[];
+  /** Path prefix; default `packs/<name>/` (use '' for a single-pack repo). */
+  prefix?: string;
+  extra?: Record<string, FileSpec>;
+}
+
+/** The files of a valid StackStorm pack. */
+export function pack(name: string, spec: PackSpec = {}): Record<string, FileSpec> {
+  const prefix = spec.prefix ?? `packs/${name}/`;
+  const deps = spec.dependencies?.length ? `dependencies:\n${spec.dependencies.map((d) => `  - "${d}"`).join('\n')}\n` : '';
+  const files: Record<string, FileSpec> = {
+    [`${prefix}pack.yaml`]: `---\nref: ${name}\nname: ${name}\ndescription: The ${name} pack.\nversion: ${spec.version ?? '1.0.0'}\nauthor: Ada\n${deps}`,
+  };
+  for (const action of spec.actions ?? ['hello']) {
+    files[`${prefix}actions/${action}.yaml`] = `---\nname: ${action}\nrunner_type: python-script\nentry_point: ${action}.py\n`;
+    files[`${prefix}actions/${action}.py`] = `print("${action} from ${name}")\n`;
+  }
+  return { ...files, ...spec.extra };
+}
