@@ -1,9 +1,10 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { validateRef } from '../git/index.js';
 import type { Masker } from '../masking/masker.js';
 import { isPackbotError } from '../errors.js';
-import { discoverPacks } from './discover.js';
+import { discoverPacks, type PackSource } from './discover.js';
+import type { Release } from '../packstore/index.js';
 import { KeyedMutex } from './mutex.js';
 import { preparePack, type PreparedPack } from './prepare.js';
 import { parsePackList, resolveRepository } from './resolve.js';
@@ -61,6 +62,22 @@ function toResult(p: PreparedPack, extra: Partial<PackResult> = {}): PackResult 
 }
 
 /**
+ * Named packs whose active release came from this repo at this very commit need no look at
+ * the tree: they exist there and are unchanged. The common "deploy it again" costs a fetch.
+ */
+function alreadyActive(installed: readonly Release[], repo: string, commit: string, wanted: string[] | null): PackSource[] | null {
+  if (!wanted) return null;
+  const sources: PackSource[] = [];
+  for (const name of wanted) {
+    const path = `packs/${name}`;
+    const active = installed.find((r) => r.meta.repo === repo && r.meta['source'] === path && r.meta.commit === commit);
+    if (!active || typeof active.meta['tree'] !== 'string') return null;
+    sources.push({ name, path, treeId: active.meta['tree'] });
+  }
+  return sources;
+}
+
+/**
  * The deploy pipeline: resolve → fetch → discover → validate → dependencies → env →
  * install → register → record. Each pack moves on its own; a bad pack fails alone, while
  * problems that concern the whole request (repository, ref, dependencies) stop it before
@@ -91,10 +108,10 @@ export function createDeployer(deps: DeployerDeps) {
         return git.resolveRef(repo.remote, branch);
       });
       commit = sha;
-      const sources = await clock.run('discover', () => discoverPacks(git, repo, sha, branch, wanted));
+      const installed = await deps.store.list();
+      const sources = await clock.run('discover', async () =>
+        (request.force ? null : alreadyActive(installed, repo.name, sha, wanted)) ?? discoverPacks(git, repo, sha, branch, wanted));
       packs = await mutex.run(sources.map((s) => `${repo.name}/${s.name}`), async () => {
-        await mkdir(stagingRoot, { recursive: true });
-        const installed = await deps.store.list();
         const prepared = await Promise.all(sources.map((source) =>
           clock.run('validate', async () => {
             try {

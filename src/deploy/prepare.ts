@@ -39,7 +39,7 @@ function activeFor(installed: readonly Release[], repo: string, source: PackSour
  */
 export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
   const { git, repo, commit, source, installed } = input;
-  const treeId = await git.treeId(repo.remote, commit, source.path);
+  const treeId = source.treeId || (await git.treeId(repo.remote, commit, source.path));
   const active = activeFor(installed, repo.name, source);
   const stagingDir = path.join(input.stagingRoot, source.name);
   const base: PreparedPack = { source, treeId, stagingDir, check: null, active, unchanged: false, error: null };

@@ -3,7 +3,7 @@
  * lost object behind an up-to-date ref, so read operations that trip over damage mark the
  * mirror, and the next sync clones it again instead of fetching.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PackbotError } from '../errors.js';
 import { inMirror, type Repo } from './repo.js';
@@ -34,24 +34,53 @@ export async function hasMirror(repo: Repo): Promise<boolean> {
 
 /** Flags the mirror for a fresh clone and says so in the error the user sees. */
 export async function markBroken(ctx: GitContext, repo: Repo, err: PackbotError): Promise<PackbotError> {
+  ctx.verified.delete(repo.mirrorDir);
   await writeFile(path.join(repo.mirrorDir, BROKEN_MARK), `${err.message}\n`).catch(() => undefined);
   ctx.logger.warn({ repo: repo.remote.name, reason: err.message }, 'git mirror is damaged; the next sync clones it again');
   return new PackbotError('git_failed', `${err.message.replace(/\.$/, '')} (the local mirror is damaged; the next sync clones it again).`);
+}
+
+/**
+ * The keys of a git config file, read without running git (this runs before every fetch).
+ * Anything the simple reader does not understand counts as tampering: the mirror is cloned
+ * again rather than trusted.
+ */
+export function configKeys(text: string): string[] | null {
+  const keys: string[] = [];
+  let section: string | null = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[([A-Za-z0-9.-]+)(?:\s+"([^"\\]*)")?\]$/.exec(line);
+    if (header) {
+      section = header[2] === undefined ? (header[1] ?? '').toLowerCase() : `${(header[1] ?? '').toLowerCase()}.${header[2]}`;
+      continue;
+    }
+    const entry = /^([A-Za-z][A-Za-z0-9-]*)\s*(=|$)/.exec(line);
+    if (!entry || section === null || line.endsWith('\\')) return null;
+    keys.push(`${section}.${(entry[1] ?? '').toLowerCase()}`);
+  }
+  return keys;
 }
 
 /** A bare repository, not marked broken, with only packbot's config, whose branch and tag tips can all be read. */
 export async function isHealthy(ctx: GitContext, repo: Repo): Promise<boolean> {
   if (!(await hasMirror(repo)) || (await exists(path.join(repo.mirrorDir, BROKEN_MARK)))) return false;
   try {
-    const bare = await runGit(ctx, inMirror(repo, 'checking the mirror', ['rev-parse', '--is-bare-repository']));
-    if (bare.trim() !== 'true') return false;
-    const keys = (await runGit(ctx, inMirror(repo, 'checking the mirror', ['config', '--local', '--list', '--name-only', '-z']))).split('\0');
-    const unexpected = keys.filter((k) => k !== '' && !EXPECTED_CONFIG.test(k));
+    const text = await readFile(path.join(repo.mirrorDir, 'config'), 'utf8');
+    const keys = configKeys(text);
+    const unexpected = keys === null ? ['(unreadable config)'] : keys.filter((k) => !EXPECTED_CONFIG.test(k));
     if (unexpected.length > 0) {
       ctx.logger.warn({ repo: repo.remote.name, keys: unexpected }, 'git mirror config has settings packbot did not write');
       return false;
     }
-    await runGit(ctx, inMirror(repo, 'checking the mirror', ['rev-list', '--count', '--no-walk', '--branches', '--tags']));
+    if (!/^\s*bare\s*=\s*true\s*$/im.test(text)) return false;
+    // Reading every tip costs a git process; once per process is enough, since damage found
+    // later by any read marks the mirror broken (markBroken) and forgets this.
+    if (!ctx.verified.has(repo.mirrorDir)) {
+      await runGit(ctx, inMirror(repo, 'checking the mirror', ['rev-list', '--count', '--no-walk', '--branches', '--tags']));
+      ctx.verified.add(repo.mirrorDir);
+    }
     return true;
   } catch (err) {
     ctx.logger.debug({ repo: repo.remote.name, reason: err instanceof Error ? err.message : String(err) }, 'git mirror failed its health check');

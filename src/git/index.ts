@@ -12,7 +12,7 @@ import { syncMirror } from './mirror.js';
 import { repoOf } from './repo.js';
 import { resolveRef } from './refs.js';
 import type { GitContext } from './run.js';
-import { listPackDirs, tree, treeOidAt } from './tree.js';
+import { listPackDirs, packTrees, tree, treeOidAt } from './tree.js';
 import { validatePath, validateRef } from './validate.js';
 import type { Git, GitOptions } from './types.js';
 
@@ -23,7 +23,7 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 export function createGit(opts: GitOptions): Git {
   const layout = layoutOf(opts.stateDir);
-  const ctx: GitContext = { layout, masker: opts.masker, logger: opts.logger, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const ctx: GitContext = { layout, masker: opts.masker, logger: opts.logger, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, verified: new Set() };
   // simple-git's `debug` output bypasses the masker and includes each process's env, token too.
   if (/(^|[\s,])(\*|simple-git)/.test(process.env['DEBUG'] ?? '')) {
     opts.logger.warn('DEBUG enables simple-git debug output, which prints git environments (repository tokens included) unmasked to stderr');
@@ -71,6 +71,12 @@ export function createGit(opts: GitOptions): Git {
       validateRef(commit);
       await prepare();
       return listPackDirs(ctx, repo, commit);
+    },
+    async packTrees(remote, commit) {
+      const repo = repoOf(ctx, remote);
+      validateRef(commit);
+      await prepare();
+      return packTrees(ctx, repo, commit);
     },
     async materialize(remote, commit, path, dest) {
       const repo = repoOf(ctx, remote);

@@ -5,8 +5,8 @@
  * fsck would flag but a fetch does not check) would escape or fake a repository. Any of them
  * refuses the pack and nothing is written.
  *
- * The files are written by git itself (read-tree into a throwaway index, then checkout-index
- * into `dest` as the work tree): no shell, no archive parsing, no .git in the result.
+ * The files are written by git itself (`read-tree --reset -u` into a throwaway index, with
+ * `dest` as the work tree): no shell, no archive parsing, no .git in the result.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -64,8 +64,8 @@ export async function materialize(ctx: GitContext, repo: Repo, commit: string, d
   const indexFile = path.join(ctx.layout.tmpDir, `index-${randomUUID()}`);
   const spec = { workTree: target, indexFile };
   try {
-    await readMirror(ctx, repo, 'writing the pack files', ['read-tree', '--end-of-options', oid], spec);
-    await readMirror(ctx, repo, 'writing the pack files', ['checkout-index', '--all'], spec);
+    // One process reads the tree into the throwaway index and writes the files (-u).
+    await readMirror(ctx, repo, 'writing the pack files', ['read-tree', '--reset', '-u', '--end-of-options', oid], spec);
   } catch (err) {
     // Leave dest as it was found: a half-written pack must never be mistaken for a whole one.
     if (created !== undefined) await rm(created, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { hasMirror, isCorruption, isHealthy } from './health.js';
 import { withMirrorLock } from './lock.js';
 import { inMirror, type Repo } from './repo.js';
-import { runGit, tryGit, type GitContext } from './run.js';
+import { runGit, type GitContext } from './run.js';
 import type { SyncResult } from './types.js';
 
 // Heads and tags only: refs/pull/*, refs/changes/* and the like are not deployable and can be huge.
@@ -23,7 +23,6 @@ export async function syncMirror(ctx: GitContext, repo: Repo): Promise<SyncResul
     await removeLeftovers(ctx, name);
     let cloned = false;
     if (await isHealthy(ctx, repo)) {
-      await updateOrigin(ctx, repo);
       try {
         await fetchInto(ctx, repo, repo.mirrorDir, 'fetching');
       } catch (err) {
@@ -61,8 +60,8 @@ async function cloneInto(ctx: GitContext, repo: Repo): Promise<void> {
   const { mirrorsDir } = ctx.layout;
   const tmp = await mkdtemp(path.join(mirrorsDir, `.${repo.remote.name}.git.tmp-`));
   try {
-    await runGit(ctx, { what: 'cloning', remote: repo.remote, protocol: repo.protocol, cwd: mirrorsDir, args: ['init', '--bare', '--quiet', '--', tmp] });
-    await setOrigin(ctx, repo, tmp);
+    // Not --quiet: simple-git waits an extra 50 ms after any git that prints nothing.
+    await runGit(ctx, { what: 'cloning', remote: repo.remote, protocol: repo.protocol, cwd: mirrorsDir, args: ['init', '--bare', '--', tmp] });
     await fetchInto(ctx, repo, tmp, 'cloning');
     if (await stat(repo.mirrorDir).then(() => true, () => false)) {
       const old = path.join(mirrorsDir, `.${repo.remote.name}.git.old-${randomUUID()}`);
@@ -72,26 +71,18 @@ async function cloneInto(ctx: GitContext, repo: Repo): Promise<void> {
     } else {
       await rename(tmp, repo.mirrorDir);
     }
+    // A clone just read every object it has: no need to check its tips on the next sync.
+    ctx.verified.add(repo.mirrorDir);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
 }
 
-/** The URL is recorded for operators (`git remote -v`); fetches always name the configured URL. */
-async function setOrigin(ctx: GitContext, repo: Repo, gitDir: string): Promise<void> {
-  await runGit(ctx, inMirror(repo, 'recording the URL', ['config', '--', 'remote.origin.url', repo.remote.url], { cwd: gitDir, gitDir }));
-}
-
-async function updateOrigin(ctx: GitContext, repo: Repo): Promise<void> {
-  const current = await tryGit(ctx, inMirror(repo, 'reading the URL', ['config', '--get', '--', 'remote.origin.url']));
-  if (current?.trim() === repo.remote.url) return;
-  ctx.logger.info({ repo: repo.remote.name }, 'repository URL changed; updating the mirror');
-  await setOrigin(ctx, repo, repo.mirrorDir);
-}
-
 async function fetchInto(ctx: GitContext, repo: Repo, gitDir: string, what: string): Promise<void> {
-  // The URL is positional after "--", never read from the mirror's config.
-  const args = ['fetch', '--prune', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', repo.remote.url, ...REFSPECS];
+  // The URL is positional after "--", never read from (or written to) the mirror's config.
+  // --verbose: a fetch with nothing new is otherwise silent, and simple-git waits an extra
+  // 50 ms after any git that prints nothing.
+  const args = ['fetch', '--verbose', '--prune', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', repo.remote.url, ...REFSPECS];
   await runGit(ctx, inMirror(repo, what, args, { cwd: gitDir, gitDir, network: true }));
 }

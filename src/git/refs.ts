@@ -3,8 +3,10 @@
  * and, if it looks like one, a (short) sha. Nothing else reaches rev-parse, so revision syntax
  * (`HEAD~3`, `@{-1}`, `:/text`) is never interpreted even if validation let it through.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PackbotError } from '../errors.js';
-import { readMirror, tryReadMirror } from './health.js';
+import { markBroken, readMirror, tryReadMirror } from './health.js';
 import { ensureMirror } from './mirror.js';
 import type { Repo } from './repo.js';
 import type { GitContext } from './run.js';
@@ -15,12 +17,48 @@ const LISTED = 5;
 export async function resolveRef(ctx: GitContext, repo: Repo, ref: string): Promise<string> {
   validateRef(ref);
   await ensureMirror(ctx, repo);
+  const branch = await readBranch(repo.mirrorDir, ref);
+  if (branch) return branch;
   const candidates = [`refs/heads/${ref}`, `refs/tags/${ref}`, ...(looksLikeSha(ref) ? [ref] : [])];
   for (const candidate of candidates) {
     const sha = await commitOf(ctx, repo, candidate, ref);
     if (sha) return sha;
   }
   throw new PackbotError('git_ref_unknown', `Unknown ref "${ref}" in repository "${repo.remote.name}"; ${await knownRefs(ctx, repo)}.`);
+}
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** Whether a branch or tag of the mirror points at `sha` (read from the ref files). */
+async function referenced(mirrorDir: string, sha: string): Promise<boolean> {
+  const packed = await readFile(path.join(mirrorDir, 'packed-refs'), 'utf8').catch(() => '');
+  if (packed.split('\n').some((line) => line.startsWith(`${sha} `))) return true;
+  for (const kind of ['heads', 'tags']) {
+    const files = await readdir(path.join(mirrorDir, 'refs', kind), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const f of files) {
+      if (!f.isFile()) continue;
+      const text = await readFile(path.join(f.parentPath, f.name), 'utf8').catch(() => '');
+      if (text.trim() === sha) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A branch tip read straight from the mirror's refs (loose file, else packed-refs): the
+ * common case of every deploy, without starting git. `ref` is validated, so the path stays
+ * under refs/heads. Anything unusual (a symbolic ref, no such branch) falls back to git.
+ */
+async function readBranch(mirrorDir: string, ref: string): Promise<string | null> {
+  const loose = await readFile(path.join(mirrorDir, 'refs', 'heads', ref), 'utf8').catch(() => null);
+  if (loose !== null) return SHA.test(loose.trim()) ? loose.trim() : null;
+  const packed = await readFile(path.join(mirrorDir, 'packed-refs'), 'utf8').catch(() => '');
+  const name = `refs/heads/${ref}`;
+  for (const line of packed.split('\n')) {
+    const [sha, refname] = line.split(' ');
+    if (refname === name && sha && SHA.test(sha)) return sha;
+  }
+  return null;
 }
 
 /**
@@ -33,6 +71,10 @@ export async function peelCommit(ctx: GitContext, repo: Repo, commit: string): P
   await ensureMirror(ctx, repo);
   const sha = await commitOf(ctx, repo, commit, commit);
   if (sha) return sha;
+  if (await referenced(repo.mirrorDir, commit)) {
+    // A branch or tag names it, yet the object is gone: the mirror is damaged, not the request.
+    throw await markBroken(ctx, repo, new PackbotError('git_failed', `Reading commit ${commit.slice(0, 12)} failed for repository "${repo.remote.name}": the object is missing.`));
+  }
   throw new PackbotError('git_ref_unknown', `Commit ${commit.slice(0, 12)} is not in repository "${repo.remote.name}"; it may need a sync, or it was force-pushed away.`);
 }
 

@@ -15,6 +15,8 @@ export interface GitContext {
   masker: Masker;
   logger: Logger;
   timeoutMs: number;
+  /** Mirrors whose every branch and tag tip this process has read (see health.ts). */
+  verified: Set<string>;
 }
 
 export interface RunSpec {

@@ -7,7 +7,7 @@ import { markBroken, readMirror, tryReadMirror } from './health.js';
 import { peelCommit } from './refs.js';
 import type { Repo } from './repo.js';
 import type { GitContext } from './run.js';
-import { validatePath } from './validate.js';
+import { isFullSha, validatePath } from './validate.js';
 import type { TreeEntry } from './types.js';
 
 export interface RawEntry extends TreeEntry {
@@ -21,13 +21,18 @@ const LINE = /^(\d{6}) (blob|tree|commit) ([0-9a-f]+) +(-|\d+|BAD)\t(.+)$/s;
 export async function treeOidAt(ctx: GitContext, repo: Repo, commit: string, path: string): Promise<{ sha: string; oid: string }> {
   validatePath(path);
   const sha = await peelCommit(ctx, repo, commit);
-  const spec = path === '' ? `${sha}^{tree}` : `${sha}:${path}`;
-  const oid = (await tryReadMirror(ctx, repo, 'reading the tree', ['rev-parse', '--verify', '--quiet', '--end-of-options', spec]))?.trim() ?? '';
   const where = `at ${sha.slice(0, 7)} in repository "${repo.remote.name}"`;
-  if (oid === '') throw new PackbotError('pack_unknown', `There is no directory "${path}" ${where}.`);
-  const type = (await readMirror(ctx, repo, 'reading the tree', ['cat-file', '-t', '--end-of-options', oid])).trim();
-  if (type !== 'tree') throw new PackbotError('pack_unknown', `"${path}" is not a directory ${where}.`);
-  return { sha, oid };
+  if (path === '') {
+    const root = (await tryReadMirror(ctx, repo, 'reading the tree', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${sha}^{tree}`]))?.trim() ?? '';
+    if (root === '') throw new PackbotError('pack_unknown', `There is no tree ${where}.`);
+    return { sha, oid: root };
+  }
+  // One ls-tree names the entry's type and id: a file where a directory should be is refused.
+  const out = await readMirror(ctx, repo, 'reading the tree', ['ls-tree', '-z', '--end-of-options', sha, '--', path]);
+  const entry = out.split('\0').map((r) => /^\d{6} (\w+) ([0-9a-f]+)\t(.*)$/s.exec(r)).find((m) => m?.[3] === path);
+  if (!entry) throw new PackbotError('pack_unknown', `There is no directory "${path}" ${where}.`);
+  if (entry[1] !== 'tree') throw new PackbotError('pack_unknown', `"${path}" is not a directory ${where}.`);
+  return { sha, oid: entry[2] ?? '' };
 }
 
 export async function listTree(ctx: GitContext, repo: Repo, treeOid: string, opts: { recursive: boolean }): Promise<RawEntry[]> {
@@ -52,12 +57,27 @@ export async function tree(ctx: GitContext, repo: Repo, commit: string, path: st
   return (await listTree(ctx, repo, oid, { recursive: true })).map(({ oid: _oid, ...entry }) => entry);
 }
 
+/** The directories under packs/ at commit, with their tree ids, in one ls-tree. */
+export async function packTrees(ctx: GitContext, repo: Repo, commit: string): Promise<Array<{ name: string; treeId: string }>> {
+  // A full sha (what resolveRef returns) needs no check: ls-tree itself refuses a missing one.
+  const sha = isFullSha(commit) ? commit : await peelCommit(ctx, repo, commit);
+  // A trailing slash lists the directory's children; an absent packs/ lists nothing.
+  let out: string;
+  try {
+    out = await readMirror(ctx, repo, 'reading the tree', ['ls-tree', '-z', '--end-of-options', sha, '--', 'packs/']);
+  } catch (err) {
+    // Say why properly: an unknown commit, or a damaged mirror (peelCommit tells them apart).
+    await peelCommit(ctx, repo, commit);
+    throw err;
+  }
+  const packs: Array<{ name: string; treeId: string }> = [];
+  for (const record of out.split('\0')) {
+    const m = /^\d{6} tree ([0-9a-f]+)\tpacks\/([^/]+)$/s.exec(record);
+    if (m) packs.push({ name: m[2] ?? '', treeId: m[1] ?? '' });
+  }
+  return packs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 export async function listPackDirs(ctx: GitContext, repo: Repo, commit: string): Promise<string[]> {
-  const { oid: root } = await treeOidAt(ctx, repo, commit, '');
-  const packs = (await listTree(ctx, repo, root, { recursive: false })).find((e) => e.path === 'packs' && e.type === 'tree');
-  if (!packs) return [];
-  return (await listTree(ctx, repo, packs.oid, { recursive: false }))
-    .filter((e) => e.type === 'tree')
-    .map((e) => e.path)
-    .sort();
+  return (await packTrees(ctx, repo, commit)).map((p) => p.name);
 }

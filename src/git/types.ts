@@ -54,6 +54,8 @@ export interface Git {
   tree(remote: GitRemote, commit: string, path: string): Promise<TreeEntry[]>;
   /** Directory names directly under `packs/` at commit (subtree repos); [] when there is no packs/. */
   listPackDirs(remote: GitRemote, commit: string): Promise<string[]>;
+  /** The directories under packs/ with their tree ids (one git call: discover + no-op check). */
+  packTrees(remote: GitRemote, commit: string): Promise<Array<{ name: string; treeId: string }>>;
   /** Write the files of `path` at commit into `dest` (absent or empty), with no .git; refuses symlinks, gitlinks and unsafe names, writing nothing. */
   materialize(remote: GitRemote, commit: string, path: string, dest: string): Promise<void>;
   /** Commits touching `path` in (from, to], newest first, at most `max` (default 20). */

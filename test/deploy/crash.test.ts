@@ -65,11 +65,16 @@ describe('crash safety', () => {
     const config = path.join(root, 'packbot.yaml');
     await writeFile(config, deployConfigYaml(root, { demo: { url: repo.url } }).replace('log: {level: debug}', 'log: {level: error}'));
     const packsDir = path.join(root, 'state', 'packs');
+    // How long a whole deploy takes here (process start included), so the kills can be
+    // spread across it on a fast machine and a loaded one alike.
+    const t0 = performance.now();
+    expect((await runCli(['--config', config, 'deploy', 'demo', 'all'], { timeoutMs: 60_000 })).code).toBe(0);
+    const full = performance.now() - t0;
     const outcomes: string[] = [];
     for (let run = 0; run < KILLS; run++) {
       await repo.commit(`generation ${run + 1}`, allVersions(run + 1));
-      // Spread the kills from process start-up through fetch, staging and the symlink swaps.
-      outcomes.push(await deployAndKill(config, 150 + Math.floor(Math.random() * 1400)));
+      // From process start-up through fetch, staging and the symlink swaps.
+      outcomes.push(await deployAndKill(config, Math.floor(full * (0.1 + 0.85 * Math.random()))));
       await assertConsistent(packsDir);
     }
     expect(outcomes.filter((o) => o === 'SIGKILL').length).toBeGreaterThanOrEqual(KILLS / 2);

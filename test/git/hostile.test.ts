@@ -118,7 +118,7 @@ describe('git itself only speaks the configured protocol', () => {
     const stateDir = await tempDir('packbot-state-');
     const target = path.join(stateDir, 'target.git');
     await runGit(stateDir, ['init', '--bare', '--quiet', target]);
-    const ctx: GitContext = { layout: layoutOf(stateDir), masker: createMasker(), logger: createLogger({ level: 'silent', masker: createMasker() }), timeoutMs: 30_000 };
+    const ctx: GitContext = { layout: layoutOf(stateDir), masker: createMasker(), logger: createLogger({ level: 'silent', masker: createMasker() }), timeoutMs: 30_000, verified: new Set<string>() };
     const remote = { name: 'r', url };
     return runPackbotGit(ctx, { what: 'fetching', remote, protocol, network: true, cwd: target, gitDir: target, args: ['fetch', '--', url, 'refs/heads/*:refs/heads/*'] });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSinglePackRepo, createSubtreeRepo, createTestGit } from '../helpers/git-repo.js';
+import { createSinglePackRepo, createSubtreeRepo, createTestGit, runGit } from '../helpers/git-repo.js';
 
 describe('tree and listPackDirs', () => {
   it('lists a pack directory recursively, relative to it, with modes, types and sizes', async () => {
@@ -49,5 +49,31 @@ describe('tree and listPackDirs', () => {
     expect(await git.treeId(remote, 'main', 'packs/a')).toBe(before.a);
     expect(await git.treeId(remote, 'main', 'packs/b')).not.toBe(before.b);
     expect(before.a).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
+
+describe('packTrees', () => {
+  it('lists the pack directories with the tree ids git has for them, in one call', async () => {
+    const repo = await createSubtreeRepo(['b', 'a']);
+    await repo.commit('a file beside the packs', { 'packs/README.md': 'not a pack\n' });
+    const { git } = await createTestGit();
+    const remote = { name: 'r', url: repo.url };
+    const sha = await git.resolveRef(remote, 'main');
+    const trees = await git.packTrees(remote, sha);
+    expect(trees.map((t) => t.name)).toEqual(['a', 'b']);
+    for (const t of trees) expect(t.treeId).toBe((await repo.git(['rev-parse', `${sha}:packs/${t.name}`])).trim());
+    expect(await git.treeId(remote, sha, 'packs/a')).toBe(trees[0]?.treeId);
+  });
+
+  it('resolves branches from packed refs as well as loose ones', async () => {
+    const repo = await createSubtreeRepo(['a']);
+    await repo.branch('release/1.x');
+    const { git, stateDir } = await createTestGit();
+    const remote = { name: 'r', url: repo.url };
+    await git.sync(remote);
+    const mirror = `${stateDir}/mirrors/r.git`;
+    await runGit(mirror, ['pack-refs', '--all'], { env: { GIT_DIR: mirror } });
+    expect(await git.resolveRef(remote, 'release/1.x')).toBe(await repo.revParse('HEAD'));
+    expect(await git.resolveRef(remote, 'main')).toBe(await repo.revParse('HEAD'));
   });
 });
