@@ -128,3 +128,44 @@ describe('deploy pipeline on real git repos', () => {
     expect(Object.keys(records[1]?.stages ?? {})).toEqual(expect.arrayContaining(['resolve', 'fetch', 'discover', 'validate', 'install']));
   });
 });
+
+describe('pack ownership, configuration and uninstall', () => {
+  it('refuses a pack already installed from another repository unless forced', async () => {
+    const one = await createRepo({ files: pack('shared') });
+    const two = await createRepo({ files: pack('shared', { version: '9.0.0' }) });
+    const env = await createDeployEnv({ one: { url: one.url }, two: { url: two.url } });
+    expect((await env.deploy({ repo: 'one' })).packs[0]?.status).toBe('deployed');
+    const refused = await env.deploy({ repo: 'two' });
+    expect(refused.packs[0]).toMatchObject({ status: 'failed' });
+    expect(refused.packs[0]?.error).toBe('A pack "shared" is already installed from repository one; add force=true to replace it with this one.');
+    const forced = await env.deploy({ repo: 'two', force: true });
+    expect(forced.packs[0]).toMatchObject({ status: 'deployed', version: '9.0.0' });
+  });
+
+  it('warns about missing required configuration and masks secret config values', async () => {
+    const schema = 'api_key: {type: string, required: true, secret: true}\nendpoint: {type: string, required: true}\nretries: {type: integer, default: 3}\n';
+    const repo = await createRepo({ files: pack('svc', { extra: { 'packs/svc/config.schema.yaml': schema, 'packs/svc/svc.yaml.example': 'endpoint: x\n' } }) });
+    const env = await createDeployEnv({ demo: { url: repo.url } });
+    const first = await env.deploy({ repo: 'demo' });
+    expect(first.packs[0]?.warnings.join('\n')).toMatch(/svc needs configuration: .*api_key.*endpoint.*svc\.yaml\.example/);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(env.config.configs_dir, { recursive: true });
+    await writeFile(path.join(env.config.configs_dir, 'svc.yaml'), 'api_key: sk-live-0123456789abcdef\nendpoint: https://svc.example.com\n');
+    const second = await env.deploy({ repo: 'demo', force: true });
+    expect(second.packs[0]?.warnings).toEqual([]);
+    expect(env.masker.mask('key is sk-live-0123456789abcdef')).toBe('key is ***');
+  });
+
+  it('runs the unregister command, then removes the pack and records it', async () => {
+    const repo = await createRepo({ files: pack('alpha') });
+    const out = path.join(repo.dir, '..', 'unregistered.txt');
+    const script = `require('fs').writeFileSync(${JSON.stringify(out)}, process.argv[1])`;
+    const env = await createDeployEnv({ demo: { url: repo.url } }, `register: {unregister_command: [${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(script)}, "{packs}"]}\n`);
+    await env.deploy({ repo: 'demo' });
+    const results = await env.app.deployer.uninstall(['alpha'], 'console:alice');
+    expect(results).toEqual([{ pack: 'alpha', removed: expect.stringMatching(/^1\.0\.0-/), error: null }]);
+    expect(await readFile(out, 'utf8')).toBe('alpha');
+    expect(existsSync(path.join(env.config.packs_dir, 'alpha'))).toBe(false);
+    expect((await env.app.services.history.list({ pack: 'alpha' }))[0]).toMatchObject({ kind: 'uninstall' });
+  });
+});
