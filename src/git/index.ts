@@ -9,12 +9,12 @@ import { layoutOf } from './env.js';
 import { changedPaths, log } from './history.js';
 import { materialize } from './materialize.js';
 import { syncMirror } from './mirror.js';
-import { repoOf } from './repo.js';
+import { repoOf, type Repo } from './repo.js';
 import { resolveRef } from './refs.js';
 import type { GitContext } from './run.js';
 import { listPackDirs, packTrees, tree, treeOidAt } from './tree.js';
 import { validatePath, validateRef } from './validate.js';
-import type { Git, GitOptions } from './types.js';
+import type { Git, GitOptions, GitRemote } from './types.js';
 
 export type { CommitInfo, Git, GitOptions, GitRemote, SyncResult, TreeEntry } from './types.js';
 export { validateRef } from './validate.js';
@@ -39,66 +39,24 @@ export function createGit(opts: GitOptions): Git {
       },
     ));
 
-  // Every method validates the remote and every user value before anything touches the disk.
+  /** The remote and every user value validated, and git's dirs present, before anything runs. */
+  const open = async (remote: GitRemote, refs: ReadonlyArray<string | null>, path?: string): Promise<Repo> => {
+    const repo = repoOf(ctx, remote);
+    for (const ref of refs) if (ref !== null) validateRef(ref);
+    if (path !== undefined) validatePath(path);
+    await prepare();
+    return repo;
+  };
+
   return {
-    async sync(remote) {
-      const repo = repoOf(ctx, remote);
-      await prepare();
-      return syncMirror(ctx, repo);
-    },
-    async resolveRef(remote, ref) {
-      const repo = repoOf(ctx, remote);
-      validateRef(ref);
-      await prepare();
-      return resolveRef(ctx, repo, ref);
-    },
-    async treeId(remote, commit, path) {
-      const repo = repoOf(ctx, remote);
-      validateRef(commit);
-      validatePath(path);
-      await prepare();
-      return (await treeOidAt(ctx, repo, commit, path)).oid;
-    },
-    async tree(remote, commit, path) {
-      const repo = repoOf(ctx, remote);
-      validateRef(commit);
-      validatePath(path);
-      await prepare();
-      return tree(ctx, repo, commit, path);
-    },
-    async listPackDirs(remote, commit) {
-      const repo = repoOf(ctx, remote);
-      validateRef(commit);
-      await prepare();
-      return listPackDirs(ctx, repo, commit);
-    },
-    async packTrees(remote, commit) {
-      const repo = repoOf(ctx, remote);
-      validateRef(commit);
-      await prepare();
-      return packTrees(ctx, repo, commit);
-    },
-    async materialize(remote, commit, path, dest) {
-      const repo = repoOf(ctx, remote);
-      validateRef(commit);
-      validatePath(path);
-      await prepare();
-      return materialize(ctx, repo, commit, path, dest);
-    },
-    async log(remote, from, to, path, max) {
-      const repo = repoOf(ctx, remote);
-      if (from !== null) validateRef(from);
-      validateRef(to);
-      validatePath(path);
-      await prepare();
-      return log(ctx, repo, from, to, path, max);
-    },
-    async changedPaths(remote, from, to) {
-      const repo = repoOf(ctx, remote);
-      validateRef(from);
-      validateRef(to);
-      await prepare();
-      return changedPaths(ctx, repo, from, to);
-    },
+    sync: async (remote) => syncMirror(ctx, await open(remote, [])),
+    resolveRef: async (remote, ref) => resolveRef(ctx, await open(remote, [ref]), ref),
+    treeId: async (remote, commit, path) => (await treeOidAt(ctx, await open(remote, [commit], path), commit, path)).oid,
+    tree: async (remote, commit, path) => tree(ctx, await open(remote, [commit], path), commit, path),
+    listPackDirs: async (remote, commit) => listPackDirs(ctx, await open(remote, [commit]), commit),
+    packTrees: async (remote, commit) => packTrees(ctx, await open(remote, [commit]), commit),
+    materialize: async (remote, commit, path, dest) => materialize(ctx, await open(remote, [commit], path), commit, path, dest),
+    log: async (remote, from, to, path, max) => log(ctx, await open(remote, [from, to], path), from, to, path, max),
+    changedPaths: async (remote, from, to) => changedPaths(ctx, await open(remote, [from, to]), from, to),
   };
 }

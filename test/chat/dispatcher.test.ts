@@ -1,19 +1,14 @@
-import { PassThrough } from 'node:stream';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher, MAX_COMMAND_LENGTH } from '../../src/chat/dispatcher.js';
+import { createApp } from '../../src/app.js';
+import { testRuntime } from '../helpers/runtime.js';
+import { tempDir } from '../helpers/config.js';
 import { createResponder } from '../../src/chat/responder.js';
 import { reply } from '../../src/chat/reply.js';
-import { createMasker } from '../../src/masking/masker.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { createTemplates } from '../../src/templates/environment.js';
-import { loadAliasTable } from '../../src/aliases/index.js';
-import { parseConfig } from '../../src/config/index.js';
 import { PackbotError } from '../../src/errors.js';
 import { createCommandRegistry } from '../../src/commands/registry.js';
 import type { CommandHandler } from '../../src/commands/types.js';
 import type { ChatAdapter, IncomingMessage, OutgoingMessage } from '../../src/chat/types.js';
-import { ROOT } from '../helpers/cli.js';
 
 /** A real ChatAdapter that records what it is asked to send, with small limits. */
 function recordingAdapter(): ChatAdapter & { sent: OutgoingMessage[] } {
@@ -31,16 +26,16 @@ function recordingAdapter(): ChatAdapter & { sent: OutgoingMessage[] } {
 }
 
 async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (m: IncomingMessage) => Promise<boolean>) {
-  const { config } = parseConfig('log: {level: info}\n', { file: '/tmp/packbot.yaml', env: {} });
-  const masker = createMasker(['topsecret-value']);
-  const logs = new PassThrough();
-  let logText = '';
-  logs.on('data', (d: Buffer) => (logText += d.toString()));
-  const logger = createLogger({ level: 'info', masker, destination: logs, pretty: false });
-  const { table } = await loadAliasTable([path.join(ROOT, 'aliases')]);
-  const responder = createResponder({ templates: await createTemplates(), masker, globals: { prefix: '!' } });
-  const dispatcher = createDispatcher({ config, aliases: table, commands: new Map([...createCommandRegistry(), ...Object.entries(handlers)]), responder, logger, ...(onUnaddressed ? { onUnaddressed } : {}) });
-  return { dispatcher, logs: () => logText };
+  const rt = await testRuntime('state_dir: ./var\nlog: {level: info}\n', await tempDir());
+  rt.masker.add('topsecret-value');
+  // The real services of a real app; these handlers just don't need them.
+  const { services } = createApp(rt.config, { ...rt, adapters: [] });
+  const responder = createResponder({ templates: rt.templates, masker: rt.masker, globals: { prefix: '!' } });
+  const commands = new Map([...createCommandRegistry(), ...Object.entries(handlers)]);
+  const dispatcher = createDispatcher({
+    config: rt.config, aliases: rt.aliases, commands, responder, logger: rt.logger, services, ...(onUnaddressed ? { onUnaddressed } : {}),
+  });
+  return { dispatcher, logs: rt.logs };
 }
 
 const msg = (text: string, id = text): IncomingMessage => ({

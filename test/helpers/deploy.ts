@@ -1,15 +1,10 @@
-import { PassThrough } from 'node:stream';
-import path from 'node:path';
-import { parseConfig, type PackbotConfig } from '../../src/config/index.js';
-import { createMasker, type Masker } from '../../src/masking/masker.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { loadAliasTable } from '../../src/aliases/index.js';
-import { createTemplates } from '../../src/templates/environment.js';
+import type { PackbotConfig } from '../../src/config/index.js';
+import type { Masker } from '../../src/masking/masker.js';
 import { createApp, type App } from '../../src/app.js';
+import { testRuntime } from './runtime.js';
 import type { DeployRequest, DeployResult } from '../../src/deploy/types.js';
 import type { FileSpec } from './git-repo.js';
 import { tempDir } from './git-repo.js';
-import { ROOT } from './cli.js';
 
 export interface RepoSpec {
   url: string;
@@ -40,18 +35,13 @@ export function deployConfigYaml(root: string, repos: Record<string, RepoSpec>, 
 /** A real app (no chat adapters) on a fresh state dir; logs kept in memory (masked). */
 export async function createDeployEnv(repos: Record<string, RepoSpec>, extra = ''): Promise<DeployEnv> {
   const root = await tempDir('packbot-deploy-');
-  const { config, secrets } = parseConfig(deployConfigYaml(root, repos, extra), { file: path.join(root, 'packbot.yaml'), env: {} });
-  const masker = createMasker(secrets);
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (d: Buffer) => (text += d.toString()));
-  const logger = createLogger({ level: 'debug', masker, destination: stream, pretty: false });
-  const { table } = await loadAliasTable([path.join(ROOT, 'aliases')]);
-  const app = createApp(config, { logger, masker, aliases: table, templates: await createTemplates(), adapters: [] });
+  const rt = await testRuntime(deployConfigYaml(root, repos, extra), root);
+  const { config, masker } = rt;
+  const app = createApp(config, { ...rt, adapters: [] });
   await app.start();
   return {
     app, config, masker, root,
-    logs: () => text,
+    logs: rt.logs,
     deploy: (req) => app.deployer.deploy({ packs: '', requestedBy: 'console:alice', ...req }),
   };
 }
