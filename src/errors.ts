@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'pack_dependencies'
   | 'repo_unknown'
   | 'hook_failed'
+  | 'store_locked'
+  | 'store_unavailable'
   | 'internal';
 
 export class PackbotError extends Error {

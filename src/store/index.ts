@@ -1,0 +1,25 @@
+/**
+ * Choose the store from config. Callers depend on StateStore only, so the coordination layer
+ * runs the same on one process (embedded) and on several sharing a Redis.
+ */
+import { openEmbeddedStore } from './embedded.js';
+import { openRedisStore } from './redis.js';
+import type { StateStore } from './state.js';
+
+export type { SetOptions, StateStore } from './state.js';
+
+export type StoreConfig = { kind: 'embedded' } | { kind: 'redis'; url: string };
+
+export interface StoreOptions {
+  /** Embedded: the journal lives in `<stateDir>/state/`. */
+  stateDir: string;
+  /** Redis: the namespace of every key (default `packbot:`). */
+  prefix?: string;
+  /** Embedded: the clock TTLs are measured against (tests move it). */
+  now?: () => number;
+}
+
+export function createStateStore(config: StoreConfig, opts: StoreOptions): Promise<StateStore> {
+  if (config.kind === 'redis') return openRedisStore({ url: config.url, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) });
+  return openEmbeddedStore({ stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}) });
+}

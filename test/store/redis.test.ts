@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isPackbotError } from '../../src/errors.js';
+import { createStateStore } from '../../src/store/index.js';
+import { escapeGlob } from '../../src/store/redis.js';
+import { storeConformance } from './conformance.js';
+
+// Never skipped: without a Redis these tests fail (CI starts one).
+const URL = process.env.PACKBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefixes: string[] = [];
+
+/** Each test gets its own namespace (glob characters included, to prove they are escaped). */
+function freshPrefix(): string {
+  const prefix = `packbot-test:${randomUUID()}:[*?]:`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+afterAll(async () => {
+  const admin = new Redis(URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await admin.connect();
+  for (const prefix of prefixes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.del(...keys);
+    } while (cursor !== '0');
+  }
+  await admin.quit();
+});
+
+storeConformance('redis', async () => {
+  const prefix = freshPrefix();
+  const open = () => createStateStore({ kind: 'redis', url: URL }, { stateDir: '/nonexistent', prefix });
+  let current = await open();
+  return {
+    store: current,
+    advance: (ms) => new Promise((r) => setTimeout(r, ms)),
+    async reopen() {
+      await current.close();
+      current = await open();
+      return current;
+    },
+  };
+});
+
+describe('redis store', () => {
+  it('fails with store_unavailable, without the password, when Redis cannot be reached', async () => {
+    const err = await createStateStore({ kind: 'redis', url: 'redis://packbot:s3cret-pass@127.0.0.1:1/0' }, { stateDir: '/nonexistent' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isPackbotError(err) && err.code).toBe('store_unavailable');
+    const message = (err as Error).message;
+    expect(message).not.toContain('s3cret-pass');
+    expect(message).toContain('127.0.0.1:1');
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('keeps instances with different prefixes apart', async () => {
+    const a = await createStateStore({ kind: 'redis', url: URL }, { stateDir: '/nonexistent', prefix: freshPrefix() });
+    const b = await createStateStore({ kind: 'redis', url: URL }, { stateDir: '/nonexistent', prefix: freshPrefix() });
+    try {
+      await a.set('k', 'a');
+      expect(await b.get('k')).toBeNull();
+      expect(await b.keys('')).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
