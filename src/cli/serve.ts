@@ -19,10 +19,13 @@ export function registerServeCommand(program: Command): void {
       const app = createApp(config, { ...rt, adapters });
       await app.start();
       rt.logger.info({ adapters: adapters.map((a) => a.platform) }, 'packbot is running');
+      // Signal handlers don't keep Node running; with no platform connected nothing else would.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      clearInterval(keepAlive);
       rt.logger.info('shutting down');
       await app.stop();
     });
