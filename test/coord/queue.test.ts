@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createQueue, eligible, type QueueEntry } from '../../src/coord/queue.js';
+import { createStateStore, type StateStore } from '../../src/store/index.js';
+import { tempDir } from '../helpers/git-repo.js';
+
+const REDIS = process.env['PACKBOT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+const entry = (seq: number, packs: string[], state: QueueEntry['state'] = 'waiting'): QueueEntry => ({
+  id: `r${seq}`, seq, packs, requester: 'slack:A', summary: packs.join(','), enqueued_at: '2026-01-01T00:00:00.000Z', state,
+});
+
+describe('eligible (who may go next)', () => {
+  it.each([
+    ['one at a time per pack, in arrival order', [entry(1, ['a']), entry(2, ['a'])], 4, ['r1']],
+    ['disjoint packs in parallel', [entry(1, ['a']), entry(2, ['b']), entry(3, ['c'])], 4, ['r1', 'r2', 'r3']],
+    ['up to the concurrency', [entry(1, ['a']), entry(2, ['b']), entry(3, ['c'])], 2, ['r1', 'r2']],
+    ['a running pack blocks its next request', [entry(1, ['a'], 'running'), entry(2, ['a']), entry(3, ['b'])], 4, ['r3']],
+    ['a ready (confirming) request holds its packs', [entry(1, ['a'], 'ready'), entry(2, ['a', 'b']), entry(3, ['b'])], 4, []],
+    ['a multi-pack request keeps its place: nobody overtakes it on its packs', [entry(1, ['a'], 'running'), entry(2, ['a', 'b']), entry(3, ['b']), entry(4, ['c'])], 4, ['r4']],
+    ['running requests use up slots', [entry(1, ['a'], 'running'), entry(2, ['b'], 'running'), entry(3, ['c'])], 2, []],
+  ])('%s', (_what, entries, concurrency, expected) => {
+    expect(eligible(entries, concurrency).map((e) => e.id)).toEqual(expected);
+  });
+});
+
+const backends: Array<[string, () => Promise<() => Promise<StateStore>>]> = [
+  ['embedded', async () => {
+    const store = await createStateStore({ kind: 'embedded' }, { stateDir: await tempDir('packbot-queue-') });
+    return async () => store; // one process: every "instance" shares the one store
+  }],
+  ['redis', async () => {
+    const prefix = `packbot-test:${randomUUID()}:`;
+    return () => createStateStore({ kind: 'redis', url: REDIS }, { stateDir: '/nonexistent', prefix });
+  }],
+];
+
+describe.each(backends)('the deploy queue over the %s store', (_name, backend) => {
+  const open: StateStore[] = [];
+  afterEach(async () => {
+    for (const s of open.splice(0)) {
+      await s.delete('queue').catch(() => false);
+      await s.close().catch(() => undefined);
+    }
+  });
+  const instance = async (connect: () => Promise<StateStore>, concurrency = 4, now?: () => Date) => {
+    const store = await connect();
+    open.push(store);
+    return createQueue(store, { concurrency, ...(now ? { now } : {}) });
+  };
+
+  it('promotes in order, starts, finishes, and lets the next one through', async () => {
+    const q = await instance(await backend());
+    expect((await q.enqueue({ id: 'r1', packs: ['docker'], requester: 'slack:A', summary: 'docker' })).ahead).toBe(0);
+    expect((await q.enqueue({ id: 'r2', packs: ['docker', 'sensu'], requester: 'slack:B', summary: 'docker,sensu' })).ahead).toBe(1);
+    await q.enqueue({ id: 'r3', packs: ['sensu'], requester: 'slack:C', summary: 'sensu' });
+    expect((await q.promote()).map((e) => e.id)).toEqual(['r1']);
+    expect(await q.promote()).toEqual([]);
+    expect(await q.start('r1')).toBe(true);
+    expect(await q.start('r1')).toBe(false);
+    await q.finish('r1');
+    expect((await q.promote()).map((e) => e.id)).toEqual(['r2']);
+    await q.finish('r2');
+    expect((await q.promote()).map((e) => e.id)).toEqual(['r3']);
+  });
+
+  it('cancels only your own waiting request (admins: any), and expires old ones', async () => {
+    let clock = new Date('2026-11-21T10:00:00.000Z');
+    const q = await instance(await backend(), 4, () => clock);
+    await q.enqueue({ id: 'r1', packs: ['a'], requester: 'slack:A', summary: 'a' });
+    await q.enqueue({ id: 'r2', packs: ['a'], requester: 'slack:B', summary: 'a' });
+    await expect(q.cancel('r2', 'slack:A', false)).rejects.toThrow("Request r2 is slack:B's; only they or an admin can cancel it.");
+    await q.promote();
+    await q.start('r1');
+    await expect(q.cancel('r1', 'slack:A', false)).rejects.toThrow(/already running/);
+    expect((await q.cancel('r2', 'slack:ADMIN', true)).id).toBe('r2');
+    await expect(q.cancel('nope', 'slack:A', true)).rejects.toThrow(/no queued request nope/);
+    await q.enqueue({ id: 'r3', packs: ['b'], requester: 'slack:C', summary: 'b' });
+    clock = new Date('2026-11-22T10:00:00.001Z');
+    expect((await q.expire(12 * 3_600_000)).map((e) => e.id)).toEqual(['r3']);
+    expect((await q.list()).map((e) => e.id)).toEqual(['r1']);
+  });
+
+  it('two packbot instances working one queue: no pack runs twice at once, nothing lost or run twice', async () => {
+    const connect = await backend();
+    const a = await instance(connect, 3);
+    const b = await instance(connect, 3);
+    const packs = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    const ids = Array.from({ length: 60 }, (_, i) => `r${i}`);
+    await Promise.all(ids.map((id, i) => (i % 2 ? a : b).enqueue({
+      id, packs: i % 7 === 0 ? [packs[i % 10] ?? 'p0', packs[(i + 3) % 10] ?? 'p3'] : [packs[i % 10] ?? 'p0'], requester: 'slack:A', summary: id,
+    })));
+    const running = new Map<string, string>();
+    const done: string[] = [];
+    let maxParallel = 0;
+    const worker = async (q: ReturnType<typeof createQueue>) => {
+      for (let spins = 0; done.length < ids.length && spins < 5000; spins++) {
+        const ready = await q.promote();
+        if (ready.length === 0) await new Promise((r) => setTimeout(r, 2));
+        await Promise.all(ready.map(async (e) => {
+          expect(await q.start(e.id)).toBe(true);
+          for (const p of e.packs) {
+            expect(running.get(p), `pack ${p} runs twice`).toBeUndefined();
+            running.set(p, e.id);
+          }
+          maxParallel = Math.max(maxParallel, new Set(running.values()).size);
+          await new Promise((r) => setTimeout(r, 1));
+          for (const p of e.packs) running.delete(p);
+          done.push(e.id);
+          await q.finish(e.id);
+        }));
+      }
+    };
+    await Promise.all([worker(a), worker(b)]);
+    expect([...done].sort()).toEqual([...ids].sort());
+    expect(new Set(done).size).toBe(ids.length);
+    expect(maxParallel).toBeLessThanOrEqual(3);
+    expect(await a.list()).toEqual([]);
+  }, 60_000);
+});
