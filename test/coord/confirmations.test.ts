@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createConfirmations } from '../../src/coord/confirmations.js';
+import { createStateStore, type StateStore } from '../../src/store/index.js';
+import { tempDir } from '../helpers/git-repo.js';
+
+const REDIS = process.env['PACKBOT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+const backends: Array<[string, (now: () => number) => Promise<StateStore>]> = [
+  ['embedded', async (now) => createStateStore({ kind: 'embedded' }, { stateDir: await tempDir('packbot-confirm-'), now })],
+  ['redis', async () => createStateStore({ kind: 'redis', url: REDIS }, { stateDir: '/nonexistent', prefix: `packbot-test:${randomUUID()}:` })],
+];
+
+describe.each(backends)('typed confirmations over the %s store', (name, open) => {
+  const stores: StateStore[] = [];
+  afterEach(async () => {
+    for (const s of stores.splice(0)) {
+      for (const key of await s.keys('confirm:')) await s.delete(key);
+      await s.close();
+    }
+  });
+  const setup = async () => {
+    let clock = Date.parse('2026-11-21T10:00:00.000Z');
+    const store = await open(() => clock);
+    stores.push(store);
+    const confirmations = createConfirmations(store, { now: () => new Date(clock) });
+    return { confirmations, advance: async (ms: number) => (name === 'redis' ? new Promise((r) => setTimeout(r, ms)) : void (clock += ms)) };
+  };
+
+  it('confirms the requester typing the phrase (any case, punctuation, spacing), once', async () => {
+    const { confirmations } = await setup();
+    await confirmations.ask({ entryId: 'r1', requester: 'slack:A', channel: 'C1', phrase: 'alas! ear wax!', timeoutMs: 60_000 });
+    expect((await confirmations.answer('slack:A', 'C1', 'good morning', false)).kind).toBe('none');
+    expect((await confirmations.answer('slack:A', 'C1', 'Alas ear   WAX', false))).toMatchObject({ kind: 'confirmed', pending: { entryId: 'r1' } });
+    expect((await confirmations.answer('slack:A', 'C1', 'alas! ear wax!', false)).kind).toBe('none');
+  });
+
+  it("tells someone else it is not theirs, and the requester that a wrong phrase is wrong", async () => {
+    const { confirmations } = await setup();
+    await confirmations.ask({ entryId: 'r1', requester: 'slack:A', channel: 'C1', phrase: 'alas! ear wax!', timeoutMs: 60_000 });
+    expect(await confirmations.answer('slack:B', 'C1', 'alas! ear wax!', false)).toMatchObject({ kind: 'not_yours', pending: { requester: 'slack:A' } });
+    expect((await confirmations.answer('slack:A', 'C1', 'alas ear', true)).kind).toBe('wrong_phrase');
+    expect((await confirmations.answer('slack:A', 'C2', 'alas! ear wax!', true)).kind).toBe('none');
+    expect((await confirmations.pending('C1')).map((p) => p.entryId)).toEqual(['r1']);
+  });
+
+  it('keeps one pending confirmation per requester and channel, which expires or can be withdrawn', async () => {
+    const { confirmations, advance } = await setup();
+    await confirmations.ask({ entryId: 'r1', requester: 'slack:A', channel: 'C1', phrase: 'one two three', timeoutMs: 200 });
+    await expect(confirmations.ask({ entryId: 'r2', requester: 'slack:A', channel: 'C1', phrase: 'x y z', timeoutMs: 200 })).rejects.toThrow(/already have a deployment waiting/);
+    await advance(400);
+    expect((await confirmations.answer('slack:A', 'C1', 'one two three', false)).kind).toBe('none');
+    await confirmations.ask({ entryId: 'r3', requester: 'slack:A', channel: 'C1', phrase: 'x y z', timeoutMs: 60_000 });
+    expect((await confirmations.withdraw('C1', 'slack:A'))?.entryId).toBe('r3');
+    expect(await confirmations.withdraw('C1', 'slack:A')).toBeNull();
+  });
+});
