@@ -1,23 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConfirmations } from '../../src/coord/confirmations.js';
-import { createStateStore, type StateStore } from '../../src/store/index.js';
-import { tempDir } from '../helpers/git-repo.js';
+import type { StateStore } from '../../src/store/index.js';
+import { cleanUp, STORE_BACKENDS } from '../helpers/stores.js';
 
-const REDIS = process.env['PACKBOT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
-const backends: Array<[string, (now: () => number) => Promise<StateStore>]> = [
-  ['embedded', async (now) => createStateStore({ kind: 'embedded' }, { stateDir: await tempDir('packbot-confirm-'), now })],
-  ['redis', async () => createStateStore({ kind: 'redis', url: REDIS }, { stateDir: '/nonexistent', prefix: `packbot-test:${randomUUID()}:` })],
-];
-
-describe.each(backends)('typed confirmations over the %s store', (name, open) => {
+describe.each(STORE_BACKENDS)('typed confirmations over the %s store', (name, open) => {
   const stores: StateStore[] = [];
   afterEach(async () => {
-    for (const s of stores.splice(0)) {
-      for (const key of await s.keys('confirm:')) await s.delete(key);
-      await s.close();
-    }
+    for (const s of stores.splice(0)) await cleanUp(s, 'confirm:');
   });
   const setup = async () => {
     let clock = Date.parse('2026-11-21T10:00:00.000Z');

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocks, decideLock, type LockRecord, type LockRequest } from '../../src/coord/locks.js';
-import { createStateStore, type StateStore } from '../../src/store/index.js';
-import { tempDir } from '../helpers/git-repo.js';
+import type { StateStore } from '../../src/store/index.js';
+import { cleanUp, STORE_BACKENDS } from '../helpers/stores.js';
 
-const REDIS = process.env['PACKBOT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const lock = (owner: string, branch: string): LockRecord => ({
   pack: 'docker', owner, branch, repo: 'st2contrib', since: '2026-01-01T00:00:00.000Z', expires_at: '2026-01-01T01:00:00.000Z',
 });
@@ -24,18 +22,10 @@ describe('decideLock', () => {
   });
 });
 
-const backends: Array<[string, () => Promise<StateStore>]> = [
-  ['embedded', async () => createStateStore({ kind: 'embedded' }, { stateDir: await tempDir('packbot-locks-') })],
-  ['redis', async () => createStateStore({ kind: 'redis', url: REDIS }, { stateDir: '/nonexistent', prefix: `packbot-test:${randomUUID()}:` })],
-];
-
-describe.each(backends)('branch locks over the %s store', (_name, open) => {
+describe.each(STORE_BACKENDS)('branch locks over the %s store', (_name, open) => {
   const stores: StateStore[] = [];
   afterEach(async () => {
-    for (const s of stores.splice(0)) {
-      for (const key of await s.keys('lock:')) await s.delete(key);
-      await s.close();
-    }
+    for (const s of stores.splice(0)) await cleanUp(s, 'lock:');
   });
   const setup = async () => {
     const store = await open();

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createQueue, eligible, type QueueEntry } from '../../src/coord/queue.js';
 import { createStateStore, type StateStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/git-repo.js';
+import { REDIS_URL } from '../helpers/stores.js';
 
-const REDIS = process.env['PACKBOT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 const entry = (seq: number, packs: string[], state: QueueEntry['state'] = 'waiting'): QueueEntry => ({
   id: `r${seq}`, seq, packs, requester: 'slack:A', summary: packs.join(','), enqueued_at: '2026-01-01T00:00:00.000Z', state,
@@ -24,6 +24,7 @@ describe('eligible (who may go next)', () => {
   });
 });
 
+/** How each backend connects a second packbot instance to the same state. */
 const backends: Array<[string, () => Promise<() => Promise<StateStore>>]> = [
   ['embedded', async () => {
     const store = await createStateStore({ kind: 'embedded' }, { stateDir: await tempDir('packbot-queue-') });
@@ -31,7 +32,7 @@ const backends: Array<[string, () => Promise<() => Promise<StateStore>>]> = [
   }],
   ['redis', async () => {
     const prefix = `packbot-test:${randomUUID()}:`;
-    return () => createStateStore({ kind: 'redis', url: REDIS }, { stateDir: '/nonexistent', prefix });
+    return () => createStateStore({ kind: 'redis', url: REDIS_URL }, { stateDir: '/nonexistent', prefix });
   }],
 ];
 

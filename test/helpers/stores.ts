@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { createStateStore, type StateStore } from '../../src/store/index.js';
+import { tempDir } from './git-repo.js';
+
+/** A real Redis on loopback (.ci/run starts one); these tests never skip. */
+export const REDIS_URL = process.env['PACKBOT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+export type OpenStore = (now?: () => number) => Promise<StateStore>;
+
+/**
+ * Every StateStore backend, for suites that run the same coordination tests on each. The
+ * embedded one gets a fresh state dir; Redis a fresh key prefix.
+ */
+export const STORE_BACKENDS: Array<[name: 'embedded' | 'redis', open: OpenStore]> = [
+  ['embedded', async (now) => createStateStore({ kind: 'embedded' }, { stateDir: await tempDir('packbot-store-'), ...(now ? { now } : {}) })],
+  ['redis', async () => createStateStore({ kind: 'redis', url: REDIS_URL }, { stateDir: '/nonexistent', prefix: `packbot-test:${randomUUID()}:` })],
+];
+
+/** Removes what a test left under `prefix` and closes the store. */
+export async function cleanUp(store: StateStore, prefix: string): Promise<void> {
+  for (const key of await store.keys(prefix)) await store.delete(key);
+  await store.close();
+}
