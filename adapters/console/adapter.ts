@@ -55,7 +55,8 @@ export class ConsoleAdapter implements ChatAdapter {
     rl.on('line', (line) => {
       const msg = this.toMessage(line);
       this.chain = this.chain.then(async () => {
-        if (msg) await onMessage(msg).catch((err: unknown) => this.write(`error: ${String(err)}`));
+        // The app logs the failure (masked); the terminal only learns that it happened.
+        if (msg) await onMessage(msg).catch(() => this.write('error: packbot failed to handle that line; see its log'));
         if (this.interactive) rl.prompt();
       });
     });

@@ -51,3 +51,15 @@ permissions: {admins: [alice]}
     expect(schema.properties.locks).toBeDefined();
   });
 });
+
+describe('the CLI error boundary', () => {
+  it('masks URL credentials in any error it prints', async () => {
+    const { reportCliError } = await import('../../src/cli/errors.js');
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    expect(reportCliError(new Error('fetch https://bot:s3cret-t0ken@git.example.com/r.git failed'), out)).toBe(1);
+    expect(text).toBe('packbot: unexpected error: fetch https://***@git.example.com/r.git failed\n');
+  });
+});
