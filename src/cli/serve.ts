@@ -18,13 +18,15 @@ export function registerServeCommand(program: Command): void {
       if (adapters.length === 0) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
       const app = createApp(config, { ...rt, adapters });
       await app.start();
-      rt.logger.info({ adapters: adapters.map((a) => a.platform) }, 'packbot is running');
-      // Signal handlers don't keep Node running; with no platform connected nothing else would.
-      const keepAlive = setInterval(() => undefined, 1 << 30);
-      await new Promise<void>((resolve) => {
+      // Handlers first: a SIGTERM that arrives before them would kill the process uncleanly.
+      const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      // Signal handlers don't keep Node running; with no platform connected nothing else would.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      rt.logger.info({ adapters: adapters.map((a) => a.platform) }, 'packbot is running');
+      await stopped;
       clearInterval(keepAlive);
       rt.logger.info('shutting down');
       await app.stop();
