@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { PackbotError } from '../../src/errors.js';
-import type { ReleaseMeta } from '../../src/packstore/index.js';
+import { createPackStore, type PackStore, type ReleaseMeta } from '../../src/packstore/index.js';
 
 /** A fresh temp dir per test file, removed afterwards. */
 export async function tempDir(prefix: string): Promise<string> {
@@ -79,4 +79,24 @@ export async function snapshot(dir: string): Promise<string[]> {
     }),
   );
   return out.sort();
+}
+
+export interface StoreFixture {
+  tmp: string;
+  packsDir: string;
+  store: PackStore;
+  source: (files?: Record<string, string | [string, number]>) => Promise<string>;
+}
+
+/** A fresh pack store in a temp dir for each test of the calling file (read its fields inside tests). */
+export function useStoreFixture(prefix: string): StoreFixture {
+  const fx = {} as StoreFixture;
+  beforeEach(async () => {
+    fx.tmp = await tempDir(prefix);
+    fx.packsDir = join(fx.tmp, 'packs');
+    fx.store = createPackStore({ packsDir: fx.packsDir, now: steppingClock() });
+    fx.source = sourceMaker(join(fx.tmp, 'src'));
+  });
+  afterEach(async () => cleanup(fx.tmp));
+  return fx;
 }

@@ -1,108 +1,96 @@
 import { mkdir, readdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PackbotError } from '../../src/errors.js';
-import { createPackStore, type PackStore } from '../../src/packstore/index.js';
-import { cleanup, code, meta, rejection, snapshot, sourceMaker, steppingClock, tempDir, writeTree } from './helpers.js';
+import { code, meta, rejection, snapshot, useStoreFixture, writeTree } from './helpers.js';
 
-let tmp: string;
-let packsDir: string;
-let store: PackStore;
-let source: (files?: Record<string, string | [string, number]>) => Promise<string>;
-
-beforeEach(async () => {
-  tmp = await tempDir('lifecycle');
-  packsDir = join(tmp, 'packs');
-  store = createPackStore({ packsDir, now: steppingClock() });
-  source = sourceMaker(join(tmp, 'src'));
-});
-afterEach(async () => cleanup(tmp));
+const fx = useStoreFixture('lifecycle');
 
 describe('rollback and activate', () => {
   let names: string[];
   beforeEach(async () => {
     names = [];
-    for (let i = 0; i < 3; i++) names.push((await store.install('demo', await source(), meta('demo'))).release.release);
+    for (let i = 0; i < 3; i++) names.push((await fx.store.install('demo', await fx.source(), meta('demo'))).release.release);
   });
 
   it('goes back to the previous release, then the one before', async () => {
-    const back = await store.rollback('demo');
+    const back = await fx.store.rollback('demo');
     expect(back.from?.release).toBe(names[2]);
     expect(back.from?.active).toBe(false);
     expect(back.to.release).toBe(names[1]);
     expect(back.to.active).toBe(true);
-    expect(await readlink(join(packsDir, 'demo'))).toBe(`.releases/demo/${names[1]}`);
-    expect((await store.rollback('demo')).to.release).toBe(names[0]);
-    const err = await rejection(store.rollback('demo'));
+    expect(await readlink(join(fx.packsDir, 'demo'))).toBe(`.releases/demo/${names[1]}`);
+    expect((await fx.store.rollback('demo')).to.release).toBe(names[0]);
+    const err = await rejection(fx.store.rollback('demo'));
     expect(err.code).toBe('release_unknown');
     expect(err.message).toContain(names[2]);
   });
 
   it('goes to a named release', async () => {
-    const { from, to } = await store.rollback('demo', names[0]);
+    const { from, to } = await fx.store.rollback('demo', names[0]);
     expect([from?.release, to.release]).toEqual([names[2], names[0]]);
-    expect((await store.active('demo'))?.release).toBe(names[0]);
-    expect((await store.releases('demo')).map((r) => r.active)).toEqual([false, false, true]);
+    expect((await fx.store.active('demo'))?.release).toBe(names[0]);
+    expect((await fx.store.releases('demo')).map((r) => r.active)).toEqual([false, false, true]);
   });
 
   it('rejects an unknown or path-like release name, listing the real ones, and changes nothing', async () => {
-    const before = await snapshot(packsDir);
+    const before = await snapshot(fx.packsDir);
     for (const bogus of ['../../etc', '..', '/etc/passwd', `${names[0]}/../..`, '.tmp-build-x', 'nope']) {
-      const err = await rejection(store.rollback('demo', bogus));
+      const err = await rejection(fx.store.rollback('demo', bogus));
       expect(err.code).toBe('release_unknown');
       for (const name of names) expect(err.message).toContain(name);
-      expect(await code(store.activate('demo', bogus))).toBe('release_unknown');
+      expect(await code(fx.store.activate('demo', bogus))).toBe('release_unknown');
     }
-    expect(await snapshot(packsDir)).toEqual(before);
+    expect(await snapshot(fx.packsDir)).toEqual(before);
   });
 
   it('reports a pack that was never installed', async () => {
-    expect(await code(store.rollback('ghost'))).toBe('pack_not_installed');
+    expect(await code(fx.store.rollback('ghost'))).toBe('pack_not_installed');
   });
 
   it('activate switches the link atomically to a named release', async () => {
-    await store.activate('demo', names[1]!);
-    expect((await store.active('demo'))?.release).toBe(names[1]);
-    expect(await readdir(packsDir)).toEqual(['.releases', 'demo']);
+    await fx.store.activate('demo', names[1]!);
+    expect((await fx.store.active('demo'))?.release).toBe(names[1]);
+    expect(await readdir(fx.packsDir)).toEqual(['.releases', 'demo']);
   });
 });
 
 describe('uninstall', () => {
   it('removes the link, the releases and the environments, and returns what was active', async () => {
-    const { release } = await store.install('demo', await source(), meta('demo'));
-    await store.install('other', await source(), meta('other'));
-    const envs = join(packsDir, '.virtualenvs');
+    const { release } = await fx.store.install('demo', await fx.source(), meta('demo'));
+    await fx.store.install('other', await fx.source(), meta('other'));
+    const envs = join(fx.packsDir, '.virtualenvs');
     await writeTree(envs, { 'demo-0123456789ab/.complete': '', 'other-0123456789ab/.complete': '' });
     await symlink('demo-0123456789ab', join(envs, 'demo'));
 
-    const removed = await store.uninstall('demo');
+    const removed = await fx.store.uninstall('demo');
     expect(removed?.release).toBe(release.release);
     expect(removed?.active).toBe(false);
-    expect(await readdir(packsDir)).toEqual(['.releases', '.virtualenvs', 'other']);
-    expect(await readdir(join(packsDir, '.releases'))).toEqual(['other']);
+    expect(await readdir(fx.packsDir)).toEqual(['.releases', '.virtualenvs', 'other']);
+    expect(await readdir(join(fx.packsDir, '.releases'))).toEqual(['other']);
     expect(await readdir(envs)).toEqual(['other-0123456789ab']);
-    expect(await code(store.uninstall('demo'))).toBe('pack_not_installed');
+    expect(await code(fx.store.uninstall('demo'))).toBe('pack_not_installed');
   });
 });
 
 describe('environments follow activation', () => {
   it('restores the env a release was built with when it is activated again', async () => {
-    const envs = join(packsDir, '.virtualenvs');
+    const envs = join(fx.packsDir, '.virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo-bbbbbbbbbbbb/.complete': '' });
-    const a = await store.install('demo', await source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
+    const a = await fx.store.install('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
     expect(await readlink(join(envs, 'demo'))).toBe('demo-aaaaaaaaaaaa');
-    await store.install('demo', await source({ '.packbot-env.json': '{"python":"demo-bbbbbbbbbbbb"}' }), meta('demo'));
+    await fx.store.install('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-bbbbbbbbbbbb"}' }), meta('demo'));
     expect(await readlink(join(envs, 'demo'))).toBe('demo-bbbbbbbbbbbb');
-    await store.rollback('demo');
-    expect((await store.active('demo'))?.release).toBe(a.release.release);
+    await fx.store.rollback('demo');
+    expect((await fx.store.active('demo'))?.release).toBe(a.release.release);
     expect(await readlink(join(envs, 'demo'))).toBe('demo-aaaaaaaaaaaa');
   });
 
   it('puts the active release\'s env back when an install fails after its env was built', async () => {
-    const envs = join(packsDir, '.virtualenvs');
+    const envs = join(fx.packsDir, '.virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo-bbbbbbbbbbbb/.complete': '' });
-    await store.install('demo', await source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
-    const failing = store.install('demo', await source(), meta('demo'), {
+    await fx.store.install('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
+    const failing = fx.store.install('demo', await fx.source(), meta('demo'), {
       prepare: async () => {
         // What buildEnvironment does for a new requirements.txt, followed by a failing step.
         await rm(join(envs, 'demo'));
@@ -117,19 +105,19 @@ describe('environments follow activation', () => {
 
 describe('recover', () => {
   it('removes temp dirs, temp links and half-built envs left by a crash, and nothing else', async () => {
-    const { release } = await store.install('demo', await source(), meta('demo'));
-    const rel = join(packsDir, '.releases');
+    const { release } = await fx.store.install('demo', await fx.source(), meta('demo'));
+    const rel = join(fx.packsDir, '.releases');
     await writeTree(join(rel, 'demo', '.tmp-build-Ab12Cd'), { 'pack.yaml': 'half' });
     await writeTree(join(rel, 'demo', '.tmp-del-1.0.0-abc-x'), { 'pack.yaml': 'doomed' });
     await writeTree(join(rel, '.tmp-del-gone-0123456789ab'), { 'pack.yaml': 'doomed' });
     await writeTree(join(rel, 'newpack', '.tmp-build-zz'), { 'pack.yaml': 'half' });
-    await symlink(`.releases/demo/${release.release}`, join(packsDir, '.tmp-link-demo-0123456789ab'));
-    const envs = join(packsDir, '.virtualenvs');
+    await symlink(`.releases/demo/${release.release}`, join(fx.packsDir, '.tmp-link-demo-0123456789ab'));
+    const envs = join(fx.packsDir, '.virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.building': '1', 'demo-bbbbbbbbbbbb/.complete': '' });
     await symlink('demo-bbbbbbbbbbbb', join(envs, '.tmp-link-demo-0123456789ab'));
     await mkdir(join(envs, '.tmp-del-demo-cccccccccccc-0123456789ab'));
 
-    const removed = await store.recover();
+    const removed = await fx.store.recover();
     expect(removed).toEqual([
       '.releases/.tmp-del-gone-0123456789ab',
       '.releases/demo/.tmp-build-Ab12Cd',
@@ -142,7 +130,7 @@ describe('recover', () => {
     ]);
     expect(await readdir(join(rel, 'demo'))).toEqual([release.release]);
     expect(await readdir(envs)).toEqual(['demo-bbbbbbbbbbbb']);
-    expect(await realpath(join(packsDir, 'demo'))).toBe(await realpath(release.dir));
-    expect(await store.recover()).toEqual([]);
+    expect(await realpath(join(fx.packsDir, 'demo'))).toBe(await realpath(release.dir));
+    expect(await fx.store.recover()).toEqual([]);
   });
 });

@@ -1,34 +1,23 @@
 import { lstat, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PackbotError } from '../../src/errors.js';
-import { createPackStore, type PackStore } from '../../src/packstore/index.js';
-import { cleanup, code, meta, rejection, sourceMaker, steppingClock, tempDir, writeTree } from './helpers.js';
+import { createPackStore } from '../../src/packstore/index.js';
+import { code, meta, rejection, steppingClock, useStoreFixture, writeTree } from './helpers.js';
 
-let tmp: string;
-let packsDir: string;
-let store: PackStore;
-let source: (files?: Record<string, string | [string, number]>) => Promise<string>;
-
-beforeEach(async () => {
-  tmp = await tempDir('store');
-  packsDir = join(tmp, 'packs');
-  store = createPackStore({ packsDir, now: steppingClock() });
-  source = sourceMaker(join(tmp, 'src'));
-});
-afterEach(async () => cleanup(tmp));
+const fx = useStoreFixture('store');
 
 describe('install', () => {
   it('copies the source into a release and points <pack> at it with a relative symlink', async () => {
-    const src = await source({ 'actions/hello.yaml': 'name: hello\n' });
-    const { release, previous } = await store.install('demo', src, meta('demo', { commit: 'abcdef0123456789abcdef0123456789abcdef01', extra_field: 42 }));
+    const src = await fx.source({ 'actions/hello.yaml': 'name: hello\n' });
+    const { release, previous } = await fx.store.install('demo', src, meta('demo', { commit: 'abcdef0123456789abcdef0123456789abcdef01', extra_field: 42 }));
 
     expect(previous).toBeNull();
     expect(release.release).toBe('1.0.0-abcdef0-20240102T030406678Z');
-    expect(release.dir).toBe(join(packsDir, '.releases', 'demo', release.release));
+    expect(release.dir).toBe(join(fx.packsDir, '.releases', 'demo', release.release));
     expect(release.active).toBe(true);
 
-    const link = join(packsDir, 'demo');
+    const link = join(fx.packsDir, 'demo');
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(`.releases/demo/${release.release}`);
     expect(await readFile(join(link, 'actions', 'hello.yaml'), 'utf8')).toBe('name: hello\n');
@@ -48,123 +37,123 @@ describe('install', () => {
     });
     expect(Object.keys(written).slice(0, 9)).toEqual(['pack', 'release', 'version', 'repo', 'branch', 'commit', 'deployed_by', 'deployed_at', 'deploy_id']);
     expect(release.meta).toEqual(written);
-    expect(await store.active('demo')).toEqual(release);
-    expect(await readdir(join(packsDir, '.releases', 'demo'))).toEqual([release.release]);
+    expect(await fx.store.active('demo')).toEqual(release);
+    expect(await readdir(join(fx.packsDir, '.releases', 'demo'))).toEqual([release.release]);
   });
 
   it('preserves file modes, executable scripts included', async () => {
-    const src = await source({ 'actions/run.sh': ['#!/bin/sh\necho hi\n', 0o755], 'actions/lib/data.txt': ['x', 0o640] });
-    const { release } = await store.install('demo', src, meta('demo'));
+    const src = await fx.source({ 'actions/run.sh': ['#!/bin/sh\necho hi\n', 0o755], 'actions/lib/data.txt': ['x', 0o640] });
+    const { release } = await fx.store.install('demo', src, meta('demo'));
     expect((await stat(join(release.dir, 'actions/run.sh'))).mode & 0o777).toBe(0o755);
     expect((await stat(join(release.dir, 'actions/lib/data.txt'))).mode & 0o777).toBe(0o640);
     expect((await stat(join(release.dir, 'pack.yaml'))).mode & 0o777).toBe(0o644);
   });
 
   it('refuses a source containing a symlink and leaves nothing behind', async () => {
-    const src = await source();
+    const src = await fx.source();
     await symlink('/etc/passwd', join(src, 'passwd'));
-    const err = await rejection(store.install('demo', src, meta('demo')));
+    const err = await rejection(fx.store.install('demo', src, meta('demo')));
     expect(err.code).toBe('release_invalid');
     expect(err.message).toContain('symlink');
-    expect(await readdir(join(packsDir, '.releases', 'demo'))).toEqual([]);
-    expect(await store.active('demo')).toBeNull();
+    expect(await readdir(join(fx.packsDir, '.releases', 'demo'))).toEqual([]);
+    expect(await fx.store.active('demo')).toBeNull();
   });
 
   it('rejects invalid pack names and bad metadata before touching the disk', async () => {
-    const src = await source();
+    const src = await fx.source();
     for (const bad of ['../evil', 'Demo', 'a/b', '', 'x-y']) {
-      expect(await code(store.install(bad, src, meta(bad)))).toBe('pack_name_invalid');
+      expect(await code(fx.store.install(bad, src, meta(bad)))).toBe('pack_name_invalid');
     }
-    expect(await code(store.install('demo', src, meta('other')))).toBe('release_invalid');
-    expect(await code(store.install('demo', src, meta('demo', { commit: '../../x' })))).toBe('release_invalid');
-    await expect(readdir(packsDir)).rejects.toThrow();
+    expect(await code(fx.store.install('demo', src, meta('other')))).toBe('release_invalid');
+    expect(await code(fx.store.install('demo', src, meta('demo', { commit: '../../x' })))).toBe('release_invalid');
+    await expect(readdir(fx.packsDir)).rejects.toThrow();
   });
 
   it('tames a version that is not path-safe', async () => {
-    const { release } = await store.install('demo', await source(), meta('demo', { version: '../1.0 beta/..' }));
+    const { release } = await fx.store.install('demo', await fx.source(), meta('demo', { version: '../1.0 beta/..' }));
     expect(release.release).toMatch(/^1\.0_beta_\.-[0-9a-f]{7}-\d{8}T\d{9}Z$/);
     expect(release.meta.version).toBe('../1.0 beta/..');
   });
 
   it('carries config.yaml over from the active release unless the new one ships its own', async () => {
-    const first = await store.install('demo', await source({ 'config.yaml': 'api_key: one\n' }), meta('demo'));
-    const second = await store.install('demo', await source(), meta('demo'));
+    const first = await fx.store.install('demo', await fx.source({ 'config.yaml': 'api_key: one\n' }), meta('demo'));
+    const second = await fx.store.install('demo', await fx.source(), meta('demo'));
     expect(second.previous?.release).toBe(first.release.release);
     expect(await readFile(join(second.release.dir, 'config.yaml'), 'utf8')).toBe('api_key: one\n');
 
-    const third = await store.install('demo', await source({ 'config.yaml': 'api_key: three\n' }), meta('demo'));
+    const third = await fx.store.install('demo', await fx.source({ 'config.yaml': 'api_key: three\n' }), meta('demo'));
     expect(await readFile(join(third.release.dir, 'config.yaml'), 'utf8')).toBe('api_key: three\n');
   });
 
   it('keeps the newest five releases by default', async () => {
     const names: string[] = [];
-    for (let i = 0; i < 7; i++) names.push((await store.install('demo', await source(), meta('demo'))).release.release);
-    const kept = await store.releases('demo');
+    for (let i = 0; i < 7; i++) names.push((await fx.store.install('demo', await fx.source(), meta('demo'))).release.release);
+    const kept = await fx.store.releases('demo');
     expect(kept.map((r) => r.release)).toEqual(names.slice(2).reverse());
     expect(kept.map((r) => r.active)).toEqual([true, false, false, false, false]);
   });
 
   it('never prunes the previous release, even when it is older than the kept ones', async () => {
-    store = createPackStore({ packsDir, releasesKept: 2, now: steppingClock() });
-    const r1 = (await store.install('demo', await source(), meta('demo'))).release.release;
-    const r2 = (await store.install('demo', await source(), meta('demo'))).release.release;
-    await store.rollback('demo', r1);
-    const r3 = (await store.install('demo', await source(), meta('demo'))).release.release;
+    fx.store = createPackStore({ packsDir: fx.packsDir, releasesKept: 2, now: steppingClock() });
+    const r1 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
+    const r2 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
+    await fx.store.rollback('demo', r1);
+    const r3 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
     // r1 was active before r3: it stays although only two are kept.
-    expect((await store.releases('demo')).map((r) => r.release)).toEqual([r3, r2, r1]);
-    const r4 = (await store.install('demo', await source(), meta('demo'))).release.release;
-    expect((await store.releases('demo')).map((r) => r.release)).toEqual([r4, r3]);
+    expect((await fx.store.releases('demo')).map((r) => r.release)).toEqual([r3, r2, r1]);
+    const r4 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
+    expect((await fx.store.releases('demo')).map((r) => r.release)).toEqual([r4, r3]);
   });
 
   it('gives releases unique, ordered names even when the clock stands still', async () => {
-    store = createPackStore({ packsDir, now: () => new Date(Date.UTC(2024, 5, 1)) });
-    const a = (await store.install('demo', await source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
-    const b = (await store.install('demo', await source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
+    fx.store = createPackStore({ packsDir: fx.packsDir, now: () => new Date(Date.UTC(2024, 5, 1)) });
+    const a = (await fx.store.install('demo', await fx.source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
+    const b = (await fx.store.install('demo', await fx.source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
     expect(a).toBe('1.0.0-aaaaaaa-20240601T000000000Z');
     expect(b).toBe('1.0.0-aaaaaaa-20240601T000000001Z');
-    expect((await store.releases('demo')).map((r) => r.release)).toEqual([b, a]);
+    expect((await fx.store.releases('demo')).map((r) => r.release)).toEqual([b, a]);
   });
 
   it('runs prepare on the release before it becomes visible, and activates nothing if it throws', async () => {
-    const first = await store.install('demo', await source(), meta('demo'));
+    const first = await fx.store.install('demo', await fx.source(), meta('demo'));
     const seen: string[] = [];
-    const { release } = await store.install('demo', await source(), meta('demo'), {
+    const { release } = await fx.store.install('demo', await fx.source(), meta('demo'), {
       prepare: async (dir) => {
-        seen.push(await readlink(join(packsDir, 'demo')));
+        seen.push(await readlink(join(fx.packsDir, 'demo')));
         await writeFile(join(dir, 'built.txt'), 'ok');
       },
     });
     expect(seen).toEqual([`.releases/demo/${first.release.release}`]);
     expect(await readFile(join(release.dir, 'built.txt'), 'utf8')).toBe('ok');
 
-    const failing = store.install('demo', await source(), meta('demo'), {
+    const failing = fx.store.install('demo', await fx.source(), meta('demo'), {
       prepare: async () => {
         throw new PackbotError('env_failed', 'demo: pip install failed');
       },
     });
     expect(await code(failing)).toBe('env_failed');
-    expect((await store.active('demo'))?.release).toBe(release.release);
-    expect((await readdir(join(packsDir, '.releases', 'demo'))).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect((await fx.store.active('demo'))?.release).toBe(release.release);
+    expect((await readdir(join(fx.packsDir, '.releases', 'demo'))).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
   it('refuses to replace a pack directory it does not manage', async () => {
-    await writeTree(join(packsDir, 'demo'), { 'pack.yaml': 'name: demo\n' });
-    expect(await code(store.install('demo', await source(), meta('demo')))).toBe('release_invalid');
-    expect((await lstat(join(packsDir, 'demo'))).isDirectory()).toBe(true);
-    expect(await store.list()).toEqual([]);
-    expect(await store.releases('demo')).toEqual([]);
+    await writeTree(join(fx.packsDir, 'demo'), { 'pack.yaml': 'name: demo\n' });
+    expect(await code(fx.store.install('demo', await fx.source(), meta('demo')))).toBe('release_invalid');
+    expect((await lstat(join(fx.packsDir, 'demo'))).isDirectory()).toBe(true);
+    expect(await fx.store.list()).toEqual([]);
+    expect(await fx.store.releases('demo')).toEqual([]);
   });
 
   it('serialises two stores racing on the same pack', async () => {
-    const other = createPackStore({ packsDir });
+    const other = createPackStore({ packsDir: fx.packsDir });
     const results = await Promise.all([
-      store.install('demo', await source(), meta('demo')),
-      other.install('demo', await source(), meta('demo')),
-      store.install('demo', await source(), meta('demo')),
+      fx.store.install('demo', await fx.source(), meta('demo')),
+      other.install('demo', await fx.source(), meta('demo')),
+      fx.store.install('demo', await fx.source(), meta('demo')),
     ]);
     const names = results.map((r) => r.release.release);
     expect(new Set(names).size).toBe(3);
-    const all = await store.releases('demo');
+    const all = await fx.store.releases('demo');
     expect(all).toHaveLength(3);
     expect(all.filter((r) => r.active)).toHaveLength(1);
     // Each install saw the one before it as previous: exactly one saw none.
@@ -174,16 +163,16 @@ describe('install', () => {
 
 describe('list and releases', () => {
   it('lists the active release of every installed pack, sorted, and skips foreign entries', async () => {
-    await store.install('zeta', await source(), meta('zeta'));
-    await store.install('alpha', await source(), meta('alpha'));
-    await store.install('alpha', await source(), meta('alpha', { version: '2.0.0' }));
-    await writeTree(join(packsDir, 'handmade'), { 'pack.yaml': 'x' });
-    const listed = await store.list();
+    await fx.store.install('zeta', await fx.source(), meta('zeta'));
+    await fx.store.install('alpha', await fx.source(), meta('alpha'));
+    await fx.store.install('alpha', await fx.source(), meta('alpha', { version: '2.0.0' }));
+    await writeTree(join(fx.packsDir, 'handmade'), { 'pack.yaml': 'x' });
+    const listed = await fx.store.list();
     expect(listed.map((r) => [r.pack, r.meta.version, r.active])).toEqual([
       ['alpha', '2.0.0', true],
       ['zeta', '1.0.0', true],
     ]);
-    expect(await store.releases('nothing')).toEqual([]);
-    expect(await store.active('nothing')).toBeNull();
+    expect(await fx.store.releases('nothing')).toEqual([]);
+    expect(await fx.store.active('nothing')).toBeNull();
   });
 });
