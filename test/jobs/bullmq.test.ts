@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isPackbotError } from '../../src/errors.js';
+import { createBullJobRunner } from '../../src/jobs/bullmq.js';
+import { createJobRunner, type FailedJob, type JobRunner } from '../../src/jobs/index.js';
+import { createStateStore } from '../../src/store/index.js';
+import { escapeGlob } from '../../src/store/redis.js';
+import { ROOT } from '../helpers/cli.js';
+import { REDIS_URL } from '../helpers/stores.js';
+import { captureLogger, firstJsonLine, jobRunnerConformance, killHard, recorder, sleep, spawnNode, waitFor } from './conformance.js';
+
+// Never skipped: without a Redis these tests fail (CI starts one).
+const prefixes: string[] = [];
+function freshPrefix(): string {
+  const prefix = `packbot-test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+afterAll(async () => {
+  const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await admin.connect();
+  for (const prefix of prefixes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.del(...keys);
+    } while (cursor !== '0');
+  }
+  await admin.quit();
+});
+
+jobRunnerConformance('bullmq', async (logger) => {
+  const prefix = freshPrefix();
+  // The store is what createJobRunner is handed in the app; BullMQ keeps its own keys.
+  const store = await createStateStore({ kind: 'redis', url: REDIS_URL }, { stateDir: '/nonexistent', prefix });
+  const open = () => createJobRunner({ kind: 'redis', url: REDIS_URL }, { store, prefix, logger });
+  let runner = await open();
+  return {
+    runner,
+    async restart() {
+      await runner.stop();
+      runner = await open();
+      return runner;
+    },
+    async dispose() {
+      await runner.stop();
+      await store.close();
+    },
+  };
+});
+
+const STALL_MS = 1_000;
+
+interface Started {
+  id: string;
+  attempt: number;
+}
+
+/** Another packbot process on the same Redis prefix; its `slow` handler announces itself and hangs. */
+function packbotChild(prefix: string) {
+  const mod = (p: string) => JSON.stringify(path.join(ROOT, 'dist', 'src', p));
+  return spawnNode(`
+    const { createStateStore } = await import(${mod('store/index.js')});
+    const { createJobRunner } = await import(${mod('jobs/index.js')});
+    const config = { kind: 'redis', url: ${JSON.stringify(REDIS_URL)} };
+    const prefix = ${JSON.stringify(prefix)};
+    const store = await createStateStore(config, { stateDir: '/nonexistent', prefix });
+    const runner = await createJobRunner(config, { store, prefix, stallMs: ${STALL_MS} });
+    runner.handle('slow', async (data, info) => {
+      process.stdout.write(JSON.stringify({ id: info.id, attempt: info.attempt }) + '\\n');
+      await new Promise(() => {});
+    });
+    await runner.start();
+  `);
+}
+
+async function crashMidJob(child: ReturnType<typeof packbotChild>): Promise<Started> {
+  try {
+    return await firstJsonLine<Started>(child);
+  } finally {
+    await killHard(child);
+  }
+}
+
+describe('bullmq job runner', () => {
+  const runners: JobRunner[] = [];
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+  });
+  const open = async (prefix: string, opts: { stallMs?: number; concurrency?: number } = {}) => {
+    const runner = await createBullJobRunner({ url: REDIS_URL, prefix, logger: captureLogger().logger, ...opts });
+    runners.push(runner);
+    return runner;
+  };
+
+  it('runs each of 50 jobs exactly once across two runners on one prefix', async () => {
+    const prefix = freshPrefix();
+    const a = await open(prefix, { concurrency: 5 });
+    const b = await open(prefix, { concurrency: 5 });
+    const ranOn = new Map<string, string[]>();
+    for (const [label, runner] of [['a', a], ['b', b]] as const) {
+      runner.handle('work', async (_data, info) => {
+        ranOn.set(info.id, [...(ranOn.get(info.id) ?? []), label]);
+        await sleep(10);
+      });
+    }
+    await Promise.all([a.start(), b.start()]);
+    const ids = Array.from({ length: 50 }, (_, i) => `job-${i}`);
+    // Each id added twice, once through each runner: the second add is a no-op.
+    await Promise.all(ids.flatMap((id) => [a.run('work', id, null), b.run('work', id, null)]));
+    await waitFor('all 50', () => ranOn.size === 50);
+    await sleep(500);
+    expect([...ranOn.keys()].sort()).toEqual([...ids].sort());
+    expect([...ranOn.values()].filter((labels) => labels.length !== 1)).toEqual([]);
+    expect(await a.pending()).toEqual([]);
+  });
+
+  it('runs a job again, as attempt 2, on the surviving runner after its process was SIGKILLed', async () => {
+    const prefix = freshPrefix();
+    const survivor = await open(prefix, { stallMs: STALL_MS });
+    const rec = recorder();
+    survivor.handle('slow', rec.handler);
+    survivor.onFailed(rec.onFailed);
+    const child = packbotChild(prefix);
+    // Added before the survivor starts, so the child is the one that takes it.
+    await survivor.run('slow', 'crashy', { n: 7 });
+    expect(await crashMidJob(child)).toEqual({ id: 'crashy', attempt: 1 });
+    expect(await survivor.pending()).toEqual([]);
+    expect(await survivor.cancel('crashy')).toBe(false);
+
+    await survivor.start();
+    await waitFor('the re-run', () => rec.calls.length === 1);
+    expect(rec.calls[0]?.info).toEqual({ id: 'crashy', name: 'slow', attempt: 2 });
+    expect(rec.calls[0]?.data).toEqual({ n: 7 });
+    await sleep(3 * STALL_MS);
+    expect(rec.calls).toHaveLength(1);
+    expect(rec.failed).toEqual([]);
+  });
+
+  it('reports a job that stalled twice to onFailed exactly once across processes, without running it', async () => {
+    const prefix = freshPrefix();
+    const producer = await open(prefix, { stallMs: STALL_MS });
+    await producer.run('slow', 'doomed', { n: 9 });
+    expect(await crashMidJob(packbotChild(prefix))).toEqual({ id: 'doomed', attempt: 1 });
+    // The second process finds it stalled, runs it again and dies in it too.
+    expect(await crashMidJob(packbotChild(prefix))).toEqual({ id: 'doomed', attempt: 2 });
+
+    const failed: Array<[string, FailedJob]> = [];
+    const rec = recorder();
+    const survivors = [await open(prefix, { stallMs: STALL_MS }), await open(prefix, { stallMs: STALL_MS })];
+    survivors.forEach((runner, i) => {
+      runner.handle('slow', rec.handler);
+      runner.onFailed(async (job) => void failed.push([`survivor-${i}`, job]));
+    });
+    await Promise.all(survivors.map((r) => r.start()));
+    await waitFor('onFailed', () => failed.length > 0);
+    await sleep(3 * STALL_MS);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.[1]).toEqual({ id: 'doomed', name: 'slow', data: { n: 9 }, reason: expect.stringContaining('2 times') });
+    expect(rec.calls).toEqual([]);
+    // Gone from Redis: the id can be used again.
+    await producer.run('slow', 'doomed', { n: 10 });
+    await waitFor('the reused id', () => rec.calls.length === 1);
+    expect(rec.calls[0]?.info).toEqual({ id: 'doomed', name: 'slow', attempt: 1 });
+  });
+
+  it('fails with store_unavailable, without the password, when Redis cannot be reached', async () => {
+    const err = await createBullJobRunner({ url: 'redis://packbot:s3cret-pass@127.0.0.1:1/0', prefix: 'packbot:' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isPackbotError(err) && err.code).toBe('store_unavailable');
+    const message = (err as Error).message;
+    expect(message).not.toContain('s3cret-pass');
+    expect(message).toContain('127.0.0.1:1');
+    expect(message).toContain('check store.url');
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('keeps runners with different prefixes apart', async () => {
+    const a = await open(freshPrefix());
+    const b = await open(freshPrefix());
+    const rec = recorder();
+    b.handle('x', rec.handler);
+    await b.start();
+    await a.schedule('x', 'only-in-a', null, Date.now() + 60_000);
+    await a.run('x', 'run-in-a', null);
+    expect(await b.pending()).toEqual([]);
+    expect((await a.pending()).map((j) => j.id)).toEqual(['run-in-a', 'only-in-a']);
+    await sleep(300);
+    expect(rec.calls).toEqual([]);
+  });
+});
