@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/chat/types.js';
+import { isEventLine, parseConsoleEvent } from './event.js';
 import { parseConsoleLine } from './line.js';
 
 export interface ConsoleAdapterOptions {
@@ -14,24 +16,43 @@ export interface ConsoleAdapterOptions {
   json?: boolean;
   /** Prompt and colours (default: both streams are TTYs). */
   interactive?: boolean;
+  /**
+   * Read the next line only once what the previous one set off has finished (default: when
+   * not interactive), so a piped script reads like a conversation. Off to feed events as
+   * fast as they come.
+   */
+  settle?: boolean;
 }
 
 const COLORS = { bot: '\x1b[36m', mention: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' };
+
+/** What one input line turns into: a message, nothing (a blank line), or a complaint. */
+type LineOutcome = { msg: IncomingMessage } | { error: string } | null;
 
 /**
  * The terminal as a chat platform: each input line is a message from a user in a channel,
  * each bot message a printed block (or a JSON line for scripts). Lines are handed on in
  * order, one at a time, as a chat server delivers them.
+ *
+ * A line starting with `{` is a JSON event (see event.ts) so scripts can set every field,
+ * including an id of their own choosing.
  */
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = 'console';
   readonly limits: AdapterLimits = { maxMessageLength: 4000, maxMessagesPerReply: 20 };
+  /**
+   * Several processes may share one dedupe store (keyed by message id), so ids made up
+   * here must not repeat across processes: each adapter numbers its lines under a random
+   * session. Events with their own id skip this on purpose, to be the same everywhere.
+   */
+  readonly session = randomBytes(4).toString('hex');
   private rl: Interface | null = null;
   private received = 0;
   private sent = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly printed = new Map<string, string>();
   private readonly interactive: boolean;
+  readonly settles: boolean;
   private endOfInput!: () => void;
   /** Resolves when input has ended and every line has been handed to the bot. */
   readonly finished: Promise<void> = new Promise((resolve) => (this.endOfInput = resolve));
@@ -39,6 +60,7 @@ export class ConsoleAdapter implements ChatAdapter {
   constructor(private readonly opts: ConsoleAdapterOptions) {
     const isTTY = (s: unknown) => (s as { isTTY?: boolean }).isTTY === true;
     this.interactive = !opts.json && (opts.interactive ?? (isTTY(opts.input) && isTTY(opts.output)));
+    this.settles = opts.settle ?? !this.interactive;
   }
 
   mentionTokens(): string[] {
@@ -53,10 +75,12 @@ export class ConsoleAdapter implements ChatAdapter {
       rl.prompt();
     }
     rl.on('line', (line) => {
-      const msg = this.toMessage(line);
+      // Parsed right away so ids follow input order; handled in turn like any other line.
+      const outcome = this.toMessage(line);
       this.chain = this.chain.then(async () => {
+        if (outcome && 'error' in outcome) this.printError(outcome.error);
         // The app logs the failure (masked); the terminal only learns that it happened.
-        if (msg) await onMessage(msg).catch(() => this.write('error: packbot failed to handle that line; see its log'));
+        else if (outcome) await onMessage(outcome.msg).catch(() => this.printError('packbot failed to handle that line; see its log'));
         if (this.interactive) rl.prompt();
       });
     });
@@ -65,13 +89,30 @@ export class ConsoleAdapter implements ChatAdapter {
     });
   }
 
-  private toMessage(line: string): IncomingMessage | null {
+  private toMessage(line: string): LineOutcome {
+    if (isEventLine(line)) {
+      const parsed = parseConsoleEvent(line);
+      if (!parsed.ok) return { error: parsed.error };
+      const { id, user, channel, thread, direct, text } = parsed.event;
+      const msg = this.message(id === undefined ? this.nextId() : `console-event-${id}`, user, channel, text);
+      if (thread !== undefined) msg.thread = thread;
+      if (direct !== undefined) msg.direct = direct;
+      return { msg };
+    }
     const parsed = parseConsoleLine(line, this.opts.botName);
     if (parsed.text === '') return null;
-    const user = parsed.user ?? this.opts.user;
-    const channel = parsed.channel ?? this.opts.channel;
+    return { msg: this.message(this.nextId(), parsed.user, parsed.channel, parsed.text) };
+  }
+
+  private nextId(): string {
     this.received += 1;
-    return { platform: 'console', id: `console-${this.received}`, user: { id: user, name: user }, channel: { id: channel, name: channel }, text: parsed.text };
+    return `console-${this.session}-${this.received}`;
+  }
+
+  private message(id: string, user: string | undefined, channel: string | undefined, text: string): IncomingMessage {
+    const u = user ?? this.opts.user;
+    const c = channel ?? this.opts.channel;
+    return { platform: 'console', id, user: { id: u, name: u }, channel: { id: c, name: c }, text };
   }
 
   async send(msg: OutgoingMessage): Promise<MessageRef> {
@@ -119,6 +160,16 @@ export class ConsoleAdapter implements ChatAdapter {
     const lines = [`${head}${mentions}${first}`, ...rest.map((l) => `  ${l}`)];
     if (this.interactive) this.opts.output.write('\r\x1b[K');
     this.write(lines.join('\n'));
+  }
+
+  /** In --json mode stdout stays one JSON object per line, so scripts can still parse it. */
+  private printError(text: string): void {
+    if (this.opts.json) {
+      this.write(JSON.stringify({ error: text }));
+      return;
+    }
+    if (this.interactive) this.opts.output.write('\r\x1b[K');
+    this.write(`error: ${text}`);
   }
 
   private write(text: string): void {
