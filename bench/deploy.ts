@@ -65,7 +65,7 @@ async function makeApp(root: string, url: string) {
   const { config } = parseConfig(yaml, { file: path.join(root, 'packbot.yaml'), env: {} });
   const masker = createMasker();
   const logger = createLogger({ level: 'silent', masker, destination: new PassThrough(), pretty: false });
-  const app = createApp(config, { logger, masker, aliases: new AliasTable([]), templates: await createTemplates(), adapters: [] });
+  const app = await createApp(config, { logger, masker, aliases: new AliasTable([]), templates: await createTemplates(), adapters: [] });
   await app.start();
   return app;
 }

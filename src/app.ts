@@ -1,18 +1,23 @@
 import type { ChatAdapter } from './chat/types.js';
-import { createDispatcher, type Dispatcher } from './chat/dispatcher.js';
+import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from './chat/dispatcher.js';
 import { createResponder, type Responder } from './chat/responder.js';
 import { createCommandRegistry } from './commands/registry.js';
+import { answerReplies } from './commands/coordination.js';
 import type { AliasTable } from './aliases/index.js';
 import type { PackbotConfig } from './config/index.js';
 import type { Logger } from './logging/logger.js';
 import type { Masker } from './masking/masker.js';
 import type { Templates } from './templates/environment.js';
-import path from 'node:path';
 import { ConsoleAdapter, type ConsoleAdapterOptions } from '../adapters/console/adapter.js';
 import { createGit } from './git/index.js';
 import { createPackStore } from './packstore/index.js';
-import { createFileHistory } from './store/history.js';
+import { createStoreHistory } from './store/history.js';
+import { createStateStore, type StateStore } from './store/index.js';
+import { maskedStore } from './store/masked.js';
+import { createJobRunner } from './jobs/index.js';
 import { createDeployer, type Deployer } from './deploy/pipeline.js';
+import { createCoordinator } from './coord/coordinator.js';
+import type { ChatTarget, Notifier } from './coord/types.js';
 import type { Services } from './commands/types.js';
 
 export interface AppDeps {
@@ -31,53 +36,92 @@ export interface App {
   readonly adapters: readonly ChatAdapter[];
   readonly services: Services;
   readonly deployer: Deployer;
+  readonly state: StateStore;
   start(): Promise<void>;
   /** Resolves once every message and background job in flight has finished. */
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops everything and closes the store. With `drain`, deploys that can run now are let
+   * finish first (the end of a scripted chat); otherwise only the running ones are awaited.
+   */
+  stop(opts?: { drain?: boolean }): Promise<void>;
+}
+
+/** Background messages go out through the adapter of the platform they concern. */
+function createNotifier(adapters: readonly ChatAdapter[], responder: Responder): Notifier {
+  const adapterFor = (t: ChatTarget) => adapters.find((a) => a.platform === t.platform) ?? adapters[0];
+  const replyTarget = (t: ChatTarget) => ({ channel: t.channel, ...(t.thread ? { thread: t.thread } : {}), userId: t.user ?? '' });
+  return {
+    async send(target, r) {
+      const adapter = adapterFor(target);
+      if (!adapter) return null;
+      return (await responder.send(adapter, replyTarget(target), r))[0] ?? null;
+    },
+    async update(ref, target, r) {
+      const adapter = adapterFor(target);
+      if (adapter) await responder.update(adapter, ref, replyTarget(target), r);
+    },
+  };
 }
 
 /** Builds the whole bot from its config and its parts; nothing here lives at module level. */
-export function createApp(config: PackbotConfig, deps: AppDeps): App {
-  const git = createGit({ stateDir: config.state_dir, masker: deps.masker, logger: deps.logger, timeoutMs: config.timeouts.git });
-  const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
-  const history = createFileHistory(path.join(config.state_dir, 'history.jsonl'), deps.masker);
-  const deployer = createDeployer({ config, git, store, history, masker: deps.masker, logger: deps.logger });
-  const services: Services = { deployer, store, history };
-  const responder = createResponder({
-    templates: deps.templates,
-    masker: deps.masker,
-    globals: { prefix: config.bot.prefix, bot: config.bot.name },
+export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<App> {
+  const { logger, masker } = deps;
+  const state = maskedStore(await createStateStore(config.store, { stateDir: config.state_dir, ...(deps.now ? { now: deps.now } : {}) }), masker);
+  const jobs = await createJobRunner(config.store, {
+    store: state, prefix: config.store.kind === 'redis' ? config.store.prefix : '', stallMs: config.queue.stall_timeout, logger,
+    ...(deps.now ? { now: deps.now } : {}),
   });
+  const git = createGit({ stateDir: config.state_dir, masker, logger, timeoutMs: config.timeouts.git });
+  const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
+  const history = createStoreHistory(state, masker);
+  const deployer = createDeployer({ config, git, store, history, masker, logger });
+  const responder = createResponder({ templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name } });
+  const notifier = createNotifier(deps.adapters, responder);
+  const coordinator = createCoordinator({
+    config, store: state, jobs, history, notifier, logger, deploy: (request, onProgress) => deployer.deploy(request, onProgress),
+    ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
+  });
+  const services: Services = { deployer, coordinator, notifier, store, history };
   const dispatcher = createDispatcher({
     config,
     aliases: deps.aliases,
     commands: createCommandRegistry(),
     responder,
-    logger: deps.logger,
+    logger,
     services,
     ...(deps.now ? { now: deps.now } : {}),
+    firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
+    // A confirmation phrase is typed as a plain message, not addressed to the bot.
+    onUnaddressed: async (msg, text) =>
+      text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false)),
   });
+  let stopped: Promise<void> | null = null;
 
   return {
-    config,
-    dispatcher,
-    responder,
-    adapters: deps.adapters,
-    services,
-    deployer,
+    config, dispatcher, responder, adapters: deps.adapters, services, deployer, state,
     async start() {
       const removed = await deployer.recover();
-      if (removed.length > 0) deps.logger.warn({ removed }, 'cleaned up after an interrupted deploy');
+      if (removed.length > 0) logger.warn({ removed }, 'cleaned up after an interrupted deploy');
+      await coordinator.start();
       for (const adapter of deps.adapters) {
-        await adapter.start((msg) => dispatcher.handleTracked(msg, adapter));
-        deps.logger.info({ platform: adapter.platform }, 'adapter started');
+        await adapter.start(async (msg) => {
+          await dispatcher.handleTracked(msg, adapter);
+          if (adapter.settles) await coordinator.settled();
+        });
+        logger.info({ platform: adapter.platform }, 'adapter started');
       }
     },
     idle: () => dispatcher.idle(),
-    async stop() {
-      await dispatcher.idle();
-      for (const adapter of deps.adapters) await adapter.stop();
+    stop(opts = {}) {
+      stopped ??= (async () => {
+        await dispatcher.idle();
+        await coordinator.stop(opts);
+        await dispatcher.idle();
+        for (const adapter of deps.adapters) await adapter.stop();
+        await state.close();
+      })();
+      return stopped;
     },
   };
 }

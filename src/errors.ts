@@ -34,6 +34,9 @@ export type ErrorCode =
   | 'hook_failed'
   | 'store_locked'
   | 'store_unavailable'
+  | 'pack_locked'
+  | 'queue_unknown'
+  | 'not_permitted'
   | 'internal';
 
 export class PackbotError extends Error {

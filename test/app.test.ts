@@ -24,7 +24,7 @@ describe('the console bot end to end (in process)', () => {
     expect(out[0]?.channel).toBe('ops');
     expect(out[0]?.text).toMatch(/pack deploy <repo> \[packs\] \[branch\]/);
     expect(out[0]?.text).toMatch(/comma/i);
-    expect(out[1]?.text).toContain('is not available yet');
+    expect(out[1]?.text).toBe('The deploy queue is empty.');
   });
 
   it('stays quiet for chatter and answers unknown commands with the closest one', async () => {

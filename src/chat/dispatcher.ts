@@ -18,11 +18,16 @@ export interface DispatcherDeps {
   logger: Logger;
   services: Services;
   now?: () => number;
-  /** Messages not addressed to the bot (e.g. a typed confirmation phrase). True if handled. */
-  onUnaddressed?: (msg: IncomingMessage, adapter: ChatAdapter) => Promise<boolean>;
+  /** Messages not addressed to the bot (e.g. a typed confirmation phrase): what to answer. */
+  onUnaddressed?: (msg: IncomingMessage, text: string) => Promise<Reply[]>;
+  /**
+   * True the first time an event key is seen. Shared (in the store) when several processes
+   * receive the same events, so each is handled once; in memory by default.
+   */
+  firstSeen?: (key: string) => Promise<boolean>;
 }
 
-const DEDUPE_TTL_MS = 10 * 60_000;
+export const DEDUPE_TTL_MS = 10 * 60_000;
 /**
  * Alias formats are regular expressions; a custom one with several params can backtrack
  * badly on a huge message. No real command comes near this length.
@@ -40,6 +45,7 @@ function describeMatch(m: AliasMatch) {
  */
 export function createDispatcher(deps: DispatcherDeps) {
   const deduper = new Deduper(DEDUPE_TTL_MS, DEDUPE_MAX, deps.now);
+  const firstSeen = deps.firstSeen ?? (async (key: string) => deduper.firstSeen(key));
   const inFlight = new Set<Promise<unknown>>();
   const prefix = deps.config.bot.prefix;
 
@@ -51,10 +57,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function route(msg: IncomingMessage, adapter: ChatAdapter, log: Logger): Promise<Reply[]> {
     const text = addressedText(normalizeText(msg.text), { prefix, mentionTokens: adapter.mentionTokens(), direct: msg.direct ?? false });
-    if (text === null) {
-      await deps.onUnaddressed?.(msg, adapter);
-      return [];
-    }
+    if (text === null) return (await deps.onUnaddressed?.(msg, normalizeText(msg.text))) ?? [];
     if (text.length > MAX_COMMAND_LENGTH) {
       return [reply('error', { message: `That command is ${text.length} characters long; packbot reads commands of up to ${MAX_COMMAND_LENGTH}. Split it into smaller ones.` })];
     }
@@ -86,7 +89,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   async function handle(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
-    if (!deduper.firstSeen(`${msg.platform}:${msg.id}`)) return;
+    if (!(await firstSeen(`${msg.platform}:${msg.id}`))) return;
     const log = deps.logger.child({ platform: msg.platform, msg: msg.id, user: `${msg.platform}:${msg.user.id}` });
     const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
     let replies: Reply[];

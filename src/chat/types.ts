@@ -38,6 +38,11 @@ export interface ChatAdapter {
   readonly limits: AdapterLimits;
   /** Strings that address the bot at the start of a message (e.g. `@packbot`, `<@U0BOT>`). */
   mentionTokens(): string[];
+  /**
+   * Scripted input (a piped console): hand over the next message only once everything the
+   * previous one set off that can run has finished, so a script reads like a conversation.
+   */
+  readonly settles?: boolean;
   start(onMessage: (msg: IncomingMessage) => Promise<void>): Promise<void>;
   send(msg: OutgoingMessage): Promise<MessageRef>;
   update(ref: MessageRef, msg: OutgoingMessage): Promise<void>;

@@ -12,6 +12,7 @@ interface ChatOpts {
   channel: string;
   json?: boolean;
   demo?: boolean;
+  wait: boolean;
 }
 
 /** The demo config names a local repo that doesn't exist until its first start. */
@@ -42,6 +43,7 @@ export function registerChatCommand(program: Command): void {
     .option('--channel <name>', 'channel for lines without #channel', 'general')
     .option('--json', 'print each bot message as one JSON line')
     .option('--demo', 'use the bundled example config and pack repository')
+    .option('--no-wait', 'piped input: read the next line without waiting for the deploys the previous one started')
     .action(async (opts: ChatOpts) => {
       const root = packageRoot();
       const explicit = opts.demo ? path.join(root, 'examples', 'packbot.yaml') : program.opts<{ config?: string }>().config;
@@ -50,12 +52,12 @@ export function registerChatCommand(program: Command): void {
       if (opts.demo) await seedDemo(config, root);
       const user = opts.user ?? (opts.demo ? 'alice' : process.env['USER'] ?? 'user');
       const adapters = createAdapters(config, {
-        console: { input: process.stdin, output: process.stdout, user, channel: opts.channel, json: opts.json ?? false },
+        console: { input: process.stdin, output: process.stdout, user, channel: opts.channel, json: opts.json ?? false, ...(opts.wait ? {} : { settle: false }) },
       });
-      const app = createApp(config, { ...rt, aliases: rt.aliases, adapters });
+      const app = await createApp(config, { ...rt, aliases: rt.aliases, adapters });
       if (opts.demo && process.stdin.isTTY && !opts.json) process.stdout.write(banner(config, user));
       await app.start();
       await consoleAdapterOf(app)?.finished;
-      await app.stop();
+      await app.stop({ drain: true });
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadRuntime } from '../runtime.js';
 import { createApp } from '../app.js';
 import { reply } from '../chat/reply.js';
-import { progressLine, summaryView } from '../commands/deploy.js';
+import { progressLine, summaryView } from '../commands/deploy-view.js';
 import type { ProgressEvent } from '../deploy/types.js';
 
 interface DeployOpts {
@@ -26,7 +26,7 @@ export function registerDeployCommand(program: Command): void {
     .action(async (repo: string, packs: string, branch: string, opts: DeployOpts) => {
       const explicit = program.opts<{ config?: string }>().config;
       const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
-      const app = createApp(rt.loaded.config, { ...rt, adapters: [] });
+      const app = await createApp(rt.loaded.config, { ...rt, adapters: [] });
       await app.start();
       const onProgress = (e: ProgressEvent) => {
         const line = opts.json ? null : progressLine(e);

@@ -16,7 +16,7 @@ export function registerServeCommand(program: Command): void {
         if (config.adapters[platform]) rt.logger.warn({ platform }, `adapters.${platform} is configured, but this release has no ${platform} adapter yet`);
       }
       if (adapters.length === 0) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
-      const app = createApp(config, { ...rt, adapters });
+      const app = await createApp(config, { ...rt, adapters });
       await app.start();
       // Handlers first: a SIGTERM that arrives before them would kill the process uncleanly.
       const stopped = new Promise<void>((resolve) => {

@@ -1,13 +1,12 @@
 import type { CommandHandler } from './types.js';
 import { helpCommand } from './help.js';
-import { notAvailableCommand } from './not-available.js';
+import { cancelCommand, confirmCommand, lockExtendCommand, locksCommand, queueCommand, unlockCommand } from './coordination.js';
 import { deployCommand } from './deploy.js';
 import { historyCommand } from './history.js';
 import { infoCommand, listCommand, statusCommand } from './packs.js';
 import { rollbackCommand, uninstallCommand } from './releases.js';
 
-/** Every command name an alias may point at. The coordination commands (confirm, cancel,
- * queue, locks, lock_extend, unlock) answer "not available yet" until they land. */
+/** Every command name an alias may point at. */
 export const COMMAND_NAMES = [
   'deploy', 'confirm', 'cancel', 'queue', 'locks', 'lock_extend', 'unlock', 'status',
   'list', 'info', 'history', 'rollback', 'uninstall', 'help',
@@ -17,7 +16,6 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export function createCommandRegistry(): ReadonlyMap<string, CommandHandler> {
   const handlers = new Map<string, CommandHandler>();
-  for (const name of COMMAND_NAMES) handlers.set(name, notAvailableCommand);
   handlers.set('help', helpCommand);
   handlers.set('deploy', deployCommand);
   handlers.set('list', listCommand);
@@ -26,5 +24,11 @@ export function createCommandRegistry(): ReadonlyMap<string, CommandHandler> {
   handlers.set('history', historyCommand);
   handlers.set('rollback', rollbackCommand);
   handlers.set('uninstall', uninstallCommand);
+  handlers.set('confirm', confirmCommand);
+  handlers.set('cancel', cancelCommand);
+  handlers.set('queue', queueCommand);
+  handlers.set('locks', locksCommand);
+  handlers.set('lock_extend', lockExtendCommand);
+  handlers.set('unlock', unlockCommand);
   return handlers;
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, MessageRef } from '../chat/types.js';
 import type { Deployer } from '../deploy/pipeline.js';
+import type { Coordinator } from '../coord/coordinator.js';
+import type { Notifier } from '../coord/types.js';
 import type { PackStore } from '../packstore/index.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Reply } from '../chat/reply.js';
@@ -26,6 +28,9 @@ export interface CommandContext {
 /** The core a command handler may call. */
 export interface Services {
   deployer: Deployer;
+  coordinator: Coordinator;
+  /** Messages to other channels (a repository's notify_channel). */
+  notifier: Notifier;
   store: PackStore;
   history: HistoryStore;
 }

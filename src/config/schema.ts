@@ -19,6 +19,7 @@ export const DEFAULTS = {
   warnBefore: '10m',
   concurrency: 4,
   maxWait: '12h',
+  stallTimeout: '30s',
   confirmTimeout: '5m',
   releasesKept: 5,
   gitTimeout: '5m',
@@ -105,7 +106,15 @@ const redisUrl = z.string({ error: expectedSecret('a redis:// or rediss:// URL')
 
 const store = z.discriminatedUnion(
   'kind',
-  [strict({ kind: z.literal('embedded') }), strict({ kind: z.literal('redis'), url: redisUrl })],
+  [
+    strict({ kind: z.literal('embedded') }),
+    strict({
+      kind: z.literal('redis'),
+      url: redisUrl,
+      // Several packbot deployments may share one Redis: each keeps its keys under its own prefix.
+      prefix: z.string({ error: expected('a key prefix like "packbot:"') }).regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected letters, digits, "_", ".", ":" and "-" (at most 64)').default('packbot:'),
+    }),
+  ],
   {
     error: (iss) =>
       iss.code === 'invalid_union'
@@ -225,6 +234,8 @@ export const configSchema = strict({
   queue: strict({
     concurrency: z.number({ error: expected('a whole number from 1 to 64') }).int().min(1).max(64).default(DEFAULTS.concurrency),
     max_wait: positiveDuration.prefault(DEFAULTS.maxWait),
+    // Redis mode: a deploy whose process stops renewing its job lock this long is taken to have crashed.
+    stall_timeout: positiveDuration.prefault(DEFAULTS.stallTimeout),
   }).prefault({}),
   confirm: strict({
     policy: confirmPolicy.default('when_queued'),

@@ -1,9 +1,12 @@
 /**
  * Pending confirmations: when a queued deploy reaches the front, its requester must type a
- * phrase. One pending confirmation per requester and channel, kept in the StateStore with a
- * TTL (so it survives a restart and expires by itself), as hubot's CommandBus does.
+ * phrase. Each lives in the StateStore under its channel, requester and queue entry, so it
+ * survives a restart, several can be pending at once, and the phrase tells them apart.
+ *
+ * The record outlives its deadline by a grace period: the timeout job that fires at the
+ * deadline must still find it to withdraw it (and tell the requester), while answer()
+ * already treats it as gone. The grace TTL only cleans up after a process that never ran it.
  */
-import { PackbotError } from '../errors.js';
 import type { StateStore } from '../store/state.js';
 import { phraseMatches } from './phrases.js';
 
@@ -13,6 +16,8 @@ export interface PendingConfirmation {
   requester: string;
   channel: string;
   phrase: string;
+  /** What it confirms, for people told it is not theirs ("docker,sensu from st2contrib feature-x"). */
+  what?: string;
   asked_at: string;
   expires_at: string;
 }
@@ -25,29 +30,42 @@ export type Answer =
   | { kind: 'wrong_phrase'; pending: PendingConfirmation }
   | { kind: 'none' };
 
+const GRACE_MS = 10 * 60_000;
 // Channel and user ids come from the platform; keep them from forming other keys' prefixes.
 const part = (s: string) => encodeURIComponent(s);
-const KEY = (channel: string, requester: string) => `confirm:${part(channel)}:${part(requester)}`;
+const channelPrefix = (channel: string) => `confirm:${part(channel)}:`;
+const KEY = (channel: string, requester: string, entryId: string) => `${channelPrefix(channel)}${part(requester)}:${part(entryId)}`;
 
 export function createConfirmations(store: StateStore, opts: { now?: () => Date } = {}) {
   const now = opts.now ?? (() => new Date());
 
-  async function inChannel(channel: string): Promise<PendingConfirmation[]> {
-    const keys = await store.keys(`confirm:${part(channel)}:`);
-    return (await store.getMany(keys)).filter((v): v is string => v !== null).map((v) => JSON.parse(v) as PendingConfirmation);
+  /** Live confirmations in a channel, with their raw values for compare-and-set. */
+  async function inChannel(channel: string): Promise<Array<{ key: string; raw: string; pending: PendingConfirmation }>> {
+    const keys = await store.keys(channelPrefix(channel));
+    const values = await store.getMany(keys);
+    const at = now().getTime();
+    const out: Array<{ key: string; raw: string; pending: PendingConfirmation }> = [];
+    keys.forEach((key, i) => {
+      const raw = values[i];
+      if (!raw) return;
+      const pending = JSON.parse(raw) as PendingConfirmation;
+      if (Date.parse(pending.expires_at) > at) out.push({ key, raw, pending });
+    });
+    return out;
   }
 
   return {
-    /** Ask `requester` for `phrase`; refused if they already have one pending in this channel. */
-    async ask(input: { entryId: string; requester: string; channel: string; phrase: string; timeoutMs: number }): Promise<PendingConfirmation> {
+    /** Ask `requester` for `phrase` on behalf of queue entry `entryId`; false if already asked. */
+    async ask(input: { entryId: string; requester: string; channel: string; phrase: string; timeoutMs: number; what?: string }): Promise<PendingConfirmation | null> {
       const at = now();
       const pending: PendingConfirmation = {
         entryId: input.entryId, requester: input.requester, channel: input.channel, phrase: input.phrase,
+        ...(input.what ? { what: input.what } : {}),
         asked_at: at.toISOString(), expires_at: new Date(at.getTime() + input.timeoutMs).toISOString(),
       };
-      const created = await store.setIfAbsent(KEY(input.channel, input.requester), JSON.stringify(pending), { ttlMs: input.timeoutMs });
-      if (!created) throw new PackbotError('usage', 'You already have a deployment waiting for confirmation here; confirm or cancel it first.');
-      return pending;
+      const key = KEY(input.channel, input.requester, input.entryId);
+      const created = await store.setIfAbsent(key, JSON.stringify(pending), { ttlMs: input.timeoutMs + GRACE_MS });
+      return created ? pending : null;
     },
 
     /**
@@ -56,29 +74,34 @@ export function createConfirmations(store: StateStore, opts: { now?: () => Date 
      * Confirming removes the pending entry atomically, so a phrase works once.
      */
     async answer(user: string, channel: string, text: string, explicit: boolean): Promise<Answer> {
-      const key = KEY(channel, user);
-      const raw = await store.get(key);
-      if (raw) {
-        const mine = JSON.parse(raw) as PendingConfirmation;
-        if (phraseMatches(text, mine.phrase)) {
-          return (await store.compareAndSet(key, raw, null)) ? { kind: 'confirmed', pending: mine } : { kind: 'none' };
-        }
+      const live = await inChannel(channel);
+      const mine = live.filter((p) => p.pending.requester === user);
+      const match = mine.find((p) => phraseMatches(text, p.pending.phrase));
+      if (match) {
+        return (await store.compareAndSet(match.key, match.raw, null)) ? { kind: 'confirmed', pending: match.pending } : { kind: 'none' };
       }
-      const theirs = (await inChannel(channel)).find((p) => p.requester !== user && phraseMatches(text, p.phrase));
-      if (theirs) return { kind: 'not_yours', pending: theirs };
-      if (raw && explicit) return { kind: 'wrong_phrase', pending: JSON.parse(raw) as PendingConfirmation };
+      const theirs = live.find((p) => p.pending.requester !== user && phraseMatches(text, p.pending.phrase));
+      if (theirs) return { kind: 'not_yours', pending: theirs.pending };
+      const latest = mine.sort((a, b) => b.pending.asked_at.localeCompare(a.pending.asked_at))[0];
+      if (latest && explicit) return { kind: 'wrong_phrase', pending: latest.pending };
       return { kind: 'none' };
     },
 
-    /** Withdraw (cancel, or the timer ran out); returns what was pending. */
-    async withdraw(channel: string, requester: string): Promise<PendingConfirmation | null> {
-      const key = KEY(channel, requester);
+    /** Withdraw (cancelled, or its time ran out), even past its deadline; null if already gone. */
+    async withdraw(channel: string, requester: string, entryId: string): Promise<PendingConfirmation | null> {
+      const key = KEY(channel, requester, entryId);
       const raw = await store.get(key);
       if (!raw || !(await store.compareAndSet(key, raw, null))) return null;
       return JSON.parse(raw) as PendingConfirmation;
     },
 
-    pending: (channel: string) => inChannel(channel),
+    /** Live confirmations in a channel, or `requester`'s there, oldest first. */
+    async pending(channel: string, requester?: string): Promise<PendingConfirmation[]> {
+      return (await inChannel(channel))
+        .map((p) => p.pending)
+        .filter((p) => requester === undefined || p.requester === requester)
+        .sort((a, b) => a.asked_at.localeCompare(b.asked_at));
+    },
   };
 }
 

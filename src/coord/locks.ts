@@ -8,6 +8,7 @@
  */
 import { PackbotError } from '../errors.js';
 import type { StateStore } from '../store/state.js';
+import { displayName, type ChatTarget } from './types.js';
 
 export interface LockRecord {
   pack: string;
@@ -18,6 +19,8 @@ export interface LockRecord {
   reason?: string;
   since: string;
   expires_at: string;
+  /** Where it was taken: the owner is warned there before it reverts. */
+  target?: ChatTarget;
 }
 
 export interface LockRequest {
@@ -26,6 +29,7 @@ export interface LockRequest {
   branch: string;
   defaultBranch: string;
   reason?: string;
+  target?: ChatTarget;
 }
 
 export type LockDecision =
@@ -80,6 +84,7 @@ export function createLocks(store: StateStore, opts: LocksOptions) {
     return {
       pack, owner: req.requester, branch: req.branch, repo: req.repo,
       ...(req.reason ? { reason: req.reason } : {}),
+      ...(req.target ? { target: req.target } : {}),
       since: since.toISOString(),
       expires_at: new Date(since.getTime() + opts.revertAfterMs(req.repo)).toISOString(),
     };
@@ -114,19 +119,24 @@ export function createLocks(store: StateStore, opts: LocksOptions) {
     /** The owner releases; an admin may force it (the caller records and announces that). */
     release(pack: string, by: string, opts2: { admin: boolean }): Promise<{ lock: LockRecord; forced: boolean }> {
       return update(pack, (lock) => {
-        if (!lock) throw new PackbotError('usage', `${pack} is not locked.`);
+        if (!lock) throw new PackbotError('usage', `${pack} is not locked; \`pack locks\` lists the locked packs.`);
         if (lock.owner !== by && !opts2.admin) {
-          throw new PackbotError('usage', `${pack} is locked by ${lock.owner}; only they or an admin can unlock it.`);
+          throw new PackbotError('not_permitted', `${pack} is locked by ${displayName(lock.owner)}; only they or an admin can unlock it.`);
         }
         return { next: null, result: { lock, forced: lock.owner !== by } };
       });
     },
 
+    /** Ends exactly this lock (the one taken at `since`); false if it is gone or was retaken. */
+    releaseIf(pack: string, since: string): Promise<LockRecord | null> {
+      return update(pack, (lock) => (lock && lock.since === since ? { next: null, result: lock } : { next: lock, result: null }));
+    },
+
     /** The owner pushes the auto-revert back by `ms` from now. */
     extend(pack: string, by: string, ms: number): Promise<LockRecord> {
       return update(pack, (lock) => {
-        if (!lock) throw new PackbotError('usage', `${pack} is not locked.`);
-        if (lock.owner !== by) throw new PackbotError('usage', `${pack} is locked by ${lock.owner}; only they can extend it.`);
+        if (!lock) throw new PackbotError('usage', `${pack} is not locked; \`pack locks\` lists the locked packs.`);
+        if (lock.owner !== by) throw new PackbotError('not_permitted', `${pack} is locked by ${displayName(lock.owner)}; only they can extend it.`);
         const next = { ...lock, expires_at: new Date(now().getTime() + ms).toISOString() };
         return { next, result: next };
       });
@@ -136,8 +146,11 @@ export function createLocks(store: StateStore, opts: LocksOptions) {
 
 export type Locks = ReturnType<typeof createLocks>;
 
-function span(ms: number): string {
-  const minutes = Math.max(1, Math.round(Math.abs(ms) / 60_000));
+/** "45s", "12m", "2h 5m": coarse on purpose, for people reading chat. */
+export function humanSpan(ms: number): string {
+  const seconds = Math.max(1, Math.round(Math.abs(ms) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
   return minutes % 60 === 0 ? `${hours}h` : `${hours}h ${minutes % 60}m`;
@@ -149,9 +162,9 @@ function span(ms: number): string {
  */
 export function refusalMessage(lock: LockRecord, opts: { now: Date; defaultBranch: string; prefix: string; display: (identity: string) => string }): string {
   const holder = opts.display(lock.owner);
-  const since = span(opts.now.getTime() - new Date(lock.since).getTime());
+  const since = humanSpan(opts.now.getTime() - new Date(lock.since).getTime());
   const left = new Date(lock.expires_at).getTime() - opts.now.getTime();
-  const revert = left > 0 ? `it goes back to ${opts.defaultBranch} automatically in ${span(left)}` : `it is going back to ${opts.defaultBranch} now`;
+  const revert = left > 0 ? `it goes back to ${opts.defaultBranch} automatically in ${humanSpan(left)}` : `it is going back to ${opts.defaultBranch} now`;
   return `${lock.pack} is locked to branch ${lock.branch} by ${holder} since ${since} ago; ${revert}. `
     + `Ask ${holder} to release it with \`${opts.prefix}pack unlock ${lock.pack}\` (admins can force it), or deploy ${lock.branch} itself.`;
 }

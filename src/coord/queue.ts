@@ -9,6 +9,7 @@
  */
 import { PackbotError } from '../errors.js';
 import type { StateStore } from '../store/state.js';
+import { displayName } from './types.js';
 
 export type EntryState = 'waiting' | 'ready' | 'running';
 
@@ -22,6 +23,10 @@ export interface QueueEntry {
   summary: string;
   enqueued_at: string;
   state: EntryState;
+  /** Ready entries: waiting for the requester's confirmation, or for a worker to run it. */
+  awaiting?: 'confirmation' | 'worker';
+  /** How many requests on its packs were ahead of it when it arrived. */
+  ahead?: number;
   /** When it reached the front (ready) and when it started running. */
   ready_at?: string;
   started_at?: string;
@@ -92,23 +97,41 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
       return update((doc) => {
         if (doc.entries.some((e) => e.id === input.id)) throw new PackbotError('internal', `queue entry ${input.id} exists already`);
         doc.seq += 1;
-        const entry: QueueEntry = { ...input, packs, seq: doc.seq, enqueued_at: now().toISOString(), state: 'waiting' };
         const ahead = doc.entries.filter((e) => e.packs.some((p) => packs.includes(p))).length;
+        const entry: QueueEntry = { ...input, packs, seq: doc.seq, enqueued_at: now().toISOString(), state: 'waiting', ahead };
         doc.entries.push(entry);
         return { entry, ahead };
       });
     },
 
-    /** Moves every entry whose turn has come to `ready` and returns them (each exactly once). */
-    promote(): Promise<QueueEntry[]> {
+    async get(id: string): Promise<QueueEntry | null> {
+      return (await read()).doc.entries.find((e) => e.id === id) ?? null;
+    },
+
+    /**
+     * Moves every entry whose turn has come to `ready` and returns them (each exactly once,
+     * whichever process asks). `confirm` says which must wait for their requester.
+     */
+    promote(confirm: (entry: QueueEntry) => boolean = () => false): Promise<QueueEntry[]> {
       return update((doc) => {
         const at = now().toISOString();
         const moved = eligible(doc.entries, opts.concurrency);
         for (const e of moved) {
           e.state = 'ready';
           e.ready_at = at;
+          e.awaiting = confirm(e) ? 'confirmation' : 'worker';
         }
         return moved.map((e) => ({ ...e }));
+      });
+    },
+
+    /** The requester confirmed: a worker may run it now. False if it is gone. */
+    confirmed(id: string): Promise<boolean> {
+      return update((doc) => {
+        const entry = doc.entries.find((e) => e.id === id);
+        if (!entry || entry.state !== 'ready') return false;
+        entry.awaiting = 'worker';
+        return true;
       });
     },
 
@@ -118,6 +141,7 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
         const entry = doc.entries.find((e) => e.id === id);
         if (!entry || entry.state !== 'ready') return false;
         entry.state = 'running';
+        delete entry.awaiting;
         entry.started_at = now().toISOString();
         return true;
       });
@@ -137,7 +161,7 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
         const i = doc.entries.findIndex((e) => e.id === id);
         const entry = doc.entries[i];
         if (!entry) throw new PackbotError('usage', `There is no queued request ${id}; see \`pack queue\`.`);
-        if (entry.requester !== by && !admin) throw new PackbotError('usage', `Request ${id} is ${entry.requester}'s; only they or an admin can cancel it.`);
+        if (entry.requester !== by && !admin) throw new PackbotError('not_permitted', `Request ${id} is ${displayName(entry.requester)}'s; only they or an admin can cancel it.`);
         if (entry.state === 'running') throw new PackbotError('usage', `Request ${id} is already running; it can no longer be cancelled.`);
         doc.entries.splice(i, 1);
         return entry;

@@ -7,7 +7,7 @@ import { discoverPacks, type PackSource } from './discover.js';
 import type { Release } from '../packstore/index.js';
 import { KeyedMutex } from './mutex.js';
 import { preparePack, type PreparedPack } from './prepare.js';
-import { parsePackList, resolveRepository } from './resolve.js';
+import { parsePackList, resolveRepository, type ResolvedRepository } from './resolve.js';
 import { installPrepared } from './install.js';
 import { recordDeploy } from './record.js';
 import { createMaintenance } from './maintenance.js';
@@ -88,7 +88,7 @@ export function createDeployer(deps: DeployerDeps) {
   const { config, git, masker } = deps;
 
   async function deploy(request: DeployRequest, onProgress: ProgressListener = () => {}): Promise<DeployResult> {
-    const id = newDeployId();
+    const id = request.id ?? newDeployId();
     const started = new Date();
     const clock = new StageClock(onProgress);
     let branch = request.ref?.trim() ?? '';
@@ -146,13 +146,30 @@ export function createDeployer(deps: DeployerDeps) {
     return result;
   }
 
+  /**
+   * What a request would touch, before it is queued: the repository, the ref (validated),
+   * and the pack directory names — which, for "all packs", means looking at the ref.
+   */
+  async function plan(request: Pick<DeployRequest, 'repo' | 'packs' | 'ref'>): Promise<{ repo: ResolvedRepository; branch: string; packs: string[] }> {
+    const repo = resolveRepository(config, request.repo);
+    const ref = request.ref?.trim() ?? '';
+    const branch = validateRef(ref === '' ? repo.defaultBranch : ref);
+    const wanted = parsePackList(request.packs);
+    if (repo.subtree === false) return { repo, branch, packs: [wanted?.[0] ?? repo.name] };
+    if (wanted) return { repo, branch, packs: wanted };
+    await git.sync(repo.remote);
+    const sha = await git.resolveRef(repo.remote, branch);
+    const sources = await discoverPacks(git, repo, sha, branch, null);
+    return { repo, branch, packs: sources.map((s) => s.name) };
+  }
+
   /** Staging left behind by a crash, and the pack store's own leftovers. */
   async function recover(): Promise<string[]> {
     await rm(path.join(config.state_dir, 'staging'), { recursive: true, force: true });
     return deps.store.recover();
   }
 
-  return { deploy, recover, ...createMaintenance(deps, mutex) };
+  return { deploy, plan, recover, ...createMaintenance(deps, mutex) };
 }
 
 export type Deployer = ReturnType<typeof createDeployer>;

@@ -34,5 +34,6 @@ export async function recordDeploy(history: HistoryStore, request: DeployRequest
     packs,
     stages: result.stages as Record<string, number>,
     ...(result.error ? { error: result.error } : {}),
+    ...(request.note ? { note: request.note } : {}),
   });
 }

@@ -27,6 +27,8 @@ export type Stage =
 export const STAGES: readonly Stage[] = ['resolve', 'fetch', 'discover', 'validate', 'dependencies', 'env', 'install', 'register', 'record'];
 
 export interface DeployRequest {
+  /** The deploy id (the queue entry's); a new one when absent. */
+  id?: string;
   /** A name from `repositories:` (or a URL when allow_urls is on). */
   repo: string;
   /** Pack names, or empty / `all` / `*` for every pack on the ref. */
@@ -37,6 +39,8 @@ export interface DeployRequest {
   /** `<platform>:<user id>` */
   requestedBy: string;
   channel?: string;
+  /** Recorded in history when packbot deploys on its own (an auto-revert). */
+  note?: string;
 }
 
 export interface ProgressEvent {

@@ -1,8 +1,7 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Masker } from '../masking/masker.js';
+import type { StateStore } from './state.js';
 
-export type PackOutcome = 'deployed' | 'unchanged' | 'failed' | 'rolled_back' | 'uninstalled';
+export type PackOutcome = 'deployed' | 'unchanged' | 'failed' | 'rolled_back' | 'uninstalled' | 'unlocked';
 
 export interface PackRecord {
   pack: string;
@@ -16,7 +15,7 @@ export interface PackRecord {
 
 export interface HistoryRecord {
   id: string;
-  kind: 'deploy' | 'rollback' | 'uninstall';
+  kind: 'deploy' | 'rollback' | 'uninstall' | 'unlock';
   requested_by: string;
   channel?: string;
   repo?: string;
@@ -29,6 +28,8 @@ export interface HistoryRecord {
   packs: PackRecord[];
   stages: Record<string, number>;
   error?: string;
+  /** Why it happened when nobody typed it: an auto-revert, a forced unlock. */
+  note?: string;
 }
 
 export interface HistoryStore {
@@ -38,36 +39,30 @@ export interface HistoryStore {
   get(id: string): Promise<HistoryRecord | null>;
 }
 
+/** How many records history keeps (oldest dropped first); a few MB at most. */
+export const HISTORY_MAX = 5000;
+const LIST = 'history';
+
 /**
- * History as JSON lines in the state dir: one append per record (a single write, so a crash
- * can at worst leave a torn last line, which reading skips). Records are masked before they
- * touch the disk.
+ * History in the StateStore, so every packbot process sharing a Redis sees one history, and
+ * the embedded one keeps it in its journal. Records are masked before they are stored.
  */
-export function createFileHistory(file: string, masker: Masker): HistoryStore {
+export function createStoreHistory(store: StateStore, masker: Masker, max = HISTORY_MAX): HistoryStore {
   const readAll = async (): Promise<HistoryRecord[]> => {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
     const records: HistoryRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
+    for (const raw of await store.recent(LIST, max)) {
       try {
-        records.push(JSON.parse(line) as HistoryRecord);
+        records.push(JSON.parse(raw) as HistoryRecord);
       } catch {
-        // A torn final line from a crash mid-append: the record never completed.
+        // Not ours (someone wrote to the key by hand): skip rather than break `pack history`.
       }
     }
-    return records.reverse();
+    return records;
   };
 
   return {
     async append(record) {
-      await mkdir(path.dirname(file), { recursive: true });
-      await appendFile(file, `${masker.mask(JSON.stringify(record))}\n`, { mode: 0o600 });
+      await store.append(LIST, masker.mask(JSON.stringify(record)), max);
     },
     async list(filter = {}) {
       const all = await readAll();

@@ -8,18 +8,21 @@ import type { StateStore } from './state.js';
 
 export type { SetOptions, StateStore } from './state.js';
 
-export type StoreConfig = { kind: 'embedded' } | { kind: 'redis'; url: string };
+export type StoreConfig = { kind: 'embedded' } | { kind: 'redis'; url: string; prefix?: string };
 
 export interface StoreOptions {
   /** Embedded: the journal lives in `<stateDir>/state/`. */
   stateDir: string;
-  /** Redis: the namespace of every key (default `packbot:`). */
+  /** Redis: the namespace of every key (default: the config's prefix, else `packbot:`). */
   prefix?: string;
   /** Embedded: the clock TTLs are measured against (tests move it). */
   now?: () => number;
 }
 
 export function createStateStore(config: StoreConfig, opts: StoreOptions): Promise<StateStore> {
-  if (config.kind === 'redis') return openRedisStore({ url: config.url, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) });
+  if (config.kind === 'redis') {
+    const prefix = opts.prefix ?? config.prefix;
+    return openRedisStore({ url: config.url, ...(prefix !== undefined ? { prefix } : {}) });
+  }
   return openEmbeddedStore({ stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}) });
 }

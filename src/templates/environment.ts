@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import { DEPLOY_TEMPLATES } from './deploy.js';
+import { COORD_TEMPLATES } from './coord.js';
 import { registerHelpers } from './helpers.js';
 import { PackbotError } from '../errors.js';
 
@@ -21,7 +22,7 @@ type Compiled = Handlebars.TemplateDelegate<Record<string, unknown>>;
 export async function createTemplates(opts: { dir?: string } = {}): Promise<Templates> {
   const hb = Handlebars.create();
   registerHelpers(hb);
-  const sources = new Map<string, string>([...Object.entries(DEFAULT_TEMPLATES), ...Object.entries(DEPLOY_TEMPLATES)]);
+  const sources = new Map<string, string>([...Object.entries(DEFAULT_TEMPLATES), ...Object.entries(DEPLOY_TEMPLATES), ...Object.entries(COORD_TEMPLATES)]);
   if (opts.dir) {
     for (const [name, source] of await readTemplateDir(opts.dir)) sources.set(name, source);
   }

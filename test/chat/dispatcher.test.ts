@@ -4,7 +4,7 @@ import { createApp } from '../../src/app.js';
 import { testRuntime } from '../helpers/runtime.js';
 import { tempDir } from '../helpers/config.js';
 import { createResponder } from '../../src/chat/responder.js';
-import { reply } from '../../src/chat/reply.js';
+import { reply, type Reply } from '../../src/chat/reply.js';
 import { PackbotError } from '../../src/errors.js';
 import { createCommandRegistry } from '../../src/commands/registry.js';
 import type { CommandHandler } from '../../src/commands/types.js';
@@ -25,11 +25,11 @@ function recordingAdapter(): ChatAdapter & { sent: OutgoingMessage[] } {
   };
 }
 
-async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (m: IncomingMessage) => Promise<boolean>) {
+async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (m: IncomingMessage, text: string) => Promise<Reply[]>) {
   const rt = await testRuntime('state_dir: ./var\nlog: {level: info}\n', await tempDir());
   rt.masker.add('topsecret-value');
   // The real services of a real app; these handlers just don't need them.
-  const { services } = createApp(rt.config, { ...rt, adapters: [] });
+  const { services } = await createApp(rt.config, { ...rt, adapters: [] });
   const responder = createResponder({ templates: rt.templates, masker: rt.masker, globals: { prefix: '!' } });
   const commands = new Map([...createCommandRegistry(), ...Object.entries(handlers)]);
   const dispatcher = createDispatcher({
@@ -106,11 +106,12 @@ describe('dispatcher', () => {
 describe('dispatcher boundaries', () => {
   it('hands messages not addressed to the bot to the unaddressed hook (typed confirmations)', async () => {
     const offered: string[] = [];
-    const { dispatcher } = await setup({}, async (m) => (offered.push(m.text), true));
+    const { dispatcher } = await setup({}, async (_m, text) => (offered.push(text), [reply('error', { message: `heard ${text}` })]));
     const adapter = recordingAdapter();
     await dispatcher.handle(msg('alas! ear wax!'), adapter);
     await dispatcher.handle(msg('!pack list'), adapter);
     expect(offered).toEqual(['alas! ear wax!']);
+    expect(adapter.sent[0]?.text).toContain('heard alas! ear wax!');
   });
 
   it('refuses an over-long command before matching it', async () => {

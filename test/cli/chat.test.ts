@@ -22,7 +22,7 @@ describe('packbot chat (spawned CLI)', () => {
     expect(out[0]).toMatchObject({ channel: 'ops', thread: null, mentions: [] });
     expect(out[0]?.text).toContain('pack deploy <repo> [packs] [branch]');
     expect(out[1]).toMatchObject({ channel: 'deploys' });
-    expect(out[1]?.text).toContain('not available yet');
+    expect(out[1]?.text).toBe('No packs are locked.');
     expect(out[2]?.text).toContain("I don't know `pack bogus`");
   });
 

@@ -28,7 +28,7 @@ describe('defaults and paths', () => {
       adapters: {},
       repositories: {},
       locks: { revert_after: 3_600_000, warn_before: 600_000 },
-      queue: { concurrency: 4, max_wait: 43_200_000 },
+      queue: { concurrency: 4, max_wait: 43_200_000, stall_timeout: 30_000 },
       confirm: { policy: 'when_queued', timeout: 300_000, phrases: [] },
       permissions: { admins: [] },
       releases_kept: 5,
@@ -130,10 +130,10 @@ describe('defaults and paths', () => {
     ].join('\n');
     const env = { SLACK_BOT_TOKEN: 'xoxb-abc', GITHUB_TOKEN: 'ghp_123', REDIS_PASSWORD: 'redis-pw', ANNOUNCE: 'announcements' };
     const { config, secrets } = parseConfig(text, { file, env });
-    expect(config.store).toEqual({ kind: 'redis', url: 'redis://:redis-pw@127.0.0.1:6379' });
+    expect(config.store).toEqual({ kind: 'redis', url: 'redis://:redis-pw@127.0.0.1:6379', prefix: 'packbot:' });
     expect(config.adapters.slack).toEqual({ bot_token: 'xoxb-abc', signing_secret: 's3cret-signing', mode: 'http' });
     expect(config.locks).toEqual({ revert_after: 5_400_000, warn_before: 900_000 });
-    expect(config.queue).toEqual({ concurrency: 8, max_wait: 86_400_000 });
+    expect(config.queue).toEqual({ concurrency: 8, max_wait: 86_400_000, stall_timeout: 30_000 });
     expect(config.confirm).toEqual({ policy: 'never', timeout: 90_000, phrases: ['ship it'] });
     expect(config.permissions).toEqual({ admins: ['console:alice', 'slack:U024BE7LH'], deployers: [] });
     expect(config.repositories['other']?.announce_channel).toBe('announcements');
@@ -209,7 +209,7 @@ describe('errors', () => {
 
   it('lists the known keys when nothing is close', () => {
     const err = rejected('queue: {zzz: 1}');
-    expect(err.details[0]).toContain('unknown key "zzz" (known keys: concurrency, max_wait)');
+    expect(err.details[0]).toContain('unknown key "zzz" (known keys: concurrency, max_wait, stall_timeout)');
   });
 
   it('reports malformed YAML as one-line errors with line numbers', () => {

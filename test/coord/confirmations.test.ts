@@ -13,7 +13,11 @@ describe.each(STORE_BACKENDS)('typed confirmations over the %s store', (name, op
     const store = await open(() => clock);
     stores.push(store);
     const confirmations = createConfirmations(store, { now: () => new Date(clock) });
-    return { confirmations, advance: async (ms: number) => (name === 'redis' ? new Promise((r) => setTimeout(r, ms)) : void (clock += ms)) };
+    return { confirmations, advance: async (ms: number) => {
+      clock += ms;
+      // Redis keeps time itself: its TTLs only pass in real time.
+      if (name === 'redis') await new Promise((r) => setTimeout(r, ms));
+    } };
   };
 
   it('confirms the requester typing the phrase (any case, punctuation, spacing), once', async () => {
@@ -33,14 +37,18 @@ describe.each(STORE_BACKENDS)('typed confirmations over the %s store', (name, op
     expect((await confirmations.pending('C1')).map((p) => p.entryId)).toEqual(['r1']);
   });
 
-  it('keeps one pending confirmation per requester and channel, which expires or can be withdrawn', async () => {
+  it('keeps several pending per requester apart by phrase; each expires or can be withdrawn', async () => {
     const { confirmations, advance } = await setup();
-    await confirmations.ask({ entryId: 'r1', requester: 'slack:A', channel: 'C1', phrase: 'one two three', timeoutMs: 200 });
-    await expect(confirmations.ask({ entryId: 'r2', requester: 'slack:A', channel: 'C1', phrase: 'x y z', timeoutMs: 200 })).rejects.toThrow(/already have a deployment waiting/);
+    expect(await confirmations.ask({ entryId: 'r1', requester: 'slack:A', channel: 'C1', phrase: 'one two three', timeoutMs: 200 })).not.toBeNull();
+    expect(await confirmations.ask({ entryId: 'r1', requester: 'slack:A', channel: 'C1', phrase: 'again', timeoutMs: 200 })).toBeNull();
+    await confirmations.ask({ entryId: 'r2', requester: 'slack:A', channel: 'C1', phrase: 'x y z', timeoutMs: 60_000 });
+    expect((await confirmations.pending('C1', 'slack:A')).map((p) => p.entryId)).toEqual(['r1', 'r2']);
     await advance(400);
+    // Past its deadline it can no longer be confirmed, but the timeout can still withdraw it.
     expect((await confirmations.answer('slack:A', 'C1', 'one two three', false)).kind).toBe('none');
-    await confirmations.ask({ entryId: 'r3', requester: 'slack:A', channel: 'C1', phrase: 'x y z', timeoutMs: 60_000 });
-    expect((await confirmations.withdraw('C1', 'slack:A'))?.entryId).toBe('r3');
-    expect(await confirmations.withdraw('C1', 'slack:A')).toBeNull();
+    expect((await confirmations.withdraw('C1', 'slack:A', 'r1'))?.entryId).toBe('r1');
+    expect((await confirmations.answer('slack:A', 'C1', 'X Y Z!', false))).toMatchObject({ kind: 'confirmed', pending: { entryId: 'r2' } });
+    expect(await confirmations.withdraw('C1', 'slack:A', 'r2')).toBeNull();
+    expect(await confirmations.pending('C1')).toEqual([]);
   });
 });

@@ -60,11 +60,11 @@ describe.each(STORE_BACKENDS)('branch locks over the %s store', (_name, open) =>
   it('lets the owner or an admin unlock, and the owner extend', async () => {
     const locks = await setup();
     await locks.claim('docker', req('slack:A', 'feature-x'));
-    await expect(locks.release('docker', 'slack:B', { admin: false })).rejects.toThrow('docker is locked by slack:A; only they or an admin can unlock it.');
+    await expect(locks.release('docker', 'slack:B', { admin: false })).rejects.toThrow('docker is locked by @A; only they or an admin can unlock it.');
     await expect(locks.extend('docker', 'slack:B', 60_000)).rejects.toThrow(/only they can extend it/);
     expect((await locks.extend('docker', 'slack:A', 7_200_000)).expires_at).toBe('2026-11-21T12:00:00.000Z');
     expect(await locks.release('docker', 'slack:ADMIN', { admin: true })).toMatchObject({ forced: true, lock: { owner: 'slack:A' } });
-    await expect(locks.release('docker', 'slack:A', { admin: false })).rejects.toThrow('docker is not locked.');
+    await expect(locks.release('docker', 'slack:A', { admin: false })).rejects.toThrow('docker is not locked; `pack locks` lists the locked packs.');
     await locks.claim('docker', req('slack:A', 'feature-x'));
     await locks.claim('sensu', req('slack:B', 'dev'));
     expect((await locks.list()).map((l) => [l.pack, l.owner])).toEqual([['docker', 'slack:A'], ['sensu', 'slack:B']]);

@@ -70,7 +70,7 @@ describe.each(backends)('the deploy queue over the %s store', (_name, backend) =
     const q = await instance(await backend(), 4, () => clock);
     await q.enqueue({ id: 'r1', packs: ['a'], requester: 'slack:A', summary: 'a' });
     await q.enqueue({ id: 'r2', packs: ['a'], requester: 'slack:B', summary: 'a' });
-    await expect(q.cancel('r2', 'slack:A', false)).rejects.toThrow("Request r2 is slack:B's; only they or an admin can cancel it.");
+    await expect(q.cancel('r2', 'slack:A', false)).rejects.toThrow("Request r2 is @B's; only they or an admin can cancel it.");
     await q.promote();
     await q.start('r1');
     await expect(q.cancel('r1', 'slack:A', false)).rejects.toThrow(/already running/);

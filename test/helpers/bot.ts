@@ -22,7 +22,7 @@ export async function startConsoleBot(yaml: string, env: Record<string, string> 
   let out = '';
   output.on('data', (d: Buffer) => (out += d.toString()));
   const adapters = createAdapters(config, { console: { input, output, user: 'alice', channel: 'general', json: true } });
-  const app = createApp(config, { ...rt, adapters });
+  const app = await createApp(config, { ...rt, adapters });
   await app.start();
   return {
     app,
@@ -31,7 +31,7 @@ export async function startConsoleBot(yaml: string, env: Record<string, string> 
       for (const line of lines) input.write(`${line}\n`);
       input.end();
       await consoleAdapterOf(app)?.finished;
-      await app.stop();
+      await app.stop({ drain: true });
       return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as never);
     },
     logs: rt.logs,

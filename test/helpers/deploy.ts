@@ -37,7 +37,7 @@ export async function createDeployEnv(repos: Record<string, RepoSpec>, extra = '
   const root = await tempDir('packbot-deploy-');
   const rt = await testRuntime(deployConfigYaml(root, repos, extra), root);
   const { config, masker } = rt;
-  const app = createApp(config, { ...rt, adapters: [] });
+  const app = await createApp(config, { ...rt, adapters: [] });
   await app.start();
   return {
     app, config, masker, root,

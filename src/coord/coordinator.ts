@@ -1,0 +1,238 @@
+/**
+ * Coordination of deploys: every request goes through the per-pack queue; its turn may need
+ * a typed confirmation; locks are checked when it is asked for and again when its turn
+ * comes. Written once over StateStore and JobRunner, so it behaves the same embedded and
+ * with several processes on one Redis: every state change is a compare-and-set, every
+ * background step a job that any process may run.
+ */
+import { PackbotError } from '../errors.js';
+import { reply } from '../chat/reply.js';
+import { formatDuration } from '../config/index.js';
+import { newDeployId, type DeployRequest } from '../deploy/types.js';
+import type { ResolvedRepository } from '../deploy/resolve.js';
+import type { StateStore } from '../store/state.js';
+import { createConfirmations } from './confirmations.js';
+import { JOBS, jobIds, type CoordContext } from './context.js';
+import { createLocks, decideLock, refusalMessage } from './locks.js';
+import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
+import { choosePhrase } from './phrases.js';
+import { createQueue, eligible, type QueueEntry } from './queue.js';
+import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
+import { runTurn } from './turn.js';
+import { displayName, type ChatTarget, type ConfirmPolicy, type DeployPayload } from './types.js';
+
+export interface CoordinatorDeps extends Omit<CoordContext, 'queue' | 'locks' | 'confirmations' | 'pump' | 'now'> {
+  store: StateStore;
+  now?: () => Date;
+  /** Random choice for phrases (tests fix it). */
+  pick?: (n: number) => number;
+  /** How often to expire old requests and pick up work a crashed process left (ms). */
+  sweepMs?: number;
+}
+
+export interface DeployAsk {
+  request: DeployRequest & { id: string };
+  repo: ResolvedRepository;
+  branch: string;
+  packs: string[];
+  target: ChatTarget;
+  aliasPolicy?: ConfirmPolicy;
+}
+
+const payloadOf = (e: QueueEntry) => e.payload as DeployPayload;
+const whatOf = (p: DeployPayload) => `${p.request.packs || 'all packs'} from ${p.repo} ${p.branch}`;
+
+export function createCoordinator(deps: CoordinatorDeps) {
+  const now = deps.now ?? (() => new Date());
+  const { config, jobs, notifier, logger } = deps;
+  const queue = createQueue(deps.store, { concurrency: config.queue.concurrency, now });
+  const locks = createLocks(deps.store, { now, revertAfterMs: (repo) => revertAfter(config, repo) });
+  const confirmations = createConfirmations(deps.store, { now });
+  let pumping: Promise<void> | null = null;
+  let again = false;
+  let sweeper: NodeJS.Timeout | null = null;
+
+  const ctx: CoordContext = { ...deps, queue, locks, confirmations, now, pump };
+
+  const needsConfirmation = (e: QueueEntry) => {
+    const policy = payloadOf(e).policy;
+    return policy === 'always' || (policy === 'when_queued' && (e.ahead ?? 0) > 0);
+  };
+
+  async function ask(e: QueueEntry): Promise<void> {
+    const p = payloadOf(e);
+    const timeoutMs = confirmTimeout(config, p.repo);
+    const phrase = choosePhrase(confirmPhrases(config, p.repo), deps.pick);
+    const pending = await confirmations.ask({ entryId: e.id, requester: e.requester, channel: p.target.channel, phrase, timeoutMs, what: e.summary });
+    if (!pending) return;
+    await jobs.schedule(JOBS.confirmTimeout, jobIds.confirmTimeout(e.id), { id: e.id }, Date.parse(pending.expires_at));
+    await notifier.send(p.target, reply('confirm_prompt', {
+      phrase, packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, timeout: formatDuration(timeoutMs), id: e.id,
+    }, { mention: true }));
+  }
+
+  async function dispatch(e: QueueEntry): Promise<void> {
+    if (e.awaiting === 'confirmation') await ask(e);
+    else await jobs.run(JOBS.turn, jobIds.turn(e.id), { id: e.id });
+  }
+
+  /** Coalesced: concurrent calls share one pass plus, if asked meanwhile, one more. */
+  function pump(): Promise<void> {
+    if (pumping) {
+      again = true;
+      return pumping;
+    }
+    pumping = (async () => {
+      do {
+        again = false;
+        for (const e of await queue.promote(needsConfirmation)) await dispatch(e);
+      } while (again);
+    })().finally(() => (pumping = null));
+    return pumping;
+  }
+
+  async function confirmTimedOut(raw: unknown): Promise<void> {
+    const id = (raw as { id: string }).id;
+    const e = await queue.get(id);
+    if (!e || e.state !== 'ready' || e.awaiting !== 'confirmation') return;
+    const p = payloadOf(e);
+    if (!(await confirmations.withdraw(p.target.channel, e.requester, id))) return;
+    if (!(await queue.finish(id))) return;
+    await notifier.send(p.target, reply('confirm_timeout', {
+      packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, timeout: formatDuration(confirmTimeout(config, p.repo)),
+    }, { mention: true }));
+    await pump();
+  }
+
+  /** Old requests out, due work in: also what picks up after a process that died. */
+  async function sweep(starting: boolean): Promise<void> {
+    for (const e of await queue.expire(config.queue.max_wait)) {
+      const p = payloadOf(e);
+      await notifier.send(p.target, reply('queue_expired', {
+        packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, id: e.id,
+        waited: formatDuration(Math.round((now().getTime() - Date.parse(e.enqueued_at)) / 1000) * 1000), max: formatDuration(config.queue.max_wait),
+      }, { mention: true }));
+    }
+    await pump();
+    for (const e of await queue.list()) {
+      if (e.state !== 'ready') continue;
+      // Promoted by a process that stopped before it could hand the entry on.
+      if (e.awaiting === 'worker') await jobs.run(JOBS.turn, jobIds.turn(e.id), { id: e.id });
+      else if (starting) await ask(e);
+    }
+  }
+
+  async function turnFailed(id: string, reason: string): Promise<void> {
+    const e = await queue.finish(id);
+    if (!e) return;
+    const p = payloadOf(e);
+    await notifier.send(p.target, reply('deploy_interrupted', { id, packs: p.request.packs || 'all packs', reason }, { mention: true }));
+    await pump();
+  }
+
+  return {
+    queue, locks, confirmations, pump,
+
+    /** Queue a deploy; refused at once (nothing queued) if a lock stands in its way. */
+    async request(a: DeployAsk): Promise<{ entry: QueueEntry; ahead: number }> {
+      for (const pack of a.packs) {
+        const decision = decideLock(await locks.get(pack), { requester: a.request.requestedBy, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch });
+        if (decision.kind === 'refused') {
+          throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: a.repo.defaultBranch, prefix: config.bot.prefix, display: displayName }));
+        }
+      }
+      const payload: DeployPayload = {
+        request: a.request, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch, target: a.target,
+        policy: confirmPolicy(config, a.repo.name, a.aliasPolicy),
+      };
+      const queued = await queue.enqueue({ id: a.request.id, packs: a.packs, requester: a.request.requestedBy, channel: a.target.channel, summary: whatOf(payload), payload });
+      await pump();
+      return queued;
+    },
+
+    /** A typed phrase (or `pack confirm <phrase>`): confirming hands the turn to a worker. */
+    async answer(identity: string, channel: string, text: string, explicit: boolean) {
+      const answer = await confirmations.answer(identity, channel, text, explicit);
+      if (answer.kind === 'confirmed') {
+        const id = answer.pending.entryId;
+        await jobs.cancel(jobIds.confirmTimeout(id));
+        if (await queue.confirmed(id)) await jobs.run(JOBS.turn, jobIds.turn(id), { id });
+      }
+      return answer;
+    },
+
+    /** The requester (or an admin) withdraws a request that has not started. */
+    async cancel(identity: string, channel: string, id: string): Promise<{ entry: QueueEntry; forced: boolean }> {
+      let target = id;
+      if (target === '') {
+        const mine = await confirmations.pending(channel, identity);
+        const entries = (await queue.list()).filter((e) => e.requester === identity && e.state !== 'running');
+        target = mine.at(-1)?.entryId ?? entries.at(-1)?.id ?? '';
+        if (target === '') throw new PackbotError('queue_unknown', 'You have nothing waiting to cancel; `pack queue` shows what is queued.');
+      }
+      const entry = await queue.cancel(target, identity, isAdmin(config, identity));
+      await confirmations.withdraw(payloadOf(entry).target.channel, entry.requester, entry.id);
+      await jobs.cancel(jobIds.confirmTimeout(entry.id));
+      await pump();
+      return { entry, forced: entry.requester !== identity };
+    },
+
+    async unlock(pack: string, identity: string) {
+      const result = await locks.release(pack, identity, { admin: isAdmin(config, identity) });
+      await cancelLockTimers(ctx, pack);
+      const at = now().toISOString();
+      await deps.history.append({
+        id: newDeployId(), kind: 'unlock', requested_by: identity,
+        repo: result.lock.repo, branch: result.lock.branch, started_at: at, finished_at: at, duration_ms: 0, result: 'success',
+        packs: [{ pack, status: 'unlocked', from: result.lock.branch, to: null, warnings: [] }], stages: {},
+        note: result.forced ? `forced; the lock was ${displayName(result.lock.owner)}'s` : 'released by its owner',
+      });
+      return result;
+    },
+
+    async extend(pack: string, identity: string, ms: number) {
+      const lock = await locks.extend(pack, identity, ms);
+      await scheduleLockTimers(ctx, lock);
+      return lock;
+    },
+
+    async start(): Promise<void> {
+      jobs.handle(JOBS.turn, (data, info) => runTurn(ctx, (data as { id: string }).id, info.attempt));
+      jobs.handle(JOBS.confirmTimeout, confirmTimedOut);
+      jobs.handle(JOBS.lockWarn, (data) => warnOwner(ctx, data));
+      jobs.handle(JOBS.lockRevert, (data) => revertLock(ctx, data));
+      jobs.onFailed(async (job) => {
+        if (job.name === JOBS.turn) await turnFailed((job.data as { id: string }).id, job.reason);
+        else logger.error({ job: job.id, reason: job.reason }, 'background job failed');
+      });
+      await jobs.start();
+      await sweep(true);
+      sweeper = setInterval(() => void sweep(false).catch((err: unknown) => logger.warn({ err }, 'queue sweep failed')), deps.sweepMs ?? 5000);
+      sweeper.unref();
+    },
+
+    /** Resolves when nothing is running and nothing could start (only people or timers are awaited). */
+    settled: drained,
+
+    /** With `drain`, first lets everything that can run now finish (a scripted chat's end). */
+    async stop(opts: { drain?: boolean } = {}): Promise<void> {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = null;
+      if (opts.drain) await drained();
+      await jobs.stop();
+    },
+  };
+
+  /** Nothing running and nothing that could start: only waits for people (or timers) remain. */
+  async function drained(): Promise<void> {
+    for (;;) {
+      await pumping;
+      const entries = await queue.list();
+      const busy = entries.some((e) => e.state === 'running' || (e.state === 'ready' && e.awaiting === 'worker'));
+      if (!busy && eligible(entries, config.queue.concurrency).length === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export type Coordinator = ReturnType<typeof createCoordinator>;
