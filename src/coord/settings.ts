@@ -1,7 +1,7 @@
 /**
  * Per-repository coordination settings: a repository's own `locks:` and `confirm:` win over
- * the global ones, and the strictest confirmation policy of repository and alias applies
- * (an alias can ask for more confirmation than its repository, never less).
+ * the global ones. An alias's `confirm:` can ask for more confirmation than that, never less:
+ * the stricter of the two applies.
  */
 import type { PackbotConfig } from '../config/index.js';
 import type { ConfirmPolicy } from './types.js';
@@ -9,11 +9,8 @@ import type { ConfirmPolicy } from './types.js';
 const STRICTNESS: Record<ConfirmPolicy, number> = { never: 0, when_queued: 1, always: 2 };
 
 export function confirmPolicy(config: PackbotConfig, repo: string, alias?: ConfirmPolicy): ConfirmPolicy {
-  const repoPolicy = config.repositories[repo]?.confirm?.policy;
-  const base = repoPolicy ?? config.confirm.policy;
-  if (!alias) return base;
-  if (!repoPolicy) return alias;
-  return STRICTNESS[alias] > STRICTNESS[base] ? alias : base;
+  const base = config.repositories[repo]?.confirm?.policy ?? config.confirm.policy;
+  return alias && STRICTNESS[alias] > STRICTNESS[base] ? alias : base;
 }
 
 export function confirmTimeout(config: PackbotConfig, repo: string): number {

@@ -41,7 +41,7 @@ describe('aliases/pack.yaml', () => {
 
   it('has exactly the fourteen aliases, deploy confirming when queued', () => {
     expect(table.definitions).toHaveLength(14);
-    expect(table.definitions.find((d) => d.name === 'pack_deploy')?.confirm).toBe('when_queued');
+    expect(table.definitions.find((d) => d.name === 'pack_deploy')?.confirm).toBeUndefined();
     expect(table.definitions.find((d) => d.name === 'pack_deploy')?.formats[0]?.display).toBe('pack deploy <repo> [packs] [branch]');
   });
 

@@ -49,6 +49,8 @@ export interface StartChatOptions {
   user?: string;
   /** Channel for lines without #channel (default general). */
   channel?: string;
+  /** More `packbot chat` options, e.g. `--no-wait`. */
+  args?: string[];
 }
 
 interface Waiter {
@@ -105,7 +107,7 @@ function matches(pred: ChatPredicate, m: ChatMsg): boolean {
  */
 export function startChat(opts: StartChatOptions): ChatProcess {
   if (!existsSync(BIN)) throw new Error(`${BIN} does not exist; run \`npm run build\` first`);
-  const args = [BIN, '--config', opts.config, 'chat', '--json', '--user', opts.user ?? 'alice', '--channel', opts.channel ?? 'general'];
+  const args = [BIN, '--config', opts.config, 'chat', '--json', '--user', opts.user ?? 'alice', '--channel', opts.channel ?? 'general', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd ?? path.dirname(path.resolve(opts.config)),
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...opts.env },

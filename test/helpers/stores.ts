@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { createStateStore, type StateStore } from '../../src/store/index.js';
+import { escapeGlob } from '../../src/store/redis.js';
 import { tempDir } from './git-repo.js';
 
 /** A real Redis on loopback (.ci/run starts one); these tests never skip. */
@@ -20,4 +22,20 @@ export const STORE_BACKENDS: Array<[name: 'embedded' | 'redis', open: OpenStore]
 export async function cleanUp(store: StateStore, prefix: string): Promise<void> {
   for (const key of await store.keys(prefix)) await store.delete(key);
   await store.close();
+}
+
+/** Deletes every Redis key under `prefix` (store keys, lists, BullMQ's), for tests that share the server. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await admin.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await admin.quit();
+  }
 }

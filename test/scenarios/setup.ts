@@ -17,23 +17,23 @@ export async function scenarioRepo(): Promise<GitRepo> {
  * packbot.yaml for the scenarios: `demo` deploys without asking unless queued; `strict` (the
  * same git repo) always asks. Durations are short so timers fire within a test.
  */
-export function scenarioConfig(url: string, extra = ''): string {
+export function scenarioConfig(url: string, extra = '', strictTimeout = '3s'): string {
   return [
     'state_dir: ./var',
     'log: {level: warn}',
     'repositories:',
     `  demo: {repo: ${JSON.stringify(url)}, branch: main, notify_channel: ops}`,
-    `  strict: {repo: ${JSON.stringify(url)}, branch: main, confirm: {policy: always, timeout: 3s}}`,
+    `  strict: {repo: ${JSON.stringify(url)}, branch: main, confirm: {policy: always, timeout: ${strictTimeout}}}`,
     'permissions: {admins: ["console:root"]}',
     'confirm: {timeout: 3s}',
     extra,
   ].join('\n');
 }
 
-export async function scenarioChat(extra = '', dir?: string): Promise<{ chat: ChatProcess; dir: string; config: string; repo: GitRepo }> {
+export async function scenarioChat(extra = '', strictTimeout?: string): Promise<{ chat: ChatProcess; dir: string; config: string; repo: GitRepo }> {
   const repo = await scenarioRepo();
-  const where = dir ?? (await tempDir('packbot-scenario-'));
-  const config = await writeConfig(scenarioConfig(repo.url, extra), where);
+  const where = await tempDir('packbot-scenario-');
+  const config = await writeConfig(scenarioConfig(repo.url, extra, strictTimeout), where);
   return { chat: startChat({ config }), dir: where, config, repo };
 }
 
