@@ -32,7 +32,7 @@ export async function cancelCommand(ctx: CommandContext): Promise<Reply[]> {
   return [reply('cancelled', { what: entry.summary, id: entry.id, forced, owner: displayName(entry.requester) })];
 }
 
-function stateLabel(e: QueueEntry): string {
+export function stateLabel(e: QueueEntry): string {
   if (e.state === 'running') return 'running';
   if (e.state === 'ready') return e.awaiting === 'confirmation' ? 'waiting for confirmation' : 'starting';
   return 'waiting';

@@ -4,6 +4,8 @@ import type { Release } from '../packstore/index.js';
 import { PackbotError } from '../errors.js';
 import { ago, displayUser, shortSha } from './format.js';
 import type { CommandContext } from './types.js';
+import { lockView, stateLabel } from './coordination.js';
+import { displayName } from '../coord/types.js';
 
 export function releaseView(r: Release, now = new Date()) {
   return {
@@ -39,8 +41,13 @@ export async function statusCommand(ctx: CommandContext): Promise<Reply[]> {
   const active = await requireActive(ctx, pack);
   const [last] = await ctx.services.history.list({ pack, limit: 1 });
   const lastPack = last?.packs.find((p) => p.pack === pack);
+  const { coordinator } = ctx.services;
+  const lock = await coordinator.locks.get(pack);
+  const queued = (await coordinator.queue.list()).filter((e) => e.packs.includes(pack));
   return [reply('pack_status', {
     ...releaseView(active),
+    lock: lock ? lockView(lock) : null,
+    queued: queued.map((e) => ({ id: e.id, state: stateLabel(e), what: e.summary, by: displayName(e.requester) })),
     last: last ? { id: last.id, kind: last.kind, result: last.result, by: displayUser(last.requested_by), ago: ago(last.finished_at), status: lastPack?.status, error: lastPack?.error } : null,
   })];
 }

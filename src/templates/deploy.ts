@@ -21,7 +21,9 @@ export const DEPLOY_TEMPLATES: Readonly<Record<string, string>> = {
 {{/each}}{{else}}No packs are installed yet. Deploy one with {{code (concat prefix "pack deploy <repo> <packs>")}}.{{/if}}`,
 
   pack_status: `{{pack}} {{version}} is active: release {{code release}} from {{repo}} {{branch}} {{code commit}}, deployed by {{by}} {{ago}}.
-{{#if last}}Last change: {{last.kind}} {{code last.id}} by {{last.by}} {{last.ago}} — {{last.result}}{{#if last.error}}: {{last.error}}{{/if}}{{/if}}`,
+{{#if lock}}🔒 Locked to {{lock.repo}} _{{lock.branch}}_ by {{lock.by}} since {{lock.since}}; reverts {{lock.reverts}}.
+{{/if}}{{#each queued}}⏳ {{code id}} {{state}} — {{what}}, by {{by}}
+{{/each}}{{#if last}}Last change: {{last.kind}} {{code last.id}} by {{last.by}} {{last.ago}} — {{last.result}}{{#if last.error}}: {{last.error}}{{/if}}{{/if}}`,
 
   pack_info: `{{pack}} {{version}}
 • from {{repo}} {{branch}} at {{code fullCommit}}

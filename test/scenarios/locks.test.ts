@@ -23,6 +23,9 @@ describe('branch locks, scripted through packbot chat', () => {
     chat.say('@bob !pack locks');
     expect((await chat.waitFor(/^Locked packs:/)).text).toMatch(/• alpha on demo _feature-x_ — @alice since \d+s, reverts in (59m|1h)/);
 
+    chat.say('!pack status alpha');
+    expect((await chat.waitFor(/is active/)).text.split('\n')[1]).toMatch(/^🔒 Locked to demo _feature-x_ by @alice since \d+s; reverts in (59m|1h)\.$/);
+
     chat.say('@alice !pack deploy demo alpha');
     expect((await chat.waitFor(summary('alice'))).text).toMatch(/✓ alpha 1\.0\.0 — deployed/);
     chat.say('@bob !pack locks');
