@@ -9,8 +9,8 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PackbotError } from '../errors.js';
-import { createMasker } from '../masking/masker.js';
-import { assertJobId, assertMaxAttempts, consoleLogger, crashReason, type JobLogger } from './embedded.js';
+import { redisTarget } from '../store/redis-connect.js';
+import { assertJobId, assertMaxAttempts, consoleLogger, crashReason, reportFailedJob, type JobLogger } from './embedded.js';
 import { JOB_ID_PATTERN, type FailedJob, type JobHandler, type JobRunner, type PendingJob } from './types.js';
 
 export interface BullJobRunnerOptions {
@@ -167,16 +167,8 @@ class BullJobRunner implements JobRunner {
     void report.finally(() => this.reporting.delete(report));
   }
 
-  private async reportFailed(failed: FailedJob): Promise<void> {
-    if (!this.failedHandler) {
-      this.logger.error({ job: failed.id, name: failed.name, reason: failed.reason }, 'job ran out of attempts and no onFailed handler is set');
-      return;
-    }
-    try {
-      await this.failedHandler(failed);
-    } catch (err) {
-      this.logger.error({ err, job: failed.id, name: failed.name }, 'onFailed handler failed');
-    }
+  private reportFailed(failed: FailedJob): Promise<void> {
+    return reportFailedJob(this.failedHandler, this.logger, failed);
   }
 
   stop(): Promise<void> {
@@ -199,38 +191,10 @@ async function quit(client: Redis): Promise<void> {
 export async function createBullJobRunner(opts: BullJobRunnerOptions): Promise<JobRunner> {
   const maxAttempts = opts.maxAttempts ?? 2;
   assertMaxAttempts(maxAttempts);
-  // The URL may carry a password: it must not reach any message.
-  const masker = createMasker();
-  try {
-    const password = new URL(opts.url).password;
-    if (password) masker.add(password, decodeURIComponent(password));
-  } catch {
-    // Not a URL: ioredis will say so, and the masker still strips anything userinfo-shaped.
-  }
-  const where = masker.mask(opts.url);
-  const unavailable = (err: unknown) => {
-    const why = masker.mask((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
-    return new PackbotError('store_unavailable', `the Redis job queue at ${where} is unavailable (${why}): check store.url and that Redis is running`);
-  };
-  const open = async (maxRetriesPerRequest: number | null) => {
-    const client = new Redis(opts.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest,
-      connectTimeout: opts.connectTimeoutMs ?? 5_000,
-      retryStrategy: (times) => Math.min(times * 100, 2_000),
-    });
-    // Without a listener ioredis prints every connection error, unmasked, to the console.
-    let lastError: unknown = null;
-    client.on('error', (err: unknown) => (lastError = err));
-    try {
-      await client.connect();
-      await client.ping();
-    } catch (err) {
-      client.disconnect();
-      throw unavailable(lastError ?? err);
-    }
-    return client;
-  };
+  const target = redisTarget(opts.url, 'job queue');
+  const unavailable = target.unavailable;
+  const timeout = opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {};
+  const open = (maxRetriesPerRequest: number | null) => target.connect({ maxRetriesPerRequest, ...timeout });
   // Producer calls fail fast; the worker's connection (and the blocking one BullMQ duplicates
   // from it, which BullMQ insists has maxRetriesPerRequest null) waits out a Redis restart.
   const queueClient = await open(2);

@@ -48,6 +48,19 @@ export function assertMaxAttempts(maxAttempts: number): void {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error(`maxAttempts must be a positive integer, not ${maxAttempts}`);
 }
 
+/** Hands a job that ran out of attempts to its owner; a handler that throws is logged, not retried. */
+export async function reportFailedJob(handler: ((job: FailedJob) => Promise<void>) | null, logger: JobLogger, failed: FailedJob): Promise<void> {
+  if (!handler) {
+    logger.error({ job: failed.id, name: failed.name, reason: failed.reason }, 'job ran out of attempts and no onFailed handler is set');
+    return;
+  }
+  try {
+    await handler(failed);
+  } catch (err) {
+    logger.error({ err, job: failed.id, name: failed.name }, 'onFailed handler failed');
+  }
+}
+
 export function crashReason(times: number): string {
   return `the process running it stopped mid-run ${times} time${times === 1 ? '' : 's'}`;
 }
@@ -239,16 +252,8 @@ class EmbeddedJobRunner implements JobRunner {
     }
   }
 
-  private async reportFailed(failed: FailedJob): Promise<void> {
-    if (!this.failedHandler) {
-      this.logger.error({ job: failed.id, name: failed.name, reason: failed.reason }, 'job ran out of attempts and no onFailed handler is set');
-      return;
-    }
-    try {
-      await this.failedHandler(failed);
-    } catch (err) {
-      this.logger.error({ err, job: failed.id, name: failed.name }, 'onFailed handler failed');
-    }
+  private reportFailed(failed: FailedJob): Promise<void> {
+    return reportFailedJob(this.failedHandler, this.logger, failed);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { PackbotError } from '../errors.js';
-import { createMasker } from '../masking/masker.js';
+import { redisTarget } from './redis-connect.js';
 import { DEFAULT_LIST_MAX, type SetOptions, type StateStore } from './state.js';
 
 export interface RedisStoreOptions {
@@ -145,37 +145,7 @@ class RedisStore implements StateStore {
 }
 
 export async function openRedisStore(opts: RedisStoreOptions): Promise<StateStore> {
-  // The URL may carry a password: it must not reach any message.
-  const masker = createMasker();
-  try {
-    const password = new URL(opts.url).password;
-    if (password) masker.add(password, decodeURIComponent(password));
-  } catch {
-    // Not a URL: ioredis will say so, and the masker still strips anything userinfo-shaped.
-  }
-  const where = masker.mask(opts.url);
-  const unavailable = (err: unknown) => {
-    const why = masker.mask((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
-    return new PackbotError('store_unavailable', `the Redis store at ${where} is unavailable (${why}): check store.url and that Redis is running`);
-  };
-  const client = new Redis(opts.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    connectTimeout: opts.connectTimeoutMs ?? 5_000,
-    // Keep reconnecting in the background (a Redis restart must not end the bot) while
-    // single commands fail fast through maxRetriesPerRequest.
-    retryStrategy: (times) => Math.min(times * 100, 2_000),
-  });
-  // Without a listener ioredis prints every connection error, unmasked, to the console.
-  let lastError: unknown = null;
-  client.on('error', (err: unknown) => (lastError = err));
-  try {
-    await client.connect();
-    await client.ping();
-  } catch (err) {
-    client.disconnect();
-    // connect() only says "Connection is closed."; the error event says why (ECONNREFUSED...).
-    throw unavailable(lastError ?? err);
-  }
-  return new RedisStore(client, opts.prefix ?? 'packbot:', unavailable);
+  const target = redisTarget(opts.url, 'store');
+  const client = await target.connect({ maxRetriesPerRequest: 2, ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}) });
+  return new RedisStore(client, opts.prefix ?? 'packbot:', target.unavailable);
 }

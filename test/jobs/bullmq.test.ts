@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isPackbotError } from '../../src/errors.js';
 import { createBullJobRunner } from '../../src/jobs/bullmq.js';
@@ -8,7 +7,7 @@ import { createJobRunner, type FailedJob, type JobRunner } from '../../src/jobs/
 import { createStateStore } from '../../src/store/index.js';
 import { escapeGlob } from '../../src/store/redis.js';
 import { ROOT } from '../helpers/cli.js';
-import { REDIS_URL } from '../helpers/stores.js';
+import { dropRedisPrefix, REDIS_URL } from '../helpers/stores.js';
 import { captureLogger, firstJsonLine, jobRunnerConformance, killHard, recorder, sleep, spawnNode, waitFor } from './conformance.js';
 
 // Never skipped: without a Redis these tests fail (CI starts one).
@@ -20,17 +19,7 @@ function freshPrefix(): string {
 }
 
 afterAll(async () => {
-  const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await admin.connect();
-  for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await admin.del(...keys);
-    } while (cursor !== '0');
-  }
-  await admin.quit();
+  for (const prefix of prefixes) await dropRedisPrefix(prefix);
 });
 
 jobRunnerConformance('bullmq', async (logger) => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isPackbotError } from '../../src/errors.js';
 import { createStateStore } from '../../src/store/index.js';
 import { escapeGlob } from '../../src/store/redis.js';
 import { storeConformance } from './conformance.js';
+import { dropRedisPrefix } from '../helpers/stores.js';
 
 // Never skipped: without a Redis these tests fail (CI starts one).
 const URL = process.env.PACKBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,17 +18,7 @@ function freshPrefix(): string {
 }
 
 afterAll(async () => {
-  const admin = new Redis(URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await admin.connect();
-  for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await admin.del(...keys);
-    } while (cursor !== '0');
-  }
-  await admin.quit();
+  for (const prefix of prefixes) await dropRedisPrefix(prefix);
 });
 
 storeConformance('redis', async () => {
