@@ -4,6 +4,7 @@
  */
 import { benchAliases } from './aliases.js';
 import { benchDeploy } from './deploy.js';
+import { benchQueue } from './queue.js';
 
 const results: Record<string, unknown> = {
   node: process.version,
@@ -11,5 +12,6 @@ const results: Record<string, unknown> = {
   started_at: new Date().toISOString(),
   aliases: await benchAliases(),
   deploy: await benchDeploy(),
+  queue: await benchQueue(),
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

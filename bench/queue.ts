@@ -1,0 +1,242 @@
+/**
+ * The deploy queue under load: 1,000 requests on 50 packs from 20 users, through a real
+ * coordinator (StateStore + JobRunner, embedded and Redis/BullMQ) whose deploy is synthetic
+ * (~1 ms of async work), since this measures coordination, not git. Correctness is checked,
+ * not assumed: no two deploys of one pack may overlap, and every request runs exactly once.
+ * The baseline, timed in the same run on the same plan, is a plain in-process promise chain
+ * per pack: the least any per-pack serialisation could cost.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { parseConfig, type PackbotConfig } from '../src/config/index.js';
+import { createCoordinator, type Coordinator } from '../src/coord/coordinator.js';
+import type { Notifier } from '../src/coord/types.js';
+import { resolveRepository } from '../src/deploy/resolve.js';
+import { newDeployId, type DeployRequest, type DeployResult } from '../src/deploy/types.js';
+import { createJobRunner } from '../src/jobs/index.js';
+import { createLogger } from '../src/logging/logger.js';
+import { createMasker } from '../src/masking/masker.js';
+import { createStoreHistory } from '../src/store/history.js';
+import { createStateStore } from '../src/store/index.js';
+
+const PACKS = 50;
+const USERS = 20;
+const MULTI_SHARE = 0.2;
+// Requests submitted together: enough that enqueues race on the queue's compare-and-set.
+const BATCH = 50;
+const DEPLOY_MS = 1;
+const REDIS_URL = process.env['PACKBOT_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+interface Plan { id: string; packs: string[]; user: number }
+
+/** What the synthetic deploy saw; every check and every figure comes from here. */
+class Trace {
+  readonly requestedAt = new Map<string, number>();
+  readonly startedAt = new Map<string, number>();
+  readonly runs = new Map<string, number>();
+  readonly intervals = new Map<string, Array<[number, number]>>();
+  completed = 0;
+
+  deploy = async (request: DeployRequest): Promise<DeployResult> => {
+    const id = request.id ?? '';
+    const packs = request.packs.split(',');
+    const start = performance.now();
+    this.runs.set(id, (this.runs.get(id) ?? 0) + 1);
+    if (!this.startedAt.has(id)) this.startedAt.set(id, start);
+    await sleep(DEPLOY_MS);
+    const end = performance.now();
+    for (const pack of packs) {
+      const list = this.intervals.get(pack) ?? [];
+      list.push([start, end]);
+      this.intervals.set(pack, list);
+    }
+    this.completed++;
+    return {
+      deploy_id: id, repo: request.repo, branch: request.ref ?? 'main', commit: null, success_count: packs.length, failure_count: 0,
+      duration_ms: end - start, stages: {}, error: null,
+      // `deployed` with source = pack, so the turn's lock step (claim per landed pack) runs.
+      packs: packs.map((pack) => ({
+        pack, source: pack, status: 'deployed', version: '1.0.0', release: null, previous_release: null, components: null, warnings: [], error: null,
+      })),
+    };
+  };
+}
+
+/** Seeded, so every run (and both backends and the baseline) gets the same plan. */
+function makePlan(requests: number): Plan[] {
+  let seed = 0x9e3779b9;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ids = new Set<string>();
+  return Array.from({ length: requests }, (_, i) => {
+    // 8 hex digits collide about once in 10^4 runs of 1,000; a collision is a refused enqueue, not a finding.
+    let id = newDeployId();
+    while (ids.has(id)) id = newDeployId();
+    ids.add(id);
+    const first = Math.floor(random() * PACKS);
+    const packs = [`p${first}`];
+    if (random() < MULTI_SHARE) packs.push(`p${(first + 1 + Math.floor(random() * (PACKS - 1))) % PACKS}`);
+    return { id, packs, user: i % USERS };
+  });
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+/** Pairs of deploys of one pack whose [start, end] intervals intersect. */
+function countOverlaps(intervals: Map<string, Array<[number, number]>>): number {
+  let n = 0;
+  for (const list of intervals.values()) {
+    const sorted = [...list].sort((a, b) => a[0] - b[0]);
+    for (let i = 0; i < sorted.length; i++) {
+      for (let j = i + 1; j < sorted.length && sorted[j]![0] < sorted[i]![1]; j++) n++;
+    }
+  }
+  return n;
+}
+
+/** Submits every request in parallel batches, waits for `finished`, then reads the trace. */
+async function drive(plan: Plan[], trace: Trace, submit: (p: Plan) => Promise<unknown>, finished: () => Promise<void>) {
+  const t0 = performance.now();
+  for (let i = 0; i < plan.length; i += BATCH) {
+    await Promise.all(plan.slice(i, i + BATCH).map((p) => {
+      trace.requestedAt.set(p.id, performance.now());
+      return submit(p);
+    }));
+  }
+  await finished();
+  const wallMs = performance.now() - t0;
+  const waits = plan.flatMap((p) => {
+    const started = trace.startedAt.get(p.id);
+    return started === undefined ? [] : [started - trace.requestedAt.get(p.id)!];
+  }).sort((a, b) => a - b);
+  return {
+    wall_ms: Math.round(wallMs),
+    throughput_per_s: round((plan.length / wallMs) * 1000),
+    wait_before_start_ms: { p50: round(percentile(waits, 50)), p99: round(percentile(waits, 99)) },
+  };
+}
+
+async function baseline(plan: Plan[]) {
+  const trace = new Trace();
+  const tails = new Map<string, Promise<unknown>>();
+  const submit = async (p: Plan) => {
+    // A multi-pack deploy waits for every one of its packs, and both packs then wait for it.
+    const turn = Promise.all(p.packs.map((pack) => tails.get(pack))).then(() => trace.deploy(request(p)));
+    for (const pack of p.packs) tails.set(pack, turn);
+  };
+  return drive(plan, trace, submit, async () => void (await Promise.all(tails.values())));
+}
+
+const request = (p: Plan): DeployRequest & { id: string } => ({
+  id: p.id, repo: 'bench', packs: p.packs.join(','), ref: 'main', requestedBy: `console:user${p.user}`, channel: 'bench',
+});
+
+/** Until the queue is empty and every request has run; a queue that empties short of that is reported, a hang throws. */
+async function settle(coordinator: Coordinator, trace: Trace, requests: number, timeoutMs: number, backend: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  let quietSince = Date.now();
+  for (;;) {
+    const entries = await coordinator.queue.list();
+    if (entries.length === 0 && trace.startedAt.size >= requests && trace.completed >= trace.startedAt.size) return;
+    if (trace.completed !== seen) [seen, quietSince] = [trace.completed, Date.now()];
+    // Empty and nothing finishing for 2 s: whatever has not run never will (counted as lost).
+    if (entries.length === 0 && Date.now() - quietSince > 2000) return;
+    if (Date.now() > deadline) {
+      const states: Record<string, number> = {};
+      for (const e of entries) states[`${e.state}${e.awaiting ? `/${e.awaiting}` : ''}`] = (states[`${e.state}${e.awaiting ? `/${e.awaiting}` : ''}`] ?? 0) + 1;
+      throw new Error(`bench queue (${backend}): not done after ${timeoutMs} ms: ${trace.completed} deploys finished, ${trace.startedAt.size}/${requests} requests started, queue holds ${JSON.stringify(states)}`);
+    }
+    await sleep(10);
+  }
+}
+
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  try {
+    await client.connect();
+    // The prefix is ours (letters, digits, ':' and '-'), so as a glob it matches only itself.
+    for await (const keys of client.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await client.unlink(...keys);
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function runBackend(kind: 'embedded' | 'redis', plan: Plan[], timeoutMs: number) {
+  const work = await mkdtemp(path.join(tmpdir(), 'packbot-bench-queue-'));
+  const prefix = `packbot-bench:${randomBytes(8).toString('hex')}:`;
+  const store = kind === 'embedded' ? '{kind: embedded}' : `{kind: redis, url: ${JSON.stringify(REDIS_URL)}, prefix: "${prefix}"}`;
+  const yaml = [
+    `state_dir: ${JSON.stringify(work)}`, 'log: {level: silent}', `store: ${store}`, 'queue: {concurrency: 8}',
+    'repositories:', '  bench: {repo: "https://example.invalid/bench.git", branch: main, confirm: {policy: never}}', '',
+  ].join('\n');
+  const { config } = parseConfig(yaml, { file: path.join(work, 'packbot.yaml'), env: {} });
+  const masker = createMasker();
+  const logger = createLogger({ level: 'silent', masker, destination: new PassThrough(), pretty: false });
+  const trace = new Trace();
+  let messages = 0;
+  const notifier: Notifier = { send: async () => (messages++, null), update: async () => void messages++ };
+  try {
+    const state = await createStateStore(config.store, { stateDir: config.state_dir });
+    const jobs = await createJobRunner(config.store, { store: state, prefix: config.store.kind === 'redis' ? config.store.prefix : '', stallMs: config.queue.stall_timeout, logger });
+    const coordinator = createCoordinator({
+      config, store: state, jobs, history: createStoreHistory(state, masker), notifier, logger, deploy: (r) => trace.deploy(r),
+    });
+    await coordinator.start();
+    const figures = await submitAll(coordinator, config, plan, trace, timeoutMs, kind).finally(async () => {
+      // stop() waits for running jobs, so a turn that would run twice has done so before we count.
+      await coordinator.stop();
+      await state.close();
+    });
+    const runs = [...trace.runs.values()];
+    return {
+      requests: plan.length, packs: PACKS, users: USERS, multi_pack_requests: plan.filter((p) => p.packs.length > 1).length,
+      ...figures,
+      overlaps: countOverlaps(trace.intervals),
+      lost: plan.filter((p) => !trace.runs.has(p.id)).length,
+      duplicates: runs.filter((n) => n > 1).length,
+      messages,
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    if (kind === 'redis') await deleteKeys(REDIS_URL, prefix);
+  }
+}
+
+function submitAll(coordinator: Coordinator, config: PackbotConfig, plan: Plan[], trace: Trace, timeoutMs: number, backend: string) {
+  const repo = resolveRepository(config, 'bench');
+  const submit = (p: Plan) => coordinator.request({
+    request: request(p), repo, branch: 'main', packs: p.packs, target: { platform: 'console', channel: 'bench', user: `user${p.user}` },
+  });
+  return drive(plan, trace, submit, () => settle(coordinator, trace, plan.length, timeoutMs, backend));
+}
+
+export async function benchQueue(options: { requests?: number; timeoutMs?: number } = {}): Promise<object> {
+  const plan = makePlan(options.requests ?? 1000);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const base = await baseline(plan);
+  const result: Record<string, unknown> = { deploy_ms: DEPLOY_MS, concurrency: 8, batch: BATCH, baseline_per_pack_promise_chain: base };
+  const broken: string[] = [];
+  for (const kind of ['embedded', 'redis'] as const) {
+    const figures = await runBackend(kind, plan, timeoutMs);
+    result[kind] = { ...figures, vs_baseline: round(figures.throughput_per_s / base.throughput_per_s, 3) };
+    for (const k of ['overlaps', 'lost', 'duplicates'] as const) if (figures[k] !== 0) broken.push(`${kind}: ${k} = ${figures[k]}`);
+  }
+  if (broken.length > 0) throw new Error(`bench queue: the queue broke its guarantees (${broken.join('; ')}): ${JSON.stringify(result)}`);
+  return result;
+}
