@@ -11,7 +11,6 @@ export type ErrorCode =
   | 'alias_no_match'
   | 'alias_collision'
   | 'command_unknown'
-  | 'command_not_available'
   | 'usage'
   | 'demo_seed_failed'
   | 'git_failed'

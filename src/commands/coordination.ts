@@ -6,7 +6,6 @@ import type { QueueEntry } from '../coord/queue.js';
 import { humanSpan, type LockRecord } from '../coord/locks.js';
 import { formatDuration, parseDuration } from '../config/index.js';
 import { PackbotError } from '../errors.js';
-import { ago } from './format.js';
 import type { CommandContext } from './types.js';
 
 /** What an answer to a confirmation tells the person who typed it (confirmed: the turn speaks). */
