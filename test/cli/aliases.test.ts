@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { run, runCli } from '../helpers/cli.js';
 
 describe('packbot aliases (spawned CLI)', () => {
   it('parse prints the params as JSON', async () => {
@@ -59,9 +62,17 @@ describe('packbot aliases (spawned CLI)', () => {
 
 describe('the packbot bin', () => {
   it('runs through npm exec, as package.json declares it', async () => {
-    const { run } = await import('../helpers/cli.js');
-    const r = await run('npm', ['exec', '--silent', '--', 'packbot', 'aliases', 'test', '--json', '!help deploy'], { timeoutMs: 30_000 });
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'match', alias: 'help', params: { command: 'deploy' } });
+    // A private npm cache, offline: npm links this package into it, so nothing shared or remote is touched.
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'packbot-npm-cache-'));
+    try {
+      const r = await run('npm', ['exec', '--loglevel=error', '--', 'packbot', 'aliases', 'test', '--json', '!help deploy'], {
+        timeoutMs: 30_000,
+        env: { npm_config_cache: cache, npm_config_offline: 'true', npm_config_update_notifier: 'false' },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'match', alias: 'help', params: { command: 'deploy' } });
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });
