@@ -45,7 +45,10 @@ const whatOf = (p: DeployPayload) => `${p.request.packs || 'all packs'} from ${p
 export function createCoordinator(deps: CoordinatorDeps) {
   const now = deps.now ?? (() => new Date());
   const { config, jobs, notifier, logger } = deps;
-  const queue = createQueue(deps.store, { concurrency: config.queue.concurrency, now });
+  const queue = createQueue(deps.store, {
+    concurrency: config.queue.concurrency, now,
+    onRetry: (err) => logger.warn({ err }, 'the deploy queue could not be written; trying again'),
+  });
   const locks = createLocks(deps.store, { now, revertAfterMs: (repo) => revertAfter(config, repo) });
   const confirmations = createConfirmations(deps.store, { now });
   let pumping: Promise<void> | null = null;
@@ -54,10 +57,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
 
   const ctx: CoordContext = { ...deps, queue, locks, confirmations, now, pump };
 
-  const needsConfirmation = (e: QueueEntry) => {
-    const policy = payloadOf(e).policy;
-    return policy === 'always' || (policy === 'when_queued' && (e.ahead ?? 0) > 0);
-  };
+  const needsConfirmation = (e: QueueEntry) => e.policy === 'always' || (e.policy === 'when_queued' && (e.ahead ?? 0) > 0);
 
   async function ask(e: QueueEntry): Promise<void> {
     const p = payloadOf(e);
@@ -114,12 +114,10 @@ export function createCoordinator(deps: CoordinatorDeps) {
       }, { mention: true }));
     }
     await pump();
-    for (const e of await queue.list()) {
-      if (e.state !== 'ready') continue;
-      // Promoted by a process that stopped before it could hand the entry on.
-      if (e.awaiting === 'worker') await jobs.run(JOBS.turn, jobIds.turn(e.id), { id: e.id });
-      else if (starting) await ask(e);
-    }
+    const stranded = (await queue.list()).filter((e) => e.state === 'ready' && (e.awaiting === 'worker' || starting));
+    // Promoted by a process that stopped (or failed) before it could hand the entry on.
+    for (const e of stranded.length > 0 ? await queue.withPayloads(stranded) : []) await dispatch(e);
+    if (starting) await queue.tidy();
   }
 
   async function turnFailed(id: string, reason: string): Promise<void> {
@@ -145,8 +143,12 @@ export function createCoordinator(deps: CoordinatorDeps) {
         request: a.request, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch, target: a.target,
         policy: confirmPolicy(config, a.repo.name, a.aliasPolicy),
       };
-      const queued = await queue.enqueue({ id: a.request.id, packs: a.packs, requester: a.request.requestedBy, channel: a.target.channel, summary: whatOf(payload), payload });
-      await pump();
+      const queued = await queue.enqueue({
+        id: a.request.id, packs: a.packs, requester: a.request.requestedBy, channel: a.target.channel, summary: whatOf(payload), policy: payload.policy, payload,
+      });
+      // Queued is queued: if handing it on fails now, the sweep hands it on shortly, so the
+      // requester must not be told to try again (that would deploy twice).
+      await pump().catch((err: unknown) => logger.warn({ err, entry: a.request.id }, 'could not hand on queued work; the sweep will'));
       return queued;
     },
 

@@ -75,7 +75,7 @@ export async function revertLock(ctx: CoordContext, raw: unknown): Promise<void>
   };
   await ctx.queue.enqueue({
     id, packs: [lock.pack], requester: SYSTEM_IDENTITY, channel: target.channel,
-    summary: `${lock.pack} back to ${lock.repo} ${repo.branch} (auto-revert)`, payload,
+    summary: `${lock.pack} back to ${lock.repo} ${repo.branch} (auto-revert)`, policy: 'never', payload,
   });
   await ctx.pump();
 }

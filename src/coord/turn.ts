@@ -87,13 +87,11 @@ async function finishRevert(ctx: CoordContext, p: DeployPayload & { revert: Lock
  * the worker that died). The entry leaves the queue whatever happens.
  */
 export async function runTurn(ctx: CoordContext, entryId: string, attempt: number): Promise<void> {
-  const entry = await ctx.queue.get(entryId);
+  const entry = await ctx.queue.start(entryId, attempt > 1);
   if (!entry) return;
-  const resumed = entry.state === 'running' && attempt > 1;
-  if (!resumed && !(await ctx.queue.start(entryId))) return;
   const p = entry.payload as DeployPayload;
   try {
-    if (resumed) ctx.logger.warn({ entry: entryId, attempt }, 'resuming a deploy whose worker died');
+    if (attempt > 1) ctx.logger.warn({ entry: entryId, attempt }, 'resuming a deploy whose worker died');
     const problem = await lockProblem(ctx, entry, p);
     if (problem && p.revert) {
       ctx.logger.info({ pack: p.revert.pack, reason: problem }, 'auto-revert skipped');
@@ -107,7 +105,8 @@ export async function runTurn(ctx: CoordContext, entryId: string, attempt: numbe
     if (p.revert) await finishRevert(ctx, { ...p, revert: p.revert }, result);
     else await moveLocks(ctx, p, result);
   } finally {
+    // finish() keeps trying until it lands: a turn must never leave its packs held.
     await ctx.queue.finish(entryId);
-    await ctx.pump();
+    await ctx.pump().catch((err: unknown) => ctx.logger.warn({ err }, 'could not hand on queued work; the sweep will'));
   }
 }

@@ -40,7 +40,7 @@ describe.each(backends)('the deploy queue over the %s store', (_name, backend) =
   const open: StateStore[] = [];
   afterEach(async () => {
     for (const s of open.splice(0)) {
-      await s.delete('queue').catch(() => false);
+      for (const key of await s.keys('queue').catch(() => [])) await s.delete(key).catch(() => false);
       await s.close().catch(() => undefined);
     }
   });
@@ -57,8 +57,9 @@ describe.each(backends)('the deploy queue over the %s store', (_name, backend) =
     await q.enqueue({ id: 'r3', packs: ['sensu'], requester: 'slack:C', summary: 'sensu' });
     expect((await q.promote()).map((e) => e.id)).toEqual(['r1']);
     expect(await q.promote()).toEqual([]);
-    expect(await q.start('r1')).toBe(true);
-    expect(await q.start('r1')).toBe(false);
+    expect(await q.start('r1')).toMatchObject({ id: 'r1', state: 'running' });
+    expect(await q.start('r1')).toBeNull();
+    expect(await q.start('r1', true)).toMatchObject({ id: 'r1', state: 'running' });
     await q.finish('r1');
     expect((await q.promote()).map((e) => e.id)).toEqual(['r2']);
     await q.finish('r2');
@@ -82,6 +83,54 @@ describe.each(backends)('the deploy queue over the %s store', (_name, backend) =
     expect((await q.list()).map((e) => e.id)).toEqual(['r1']);
   });
 
+  it('keeps each payload apart from the index: handed back at promote, start and finish, gone afterwards', async () => {
+    const connect = await backend();
+    const q = await instance(connect);
+    const store = open[0]!;
+    await q.enqueue({ id: 'r1', packs: ['a'], requester: 'slack:A', summary: 'a', policy: 'always', payload: { deploy: 'a@main' } });
+    expect(await q.list()).toEqual([expect.not.objectContaining({ payload: expect.anything() })]);
+    expect(await q.get('r1')).toMatchObject({ policy: 'always', payload: { deploy: 'a@main' } });
+    expect(await q.promote((e) => e.policy === 'always')).toEqual([expect.objectContaining({ id: 'r1', awaiting: 'confirmation', payload: { deploy: 'a@main' } })]);
+    await q.confirmed('r1');
+    expect(await q.start('r1')).toMatchObject({ payload: { deploy: 'a@main' } });
+    expect(await q.finish('r1')).toMatchObject({ id: 'r1', payload: { deploy: 'a@main' } });
+    expect(await q.finish('r1')).toBeNull();
+    expect(await store.keys('queue-item:')).toEqual([]);
+    await expect(q.enqueue({ id: 'r2', packs: [], requester: 'slack:A', summary: '' })).rejects.toThrow('at least one pack');
+    await q.enqueue({ id: 'r2', packs: ['a'], requester: 'slack:A', summary: 'a' });
+    await expect(q.enqueue({ id: 'r2', packs: ['a'], requester: 'slack:A', summary: 'a' })).rejects.toThrow('queue entry r2 exists already');
+    expect(await q.get('r2')).toMatchObject({ id: 'r2', payload: null });
+  });
+
+  it('tidies payloads left behind by a crash, once they are old enough that no enqueue is still writing them', async () => {
+    let clock = new Date('2026-11-21T10:00:00.000Z');
+    const q = await instance(await backend(), 4, () => clock);
+    const store = open[0]!;
+    await store.set('queue-item:ghost', JSON.stringify({ at: clock.toISOString(), payload: {} }));
+    await q.enqueue({ id: 'r1', packs: ['a'], requester: 'slack:A', summary: 'a', payload: 1 });
+    expect(await q.tidy()).toBe(0);
+    clock = new Date('2026-11-21T10:11:00.000Z');
+    expect(await q.tidy()).toBe(1);
+    expect(await store.keys('queue-item:')).toEqual(['queue-item:r1']);
+  });
+
+  it('a burst of 300 requests on two instances at once: every one queued, none refused, arrival order intact', async () => {
+    const connect = await backend();
+    const a = await instance(connect);
+    const b = await instance(connect);
+    const outcomes = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => (i % 2 ? a : b).enqueue({
+      id: `r${i}`, packs: [`p${i % 5}`], requester: 'slack:A', summary: `r${i}`, payload: { i },
+    })));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    const entries = await a.list();
+    expect(entries).toHaveLength(300);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    // `ahead` is how many on its pack came before it: 0, 1, 2, ... per pack.
+    for (const pack of ['p0', 'p1', 'p2', 'p3', 'p4']) {
+      expect(entries.filter((e) => e.packs[0] === pack).map((e) => e.ahead)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    }
+  }, 60_000);
+
   it('two packbot instances working one queue: no pack runs twice at once, nothing lost or run twice', async () => {
     const connect = await backend();
     const a = await instance(connect, 3);
@@ -99,7 +148,7 @@ describe.each(backends)('the deploy queue over the %s store', (_name, backend) =
         const ready = await q.promote();
         if (ready.length === 0) await new Promise((r) => setTimeout(r, 2));
         await Promise.all(ready.map(async (e) => {
-          expect(await q.start(e.id)).toBe(true);
+          expect(await q.start(e.id)).toMatchObject({ id: e.id });
           for (const p of e.packs) {
             expect(running.get(p), `pack ${p} runs twice`).toBeUndefined();
             running.set(p, e.id);
