@@ -1,6 +1,7 @@
 import type { ChatAdapter } from './chat/types.js';
 import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from './chat/dispatcher.js';
 import { createResponder, type Responder } from './chat/responder.js';
+import { createActionHandler } from './chat/actions.js';
 import { createCommandRegistry } from './commands/registry.js';
 import { answerReplies } from './commands/coordination.js';
 import type { AliasTable } from './aliases/index.js';
@@ -96,6 +97,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     onUnaddressed: async (msg, text) =>
       text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false)),
   });
+  const onAction = createActionHandler({ coordinator, logger, masker, firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }) });
   let stopped: Promise<void> | null = null;
 
   return {
@@ -108,7 +110,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
         await adapter.start(async (msg) => {
           await dispatcher.handleTracked(msg, adapter);
           if (adapter.settles) await coordinator.settled();
-        });
+        }, onAction);
         logger.info({ platform: adapter.platform }, 'adapter started');
       }
     },

@@ -27,7 +27,8 @@ export interface DispatcherDeps {
   firstSeen?: (key: string) => Promise<boolean>;
 }
 
-export const DEDUPE_TTL_MS = 10 * 60_000;
+// Slack retries an unacknowledged event for about 6 minutes; a redelivery must still be recognised.
+export const DEDUPE_TTL_MS = 60 * 60_000;
 /**
  * Alias formats are regular expressions; a custom one with several params can backtrack
  * badly on a huge message. No real command comes near this length.

@@ -1,3 +1,5 @@
+import type { Button, Card } from './types.js';
+
 /** What a command returns: a template name and its view model, never raw text. */
 export interface Reply {
   template: string;
@@ -6,6 +8,10 @@ export interface Reply {
   mention?: boolean;
   /** Shown after the truncation notice when the reply is too long. */
   moreHint?: string;
+  /** Status line and fields for platforms with rich messages (masked like the text). */
+  card?: Card;
+  /** Buttons (a confirmation prompt's Confirm and Cancel). */
+  buttons?: Button[];
 }
 
 export function reply(template: string, data: Record<string, unknown> = {}, extra: Omit<Reply, 'template' | 'data'> = {}): Reply {

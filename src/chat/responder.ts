@@ -1,4 +1,4 @@
-import type { ChatAdapter, MessageRef } from './types.js';
+import type { Card, ChatAdapter, MessageRef, OutgoingMessage } from './types.js';
 import type { Reply } from './reply.js';
 import type { Templates } from '../templates/environment.js';
 import type { Masker } from '../masking/masker.js';
@@ -26,12 +26,22 @@ export interface Responder {
 export function createResponder(deps: { templates: Templates; masker: Masker; globals: Record<string, unknown> }): Responder {
   const render = (platform: string, r: Reply) =>
     deps.masker.mask(deps.templates.render(r.template, platform, { ...deps.globals, ...r.data }));
+  const maskCard = (card: Card): Card => ({
+    tone: card.tone,
+    title: deps.masker.mask(card.title),
+    fields: card.fields.map((f) => ({ label: deps.masker.mask(f.label), value: deps.masker.mask(f.value) })),
+  });
+  /** The card rides on the first part of a reply, the buttons on its last. */
+  const extras = (r: Reply, first: boolean, last: boolean): Pick<OutgoingMessage, 'card' | 'buttons'> => ({
+    ...(first && r.card ? { card: maskCard(r.card) } : {}),
+    ...(last && r.buttons?.length ? { buttons: r.buttons } : {}),
+  });
 
   return {
     render,
     async update(adapter, ref, target, r) {
       const [first = ''] = splitMessage(render(adapter.platform, r), { maxLength: adapter.limits.maxMessageLength, maxMessages: 1 });
-      await adapter.update(ref, { channel: target.channel, ...(target.thread ? { thread: target.thread } : {}), text: first, mentions: [] });
+      await adapter.update(ref, { channel: target.channel, ...(target.thread ? { thread: target.thread } : {}), text: first, mentions: [], ...extras(r, true, true) });
     },
     async send(adapter, target, r) {
       const text = render(adapter.platform, r);
@@ -43,7 +53,9 @@ export function createResponder(deps: { templates: Templates; masker: Masker; gl
       const refs: MessageRef[] = [];
       for (const [i, part] of parts.entries()) {
         const mentions = i === 0 && r.mention && target.userId ? [target.userId] : [];
-        refs.push(await adapter.send({ channel: target.channel, ...(target.thread ? { thread: target.thread } : {}), text: part, mentions }));
+        refs.push(await adapter.send({
+          channel: target.channel, ...(target.thread ? { thread: target.thread } : {}), text: part, mentions, ...extras(r, i === 0, i === parts.length - 1),
+        }));
       }
       return refs;
     },

@@ -11,6 +11,32 @@ export interface IncomingMessage {
   direct?: boolean;
 }
 
+/** How a rich message is coloured (Slack attachment colour, Discord embed colour, an emoji). */
+export type Tone = 'info' | 'working' | 'success' | 'warning' | 'failure';
+
+/**
+ * The structured side of a message, for platforms that show more than text (Block Kit,
+ * embeds): a status line and labelled fields. The text stays the whole message, so a
+ * platform that ignores the card loses nothing.
+ */
+export interface Card {
+  tone: Tone;
+  /** One line: "Deploy 3fa2c1d0 succeeded". */
+  title: string;
+  fields: Array<{ label: string; value: string }>;
+}
+
+export type ButtonAction = 'confirm' | 'cancel';
+
+/** A button on a message (confirmation prompts); clicking it arrives as an IncomingAction. */
+export interface Button {
+  action: ButtonAction;
+  /** The queue entry it acts on. */
+  entryId: string;
+  label: string;
+  style: 'primary' | 'danger';
+}
+
 /** What the responder hands an adapter after rendering, masking and splitting. */
 export interface OutgoingMessage {
   channel: string;
@@ -18,7 +44,30 @@ export interface OutgoingMessage {
   text: string;
   /** User ids mentioned at the start of the message (rendered per platform). */
   mentions: string[];
+  card?: Card;
+  buttons?: Button[];
 }
+
+/** A button click, platform-neutral. */
+export interface IncomingAction {
+  platform: string;
+  /** Unique per click (Slack: trigger id or action ts; Discord: interaction id), for dedupe. */
+  id: string;
+  user: { id: string; name: string };
+  channel: { id: string; name: string };
+  thread?: string;
+  action: ButtonAction;
+  entryId: string;
+}
+
+/** What became of a click: adapters use it to update the prompt (drop its buttons when accepted). */
+export interface ActionOutcome {
+  accepted: boolean;
+  /** One line for the clicker or the prompt: "Confirmed by @alice", "That is @bob's deployment, not yours". */
+  note: string;
+}
+
+export type ActionHandler = (action: IncomingAction) => Promise<ActionOutcome>;
 
 /** Opaque handle to a sent message, for adapters that can edit in place. */
 export interface MessageRef {
@@ -43,7 +92,8 @@ export interface ChatAdapter {
    * previous one set off that can run has finished, so a script reads like a conversation.
    */
   readonly settles?: boolean;
-  start(onMessage: (msg: IncomingMessage) => Promise<void>): Promise<void>;
+  /** `onAction` receives button clicks, on platforms that have buttons. */
+  start(onMessage: (msg: IncomingMessage) => Promise<void>, onAction?: ActionHandler): Promise<void>;
   send(msg: OutgoingMessage): Promise<MessageRef>;
   update(ref: MessageRef, msg: OutgoingMessage): Promise<void>;
   stop(): Promise<void>;

@@ -1,4 +1,5 @@
 /** How a deploy reads in chat: progress lines and the summary, shared by every road to a deploy. */
+import type { Card } from '../chat/types.js';
 import type { DeployResult, PackResult, ProgressEvent } from '../deploy/types.js';
 import { formatMs, shortSha } from './format.js';
 
@@ -33,4 +34,28 @@ export function progressLine(e: ProgressEvent): string | null {
   if ((e.status !== 'done' && e.status !== 'failed') || e.stage === 'record') return null;
   const icon = e.status === 'done' ? '✓' : '✗';
   return `${icon} ${e.stage}${e.pack ? ` ${e.pack}` : ''}${e.elapsedMs !== undefined ? ` (${formatMs(e.elapsedMs)})` : ''}`;
+}
+
+/** The status line and fields of a deploy in progress ("Deploying docker,sensu…"). */
+export function workingCard(head: { repo: string; packs: string; branch: string }): Card {
+  return {
+    tone: 'working', title: `Deploying ${head.packs}`,
+    fields: [{ label: 'Repository', value: head.repo }, { label: 'Branch', value: head.branch }],
+  };
+}
+
+/** The status line and fields of a finished deploy. */
+export function summaryCard(result: DeployResult): Card {
+  const tone = result.error || result.success_count === 0 && result.failure_count > 0 ? 'failure' : result.failure_count > 0 ? 'warning' : 'success';
+  const outcome = tone === 'success' ? 'succeeded' : tone === 'warning' ? 'partly failed' : 'failed';
+  const packs = result.packs.map((p) => `${ICON[p.status]} ${p.pack}${p.version ? ` ${p.version}` : ''}`).join('\n');
+  return {
+    tone, title: `Deploy ${result.deploy_id} ${outcome}`,
+    fields: [
+      { label: 'Repository', value: result.repo },
+      { label: 'Branch', value: result.branch || '—' },
+      { label: 'Commit', value: shortSha(result.commit) || '—' },
+      { label: 'Packs', value: packs || '—' },
+    ],
+  };
 }

@@ -11,7 +11,7 @@ import { formatDuration } from '../config/index.js';
 import { newDeployId, type DeployRequest } from '../deploy/types.js';
 import type { ResolvedRepository } from '../deploy/resolve.js';
 import type { StateStore } from '../store/state.js';
-import { createConfirmations } from './confirmations.js';
+import { createConfirmations, type Answer } from './confirmations.js';
 import { JOBS, jobIds, type CoordContext } from './context.js';
 import { createLocks, decideLock, refusalMessage } from './locks.js';
 import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
@@ -68,7 +68,13 @@ export function createCoordinator(deps: CoordinatorDeps) {
     await jobs.schedule(JOBS.confirmTimeout, jobIds.confirmTimeout(e.id), { id: e.id }, Date.parse(pending.expires_at));
     await notifier.send(p.target, reply('confirm_prompt', {
       phrase, packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, timeout: formatDuration(timeoutMs), id: e.id,
-    }, { mention: true }));
+    }, {
+      mention: true,
+      buttons: [
+        { action: 'confirm', entryId: e.id, label: 'Confirm', style: 'primary' },
+        { action: 'cancel', entryId: e.id, label: 'Cancel', style: 'danger' },
+      ],
+    }));
   }
 
   async function dispatch(e: QueueEntry): Promise<void> {
@@ -120,6 +126,12 @@ export function createCoordinator(deps: CoordinatorDeps) {
     if (starting) await queue.tidy();
   }
 
+  /** Confirmed: the timeout is moot and a worker may run the turn. */
+  async function proceed(id: string): Promise<void> {
+    await jobs.cancel(jobIds.confirmTimeout(id));
+    if (await queue.confirmed(id)) await jobs.run(JOBS.turn, jobIds.turn(id), { id });
+  }
+
   async function turnFailed(id: string, reason: string): Promise<void> {
     const e = await queue.finish(id);
     if (!e) return;
@@ -153,14 +165,23 @@ export function createCoordinator(deps: CoordinatorDeps) {
     },
 
     /** A typed phrase (or `pack confirm <phrase>`): confirming hands the turn to a worker. */
-    async answer(identity: string, channel: string, text: string, explicit: boolean) {
+    async answer(identity: string, channel: string, text: string, explicit: boolean): Promise<Answer> {
       const answer = await confirmations.answer(identity, channel, text, explicit);
-      if (answer.kind === 'confirmed') {
-        const id = answer.pending.entryId;
-        await jobs.cancel(jobIds.confirmTimeout(id));
-        if (await queue.confirmed(id)) await jobs.run(JOBS.turn, jobIds.turn(id), { id });
-      }
+      if (answer.kind === 'confirmed') await proceed(answer.pending.entryId);
       return answer;
+    },
+
+    /** A Confirm button on entry `entryId`'s prompt: only its requester's click counts. */
+    async confirmEntry(identity: string, entryId: string): Promise<Answer> {
+      const e = await queue.get(entryId);
+      if (!e || e.state !== 'ready' || e.awaiting !== 'confirmation') return { kind: 'none' };
+      const channel = payloadOf(e).target.channel;
+      const pending = (await confirmations.pending(channel, e.requester)).find((c) => c.entryId === entryId);
+      if (!pending) return { kind: 'none' };
+      if (e.requester !== identity) return { kind: 'not_yours', pending };
+      if (!(await confirmations.withdraw(channel, e.requester, entryId))) return { kind: 'none' };
+      await proceed(entryId);
+      return { kind: 'confirmed', pending };
     },
 
     /** The requester (or an admin) withdraws a request that has not started. */

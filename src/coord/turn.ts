@@ -6,7 +6,7 @@
  */
 import { reply } from '../chat/reply.js';
 import type { MessageRef } from '../chat/types.js';
-import { progressLine, summaryView } from '../commands/deploy-view.js';
+import { progressLine, summaryCard, summaryView, workingCard } from '../commands/deploy-view.js';
 import type { DeployResult, ProgressEvent } from '../deploy/types.js';
 import type { CoordContext } from './context.js';
 import { cancelLockTimers, scheduleLockTimers } from './lock-timers.js';
@@ -34,7 +34,8 @@ async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: DeployPayloa
 
 async function deployWithProgress(ctx: CoordContext, p: DeployPayload): Promise<DeployResult> {
   const head = { repo: p.repo, packs: p.request.packs === '' ? 'all packs' : p.request.packs, branch: p.branch };
-  const ack: MessageRef | null = await ctx.notifier.send(p.target, reply('deploy_ack', head));
+  const card = workingCard(head);
+  const ack: MessageRef | null = await ctx.notifier.send(p.target, reply('deploy_ack', head, { card }));
   const lines: string[] = [];
   let updates: Promise<void> = Promise.resolve();
   const onProgress = (event: ProgressEvent) => {
@@ -42,11 +43,11 @@ async function deployWithProgress(ctx: CoordContext, p: DeployPayload): Promise<
     if (!line || !ack) return;
     lines.push(line);
     const snapshot = [...lines];
-    updates = updates.then(() => ctx.notifier.update(ack, p.target, reply('deploy_progress', { ...head, lines: snapshot })));
+    updates = updates.then(() => ctx.notifier.update(ack, p.target, reply('deploy_progress', { ...head, lines: snapshot }, { card })));
   };
   const result = await ctx.deploy(p.request, onProgress);
   await updates.catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
-  await ctx.notifier.send(p.target, reply('deploy_summary', summaryView(result), { mention: true, moreHint: `\`pack history ${result.deploy_id}\`` }));
+  await ctx.notifier.send(p.target, reply('deploy_summary', summaryView(result), { mention: true, moreHint: `\`pack history ${result.deploy_id}\``, card: summaryCard(result) }));
   return result;
 }
 

@@ -1,0 +1,54 @@
+/**
+ * The boundary for button clicks (Confirm / Cancel on a confirmation prompt): the same
+ * confirm and cancel as the typed phrase and `pack cancel`, deduplicated like messages, and
+ * one error handler that turns every failure into a one-line note for the clicker.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Coordinator } from '../coord/coordinator.js';
+import { displayName } from '../coord/types.js';
+import { isPackbotError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { Masker } from '../masking/masker.js';
+import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
+
+export interface ActionDeps {
+  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel'>;
+  logger: Logger;
+  masker: Masker;
+  /** True the first time a click is seen (shared with the message dedupe). */
+  firstSeen: (key: string) => Promise<boolean>;
+}
+
+async function decide(deps: ActionDeps, action: IncomingAction, identity: string): Promise<ActionOutcome> {
+  if (action.action === 'cancel') {
+    const { entry, forced } = await deps.coordinator.cancel(identity, action.channel.id, action.entryId);
+    return { accepted: true, note: `Cancelled by ${displayName(identity)}${forced ? ` (it was ${displayName(entry.requester)}'s)` : ''}.` };
+  }
+  const answer = await deps.coordinator.confirmEntry(identity, action.entryId);
+  switch (answer.kind) {
+    case 'confirmed':
+      return { accepted: true, note: `Confirmed by ${displayName(identity)}.` };
+    case 'not_yours':
+      return { accepted: false, note: `That is ${displayName(answer.pending.requester)}'s deployment; only they can confirm it.` };
+    default:
+      return { accepted: false, note: 'That deployment is no longer waiting for confirmation (confirmed, cancelled or timed out).' };
+  }
+}
+
+export function createActionHandler(deps: ActionDeps): ActionHandler {
+  return async (action) => {
+    if (!(await deps.firstSeen(`${action.platform}:action:${action.id}`))) return { accepted: false, note: 'That click was already handled.' };
+    const identity = `${action.platform}:${action.user.id}`;
+    const log = deps.logger.child({ platform: action.platform, action: action.action, entry: action.entryId, user: identity });
+    try {
+      const outcome = await decide(deps, action, identity);
+      log.info({ accepted: outcome.accepted }, 'button');
+      return { accepted: outcome.accepted, note: deps.masker.mask(outcome.note) };
+    } catch (err) {
+      if (isPackbotError(err)) return { accepted: false, note: deps.masker.mask(err.message) };
+      const errorId = randomBytes(4).toString('hex');
+      log.error({ err, errorId }, 'button failed');
+      return { accepted: false, note: `Something went wrong (error ${errorId}); the details are in packbot's log.` };
+    }
+  };
+}
