@@ -81,6 +81,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const notifier = createNotifier(deps.adapters, responder);
   const coordinator = createCoordinator({
     config, store: state, jobs, history, notifier, logger, deploy: (request, onProgress) => deployer.deploy(request, onProgress),
+    changes: (result) => deployer.changes(result),
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
   const services: Services = { deployer, coordinator, notifier, store, history };

@@ -7,6 +7,7 @@ import { humanSpan, type LockRecord } from '../coord/locks.js';
 import { formatDuration, parseDuration } from '../config/index.js';
 import { PackbotError } from '../errors.js';
 import type { CommandContext } from './types.js';
+import { notifyRepo } from '../coord/notify.js';
 
 /** What an answer to a confirmation tells the person who typed it (confirmed: the turn speaks). */
 export function answerReplies(answer: Answer): Reply[] {
@@ -77,10 +78,6 @@ export async function unlockCommand(ctx: CommandContext): Promise<Reply[]> {
   const pack = (ctx.params['pack'] ?? '').trim();
   const { lock, forced } = await ctx.services.coordinator.unlock(pack, ctx.identity);
   const view = { pack, branch: lock.branch, owner: displayName(lock.owner), by: displayName(ctx.identity), forced };
-  const notify = ctx.config.repositories[lock.repo]?.notify_channel;
-  // A forced unlock undoes someone's test: their team hears about it where deploys are announced.
-  if (forced && notify && notify !== ctx.message.channel.id) {
-    await ctx.services.notifier.send({ platform: ctx.message.platform, channel: notify }, reply('lock_released', view));
-  }
+  await notifyRepo({ config: ctx.config, notifier: ctx.services.notifier, logger: ctx.logger }, lock.repo, { platform: ctx.message.platform, channel: ctx.message.channel.id }, reply(forced ? 'lock_released' : 'notify_lock_released', view));
   return [reply('lock_released', view)];
 }

@@ -1,3 +1,4 @@
+import type { PackChange } from '../announce/changes.js';
 import type { PackbotConfig } from '../config/index.js';
 import type { ProgressListener } from '../deploy/pipeline.js';
 import type { DeployRequest, DeployResult } from '../deploy/types.js';
@@ -21,6 +22,8 @@ export interface CoordContext {
   logger: Logger;
   now: () => Date;
   deploy: (request: DeployRequest, onProgress: ProgressListener) => Promise<DeployResult>;
+  /** What a finished deploy changed per pack, for announce_channel (absent: no announcements). */
+  changes?: (result: DeployResult) => Promise<PackChange[]>;
   /** Moves whatever may start now to the front (asks for confirmations, starts turns). */
   pump: () => Promise<void>;
 }

@@ -8,7 +8,9 @@ import { reply } from '../chat/reply.js';
 import type { MessageRef } from '../chat/types.js';
 import { progressLine, summaryCard, summaryView, workingCard } from '../commands/deploy-view.js';
 import type { DeployResult, ProgressEvent } from '../deploy/types.js';
+import { announcementReply } from '../announce/announce.js';
 import type { CoordContext } from './context.js';
+import { notifyRepo } from './notify.js';
 import { cancelLockTimers, scheduleLockTimers } from './lock-timers.js';
 import { decideLock, humanSpan, refusalMessage, type LockRecord } from './locks.js';
 import type { QueueEntry } from './queue.js';
@@ -34,6 +36,9 @@ async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: DeployPayloa
 
 async function deployWithProgress(ctx: CoordContext, p: DeployPayload): Promise<DeployResult> {
   const head = { repo: p.repo, packs: p.request.packs === '' ? 'all packs' : p.request.packs, branch: p.branch };
+  const by = displayName(p.request.requestedBy);
+  // An auto-revert is announced by its own lock_reverted message instead.
+  if (!p.revert) await notifyRepo(ctx, p.repo, p.target, reply('notify_deploy_started', { ...head, by, id: p.request.id }));
   const card = workingCard(head);
   const ack: MessageRef | null = await ctx.notifier.send(p.target, reply('deploy_ack', head, { card }));
   const lines: string[] = [];
@@ -48,7 +53,23 @@ async function deployWithProgress(ctx: CoordContext, p: DeployPayload): Promise<
   const result = await ctx.deploy(p.request, onProgress);
   await updates.catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
   await ctx.notifier.send(p.target, reply('deploy_summary', summaryView(result), { mention: true, moreHint: `\`pack history ${result.deploy_id}\``, card: summaryCard(result) }));
+  if (!p.revert) {
+    await notifyRepo(ctx, p.repo, p.target, reply('notify_deploy_finished', { ...summaryView(result), packs: head.packs, by }, { card: summaryCard(result) }));
+    await announce(ctx, p, result, by);
+  }
   return result;
+}
+
+/** After a successful deploy of the default branch: what changed, in announce_channel. */
+async function announce(ctx: CoordContext, p: DeployPayload, result: DeployResult, by: string): Promise<void> {
+  const channel = ctx.config.repositories[p.repo]?.announce_channel;
+  if (!channel || !ctx.changes || result.error || result.success_count === 0 || p.branch !== p.defaultBranch) return;
+  try {
+    const changes = await ctx.changes(result);
+    if (changes.length > 0) await ctx.notifier.send({ platform: p.target.platform, channel }, announcementReply(result, changes, by));
+  } catch (err) {
+    ctx.logger.warn({ err, deploy: result.deploy_id }, 'could not announce the deploy');
+  }
 }
 
 /** Packs (by directory name) this deploy left on the requested ref. */
@@ -58,12 +79,23 @@ function landed(result: DeployResult): string[] {
 }
 
 async function moveLocks(ctx: CoordContext, p: DeployPayload, result: DeployResult): Promise<void> {
+  const by = displayName(p.request.requestedBy);
   for (const pack of landed(result)) {
+    const before = await ctx.locks.get(pack);
     const { decision, lock } = await ctx.locks.claim(pack, {
       requester: p.request.requestedBy, repo: p.repo, branch: p.branch, defaultBranch: p.defaultBranch, target: p.target,
     });
-    if (decision.kind === 'take' && lock) await scheduleLockTimers(ctx, lock);
-    if (decision.kind === 'release') await cancelLockTimers(ctx, pack);
+    if (decision.kind === 'take' && lock) {
+      await scheduleLockTimers(ctx, lock);
+      if (lock.since !== before?.since) {
+        const reverts = humanSpan(Date.parse(lock.expires_at) - ctx.now().getTime());
+        await notifyRepo(ctx, p.repo, p.target, reply('notify_lock_taken', { by, pack, repo: p.repo, branch: p.branch, default: p.defaultBranch, reverts }));
+      }
+    }
+    if (decision.kind === 'release') {
+      await cancelLockTimers(ctx, pack);
+      await notifyRepo(ctx, p.repo, p.target, reply('notify_lock_released', { by, pack, repo: p.repo, branch: p.defaultBranch, back: true }));
+    }
   }
 }
 
@@ -79,8 +111,7 @@ async function finishRevert(ctx: CoordContext, p: DeployPayload & { revert: Lock
   };
   const owner = lock.target ?? p.target;
   await ctx.notifier.send(owner, reply('lock_reverted', view, { mention: true }));
-  const notify = ctx.config.repositories[lock.repo]?.notify_channel;
-  if (notify && notify !== owner.channel) await ctx.notifier.send({ platform: owner.platform, channel: notify }, reply('lock_reverted', view));
+  await notifyRepo(ctx, lock.repo, owner, reply('lock_reverted', view));
 }
 
 /**

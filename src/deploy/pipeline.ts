@@ -1,3 +1,4 @@
+import { deployChanges, type PackChange } from '../announce/changes.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { validateRef } from '../git/index.js';
@@ -169,7 +170,13 @@ export function createDeployer(deps: DeployerDeps) {
     return deps.store.recover();
   }
 
-  return { deploy, plan, recover, ...createMaintenance(deps, mutex) };
+  /** What a finished deploy changed in each pack it installed (for announcements). */
+  async function changes(result: DeployResult): Promise<PackChange[]> {
+    const repo = resolveRepository(config, result.repo);
+    return deployChanges({ git, store: deps.store }, repo.remote, result, (source) => (repo.subtree === false ? '' : `packs/${source}`));
+  }
+
+  return { deploy, plan, recover, changes, ...createMaintenance(deps, mutex) };
 }
 
 export type Deployer = ReturnType<typeof createDeployer>;

@@ -2,7 +2,7 @@
 export const COORD_TEMPLATES: Readonly<Record<string, string>> = {
   deploy_queued: `Queued: {{what}} — {{plural ahead "request"}} ahead of you (id {{code id}}). I'll mention you when it is your turn; {{code (concat prefix "pack cancel " id)}} withdraws it.`,
 
-  confirm_prompt: `Say _{{phrase}}_ to complete your deployment of *{{packs}}* from *{{repo}}* branch _{{branch}}_ (within {{timeout}}; {{code (concat prefix "pack cancel " id)}} withdraws it).`,
+  confirm_prompt: `Say _{{phrase}}_ to complete your deployment of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (within {{timeout}}; {{code (concat prefix "pack cancel " id)}} withdraws it).`,
 
   confirm_not_yours: `That phrase confirms {{owner}}'s deployment ({{what}}), not yours; only {{owner}} can confirm it.`,
 
@@ -10,13 +10,13 @@ export const COORD_TEMPLATES: Readonly<Record<string, string>> = {
 
   confirm_nothing: `You have no deployment waiting for confirmation in this channel.`,
 
-  confirm_timeout: `Your deployment of *{{packs}}* from *{{repo}}* branch _{{branch}}_ was dropped: it was not confirmed within {{timeout}}. Deploy again when you are ready.`,
+  confirm_timeout: `Your deployment of {{bold packs}} from {{bold repo}} branch _{{branch}}_ was dropped: it was not confirmed within {{timeout}}. Deploy again when you are ready.`,
 
-  queue_expired: `Your deployment of *{{packs}}* from *{{repo}}* branch _{{branch}}_ (id {{code id}}) was dropped after waiting {{waited}} (queue.max_wait is {{max}}). Deploy again if it is still wanted.`,
+  queue_expired: `Your deployment of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (id {{code id}}) was dropped after waiting {{waited}} (queue.max_wait is {{max}}). Deploy again if it is still wanted.`,
 
   deploy_refused: `{{message}}`,
 
-  deploy_interrupted: `Your deployment {{code id}} of *{{packs}}* was cut off ({{reason}}). Nothing half-done was left active; deploy again to retry.`,
+  deploy_interrupted: `Your deployment {{code id}} of {{bold packs}} was cut off ({{reason}}). Nothing half-done was left active; deploy again to retry.`,
 
   cancelled: `Cancelled {{what}} (id {{code id}}){{#if forced}}, which was {{owner}}'s{{/if}}.`,
 
@@ -30,11 +30,11 @@ export const COORD_TEMPLATES: Readonly<Record<string, string>> = {
 • {{pack}} on {{repo}} _{{branch}}_ — {{by}} since {{since}}, reverts {{reverts}}{{#if reason}} ({{reason}}){{/if}}
 {{/each}}{{else}}No packs are locked.{{/if}}`,
 
-  lock_released: `{{#if forced}}⚠ {{by}} force-released {{owner}}'s lock on *{{pack}}* (branch _{{branch}}_). It stays on _{{branch}}_ until the next deploy.{{else}}Released your lock on *{{pack}}*; it stays on _{{branch}}_ until the next deploy.{{/if}}`,
+  lock_released: `{{#if forced}}⚠ {{by}} force-released {{owner}}'s lock on {{bold pack}} (branch _{{branch}}_). It stays on _{{branch}}_ until the next deploy.{{else}}Released your lock on {{bold pack}}; it stays on _{{branch}}_ until the next deploy.{{/if}}`,
 
-  lock_extended: `*{{pack}}* stays on _{{branch}}_ until {{until}} (in {{left}}).`,
+  lock_extended: `{{bold pack}} stays on _{{branch}}_ until {{until}} (in {{left}}).`,
 
-  lock_warning: `*{{pack}}* goes back to {{repo}} _{{default}}_ in {{left}}, when your lock on _{{branch}}_ ends. {{code (concat prefix "pack lock extend " pack " 1h")}} keeps it longer.`,
+  lock_warning: `{{bold pack}} goes back to {{repo}} _{{default}}_ in {{left}}, when your lock on _{{branch}}_ ends. {{code (concat prefix "pack lock extend " pack " 1h")}} keeps it longer.`,
 
-  lock_reverted: `{{#if error}}✗ Could not put *{{pack}}* back on {{repo}} _{{default}}_ after {{owner}}'s lock on _{{branch}}_ expired: {{error}}. The lock is released; deploy {{default}} by hand.{{else}}↩ *{{pack}}* is back on {{repo}} _{{default}}_: {{owner}}'s lock on _{{branch}}_ expired after {{held}}.{{/if}}`,
+  lock_reverted: `{{#if error}}✗ Could not put {{bold pack}} back on {{repo}} _{{default}}_ after {{owner}}'s lock on _{{branch}}_ expired: {{error}}. The lock is released; deploy {{default}} by hand.{{else}}↩ {{bold pack}} is back on {{repo}} _{{default}}_: {{owner}}'s lock on _{{branch}}_ expired after {{held}}.{{/if}}`,
 };

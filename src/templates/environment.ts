@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import { DEPLOY_TEMPLATES } from './deploy.js';
 import { COORD_TEMPLATES } from './coord.js';
+import { NOTIFY_TEMPLATES } from './notify.js';
 import { registerHelpers } from './helpers.js';
 import { PackbotError } from '../errors.js';
 
@@ -22,7 +23,7 @@ type Compiled = Handlebars.TemplateDelegate<Record<string, unknown>>;
 export async function createTemplates(opts: { dir?: string } = {}): Promise<Templates> {
   const hb = Handlebars.create();
   registerHelpers(hb);
-  const sources = new Map<string, string>([...Object.entries(DEFAULT_TEMPLATES), ...Object.entries(DEPLOY_TEMPLATES), ...Object.entries(COORD_TEMPLATES)]);
+  const sources = new Map<string, string>([...Object.entries(DEFAULT_TEMPLATES), ...Object.entries(DEPLOY_TEMPLATES), ...Object.entries(COORD_TEMPLATES), ...Object.entries(NOTIFY_TEMPLATES)]);
   if (opts.dir) {
     for (const [name, source] of await readTemplateDir(opts.dir)) sources.set(name, source);
   }
@@ -45,10 +46,17 @@ export async function createTemplates(opts: { dir?: string } = {}): Promise<Temp
     render(name, platform, data) {
       const template = compiled.get(`${name}.${platform}`) ?? compiled.get(name);
       if (!template) throw new PackbotError('internal', `no template named "${name}"`);
-      return template(data).replace(/\n{3,}/g, '\n\n').trim();
+      // Plain data only: whatever a caller passed, a template sees values, never objects with
+      // behaviour (a config, a client) it could walk into.
+      return template(plainView(data), { data: { platform } }).replace(/\n{3,}/g, '\n\n').trim();
     },
     has: (name) => compiled.has(name),
   };
+}
+
+/** A deep copy holding only JSON values: strings, numbers, booleans, null, arrays, plain objects. */
+export function plainView(data: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))) as Record<string, unknown>;
 }
 
 async function readTemplateDir(dir: string): Promise<Array<[string, string]>> {

@@ -1,4 +1,5 @@
 import type Handlebars from 'handlebars';
+import { ago, formatMs } from '../commands/format.js';
 
 /** Inline code that survives values containing backticks. */
 export function inlineCode(value: unknown): string {
@@ -12,6 +13,24 @@ function isOptions(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'hash' in value && 'data' in value;
 }
 
+/** The platform a template is being rendered for (`@platform` in templates). */
+function platformOf(options: unknown): string {
+  return String((options as { data?: { platform?: unknown } }).data?.platform ?? '');
+}
+
+/** Bold as each platform writes it: Discord's `*x*` is italics, Slack's and the console's is bold. */
+export function bold(value: unknown, platform: string): string {
+  const text = String(value ?? '');
+  if (text === '') return '';
+  return platform === 'discord' ? `**${text}**` : `*${text}*`;
+}
+
+/** A ping of a platform user id: `<@U123>` on Slack and Discord, `@alice` in the console. */
+export function mention(id: unknown, platform: string): string {
+  const text = String(id ?? '');
+  return platform === 'slack' || platform === 'discord' ? `<@${text}>` : `@${text}`;
+}
+
 export function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('code', (value: unknown) => inlineCode(value));
   hb.registerHelper('concat', (...args: unknown[]) => args.filter((a) => !isOptions(a)).map(String).join(''));
@@ -20,6 +39,11 @@ export function registerHelpers(hb: typeof Handlebars): void {
     const word = n === 1 ? String(singular) : isOptions(pluralForm) ? `${String(singular)}s` : String(pluralForm);
     return `${n} ${word}`;
   });
+  hb.registerHelper('bold', (value: unknown, options: unknown) => bold(value, platformOf(options)));
+  hb.registerHelper('mention', (id: unknown, options: unknown) => mention(id, platformOf(options)));
+  hb.registerHelper('duration', (ms: unknown) => formatMs(Number(ms)));
+  // Relative to the moment of rendering; a reply is rendered right before it is sent.
+  hb.registerHelper('ago', (iso: unknown) => ago(String(iso)));
   hb.registerHelper('join', (list: unknown, sep: unknown) =>
     Array.isArray(list) ? list.map(String).join(isOptions(sep) ? ', ' : String(sep)) : '',
   );

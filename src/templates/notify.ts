@@ -1,0 +1,30 @@
+/**
+ * Templates for a repository's notify_channel and announce_channel (see defaults.ts for the
+ * naming rules). Written in the third person: the people reading them did not ask.
+ */
+export const NOTIFY_TEMPLATES: Readonly<Record<string, string>> = {
+  notify_deploy_started: `▶ {{by}} is deploying {{bold packs}} from {{repo}} _{{branch}}_ (id {{code id}}).`,
+
+  notify_deploy_finished: `{{#if error}}✗ {{by}}'s deploy {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ failed: {{error}}{{else}}{{#if failed}}⚠{{else}}✓{{/if}} {{by}}'s deploy {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ finished: {{ok}} ok, {{failed}} failed ({{duration}}).{{/if}}`,
+
+  notify_lock_taken: `🔒 {{by}} took {{bold pack}} to {{repo}} _{{branch}}_; others can't deploy it from another branch until {{by}} deploys _{{default}}_ or the lock ends in {{reverts}}.`,
+
+  notify_lock_released: `🔓 {{by}} released the lock on {{bold pack}}{{#if back}}: it is back on {{repo}} _{{branch}}_{{else}}; it stays on _{{branch}}_ until the next deploy{{/if}}.`,
+
+  announce: `🎉 {{bold repo}} _{{branch}}_ is live — deployed by {{by}} (id {{code id}})
+{{#each packs}}
+{{bold pack}} {{version}}
+{{#each changes}}
+  • {{this}}
+{{/each}}
+{{#each commits}}
+  ◦ {{subject}} — {{author}} {{code short}}
+{{/each}}
+{{#if more}}
+  ◦ … and {{plural more "more commit"}}
+{{/if}}
+{{#unless changes.length}}{{#unless commits.length}}
+  • no changes to its actions, rules, sensors or aliases
+{{/unless}}{{/unless}}
+{{/each}}`,
+};

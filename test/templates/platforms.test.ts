@@ -1,0 +1,78 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTemplates, plainView } from '../../src/templates/environment.js';
+import { createResponder } from '../../src/chat/responder.js';
+import { createMasker } from '../../src/masking/masker.js';
+import { reply } from '../../src/chat/reply.js';
+
+const PROMPT = { phrase: 'alas! ear wax!', packs: 'docker', repo: 'st2contrib', branch: 'feature-x', timeout: '5m', id: 'ab12cd34', prefix: '!' };
+
+describe('templates per platform', () => {
+  it('writes bold the way each platform reads it, in the same view model', async () => {
+    const t = await createTemplates();
+    expect(t.render('confirm_prompt', 'console', PROMPT)).toBe(
+      'Say _alas! ear wax!_ to complete your deployment of *docker* from *st2contrib* branch _feature-x_ (within 5m; `!pack cancel ab12cd34` withdraws it).',
+    );
+    expect(t.render('confirm_prompt', 'slack', PROMPT)).toContain('of *docker* from *st2contrib* branch _feature-x_');
+    expect(t.render('confirm_prompt', 'discord', PROMPT)).toContain('of **docker** from **st2contrib** branch _feature-x_');
+  });
+
+  it('offers helpers for mentions, durations and relative times, and @platform', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'packbot-tpl-'));
+    await writeFile(path.join(dir, 'probe.hbs'), '{{mention user}} on {{@platform}}: took {{duration ms}}, {{ago at}}, {{code name}}');
+    const t = await createTemplates({ dir });
+    const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    const view = { user: 'U024BE7LH', ms: 95_000, at, name: 'docker' };
+    expect(t.render('probe', 'slack', view)).toBe('<@U024BE7LH> on slack: took 1m 35s, 3h ago, `docker`');
+    expect(t.render('probe', 'discord', view)).toBe('<@U024BE7LH> on discord: took 1m 35s, 3h ago, `docker`');
+    expect(t.render('probe', 'console', view)).toBe('@U024BE7LH on console: took 1m 35s, 3h ago, `docker`');
+  });
+
+  it('a platform variant overrides one platform only; the others keep the default', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'packbot-tpl-'));
+    await writeFile(path.join(dir, 'confirm_prompt.discord.hbs'), 'Type **{{phrase}}** to ship {{bold packs}}.');
+    const t = await createTemplates({ dir });
+    expect(t.render('confirm_prompt', 'discord', PROMPT)).toBe('Type **alas! ear wax!** to ship **docker**.');
+    expect(t.render('confirm_prompt', 'slack', PROMPT)).toMatch(/^Say _alas! ear wax!_/);
+  });
+
+  it('templates see plain values only: no functions, no objects with behaviour, no prototype walking', async () => {
+    class Client {
+      token = 'xoxb-secret-token';
+      get hidden() {
+        return 'getter';
+      }
+      call() {
+        return 'called';
+      }
+    }
+    expect(plainView({ a: 1, when: new Date(0), fn: () => 1, nested: { n: 2n } })).toEqual({ a: 1, when: '1970-01-01T00:00:00.000Z', nested: { n: '2' } });
+    const dir = await mkdtemp(path.join(tmpdir(), 'packbot-tpl-'));
+    await writeFile(path.join(dir, 'sneaky.hbs'), '[{{client.call}}][{{client.hidden}}][{{constructor.name}}][{{client.constructor}}][{{client.token}}]');
+    const t = await createTemplates({ dir });
+    const masker = createMasker(['xoxb-secret-token']);
+    const responder = createResponder({ templates: t, masker, globals: {} });
+    // Even a value that was passed is masked on the way out.
+    expect(responder.render('console', reply('sneaky', { client: new Client() }))).toBe('[][][][][***]');
+  });
+
+  it('masks card titles and field values like the text', async () => {
+    const t = await createTemplates();
+    const masker = createMasker(['s3cr3t-value']);
+    const sent: unknown[] = [];
+    const adapter = {
+      platform: 'slack', limits: { maxMessageLength: 3000, maxMessagesPerReply: 5 }, mentionTokens: () => [],
+      start: async () => undefined, stop: async () => undefined, update: async () => undefined,
+      send: async (m: unknown) => (sent.push(m), { channel: 'c', id: '1' }),
+    };
+    const responder = createResponder({ templates: t, masker, globals: {} });
+    await responder.send(adapter, { channel: 'C1', userId: 'U1' }, reply('error', { message: 'boom s3cr3t-value' }, {
+      mention: true, card: { tone: 'failure', title: 'failed with s3cr3t-value', fields: [{ label: 'Repo', value: 'https://x:s3cr3t-value@h/r.git' }] },
+      buttons: [{ action: 'cancel', entryId: 'e1', label: 'Cancel', style: 'danger' }],
+    }));
+    expect(JSON.stringify(sent)).not.toContain('s3cr3t-value');
+    expect(sent).toEqual([expect.objectContaining({ channel: 'C1', mentions: ['U1'], card: expect.objectContaining({ tone: 'failure' }), buttons: [expect.objectContaining({ entryId: 'e1' })] })]);
+  });
+});
