@@ -74,7 +74,14 @@ function hardWrap(lines: string[], width: number): string[] {
       out.push(line);
       continue;
     }
-    for (let i = 0; i < line.length; i += width) out.push(line.slice(i, i + width));
+    // Never between the two halves of a surrogate pair (an emoji would turn into two "?").
+    for (let i = 0; i < line.length; ) {
+      let end = Math.min(line.length, i + width);
+      const code = line.charCodeAt(end - 1);
+      if (end < line.length && code >= 0xd800 && code <= 0xdbff) end -= 1;
+      out.push(line.slice(i, end));
+      i = end;
+    }
   }
   return out;
 }

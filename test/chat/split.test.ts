@@ -51,3 +51,27 @@ describe('splitMessage', () => {
     expect(parts.join('').replaceAll(CONTINUED, '').replaceAll('\n', '')).toBe('y'.repeat(1000));
   });
 });
+
+describe('splitting at platform limits', () => {
+  it.each([
+    ['discord', 2000, 5],
+    ['slack', 3000, 10],
+  ])('%s: every part within %i characters, fences balanced, capped at %i messages with a pointer to the rest', (_platform, maxLength, maxMessages) => {
+    const log = ['Deploy log:', '```text', ...Array.from({ length: 2000 }, (_, i) => `step ${i}: ${'ok '.repeat(i % 30)}✅`), '```'].join('\n');
+    const parts = splitMessage(log, { maxLength, maxMessages, moreHint: '`pack history 3fa2c1d0`' });
+    expect(parts).toHaveLength(maxMessages);
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(maxLength);
+      expect(part.split('\n').filter((l) => l.trim().startsWith('```')).length % 2).toBe(0);
+    }
+    expect(parts.slice(1).every((p) => p.startsWith(CONTINUED))).toBe(true);
+    expect(parts.at(-1)).toMatch(/… \d+ more lines — `pack history 3fa2c1d0`$/);
+  });
+
+  it('never cuts an emoji in half when a single line is hard-wrapped', () => {
+    const line = '🚀'.repeat(100);
+    const parts = splitMessage(line, { maxLength: 41, maxMessages: 20 });
+    expect(parts.map((p) => p.split('\n').filter((l) => l !== CONTINUED).join('')).join('')).toBe(line);
+    for (const part of parts) expect(part).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+});
