@@ -31,6 +31,10 @@ export function mention(id: unknown, platform: string): string {
   return platform === 'slack' || platform === 'discord' ? `<@${text}>` : `@${text}`;
 }
 
+/**
+ * Helper names win over view-model keys of the same name in handlebars, so none may be a
+ * key a view uses (`duration`, `ago`, `since` are all data): hence `timespan` and `timeago`.
+ */
 export function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('code', (value: unknown) => inlineCode(value));
   hb.registerHelper('concat', (...args: unknown[]) => args.filter((a) => !isOptions(a)).map(String).join(''));
@@ -41,9 +45,9 @@ export function registerHelpers(hb: typeof Handlebars): void {
   });
   hb.registerHelper('bold', (value: unknown, options: unknown) => bold(value, platformOf(options)));
   hb.registerHelper('mention', (id: unknown, options: unknown) => mention(id, platformOf(options)));
-  hb.registerHelper('duration', (ms: unknown) => formatMs(Number(ms)));
+  hb.registerHelper('timespan', (ms: unknown) => formatMs(Number(ms)));
   // Relative to the moment of rendering; a reply is rendered right before it is sent.
-  hb.registerHelper('ago', (iso: unknown) => ago(String(iso)));
+  hb.registerHelper('timeago', (iso: unknown) => ago(String(iso)));
   hb.registerHelper('join', (list: unknown, sep: unknown) =>
     Array.isArray(list) ? list.map(String).join(isOptions(sep) ? ', ' : String(sep)) : '',
   );

@@ -21,7 +21,7 @@ describe('templates per platform', () => {
 
   it('offers helpers for mentions, durations and relative times, and @platform', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'packbot-tpl-'));
-    await writeFile(path.join(dir, 'probe.hbs'), '{{mention user}} on {{@platform}}: took {{duration ms}}, {{ago at}}, {{code name}}');
+    await writeFile(path.join(dir, 'probe.hbs'), '{{mention user}} on {{@platform}}: took {{timespan ms}}, {{timeago at}}, {{code name}}');
     const t = await createTemplates({ dir });
     const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
     const view = { user: 'U024BE7LH', ms: 95_000, at, name: 'docker' };
@@ -74,5 +74,21 @@ describe('templates per platform', () => {
     }));
     expect(JSON.stringify(sent)).not.toContain('s3cr3t-value');
     expect(sent).toEqual([expect.objectContaining({ channel: 'C1', mentions: ['U1'], card: expect.objectContaining({ tone: 'failure' }), buttons: [expect.objectContaining({ entryId: 'e1' })] })]);
+  });
+});
+
+describe('helper names', () => {
+  it('never shadow a view-model key: no default template uses a helper bare, as if it were data', async () => {
+    const { DEFAULT_TEMPLATES } = await import('../../src/templates/defaults.js');
+    const { DEPLOY_TEMPLATES } = await import('../../src/templates/deploy.js');
+    const { COORD_TEMPLATES } = await import('../../src/templates/coord.js');
+    const { NOTIFY_TEMPLATES } = await import('../../src/templates/notify.js');
+    const helpers = ['bold', 'mention', 'timespan', 'timeago', 'code', 'plural', 'join', 'concat'];
+    const bare = Object.entries({ ...DEFAULT_TEMPLATES, ...DEPLOY_TEMPLATES, ...COORD_TEMPLATES, ...NOTIFY_TEMPLATES })
+      .flatMap(([name, source]) => [...source.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].filter((m) => helpers.includes(m[1]!)).map((m) => `${name}: ${m[0]}`));
+    expect(bare).toEqual([]);
+    const t = await createTemplates();
+    expect(t.render('deploy_summary', 'console', { id: 'ab12cd34', repo: 'demo', branch: 'main', commit: 'abc1234', ok: 1, failed: 0, duration: '1.2s', packs: [] }))
+      .toBe('Deploy `ab12cd34` from `demo` main at `abc1234`: 1 ok, 0 failed (1.2s)');
   });
 });
