@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { checkGitUrl } from '../../src/config/paths.js';
-import { PackbotError } from '../../src/errors.js';
+import { rejectedConfig } from '../helpers/config.js';
+import type { PackbotError } from '../../src/errors.js';
 
 const file = '/srv/packbot/packbot.yaml';
 
@@ -9,15 +10,7 @@ function repoConfig(url: string): string {
   return `repositories:\n  st2contrib:\n    repo: ${JSON.stringify(url)}\n`;
 }
 
-function problems(text: string): PackbotError {
-  try {
-    parseConfig(text, { file, env: {} });
-  } catch (err) {
-    if (err instanceof PackbotError) return err;
-    throw err;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+const problems = (text: string): PackbotError => rejectedConfig(text, file);
 
 describe('repository URLs', () => {
   it.each([

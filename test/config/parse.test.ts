@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { PackbotError } from '../../src/errors.js';
+import type { PackbotError } from '../../src/errors.js';
+import { rejectedConfig } from '../helpers/config.js';
 
 const file = '/srv/packbot/packbot.yaml';
 
-function rejected(text: string, env: Record<string, string | undefined> = {}): PackbotError {
-  try {
-    parseConfig(text, { file, env });
-  } catch (err) {
-    if (err instanceof PackbotError) return err;
-    throw err;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+const rejected = (text: string, env: Record<string, string> = {}): PackbotError => rejectedConfig(text, file, env);
 
 describe('defaults and paths', () => {
   it('fills every default for an empty file, with absolute paths under the config dir', () => {

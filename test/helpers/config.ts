@@ -1,6 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseConfig } from '../../src/config/index.js';
+import { PackbotError } from '../../src/errors.js';
 
 export async function tempDir(prefix = 'packbot-test-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
@@ -27,3 +29,14 @@ repositories:
 permissions: {admins: ["console:alice"]}
 log: {level: info}
 `;
+
+/** The error a config text is rejected with (a test fails if it is accepted). */
+export function rejectedConfig(text: string, file = '/srv/packbot/packbot.yaml', env: Record<string, string> = {}): PackbotError {
+  try {
+    parseConfig(text, { file, env });
+  } catch (err) {
+    if (err instanceof PackbotError) return err;
+    throw err;
+  }
+  throw new Error('expected the configuration to be rejected');
+}

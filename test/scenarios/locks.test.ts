@@ -71,7 +71,11 @@ describe('branch locks, scripted through packbot chat', () => {
     const reverted = await chat.waitFor(/is back on/);
     expect(reverted).toMatchObject({ channel: 'general', mentions: ['alice'] });
     expect(reverted.text).toMatch(/^↩ \*alpha\* is back on demo _main_: @alice's lock on _feature-x_ expired after \ds\.$/);
-    expect((await chat.waitFor((m) => m.channel === 'ops', { from: 0 })).text).toBe(reverted.text);
+    // The repo's notify_channel heard it all: the deploy, the lock, and the revert.
+    expect((await chat.waitFor((m) => m.channel === 'ops' && /is back on/.test(m.text), { from: 0 })).text).toBe(reverted.text);
+    const ops = chat.messages().filter((m) => m.channel === 'ops').map((m) => m.text);
+    expect(ops[0]).toMatch(/^▶ @alice is deploying \*alpha\* from demo _feature-x_/);
+    expect(ops).toContainEqual(expect.stringMatching(/^🔒 @alice took \*alpha\* to demo _feature-x_/));
 
     chat.say('!pack locks');
     expect((await chat.waitFor(/locked/)).text).toBe('No packs are locked.');
