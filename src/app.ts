@@ -10,6 +10,7 @@ import type { Logger } from './logging/logger.js';
 import type { Masker } from './masking/masker.js';
 import type { Templates } from './templates/environment.js';
 import { ConsoleAdapter, type ConsoleAdapterOptions } from '../adapters/console/adapter.js';
+import { DiscordAdapter, type DiscordAdapterOptions } from '../adapters/discord/adapter.js';
 import { createGit } from './git/index.js';
 import { createPackStore } from './packstore/index.js';
 import { createStoreHistory } from './store/history.js';
@@ -20,6 +21,8 @@ import { createDeployer, type Deployer } from './deploy/pipeline.js';
 import { createCoordinator } from './coord/coordinator.js';
 import type { ChatTarget, Notifier } from './coord/types.js';
 import type { Services } from './commands/types.js';
+import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from './server/http.js';
+import { SlackAdapter, type SlackAdapterOptions } from '../adapters/slack/adapter.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -39,6 +42,8 @@ export interface App {
   readonly deployer: Deployer;
   readonly state: StateStore;
   start(): Promise<void>;
+  /** The HTTP server's base URL while it runs (only when an adapter mounts routes on it). */
+  httpUrl(): string | undefined;
   /** Resolves once every message and background job in flight has finished. */
   idle(): Promise<void>;
   /**
@@ -100,6 +105,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   });
   const onAction = createActionHandler({ coordinator, logger, masker, firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }) });
   let stopped: Promise<void> | null = null;
+  let http: HttpServer | null = null;
 
   return {
     config, dispatcher, responder, adapters: deps.adapters, services, deployer, state,
@@ -114,10 +120,20 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
         }, onAction);
         logger.info({ platform: adapter.platform }, 'adapter started');
       }
+      // Only when something needs it: a socket-mode bot opens no port at all.
+      const mounting = deps.adapters.filter((a) => a.mount);
+      if (mounting.length > 0) {
+        http = createHttpServer({ ...(config.http ?? HTTP_DEFAULTS), logger });
+        for (const adapter of mounting) await adapter.mount?.(http.fastify);
+        await http.listen();
+      }
     },
+    httpUrl: () => http?.url(),
     idle: () => dispatcher.idle(),
     stop(opts = {}) {
       stopped ??= (async () => {
+        // First stop taking events in; requests in flight are answered.
+        await http?.close();
         await dispatcher.idle();
         await coordinator.stop(opts);
         await dispatcher.idle();
@@ -132,6 +148,12 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
 export interface AdapterOptions {
   /** Run the console adapter with these streams (`packbot chat`). */
   console?: Omit<ConsoleAdapterOptions, 'botName'>;
+  /** Where platform adapters log (discord.js diagnostics); `packbot serve` passes its logger. */
+  logger?: Logger;
+  /** Discord REST options (tests point `api` at a fake Discord on 127.0.0.1). */
+  discord?: Pick<DiscordAdapterOptions, 'rest'>;
+  /** Slack test seams: a fake Slack's Web API URL, how a Retry-After is waited out. */
+  slack?: Pick<SlackAdapterOptions, 'apiUrl' | 'sleep' | 'now'>;
 }
 
 /**
@@ -141,6 +163,25 @@ export interface AdapterOptions {
 export function createAdapters(config: PackbotConfig, opts: AdapterOptions): ChatAdapter[] {
   const adapters: ChatAdapter[] = [];
   if (opts.console) adapters.push(new ConsoleAdapter({ ...opts.console, botName: config.bot.name }));
+  const slack = config.adapters.slack;
+  // `packbot chat` is the terminal alone, as for Discord below.
+  if (slack && !opts.console) {
+    if (!opts.logger) throw new Error('createAdapters: the Slack adapter needs opts.logger');
+    adapters.push(new SlackAdapter({
+      botToken: slack.bot_token, mode: slack.mode, logger: opts.logger,
+      ...(slack.app_token ? { appToken: slack.app_token } : {}),
+      ...(slack.signing_secret ? { signingSecret: slack.signing_secret } : {}),
+      ...opts.slack,
+    }));
+  }
+  // `packbot chat` is the terminal alone: it must not also log in to Discord as the bot.
+  const discord = opts.console ? undefined : config.adapters.discord;
+  if (discord) {
+    adapters.push(new DiscordAdapter({
+      token: discord.token, ...opts.discord,
+      ...(discord.application_id ? { applicationId: discord.application_id } : {}), ...(opts.logger ? { logger: opts.logger } : {}),
+    }));
+  }
   return adapters;
 }
 

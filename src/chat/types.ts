@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+
 /** What every adapter produces: one chat message, platform-neutral. */
 export interface IncomingMessage {
   platform: string;
@@ -97,4 +99,9 @@ export interface ChatAdapter {
   send(msg: OutgoingMessage): Promise<MessageRef>;
   update(ref: MessageRef, msg: OutgoingMessage): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Routes this adapter needs on packbot's HTTP server (Slack's HTTP mode). Called after
+   * `start`, before the server listens; the server runs only if some adapter has this.
+   */
+  mount?(server: FastifyInstance): void | Promise<void>;
 }

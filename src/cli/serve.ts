@@ -11,10 +11,7 @@ export function registerServeCommand(program: Command): void {
       const explicit = program.opts<{ config?: string }>().config;
       const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
       const { config } = rt.loaded;
-      const adapters = createAdapters(config, {});
-      for (const platform of ['slack', 'discord'] as const) {
-        if (config.adapters[platform]) rt.logger.warn({ platform }, `adapters.${platform} is configured, but this release has no ${platform} adapter yet`);
-      }
+      const adapters = createAdapters(config, { logger: rt.logger });
       if (adapters.length === 0) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
       const app = await createApp(config, { ...rt, adapters });
       await app.start();

@@ -25,6 +25,8 @@ export const DEFAULTS = {
   gitTimeout: '5m',
   envTimeout: '15m',
   hookTimeout: '2m',
+  httpHost: '127.0.0.1',
+  httpPort: 3000,
 } as const;
 
 export const REPO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
@@ -145,6 +147,12 @@ const adapters = strict({
   discord: discord.optional(),
 });
 
+/** packbot's HTTP server (Slack HTTP mode, /healthz); only started when something needs it. */
+const http = strict({
+  host: z.string({ error: expected('an address to listen on, like "127.0.0.1" (this host only) or "0.0.0.0" (every interface)') }).min(1).default(DEFAULTS.httpHost),
+  port: z.number({ error: expected('a port number from 0 to 65535 (0 picks a free one)') }).int().min(0).max(65535).default(DEFAULTS.httpPort),
+});
+
 const repoLocks = strict({ revert_after: positiveDuration.optional(), warn_before: duration.optional() });
 const repoConfirm = strict({ policy: confirmPolicy.optional(), timeout: positiveDuration.optional(), phrases: phrases.optional() });
 
@@ -226,6 +234,8 @@ export const configSchema = strict({
   configs_dir: path.optional(),
   store: store.prefault({ kind: 'embedded' }),
   adapters: adapters.prefault({}),
+  // Absent stays absent (the defaults apply where the server is made), so configs without it read as before.
+  http: http.optional(),
   repositories: repositories.prefault({}),
   locks: strict({
     revert_after: positiveDuration.prefault(DEFAULTS.revertAfter),

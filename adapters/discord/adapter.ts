@@ -1,0 +1,178 @@
+import { once } from 'node:events';
+import {
+  Client, Events, GatewayIntentBits, MessageFlags, Partials, Routes,
+  type APIMessage, type ButtonInteraction, type ClientOptions, type Interaction, type Message,
+  type RESTPatchAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
+import type { ActionHandler, ActionOutcome, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/chat/types.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { buttonRows } from './components.js';
+import { cardEmbed, LIMITS, messageContent, renderUserRefs, truncate } from './embeds.js';
+import { PLATFORM, toIncomingAction, toIncomingMessage } from './incoming.js';
+import { routeClientLogs } from './logging.js';
+
+export interface DiscordAdapterOptions {
+  token: string;
+  /** When set, checked against the application the token belongs to (a mismatch is logged). */
+  applicationId?: string;
+  logger?: Logger;
+  /** REST client options; tests point `api` at a fake Discord on 127.0.0.1. */
+  rest?: ClientOptions['rest'];
+}
+
+/** The one login failure whose fix is not obvious from discord.js's message. */
+function explainLoginError(err: unknown): unknown {
+  if (!(err instanceof Error) || !/disallowed intents/i.test(err.message)) return err;
+  return new Error('Discord refused the Message Content intent: switch it on in the Developer Portal (Bot → Privileged Gateway Intents)', { cause: err });
+}
+
+/** `<@` + a snowflake (at most 20 digits) + `> `: what a mention adds in front of a message. */
+const MENTION_ROOM = 24;
+
+/**
+ * Discord through discord.js: the gateway brings messages and button clicks, REST sends and
+ * edits. Sends and edits go through the client's REST directly with plain API bodies,
+ * so they need no channel cache (a DM channel is rarely cached) and the bodies are exactly
+ * what embeds.ts fitted to Discord's limits.
+ */
+export class DiscordAdapter implements ChatAdapter {
+  readonly platform = PLATFORM;
+  /** Room is left for a mention, which the adapter puts in front of the first part. */
+  readonly limits: AdapterLimits = { maxMessageLength: LIMITS.content - MENTION_ROOM, maxMessagesPerReply: 8 };
+  private client: Client | null = null;
+  private botId: string | null = null;
+  private readonly log: Logger | undefined;
+
+  constructor(private readonly opts: DiscordAdapterOptions) {
+    this.log = opts.logger?.child({ platform: PLATFORM });
+  }
+
+  /** `<@id>` is a plain mention; `<@!id>` the older nickname form some clients still send. */
+  mentionTokens(): string[] {
+    return this.botId ? [`<@${this.botId}>`, `<@!${this.botId}>`] : [];
+  }
+
+  async start(onMessage: (msg: IncomingMessage) => Promise<void>, onAction?: ActionHandler): Promise<void> {
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+      // DM channels are never announced by the gateway; without this their messages are dropped.
+      partials: [Partials.Channel],
+      // Nothing the bot says pings anyone unless a message names them (see body()).
+      allowedMentions: { parse: [] },
+      ...(this.opts.rest ? { rest: this.opts.rest } : {}),
+    });
+    if (this.log) routeClientLogs(client, this.log);
+    client.on(Events.MessageCreate, (message) => this.handleMessage(message, onMessage));
+    client.on(Events.InteractionCreate, (interaction) => void this.handleInteraction(interaction, onAction));
+    this.client = client;
+    // Subscribed before login: the event may fire as login resolves.
+    const ready = once(client, Events.ClientReady);
+    try {
+      await client.login(this.opts.token);
+      await ready;
+    } catch (err) {
+      this.client = null;
+      await client.destroy();
+      throw explainLoginError(err);
+    }
+    this.botId = client.user?.id ?? null;
+    const appId = client.application?.id;
+    if (this.opts.applicationId && appId && appId !== this.opts.applicationId) {
+      this.log?.warn({ configured: this.opts.applicationId, actual: appId }, 'adapters.discord.application_id is not the application of this token');
+    }
+    this.log?.info({ bot: this.botId, guilds: client.guilds.cache.size }, 'connected to Discord');
+  }
+
+  private handleMessage(message: Message, onMessage: (msg: IncomingMessage) => Promise<void>): void {
+    const msg = toIncomingMessage(message);
+    if (!msg) return;
+    // The dispatcher logs its own failures; this only catches what escapes it.
+    onMessage(msg).catch((err: unknown) => this.log?.error({ err, message: msg.id }, 'handling a Discord message failed'));
+  }
+
+  private async handleInteraction(interaction: Interaction, onAction?: ActionHandler): Promise<void> {
+    if (!interaction.isButton()) return;
+    const action = toIncomingAction(interaction);
+    if (!action) return;
+    try {
+      // Discord voids an interaction not answered within 3 s, and a confirm may take longer
+      // (it waits on the store and the queue): acknowledge first, work after.
+      await interaction.deferUpdate();
+      const outcome: ActionOutcome = onAction
+        ? await onAction(action)
+        : { accepted: false, note: 'This packbot does not handle buttons here.' };
+      await this.answerClick(interaction, outcome);
+    } catch (err) {
+      this.log?.error({ err, interaction: interaction.id }, 'handling a Discord button failed');
+    }
+  }
+
+  /**
+   * Accepted: the prompt loses its buttons (nobody clicks twice) and says what happened.
+   * Refused: only the clicker hears why; the prompt stays as it was for its owner.
+   */
+  private async answerClick(interaction: ButtonInteraction, outcome: ActionOutcome): Promise<void> {
+    if (outcome.accepted) {
+      const before = interaction.message.content;
+      const note = renderUserRefs(outcome.note);
+      await interaction.editReply({
+        content: truncate(before ? `${before}\n${note}` : note, LIMITS.content),
+        components: [],
+        allowedMentions: { parse: [] },
+      });
+    } else {
+      await interaction.followUp({ content: truncate(renderUserRefs(outcome.note), LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    }
+  }
+
+  async send(msg: OutgoingMessage): Promise<MessageRef> {
+    const client = this.started();
+    const channel = this.channelId(client, msg.channel);
+    const body: RESTPostAPIChannelMessageJSONBody = this.body(msg);
+    const created = (await client.rest.post(Routes.channelMessages(channel), { body })) as APIMessage;
+    return { channel, id: created.id };
+  }
+
+  /** Replaces the message whole: an update without a card or buttons removes them. */
+  async update(ref: MessageRef, msg: OutgoingMessage): Promise<void> {
+    const client = this.started();
+    const body: RESTPatchAPIChannelMessageJSONBody = this.body({ ...msg, mentions: [] });
+    await client.rest.patch(Routes.channelMessage(ref.channel, ref.id), { body });
+  }
+
+  private body(msg: OutgoingMessage): RESTPostAPIChannelMessageJSONBody & RESTPatchAPIChannelMessageJSONBody {
+    const mentions = [...new Set(msg.mentions)];
+    const content = messageContent(msg.text, mentions);
+    return {
+      // Discord refuses a message with nothing in it; a zero-width space is nothing visible.
+      content: content || (msg.card ? '' : '\u200b'),
+      embeds: msg.card ? [cardEmbed(msg.card)] : [],
+      components: msg.buttons?.length ? buttonRows(msg.buttons) : [],
+      // Only the people the message is for get pinged; never @everyone or roles from text.
+      allowed_mentions: { parse: [], users: mentions.slice(0, 100) },
+    };
+  }
+
+  /**
+   * Targets are channel ids, except configured ones (`notify_channel: ops`), which are
+   * names: those are looked up among the guild channels the bot can see.
+   */
+  private channelId(client: Client, channel: string): string {
+    if (/^\d+$/.test(channel)) return channel;
+    const name = channel.replace(/^#/, '');
+    const found = client.channels.cache.find((c) => 'name' in c && c.name === name && c.isTextBased());
+    if (!found) throw new Error(`packbot sees no Discord channel named #${name}`);
+    return found.id;
+  }
+
+  private started(): Client {
+    if (!this.client) throw new Error('the Discord adapter is not started');
+    return this.client;
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    await client?.destroy();
+  }
+}

@@ -1,0 +1,44 @@
+/** discord.js structures into packbot's platform-neutral events. */
+import type { ButtonInteraction, Message } from 'discord.js';
+import type { IncomingAction, IncomingMessage } from '../../src/chat/types.js';
+import { parseCustomId } from './components.js';
+
+export const PLATFORM = 'discord';
+
+/** A channel's display name: `#name` in a guild, `direct` for a DM (whose channel has no name). */
+function channelName(channel: { isDMBased(): boolean } & Partial<{ name: string | null }>): string {
+  if (channel.isDMBased()) return 'direct';
+  return channel.name ?? 'unknown';
+}
+
+/**
+ * The message as packbot sees it, or null for messages it must not answer: other bots
+ * (including itself, so it never talks to itself), webhooks and system messages (joins, pins).
+ */
+export function toIncomingMessage(message: Message): IncomingMessage | null {
+  if (message.author.bot || message.webhookId || message.system) return null;
+  const direct = message.channel.isDMBased();
+  return {
+    platform: PLATFORM,
+    id: message.id,
+    // Identity is the user id: usernames change, ids don't (locks and confirmations key on it).
+    user: { id: message.author.id, name: message.author.username },
+    channel: { id: message.channelId, name: channelName(message.channel) },
+    text: message.content,
+    ...(direct ? { direct: true } : {}),
+  };
+}
+
+/** A click on one of our buttons, or null for components that aren't ours. */
+export function toIncomingAction(interaction: ButtonInteraction): IncomingAction | null {
+  const parsed = parseCustomId(interaction.customId);
+  if (!parsed) return null;
+  return {
+    platform: PLATFORM,
+    id: interaction.id,
+    user: { id: interaction.user.id, name: interaction.user.username },
+    channel: { id: interaction.channelId, name: interaction.channel ? channelName(interaction.channel) : 'unknown' },
+    action: parsed.action,
+    entryId: parsed.entryId,
+  };
+}

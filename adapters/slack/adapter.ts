@@ -1,0 +1,165 @@
+/**
+ * Slack through Bolt: Socket Mode (app token, no public URL needed) or the HTTP Events API
+ * (signing secret, mounted on packbot's HTTP server). Bolt acknowledges an event before any
+ * listener runs and the listeners here never wait for a command to finish, so Slack always
+ * gets its answer within 3 s and does not redeliver because a deploy was slow.
+ */
+import { App, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
+import type { FastifyInstance } from 'fastify';
+import type {
+  ActionHandler, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage,
+} from '../../src/chat/types.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { escapeMrkdwn, linkUserIds, resolvedPrompt, SLACK_LIMITS, type Block } from './blocks.js';
+import { PLATFORM, toIncomingAction, toIncomingMessage, type BlockActionsBody, type SlackMessageEvent } from './events.js';
+import { boltLogger } from './logger.js';
+import { Outbox } from './outbox.js';
+import { FastifySlackReceiver } from './receiver.js';
+
+export { BOT_EVENTS, BOT_SCOPES, EVENTS_PATH } from './manifest.js';
+
+export interface SlackAdapterOptions {
+  botToken: string;
+  mode: 'socket' | 'http';
+  /** Socket Mode: the xapp- app-level token. */
+  appToken?: string;
+  /** HTTP mode: verifies that requests come from Slack. */
+  signingSecret?: string;
+  logger: Logger;
+  /** Web API base URL (Bolt's `slackApiUrl`), e.g. a fake Slack on 127.0.0.1 in tests. */
+  apiUrl?: string;
+  /** How the outbox waits out a Retry-After (tests hold a channel rate-limited with it). */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+type WebClient = InstanceType<typeof webApi.WebClient>;
+
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = PLATFORM;
+  readonly limits: AdapterLimits = { maxMessageLength: SLACK_LIMITS.sectionText, maxMessagesPerReply: 10 };
+  /** Present in HTTP mode only: the one case where packbot's HTTP server is needed for Slack. */
+  readonly mount?: (server: FastifyInstance) => void;
+  private readonly log: Logger;
+  private readonly web: WebClient;
+  private readonly outbox: Outbox;
+  private readonly bolt: App;
+  private identity: { userId: string; botId: string } | null = null;
+  private onMessage: ((msg: IncomingMessage) => Promise<void>) | null = null;
+  private onAction: ActionHandler | null = null;
+
+  constructor(private readonly opts: SlackAdapterOptions) {
+    this.log = opts.logger.child({ platform: PLATFORM });
+    const logger = boltLogger(opts.logger);
+    const clientOptions = { logger, ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}) };
+    // The token goes in the constructor, so the client sends it only as an Authorization header.
+    this.web = new webApi.WebClient(opts.botToken, {
+      ...clientOptions,
+      // 429s come back to the outbox, which retries without losing or repeating a message.
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    });
+    this.outbox = new Outbox({
+      post: async (channel, m) => {
+        const res = await this.web.chat.postMessage({ channel, ...m, unfurl_links: false, unfurl_media: false });
+        return { channel: res.channel ?? channel, ts: String(res.ts) };
+      },
+      update: async (channel, ts, m) => void (await this.web.chat.update({ channel, ts, text: m.text, blocks: m.blocks })),
+    }, {
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      onRateLimited: (channel, retryAfter) => this.log.warn({ channel, retryAfter }, 'rate-limited by Slack; holding the channel'),
+    });
+    const receiver = this.createReceiver(logger);
+    if (receiver instanceof FastifySlackReceiver) this.mount = (server) => receiver.mount(server);
+    this.bolt = new App({
+      receiver,
+      convoStore: false,
+      logger,
+      clientOptions,
+      // Our own authorize instead of `token:` — Bolt's auth.test would put the token in a request body.
+      authorize: async () => {
+        const id = this.identity;
+        if (!id) throw new Error('the Slack adapter has not started');
+        return { botToken: opts.botToken, botUserId: id.userId, botId: id.botId };
+      },
+    });
+    this.bolt.error(async (err) => void this.log.error({ err }, 'Slack event failed'));
+    this.bolt.event('message', async ({ event }) => this.onEvent(event as SlackMessageEvent));
+    this.bolt.event('app_mention', async ({ event }) => this.onEvent(event as SlackMessageEvent));
+    this.bolt.action(/^packbot_(confirm|cancel)$/, async ({ ack, body }) => {
+      await ack();
+      void this.onClick(body as BlockActionsBody).catch((err: unknown) => this.log.error({ err }, 'button click failed'));
+    });
+  }
+
+  private createReceiver(logger: ReturnType<typeof boltLogger>): Receiver {
+    if (this.opts.mode === 'socket') {
+      if (!this.opts.appToken) throw new Error('adapters.slack: socket mode needs app_token');
+      return new SocketModeReceiver({
+        appToken: this.opts.appToken, logger,
+        // A fresh object: the Socket Mode client writes its own retry policy into it.
+        installerOptions: { clientOptions: this.opts.apiUrl ? { slackApiUrl: this.opts.apiUrl } : {} },
+      });
+    }
+    if (!this.opts.signingSecret) throw new Error('adapters.slack: http mode needs signing_secret');
+    return new FastifySlackReceiver({ signingSecret: this.opts.signingSecret, logger: this.log, ...(this.opts.now ? { now: this.opts.now } : {}) });
+  }
+
+  mentionTokens(): string[] {
+    return this.identity ? [`<@${this.identity.userId}>`] : [];
+  }
+
+  async start(onMessage: (msg: IncomingMessage) => Promise<void>, onAction?: ActionHandler): Promise<void> {
+    this.onMessage = onMessage;
+    this.onAction = onAction ?? null;
+    const auth = await this.web.auth.test().catch((err: unknown) => {
+      throw new Error(`Slack refused adapters.slack.bot_token (auth.test: ${err instanceof Error ? err.message : String(err)})`);
+    });
+    if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id; check adapters.slack.bot_token');
+    this.identity = { userId: auth.user_id, botId: auth.bot_id ?? '' };
+    this.log.info({ bot: auth.user_id, team: auth.team_id, mode: this.opts.mode }, 'connected to Slack');
+    await this.bolt.start();
+  }
+
+  send(msg: OutgoingMessage): Promise<MessageRef> {
+    return this.outbox.post(msg);
+  }
+
+  update(ref: MessageRef, msg: OutgoingMessage): Promise<void> {
+    return this.outbox.update(ref, msg);
+  }
+
+  async stop(): Promise<void> {
+    await this.bolt.stop();
+    // Replies already handed over still go out (a rate-limited channel holds them a while).
+    await this.outbox.drain();
+  }
+
+  private async onEvent(event: SlackMessageEvent): Promise<void> {
+    const msg = toIncomingMessage(event);
+    if (!msg || !this.onMessage) return;
+    // Not awaited: the command (maybe a deploy) runs on after Bolt's listener returns.
+    void this.onMessage(msg).catch((err: unknown) => this.log.error({ err, msg: msg.id }, 'Slack message failed'));
+  }
+
+  /**
+   * Accepted: the prompt loses its buttons and says what happened, for everyone. Refused:
+   * only the clicker is told why (ephemeral); the prompt stays as it was for the requester.
+   */
+  private async onClick(body: BlockActionsBody): Promise<void> {
+    const action = toIncomingAction(body);
+    if (!action || !this.onAction) return;
+    const outcome = await this.onAction(action);
+    const channel = action.channel.id;
+    const note = linkUserIds(escapeMrkdwn(outcome.note));
+    const ts = body.container?.message_ts ?? body.message?.ts;
+    if (outcome.accepted && ts) {
+      const blocks = resolvedPrompt((body.message?.blocks ?? []) as Block[], outcome.note);
+      const text = body.message?.text ?? note;
+      await this.outbox.call(channel, async () => void (await this.web.chat.update({ channel, ts, text, blocks })));
+      return;
+    }
+    const args = { channel, user: action.user.id, text: note, ...(action.thread ? { thread_ts: action.thread } : {}) };
+    await this.outbox.call(channel, async () => void (await this.web.chat.postEphemeral(args)));
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * What the Slack app must be allowed to do — the one source of truth for slack-manifest.yml
+ * (a test compares them). Nothing more: every extra scope is one more thing a leaked bot
+ * token could do.
+ */
+export const BOT_SCOPES = [
+  'app_mentions:read', // @packbot in a channel
+  'channels:history', // `!` commands in public channels
+  'groups:history', // ... private channels
+  'im:history', // direct messages
+  'mpim:history', // group direct messages
+  'chat:write', // replies, progress updates, ephemeral notes
+] as const;
+
+export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim'] as const;
+
+/** Where Slack sends events and button clicks in HTTP mode. */
+export const EVENTS_PATH = '/slack/events';

@@ -1,0 +1,111 @@
+/**
+ * The real app on Discord: the discord.js client connected to the fake gateway, messages
+ * arriving as MESSAGE_CREATE dispatches, replies landing on the fake's REST routes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LIMITS, TONE_COLORS } from '../../../adapters/discord/embeds.js';
+import { snowflake, type RecordedRequest } from '../../helpers/fake-discord.js';
+import { pack } from '../../helpers/deploy.js';
+import { startDiscordBot, type DiscordBot } from './setup.js';
+
+let bot: DiscordBot | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+const isEdit = (r: RecordedRequest) => r.method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(r.path);
+
+describe('Discord: a deploy from chat', () => {
+  it('acks, edits that one message with progress, then posts a summary with an embed', async () => {
+    bot = await startDiscordBot();
+    const { fake, alice } = bot;
+    fake.say(alice, '!pack deploy demo alpha');
+    const summary = await bot.posted(/^Deploy \w+ succeeded$/);
+    await bot.app.idle();
+
+    const [ack, ...rest] = bot.posts();
+    expect(rest).toEqual([summary]);
+    expect(ack!.path).toBe(`/channels/${fake.channel.id}/messages`);
+    expect(ack!.body.content).toMatch(/^Deploying alpha from `demo`/);
+    expect(ack!.body.embeds[0]).toMatchObject({ title: 'Deploying alpha', color: TONE_COLORS.working });
+
+    // Progress: edits of the ack and of nothing else, each a longer version of it.
+    const ackId: string = ack!.response.id;
+    const edits = fake.requests.filter(isEdit);
+    expect(edits.length).toBeGreaterThan(1);
+    expect(new Set(edits.map((e) => e.path))).toEqual(new Set([`/channels/${fake.channel.id}/messages/${ackId}`]));
+    expect(edits.at(-1)!.body.content).toContain('✓ install alpha');
+    expect(fake.messages.get(ackId)!.content).toContain('✓ fetch');
+
+    // The summary pings the requester, and only them.
+    expect(summary.body.content.startsWith(`<@${alice.id}> Deploy`)).toBe(true);
+    expect(summary.body.allowed_mentions).toEqual({ parse: [], users: [alice.id] });
+    const [embed] = summary.body.embeds;
+    expect(embed.color).toBe(TONE_COLORS.success);
+    expect(embed.fields.map((f: { name: string }) => f.name)).toEqual(['Repository', 'Branch', 'Commit', 'Packs']);
+    expect(embed.fields[0]).toEqual({ name: 'Repository', value: 'demo', inline: true });
+    expect(embed.fields[3].value).toBe('✓ alpha 1.0.0');
+  });
+
+  it('colours a failed deploy red', async () => {
+    bot = await startDiscordBot();
+    bot.fake.say(bot.alice, '!pack deploy demo nosuchpack');
+    const summary = await bot.posted(/failed/);
+    await bot.app.idle();
+    const embeds = bot.posts().flatMap((p) => p.body.embeds as Array<{ color: number; title: string }>);
+    expect(embeds.some((e) => e.color === TONE_COLORS.failure && /failed$/.test(e.title))).toBe(true);
+    expect(summary.body.content.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Discord: who and what the bot answers', () => {
+  it('answers the prefix, both mention forms and DMs; ignores other bots and itself', async () => {
+    bot = await startDiscordBot();
+    const { fake, alice } = bot;
+    const answered = async (n: number) => fake.until(() => bot!.posts().length >= n && bot!.posts()[n - 1], `reply ${n}`);
+
+    fake.say(alice, `<@${fake.bot.id}> help`);
+    expect((await answered(1)).body.content).toMatch(/^Commands/);
+    fake.say(alice, `<@!${fake.bot.id}> help`);
+    expect((await answered(2)).body.content).toMatch(/^Commands/);
+
+    const dm = snowflake();
+    fake.say(alice, 'help', { direct: dm });
+    const inDm = await answered(3);
+    expect(inDm.path).toBe(`/channels/${dm}/messages`);
+    expect(inDm.body.content).toMatch(/^Commands/);
+
+    // Bots first, then a person: by the time the person is answered, the bots were read and dropped.
+    fake.say({ id: snowflake(), username: 'otherbot', bot: true }, '!help');
+    fake.say(fake.bot, '!help');
+    fake.say(alice, 'no prefix, no mention: not for the bot');
+    fake.say(alice, '!help');
+    await answered(4);
+    await bot.app.idle();
+    expect(bot.posts()).toHaveLength(4);
+  });
+
+  it('splits a long reply into messages of at most 2,000 characters', async () => {
+    // 24 packs with long names: the summary lists one line each, well over 2,000 characters.
+    const names = Array.from({ length: 24 }, (_, i) => `pack_with_a_rather_long_name_for_splitting_${String(i).padStart(2, '0')}`);
+    bot = await startDiscordBot({ big: Object.assign({}, ...names.map((n) => pack(n))) });
+    bot.fake.say(bot.alice, '!pack deploy big');
+    await bot.posted(/^Deploy \w+ succeeded$/);
+    // The summary's parts go out one after another; the last pack is in the last one.
+    await bot.posted(new RegExp(`^\\(continued\\)[\\s\\S]*${names.at(-1)}`));
+
+    const parts = bot.posts().filter((p) => !/^Deploying/.test(p.body.content));
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(p.body.content.length).toBeLessThanOrEqual(LIMITS.content);
+    // The mention and the embed ride on the first part only; every pack is in some part.
+    expect(parts[0]!.body.content.startsWith(`<@${bot.alice.id}>`)).toBe(true);
+    expect(parts.slice(1).every((p) => p.body.embeds.length === 0 && p.body.allowed_mentions.users.length === 0)).toBe(true);
+    const all = parts.map((p) => p.body.content).join('\n');
+    for (const n of names) expect(all).toContain(n);
+    // The embed's Packs field (24 long lines) was cut to Discord's 1,024.
+    const packsField = parts[0]!.body.embeds[0].fields.find((f: { name: string }) => f.name === 'Packs');
+    expect(packsField.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);
+    expect(packsField.value.endsWith('…')).toBe(true);
+  });
+});

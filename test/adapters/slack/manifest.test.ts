@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { BOT_EVENTS, BOT_SCOPES } from '../../../adapters/slack/adapter.js';
+import { ROOT } from '../../helpers/cli.js';
+
+interface Manifest {
+  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+}
+
+describe('slack-manifest.yml', () => {
+  it('asks for exactly the scopes and events the adapter declares, with interactivity and Socket Mode on', async () => {
+    const manifest = parse(await readFile(path.join(ROOT, 'slack-manifest.yml'), 'utf8')) as Manifest;
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+    expect(manifest.oauth_config.scopes.user).toBeUndefined();
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...BOT_EVENTS].sort());
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it('declares every event the adapter listens to, and a scope that lets Slack deliver each', () => {
+    // message.* events each need the matching history scope; app_mention needs app_mentions:read.
+    const needs: Record<string, string> = {
+      app_mention: 'app_mentions:read', 'message.channels': 'channels:history', 'message.groups': 'groups:history',
+      'message.im': 'im:history', 'message.mpim': 'mpim:history',
+    };
+    for (const event of BOT_EVENTS) expect(BOT_SCOPES).toContain(needs[event]);
+    // Replies, progress updates and ephemeral notes all need chat:write; nothing reads users or channels.
+    expect(BOT_SCOPES).toContain('chat:write');
+    expect(BOT_SCOPES.some((s) => s.startsWith('users:') || s.endsWith(':read') && s !== 'app_mentions:read')).toBe(false);
+  });
+});

@@ -1,0 +1,247 @@
+/**
+ * A fake Slack on 127.0.0.1 for tests: the Web API methods packbot calls (over HTTP, as the
+ * real WebClient sends them) and a Socket Mode WebSocket server (`hello`, then `events_api` /
+ * `interactive` envelopes, acks by envelope_id). Every request and every frame it receives
+ * is recorded, headers and raw bodies included, so tests can assert exactly what was sent —
+ * and what was not (secrets).
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface RecordedCall {
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** The body exactly as received. */
+  raw: string;
+  /** Form fields (or JSON keys); `blocks` and `attachments` are JSON text, as the client sends them. */
+  params: Record<string, string>;
+  /** 200, or 429 when the fake answered with a rate limit. */
+  status: number;
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: Array<Record<string, unknown>>;
+  thread_ts?: string;
+}
+
+export interface Ack {
+  envelope_id: string;
+  payload?: unknown;
+}
+
+export interface FakeSlack {
+  /** Base URL for the Web API, ending in `/api/` (WebClient's slackApiUrl). */
+  apiUrl: string;
+  readonly calls: RecordedCall[];
+  /** Raw frames the client sent over the WebSocket (acks). */
+  readonly frames: string[];
+  /** Messages as they stand now (posts, with updates applied), by ts. */
+  readonly messages: Map<string, PostedMessage>;
+  callsOf(method: string): RecordedCall[];
+  /** Make auth.test answer `{ok: false, error}` (a revoked or wrong bot token). */
+  failAuth(error: string): void;
+  /** Answer the next `times` calls of `method` with 429 and Retry-After. */
+  rateLimit(method: string, times: number, retryAfterSec: number): void;
+  /** Resolves once a Socket Mode client has connected and been sent `hello`. */
+  connected(): Promise<void>;
+  /** Delivers an events_api envelope; resolves with the client's ack. */
+  sendEvent(event: Record<string, unknown>, opts?: { envelopeId?: string; eventId?: string; retryAttempt?: number; retryReason?: string }): Promise<Ack>;
+  /** Delivers an interactive envelope (block_actions); resolves with the ack. */
+  sendInteractive(payload: Record<string, unknown>): Promise<Ack>;
+  /** The first recorded call (past or future) matching `pred`. */
+  waitForCall(method: string, pred?: (c: RecordedCall) => boolean): Promise<RecordedCall>;
+  /** Every body and frame received, concatenated (for "no secret anywhere" checks). */
+  everythingReceived(): string;
+  close(): Promise<void>;
+}
+
+export const FAKE_BOT = { userId: 'UBOT0001', botId: 'BBOT0001', team: 'T0000001', appId: 'A0000001' };
+
+const WAIT_LIMIT_MS = 20_000;
+
+function parseParams(raw: string, contentType: string | undefined): Record<string, string> {
+  if ((contentType ?? '').includes('application/json')) {
+    const obj = JSON.parse(raw || '{}') as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: RecordedCall[] = [];
+  const frames: string[] = [];
+  const messages = new Map<string, PostedMessage>();
+  const limits = new Map<string, { times: number; retryAfter: number }>();
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const ackWaiters = new Map<string, (ack: Ack) => void>();
+  let socket: WebSocket | null = null;
+  let tsCounter = 0;
+  let envelopeCounter = 0;
+  let base = '';
+  let authError: string | null = null;
+
+  /** Like Slack, chat.postMessage takes a channel name too and answers with the id. */
+  const channelId = (c: string) => (/^[CDG][A-Z0-9]{2,}$/.test(c) ? c : `C${c.replace(/^#/, '').toUpperCase().replace(/[^A-Z0-9]/g, '')}NAMED`);
+  const nextTs = () => {
+    tsCounter += 1;
+    return `${1_700_000_000 + tsCounter}.${String(tsCounter).padStart(6, '0')}`;
+  };
+
+  const answer = (method: string, p: Record<string, string>): Record<string, unknown> => {
+    switch (method) {
+      case 'auth.test':
+        if (authError) return { ok: false, error: authError };
+        return { ok: true, url: 'https://fake.slack.invalid/', team: 'Fake', user: 'packbot', team_id: FAKE_BOT.team, user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId };
+      case 'apps.connections.open':
+        return { ok: true, url: `${base.replace('http://', 'ws://')}/link/?ticket=fake-ticket` };
+      case 'chat.postMessage': {
+        if (!p['channel']) return { ok: false, error: 'channel_not_found' };
+        const ts = nextTs();
+        const msg: PostedMessage = { channel: channelId(p['channel']), ts, text: p['text'] ?? '', blocks: JSON.parse(p['blocks'] ?? '[]') as PostedMessage['blocks'], ...(p['thread_ts'] ? { thread_ts: p['thread_ts'] } : {}) };
+        messages.set(ts, msg);
+        return { ok: true, channel: msg.channel, ts, message: { type: 'message', text: msg.text, ts, blocks: msg.blocks } };
+      }
+      case 'chat.update': {
+        const msg = messages.get(p['ts'] ?? '');
+        // As Slack: chat.update wants the channel id; a name is not found.
+        if (msg && msg.channel !== p['channel']) return { ok: false, error: 'channel_not_found' };
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        msg.text = p['text'] ?? msg.text;
+        if (p['blocks']) msg.blocks = JSON.parse(p['blocks']) as PostedMessage['blocks'];
+        return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (raw += d));
+    req.on('end', () => {
+      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      const call: RecordedCall = { method, headers: req.headers, raw, params: parseParams(raw, req.headers['content-type']), status: 200 };
+      const limit = limits.get(method);
+      if (limit && limit.times > 0) {
+        limit.times -= 1;
+        call.status = 429;
+        calls.push(call);
+        events.emit('call', call);
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(limit.retryAfter) });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      const body = answer(method, call.params);
+      calls.push(call);
+      events.emit('call', call);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, sock, head) => {
+    if (!(req.url ?? '').startsWith('/link')) {
+      sock.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, sock, head, (ws) => wss.emit('connection', ws, req));
+  });
+  wss.on('connection', (ws: WebSocket) => {
+    socket = ws;
+    ws.on('message', (data) => {
+      const text = data.toString();
+      frames.push(text);
+      const ack = JSON.parse(text) as Ack;
+      ackWaiters.get(ack.envelope_id)?.(ack);
+      ackWaiters.delete(ack.envelope_id);
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack', approximate_connection_time: 18060 }, connection_info: { app_id: FAKE_BOT.appId } }));
+    events.emit('connected');
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const guard = <T>(what: string, promise: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`fake Slack: gave up waiting for ${what}`)), WAIT_LIMIT_MS);
+    });
+    return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+  };
+
+  const deliver = (envelope: Record<string, unknown> & { envelope_id: string }): Promise<Ack> => {
+    if (!socket) throw new Error('fake Slack: no Socket Mode client connected');
+    const acked = new Promise<Ack>((resolve) => ackWaiters.set(envelope.envelope_id, resolve));
+    socket.send(JSON.stringify(envelope));
+    return guard(`the ack of ${envelope.envelope_id}`, acked);
+  };
+
+  return {
+    apiUrl: `${base}/api/`,
+    calls,
+    frames,
+    messages,
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    failAuth(error) {
+      authError = error;
+    },
+    rateLimit(method, times, retryAfterSec) {
+      limits.set(method, { times, retryAfter: retryAfterSec });
+    },
+    connected() {
+      if (socket) return Promise.resolve();
+      return guard('a Socket Mode connection', new Promise<void>((resolve) => events.once('connected', () => resolve())));
+    },
+    sendEvent(event, opts = {}) {
+      envelopeCounter += 1;
+      const envelopeId = opts.envelopeId ?? `env-${envelopeCounter}`;
+      return deliver({
+        envelope_id: envelopeId,
+        type: 'events_api',
+        accepts_response_payload: false,
+        retry_attempt: opts.retryAttempt ?? 0,
+        retry_reason: opts.retryReason ?? '',
+        payload: {
+          token: 'legacy-verification-token', team_id: FAKE_BOT.team, api_app_id: FAKE_BOT.appId, event,
+          type: 'event_callback', event_id: opts.eventId ?? `Ev${envelopeCounter}`, event_time: 1_700_000_000,
+          authorizations: [{ team_id: FAKE_BOT.team, user_id: FAKE_BOT.userId, is_bot: true, is_enterprise_install: false }],
+        },
+      });
+    },
+    sendInteractive(payload) {
+      envelopeCounter += 1;
+      return deliver({ envelope_id: `env-${envelopeCounter}`, type: 'interactive', accepts_response_payload: true, payload });
+    },
+    waitForCall(method, pred = () => true) {
+      const match = (c: RecordedCall) => c.method === method && c.status === 200 && pred(c);
+      const found = calls.find(match);
+      if (found) return Promise.resolve(found);
+      return guard(`a ${method} call`, new Promise<RecordedCall>((resolve) => {
+        const on = (c: RecordedCall) => {
+          if (!match(c)) return;
+          events.off('call', on);
+          resolve(c);
+        };
+        events.on('call', on);
+      }));
+    },
+    everythingReceived: () => [...calls.map((c) => c.raw), ...frames].join('\n'),
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
