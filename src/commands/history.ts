@@ -1,3 +1,4 @@
+import { assertPackName } from '../packstore/names.js';
 import { reply, type Reply } from '../chat/reply.js';
 import type { HistoryRecord } from '../store/history.js';
 import { ago, displayUser, formatMs, shortSha } from './format.js';
@@ -19,6 +20,7 @@ export async function historyCommand(ctx: CommandContext): Promise<Reply[]> {
   const key = ctx.params['pack']?.trim() ?? '';
   const record = /^[0-9a-f]{8}$/.test(key) ? await ctx.services.history.get(key) : null;
   if (record) return [reply('history_record', recordView(record))];
+  assertPackName(key);
   const records = await ctx.services.history.list({ pack: key, limit: HISTORY_LIMIT });
   return [reply('history_list', { pack: key, records: records.map((r) => recordView(r, key)) })];
 }

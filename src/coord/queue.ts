@@ -217,7 +217,7 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
       const gone = await update((d) => {
         const i = d.entries.findIndex((e) => e.id === id);
         const entry = d.entries[i];
-        if (!entry) throw new PackbotError('usage', `There is no queued request ${id}; see \`pack queue\`.`);
+        if (!entry) throw new PackbotError('usage', `There is no queued request ${JSON.stringify(id.slice(0, 40))}; see \`pack queue\`.`);
         if (entry.requester !== by && !admin) throw new PackbotError('not_permitted', `Request ${id} is ${displayName(entry.requester)}'s; only they or an admin can cancel it.`);
         if (entry.state === 'running') throw new PackbotError('usage', `Request ${id} is already running; it can no longer be cancelled.`);
         d.entries.splice(i, 1);

@@ -220,6 +220,8 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
 
   async function rollback(pack: string, release?: string) {
     assertPackName(pack);
+    // Checked before locking too: a rollback of a pack that was never installed leaves no trace.
+    if (!(await lstatOrNull(packReleasesDir(packsDir, pack)))) throw new PackbotError('pack_not_installed', `${pack} is not installed`);
     return locked(pack, async (guard) => {
       const all = await releases(pack);
       if (all.length === 0) throw new PackbotError('pack_not_installed', `${pack} is not installed`);

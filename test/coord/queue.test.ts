@@ -76,7 +76,7 @@ describe.each(backends)('the deploy queue over the %s store', (_name, backend) =
     await q.start('r1');
     await expect(q.cancel('r1', 'slack:A', false)).rejects.toThrow(/already running/);
     expect((await q.cancel('r2', 'slack:ADMIN', true)).id).toBe('r2');
-    await expect(q.cancel('nope', 'slack:A', true)).rejects.toThrow(/no queued request nope/);
+    await expect(q.cancel('nope', 'slack:A', true)).rejects.toThrow(/no queued request "nope"/);
     await q.enqueue({ id: 'r3', packs: ['b'], requester: 'slack:C', summary: 'b' });
     clock = new Date('2026-11-22T10:00:00.001Z');
     expect((await q.expire(12 * 3_600_000)).map((e) => e.id)).toEqual(['r3']);
