@@ -8,6 +8,8 @@ import type { AliasTable } from './aliases/index.js';
 import type { PackbotConfig } from './config/index.js';
 import type { Logger } from './logging/logger.js';
 import type { Masker } from './masking/masker.js';
+import { configSecrets } from './masking/config.js';
+import { installedPackSecrets } from './masking/packs.js';
 import type { Templates } from './templates/environment.js';
 import { ConsoleAdapter, type ConsoleAdapterOptions } from '../adapters/console/adapter.js';
 import { DiscordAdapter, type DiscordAdapterOptions } from '../adapters/discord/adapter.js';
@@ -19,6 +21,7 @@ import { maskedStore } from './store/masked.js';
 import { createJobRunner } from './jobs/index.js';
 import { createDeployer, type Deployer } from './deploy/pipeline.js';
 import { createCoordinator } from './coord/coordinator.js';
+import { createPermissionGate } from './permissions/index.js';
 import type { ChatTarget, Notifier } from './coord/types.js';
 import type { Services } from './commands/types.js';
 import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from './server/http.js';
@@ -73,6 +76,7 @@ function createNotifier(adapters: readonly ChatAdapter[], responder: Responder):
 /** Builds the whole bot from its config and its parts; nothing here lives at module level. */
 export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<App> {
   const { logger, masker } = deps;
+  masker.add(...configSecrets(config));
   const state = maskedStore(await createStateStore(config.store, { stateDir: config.state_dir, ...(deps.now ? { now: deps.now } : {}) }), masker);
   const jobs = await createJobRunner(config.store, {
     store: state, prefix: config.store.kind === 'redis' ? config.store.prefix : '', stallMs: config.queue.stall_timeout, logger,
@@ -89,7 +93,8 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     changes: (result) => deployer.changes(result),
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
-  const services: Services = { deployer, coordinator, notifier, store, history };
+  const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });
+  const services: Services = { deployer, coordinator, notifier, store, history, permissions };
   const dispatcher = createDispatcher({
     config,
     aliases: deps.aliases,
@@ -99,17 +104,19 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     services,
     ...(deps.now ? { now: deps.now } : {}),
     firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
+    masker,
     // A confirmation phrase is typed as a plain message, not addressed to the bot.
     onUnaddressed: async (msg, text) =>
       text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false)),
   });
-  const onAction = createActionHandler({ coordinator, logger, masker, firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }) });
+  const onAction = createActionHandler({ coordinator, permissions, logger, masker, firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }) });
   let stopped: Promise<void> | null = null;
   let http: HttpServer | null = null;
 
   return {
     config, dispatcher, responder, adapters: deps.adapters, services, deployer, state,
     async start() {
+      masker.add(...(await installedPackSecrets(config.packs_dir, config.configs_dir)));
       const removed = await deployer.recover();
       if (removed.length > 0) logger.warn({ removed }, 'cleaned up after an interrupted deploy');
       await coordinator.start();

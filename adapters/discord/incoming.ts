@@ -12,6 +12,19 @@ function channelName(channel: { isDMBased(): boolean } & Partial<{ name: string 
 }
 
 /**
+ * The sender's server roles as permission groups (`discord-role:<role id>`). A cached member
+ * has a role manager; an uncached interaction member is raw API data with a list of ids.
+ */
+export function memberGroups(member: unknown): string[] {
+  if (!member || typeof member !== 'object') return [];
+  const roles = (member as { roles?: unknown }).roles;
+  let ids: string[] = [];
+  if (Array.isArray(roles)) ids = roles.filter((r): r is string => typeof r === 'string');
+  else if (roles && typeof roles === 'object' && 'cache' in roles) ids = [...(roles as { cache: Map<string, unknown> }).cache.keys()];
+  return ids.map((id) => `discord-role:${id}`);
+}
+
+/**
  * The message as packbot sees it, or null for messages it must not answer: other bots
  * (including itself, so it never talks to itself), webhooks and system messages (joins, pins).
  */
@@ -26,6 +39,7 @@ export function toIncomingMessage(message: Message): IncomingMessage | null {
     channel: { id: message.channelId, name: channelName(message.channel) },
     text: message.content,
     ...(direct ? { direct: true } : {}),
+    groups: memberGroups(message.member),
   };
 }
 
@@ -40,5 +54,6 @@ export function toIncomingAction(interaction: ButtonInteraction): IncomingAction
     channel: { id: interaction.channelId, name: interaction.channel ? channelName(interaction.channel) : 'unknown' },
     action: parsed.action,
     entryId: parsed.entryId,
+    groups: memberGroups(interaction.member),
   };
 }

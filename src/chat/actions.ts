@@ -9,10 +9,13 @@ import { displayName } from '../coord/types.js';
 import { isPackbotError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Masker } from '../masking/masker.js';
+import { actorOf, type PermissionGate } from '../permissions/index.js';
 import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
 
 export interface ActionDeps {
-  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel'>;
+  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel' | 'queue'>;
+  /** Clicks are checked like the typed commands: the command, then the deploy's repository. */
+  permissions: PermissionGate;
   logger: Logger;
   masker: Masker;
   /** True the first time a click is seen (shared with the message dedupe). */
@@ -20,6 +23,12 @@ export interface ActionDeps {
 }
 
 async function decide(deps: ActionDeps, action: IncomingAction, identity: string): Promise<ActionOutcome> {
+  const actor = actorOf(action);
+  const denied = await deps.permissions.action(actor, action.action);
+  if (denied !== null) return { accepted: false, note: denied };
+  const repo = ((await deps.coordinator.queue.get(action.entryId))?.payload as { repo?: string } | undefined)?.repo;
+  // Throws not_permitted (recorded) when the repository's allowed_users or allowed_channels say no.
+  if (repo) await deps.permissions.repo(actor, action.action, repo, { command: action.action });
   if (action.action === 'cancel') {
     const { entry, forced } = await deps.coordinator.cancel(identity, action.channel.id, action.entryId);
     return { accepted: true, note: `Cancelled by ${displayName(identity)}${forced ? ` (it was ${displayName(entry.requester)}'s)` : ''}.` };

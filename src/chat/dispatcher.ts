@@ -8,7 +8,10 @@ import { normalizeText, type AliasMatch, type AliasTable } from '../aliases/inde
 import type { CommandHandler, CommandContext, Services } from '../commands/types.js';
 import type { PackbotConfig } from '../config/index.js';
 import type { Logger } from '../logging/logger.js';
+import type { Masker } from '../masking/masker.js';
+import { refusePastedCredential } from './pasted.js';
 import { isPackbotError } from '../errors.js';
+import { actorOf } from '../permissions/index.js';
 
 export interface DispatcherDeps {
   config: PackbotConfig;
@@ -25,6 +28,8 @@ export interface DispatcherDeps {
    * receive the same events, so each is handled once; in memory by default.
    */
   firstSeen?: (key: string) => Promise<boolean>;
+  /** The app's masker: its registered secrets count as pasted credentials too (shapes always do). */
+  masker?: Masker;
 }
 
 // Slack retries an unacknowledged event for about 6 minutes; a redelivery must still be recognised.
@@ -59,6 +64,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function route(msg: IncomingMessage, adapter: ChatAdapter, log: Logger): Promise<Reply[]> {
     const text = addressedText(normalizeText(msg.text), { prefix, mentionTokens: adapter.mentionTokens(), direct: msg.direct ?? false });
     if (text === null) return (await deps.onUnaddressed?.(msg, normalizeText(msg.text))) ?? [];
+    const pasted = refusePastedCredential(text, deps.masker, log);
+    if (pasted) return pasted;
     if (text.length > MAX_COMMAND_LENGTH) {
       return [reply('error', { message: `That command is ${text.length} characters long; packbot reads commands of up to ${MAX_COMMAND_LENGTH}. Split it into smaller ones.` })];
     }
@@ -75,6 +82,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (!handler) {
       return [reply('error', { message: `The alias "${alias.name}" points at an unknown command "${alias.command}"; fix ${alias.file}.` })];
     }
+    // Permissions: checked here, once, before any handler runs (repositories: in the handler, once known).
+    const denied = await deps.services.permissions.command(actorOf(msg), alias);
+    if (denied !== null) return [reply('error', { message: denied })];
     log.info({ alias: alias.name, command: alias.command }, 'command');
     const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
     const ctx: CommandContext = {

@@ -11,6 +11,8 @@ export interface IncomingMessage {
   text: string;
   /** A direct message to the bot: addressed even without prefix or mention. */
   direct?: boolean;
+  /** Platform groups the sender is in (`discord-role:<id>`, `slack-group:<id>`), for permissions. */
+  groups?: string[];
 }
 
 /** How a rich message is coloured (Slack attachment colour, Discord embed colour, an emoji). */
@@ -60,6 +62,8 @@ export interface IncomingAction {
   thread?: string;
   action: ButtonAction;
   entryId: string;
+  /** Platform groups the clicker is in, as on IncomingMessage. */
+  groups?: string[];
 }
 
 /** What became of a click: adapters use it to update the prompt (drop its buttons when accepted). */

@@ -3,6 +3,7 @@ import type { IncomingMessage } from '../chat/types.js';
 import type { ChatTarget } from '../coord/types.js';
 import { newDeployId } from '../deploy/types.js';
 import { truthy } from './format.js';
+import { actorOf } from '../permissions/index.js';
 import type { CommandContext } from './types.js';
 
 export { progressLine, summaryView } from './deploy-view.js';
@@ -19,6 +20,8 @@ export function targetOf(msg: IncomingMessage): ChatTarget {
  */
 export async function deployCommand(ctx: CommandContext): Promise<Reply[]> {
   const { deployer, coordinator } = ctx.services;
+  // Before plan(): a refused deploy must not even fetch the repository.
+  await ctx.services.permissions.repo(actorOf(ctx.message), 'deploy', ctx.params['repo'] ?? '', { command: ctx.alias.command });
   const planned = await deployer.plan({ repo: ctx.params['repo'] ?? '', packs: ctx.params['packs'] ?? '', ref: ctx.params['branch'] ?? '' });
   const id = newDeployId();
   const request = {

@@ -1,6 +1,7 @@
 import { reply, type Reply } from '../chat/reply.js';
 import type { AliasDefinition } from '../aliases/index.js';
 import type { CommandContext } from './types.js';
+import { actorOf } from '../permissions/index.js';
 
 function describe(alias: AliasDefinition) {
   return {
@@ -26,15 +27,23 @@ export function findAliases(aliases: readonly AliasDefinition[], query: string):
   return prefixed;
 }
 
-/** `help` lists every enabled command; `help <command>` explains one. */
+/**
+ * `help` lists the enabled commands the asker may run here; `help <command>` explains one,
+ * or says why they may not run it.
+ */
 export function helpCommand(ctx: CommandContext): Reply[] {
   const enabled = ctx.aliases.definitions.filter((a) => a.enabled);
+  const actor = actorOf(ctx.message);
+  const allowed = (a: AliasDefinition) => ctx.services.permissions.allows(actor, a).ok;
   const query = ctx.params['command']?.trim() ?? '';
   if (query === '') {
-    return [reply('help', { commands: enabled.map(describe) })];
+    return [reply('help', { commands: enabled.filter(allowed).map(describe) })];
   }
   const found = findAliases(enabled, query);
-  if (found.length === 1 && found[0]) return [reply('help_command', describe(found[0]))];
-  if (found.length > 1) return [reply('help', { commands: found.map(describe) })];
+  const mine = found.filter(allowed);
+  if (mine.length === 1 && mine[0]) return [reply('help_command', describe(mine[0]))];
+  if (mine.length > 1) return [reply('help', { commands: mine.map(describe) })];
+  const verdict = found[0] ? ctx.services.permissions.allows(actor, found[0]) : undefined;
+  if (verdict && !verdict.ok) return [reply('error', { message: `You may not run this here: ${verdict.reason}` })];
   return [reply('unknown_command', { text: `help ${query}` })];
 }

@@ -6,13 +6,7 @@ import { historyCommand } from './history.js';
 import { infoCommand, listCommand, statusCommand } from './packs.js';
 import { rollbackCommand, uninstallCommand } from './releases.js';
 
-/** Every command name an alias may point at. */
-export const COMMAND_NAMES = [
-  'deploy', 'confirm', 'cancel', 'queue', 'locks', 'lock_extend', 'unlock', 'status',
-  'list', 'info', 'history', 'rollback', 'uninstall', 'help',
-] as const;
-
-export type CommandName = (typeof COMMAND_NAMES)[number];
+export { COMMAND_NAMES, type CommandName } from './names.js';
 
 export function createCommandRegistry(): ReadonlyMap<string, CommandHandler> {
   const handlers = new Map<string, CommandHandler>();

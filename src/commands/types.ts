@@ -8,6 +8,7 @@ import type { Reply } from '../chat/reply.js';
 import type { AliasDefinition, AliasTable } from '../aliases/index.js';
 import type { PackbotConfig } from '../config/index.js';
 import type { Logger } from '../logging/logger.js';
+import type { PermissionGate } from '../permissions/index.js';
 
 export interface CommandContext {
   message: IncomingMessage;
@@ -33,6 +34,8 @@ export interface Services {
   notifier: Notifier;
   store: PackStore;
   history: HistoryStore;
+  /** Who may run what, where; records every refusal. */
+  permissions: PermissionGate;
 }
 
 export interface ChatChannel {

@@ -7,6 +7,7 @@ import { formatDuration, tryParseDuration } from './duration.js';
 import { checkGitUrl } from './paths.js';
 import { DEFAULTS } from './schema.js';
 import type { PathSegment } from './interpolate.js';
+import { BUILTIN_ROLES, isRoleName } from '../permissions/members.js';
 
 export interface CrossIssue {
   path: PathSegment[];
@@ -21,7 +22,7 @@ const present = (v: unknown): boolean => v !== undefined && v !== null && v !== 
 
 export function crossCheck(raw: unknown): CrossIssue[] {
   const root = obj(raw);
-  return [...checkSlack(obj(obj(root['adapters'])['slack'])), ...checkLocks(root), ...checkRepositories(root)];
+  return [...checkSlack(obj(obj(root['adapters'])['slack'])), ...checkLocks(root), ...checkRepositories(root), ...checkRoles(root)];
 }
 
 function checkSlack(slack: Obj): CrossIssue[] {
@@ -99,5 +100,32 @@ function checkRepoCredentials(repo: Obj, base: PathSegment[]): CrossIssue[] {
   if (present(repo['ssh_key_file']) && !isSsh) {
     issues.push({ path: [...base, 'ssh_key_file'], message: 'ssh_key_file is only used with ssh:// or git@host:path repository URLs' });
   }
+  return issues;
+}
+
+/**
+ * Role names used in `permissions.commands` and `repositories.*.allowed_users` must be roles:
+ * a typo there would otherwise lock everyone out (or, worse, be read as nobody special).
+ */
+function checkRoles(root: Obj): CrossIssue[] {
+  const permissions = obj(root['permissions']);
+  const defined = new Set<string>([...BUILTIN_ROLES, ...Object.keys(obj(permissions['roles'])).filter(isRoleName)]);
+  const known = [...defined].join(', ');
+  const issues: CrossIssue[] = [];
+  for (const builtin of BUILTIN_ROLES) {
+    if (builtin in obj(permissions['roles'])) {
+      issues.push({ path: ['permissions', 'roles', builtin], message: `${builtin} is a built-in role; list its members under permissions.${builtin}` });
+    }
+  }
+  const checkList = (list: unknown, base: PathSegment[]) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((entry, i) => {
+      if (typeof entry === 'string' && isRoleName(entry) && !defined.has(entry)) {
+        issues.push({ path: [...base, i], message: `unknown role "${entry}" (roles: ${known}); define it under permissions.roles or use a member like "slack:U024BE7LH"` });
+      }
+    });
+  };
+  for (const [command, list] of Object.entries(obj(permissions['commands']))) checkList(list, ['permissions', 'commands', command]);
+  for (const [name, repo] of Object.entries(obj(root['repositories']))) checkList(obj(repo)['allowed_users'], ['repositories', name, 'allowed_users']);
   return issues;
 }

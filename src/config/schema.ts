@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { DURATION_PATTERN, DURATION_WANTED, parseDuration } from './duration.js';
 import { expected, expectedSecret, strictObjectError } from './messages.js';
 import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED, pathProblem, quoteForMessage } from './paths.js';
+import { COMMAND_NAMES } from '../commands/names.js';
+import { MEMBER_HINT, MEMBER_OR_ROLE_HINT, MEMBER_PATTERN, ROLE_PATTERN } from '../permissions/members.js';
 
 export const DEFAULTS = {
   botName: 'packbot',
@@ -53,10 +55,15 @@ const secret = z.string({ error: expectedSecret('a non-empty string') }).min(1);
 
 const channel = z.string({ error: expected('a channel name (quote it if it starts with "#")') }).min(1);
 
-const identity = z
-  .string({ error: expected('an identity like "slack:U024BE7LH", "discord:80351110224678912" or "console:alice"') })
-  .regex(new RegExp(IDENTITY_PATTERN));
-const identities = z.array(identity, { error: expected('a list of identities') });
+/** A person or a platform group (permissions.admins, deployers, roles). */
+const member = z.string({ error: expected(MEMBER_HINT) }).regex(new RegExp(MEMBER_PATTERN));
+const members = z.array(member, { error: expected(`a list of members (${MEMBER_HINT})`) });
+/** A member or a role name (allowed_users, permissions.commands); unknown roles are crosscheck.ts's. */
+const memberOrRole = z
+  .string({ error: expected(MEMBER_OR_ROLE_HINT) })
+  .regex(new RegExp(`${MEMBER_PATTERN}|${ROLE_PATTERN}`));
+const membersOrRoles = z.array(memberOrRole, { error: expected(`a list (${MEMBER_OR_ROLE_HINT})`) });
+const channels = z.array(channel, { error: expected('a list of channels like "#ops" or "C024BE91L"') });
 
 /** Why a string is not a branch name git would accept, or undefined. */
 export function branchProblem(b: string): string | undefined {
@@ -172,7 +179,10 @@ const repository = strict({
   token: secret.optional(),
   username: z.string({ error: expected('a user name') }).min(1).optional(),
   ssh_key_file: path.optional(),
-  allowed_users: identities.optional(),
+  /** Who may deploy, roll back or uninstall this repository's packs: members or role names. */
+  allowed_users: membersOrRoles.optional(),
+  /** Where those commands may run for this repository (channel names or ids). */
+  allowed_channels: channels.optional(),
   locks: repoLocks.optional(),
   confirm: repoConfirm.optional(),
 }).transform(({ auto_deployment, ...rest }) => ({
@@ -254,9 +264,23 @@ export const configSchema = strict({
     phrases: phrases.default(() => []),
   }).prefault({}),
   permissions: strict({
-    admins: identities.default(() => []),
+    admins: members.default(() => []),
     // Absent means everyone may deploy, so absent and [] are kept distinct (no default).
-    deployers: identities.optional(),
+    deployers: members.optional(),
+    /** Roles of your own, named by aliases' `permission:` and by the lists below. */
+    roles: z.record(z.string().regex(new RegExp(ROLE_PATTERN)), members, {
+      error: (iss) =>
+        iss.code === 'invalid_key'
+          ? 'role names are lowercase letters, digits, "_" and "-", starting with a letter (at most 64)'
+          : 'expected a mapping of role name to a list of members',
+    }).optional(),
+    /** Per command, who may run it instead of its alias's `permission:` (role names or members). */
+    // Unknown command names get the same did-you-mean as unknown keys anywhere else.
+    commands: z.partialRecord(z.enum(COMMAND_NAMES), membersOrRoles, {
+      error: strictObjectError(COMMAND_NAMES, 'a mapping of command name to a list of roles, like {deploy: [release-managers]}'),
+    }).optional(),
+    /** Commands other than help run only in these channels (names or ids). */
+    channels: channels.optional(),
   }).prefault({}),
   /** Releases kept per pack for rollback (the active and previous ones are never pruned). */
   releases_kept: z.number({ error: expected('a whole number from 2 to 100') }).int().min(2).max(100).default(DEFAULTS.releasesKept),

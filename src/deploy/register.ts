@@ -33,7 +33,8 @@ async function runCommand(argv: readonly string[], packs: readonly string[], dep
   });
   if (result.failed) {
     const why = result.timedOut ? `timed out after ${deps.config.timeouts.hook} ms` : result.exitCode !== undefined ? `exit ${result.exitCode}` : (result.originalMessage ?? 'failed to start');
-    const output = tail(String(result.all ?? ''));
+    // Collected whole (not streamed): masked whole before the tail is cut, so a key spanning lines goes too.
+    const output = tail(deps.masker.mask(String(result.all ?? '')));
     throw new PackbotError('hook_failed', deps.masker.mask(`${what} command ${file} failed (${why})${output ? `: ${output}` : ''}`));
   }
 }
@@ -55,7 +56,7 @@ async function postRegister(packs: readonly string[], deps: HookDeps): Promise<v
     throw new PackbotError('hook_failed', deps.masker.mask(`register request to ${http.url} failed: ${(err as Error).message}`));
   }
   if (!response.ok) {
-    const body = tail(await response.text().catch(() => ''));
+    const body = tail(deps.masker.mask(await response.text().catch(() => '')));
     throw new PackbotError('hook_failed', deps.masker.mask(`register request to ${http.url} answered ${response.status}${body ? `: ${body}` : ''}`));
   }
 }

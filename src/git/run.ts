@@ -89,6 +89,8 @@ async function execute(ctx: GitContext, spec: RunSpec, quietMissOk: boolean): Pr
     return await git.raw(spec.args);
   } catch (err) {
     if (err instanceof QuietMiss) return null;
+    // git's output is collected whole (never streamed or logged): masked whole here, before any line is picked or cut.
+    if (err instanceof Error) err.message = ctx.masker.mask(err.message);
     throw gitFailure(err, { what: spec.what, remote: spec.remote, protocol: spec.protocol, masker: ctx.masker, timeoutMs: ctx.timeoutMs, timedOut });
   } finally {
     clearTimeout(timer);

@@ -141,6 +141,9 @@ function collect(schema: Record<string, unknown>, config: unknown, prefix: strin
     if (spec['secret'] === true && typeof value === 'string' && value !== '') {
       if (!JINJA_ONLY_RE.test(value)) found.secrets.push(value);
       else if (value.includes('decrypt_kv')) found.decrypted.push(path);
+    } else if (spec['secret'] === true) {
+      // A secret number (a PIN) or a secret mapping/list: every scalar inside it is secret.
+      found.secrets.push(...secretLeaves(value));
     }
     const properties = spec['properties'];
     if (isObject(properties) && isObject(value)) collect(properties, value, path, found);
@@ -150,4 +153,11 @@ function collect(schema: Record<string, unknown>, config: unknown, prefix: strin
       value.forEach((item, i) => collect(itemProps, item, `${path}[${i}]`, found));
     }
   }
+}
+
+function secretLeaves(value: unknown, depth = 0): string[] {
+  if (typeof value === 'number' || typeof value === 'bigint') return [String(value)];
+  if (typeof value === 'string') return value !== '' && !JINJA_ONLY_RE.test(value) ? [value] : [];
+  if (depth > 8 || value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap((v) => secretLeaves(v, depth + 1));
 }

@@ -6,6 +6,7 @@
 import { execa } from 'execa';
 import { PackbotError } from '../errors.js';
 import type { Masker } from '../masking/masker.js';
+import { maskedOutput } from '../masking/stream.js';
 
 /** What package tools legitimately need: locale, HOME for caches, proxies, CA and index settings. */
 const PASSED_ENV = new Set([
@@ -48,23 +49,27 @@ export interface ToolRun {
 /** Runs the tool; resolves with its (masked) output lines, or throws env_failed quoting the last ones. */
 export async function runTool(run: ToolRun): Promise<string[]> {
   const lines: string[] = [];
-  const sink = function* (line: unknown) {
-    const masked = run.masker.mask(String(line));
+  const keep = (masked: string) => {
     lines.push(masked);
     if (lines.length > KEPT_LINES) lines.shift();
     run.onOutput?.(masked);
   };
+  // Streamed, not line by line: a secret can span lines (a PEM key) or arrive in pieces.
+  const stdout = maskedOutput(run.masker, keep);
+  const stderr = maskedOutput(run.masker, keep);
   const result = await execa(run.file, run.args, {
     cwd: run.cwd,
     env: toolEnv(),
     extendEnv: false,
     stdin: 'ignore',
-    stdout: sink,
-    stderr: sink,
+    stdout: { transform: stdout.transform, final: stdout.final },
+    stderr: { transform: stderr.transform, final: stderr.final },
     timeout: run.timeoutMs,
     forceKillAfterDelay: KILL_GRACE_MS,
     reject: false,
   });
+  stdout.lines.end();
+  stderr.lines.end();
   if (!result.failed) return lines;
 
   let why: string;

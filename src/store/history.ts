@@ -15,7 +15,8 @@ export interface PackRecord {
 
 export interface HistoryRecord {
   id: string;
-  kind: 'deploy' | 'rollback' | 'uninstall' | 'unlock';
+  /** `denied`: someone asked for something they may not do (who, what, where and why). */
+  kind: 'deploy' | 'rollback' | 'uninstall' | 'unlock' | 'denied';
   requested_by: string;
   channel?: string;
   repo?: string;
@@ -24,12 +25,16 @@ export interface HistoryRecord {
   started_at: string;
   finished_at: string;
   duration_ms: number;
-  result: 'success' | 'partial' | 'failure' | 'noop';
+  result: 'success' | 'partial' | 'failure' | 'noop' | 'denied';
   packs: PackRecord[];
   stages: Record<string, number>;
   error?: string;
   /** Why it happened when nobody typed it: an auto-revert, a forced unlock. */
   note?: string;
+  /** The command asked for (denied records). */
+  command?: string;
+  /** Why it was refused, as the requester was told (denied records). */
+  reason?: string;
 }
 
 export interface HistoryStore {
