@@ -224,6 +224,11 @@ const register = strict({
     // Header values usually carry an API key: masked like any secret.
     headers: z.record(z.string(), secret, { error: expected('a mapping of header name to value') }).default(() => ({})),
   }).optional(),
+  // Hooks get packbot's environment minus every credential in it; what a hook needs (st2's
+  // ST2_API_KEY, say) is passed here, by name, on purpose.
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), secret, {
+    error: expected('a mapping of environment variable name to value, e.g. {ST2_API_KEY: "${ST2_API_KEY}"}'),
+  }).default(() => ({})),
 });
 
 const timeouts = strict({

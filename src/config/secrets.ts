@@ -8,13 +8,20 @@ import type { PackbotConfig } from './schema.js';
 
 const SENSITIVE_KEY_RE = /token|secret|password|key/i;
 
-export function collectSecrets(config: PackbotConfig, substituted: InterpolatedTree['substituted']): string[] {
-  const found: Array<string | undefined> = [];
+/** Every field that holds a credential, by name (the one list; the masker derives more from it). */
+export function credentialFields(config: PackbotConfig): Array<string | undefined> {
   const { slack, discord } = config.adapters;
-  found.push(slack?.bot_token, slack?.app_token, slack?.signing_secret, discord?.token);
-  for (const repo of Object.values(config.repositories)) found.push(repo.token);
-  found.push(...Object.values(config.register.http?.headers ?? {}));
-  if (config.store.kind === 'redis') found.push(...redisPassword(config.store.url));
+  return [
+    slack?.bot_token, slack?.app_token, slack?.signing_secret, discord?.token,
+    ...Object.values(config.repositories).map((repo) => repo.token),
+    ...Object.values(config.register.http?.headers ?? {}),
+    ...Object.values(config.register.env),
+    ...(config.store.kind === 'redis' ? redisPassword(config.store.url) : []),
+  ];
+}
+
+export function collectSecrets(config: PackbotConfig, substituted: InterpolatedTree['substituted']): string[] {
+  const found = credentialFields(config);
   for (const s of substituted) {
     // The whole value and each substituted piece: "Bearer ${T}" must mask T wherever it appears.
     if (s.key !== undefined && SENSITIVE_KEY_RE.test(s.key)) found.push(s.value, ...s.pieces);

@@ -21,6 +21,18 @@ export function substitutePacks(argv: readonly string[], packs: readonly string[
   return argv.map((arg) => arg.replaceAll('{packs}', packs.join(',')));
 }
 
+/**
+ * packbot's environment without a single credential (a variable whose value is a registered
+ * secret or looks like a token), plus what `register.env` passes on purpose.
+ */
+export function hookEnv(deps: HookDeps, packs: readonly string[], base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined && deps.masker.detect(value) === null) env[name] = value;
+  }
+  return { ...env, ...deps.config.register.env, PACKBOT_PACKS: packs.join(',') };
+}
+
 async function runCommand(argv: readonly string[], packs: readonly string[], deps: HookDeps, what: string): Promise<void> {
   const [file, ...args] = substitutePacks(argv, packs);
   if (!file) return;
@@ -29,7 +41,8 @@ async function runCommand(argv: readonly string[], packs: readonly string[], dep
     reject: false,
     all: true,
     stdin: 'ignore',
-    env: { PACKBOT_PACKS: packs.join(',') },
+    env: hookEnv(deps, packs),
+    extendEnv: false,
   });
   if (result.failed) {
     const why = result.timedOut ? `timed out after ${deps.config.timeouts.hook} ms` : result.exitCode !== undefined ? `exit ${result.exitCode}` : (result.originalMessage ?? 'failed to start');

@@ -1,22 +1,18 @@
 /**
- * Secrets in packbot's own config beyond what config/secrets.ts collects at parse time, derived
+ * Secrets in packbot's own config beyond the credential fields config/secrets.ts lists, derived
  * from the parsed config alone: the credential inside a header value ("Bearer T", "token T",
- * "Basic base64(user:pass)"), and the password or `?api_key=` in the register hook's URL. Registering a
- * value twice is harmless, so the fields parse time already covers are listed again.
+ * "Basic base64(user:pass)"), and the password or `?api_key=` in the register hook's URL.
  */
 import type { PackbotConfig } from '../config/index.js';
+import { credentialFields } from '../config/secrets.js';
 
 const SCHEME_WORD = /^(?:bearer|basic|token|bot|digest|apikey|api-key)$/i;
 
 export function configSecrets(config: PackbotConfig): string[] {
-  const found: Array<string | undefined> = [];
-  const { slack, discord } = config.adapters;
-  found.push(slack?.bot_token, slack?.app_token, slack?.signing_secret, discord?.token);
-  for (const repo of Object.values(config.repositories)) found.push(repo.token);
+  const found = credentialFields(config);
   const http = config.register.http;
-  for (const value of Object.values(http?.headers ?? {})) found.push(value, ...headerCredentials(value));
+  for (const value of Object.values(http?.headers ?? {})) found.push(...headerCredentials(value));
   if (http) found.push(...urlCredentials(http.url), ...queryCredentials(http.url));
-  if (config.store.kind === 'redis') found.push(...urlCredentials(config.store.url));
   return [...new Set(found.filter((v): v is string => typeof v === 'string' && v.trim() !== ''))];
 }
 

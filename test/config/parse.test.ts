@@ -28,7 +28,7 @@ describe('defaults and paths', () => {
       allow_urls: false,
       url_allowlist: [],
       envs: { python: 'off', node: 'off' },
-      register: {},
+      register: { env: {} },
       timeouts: { git: 300_000, env: 900_000, hook: 120_000 },
       log: { level: 'info' },
       templates: {},

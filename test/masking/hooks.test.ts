@@ -33,10 +33,43 @@ describe('register hook output', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    const config = { ...rt.config, register: { http: { url: `http://127.0.0.1:${port}/api/v1/packs/register`, headers: {} } } };
+    const config = { ...rt.config, register: { env: {}, http: { url: `http://127.0.0.1:${port}/api/v1/packs/register`, headers: {} } } };
     const err = await registerPacks(['demo'], { config, masker }).catch((e: unknown) => e);
     server.close();
     expect((err as PackbotError).message).toContain('answered 500');
     for (const line of keyLines.slice(1, -1)) expect((err as PackbotError).message).not.toContain(line);
+  });
+});
+
+describe('register hook environment', () => {
+  it("gets packbot's environment without its credentials, plus exactly what register.env passes", async () => {
+    const dir = await tempDir();
+    const out = `${dir}/env.json`;
+    const rt = await testRuntime([
+      'state_dir: ./var',
+      'repositories: {demo: {repo: "https://example.invalid/demo.git", token: "${REPO_TOKEN}"}}',
+      'register: {env: {ST2_API_KEY: "${ST2_API_KEY}"}}',
+    ].join('\n'), dir, { REPO_TOKEN: 'repo-token-value-0123', ST2_API_KEY: 'st2-key-value-4567' });
+    const script = `require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.env))`;
+    const config = { ...rt.config, register: { ...rt.config.register, command: [process.execPath, '-e', script, '{packs}'] } };
+    const base = {
+      PATH: process.env['PATH'] ?? '', HOME: '/home/packbot', LANG: 'C.UTF-8',
+      REPO_TOKEN: 'repo-token-value-0123', GITHUB_TOKEN: 'ghp_UnregisteredButShaped0123456789abcdef', SLACK_BOT_TOKEN: 'xoxb-1-2-shapedtoken',
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, base);
+    try {
+      await registerPacks(['alpha', 'beta'], { config, masker: rt.masker });
+    } finally {
+      for (const key of Object.keys(base)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+    const { readFile } = await import('node:fs/promises');
+    const env = JSON.parse(await readFile(out, 'utf8')) as Record<string, string>;
+    expect(env).toMatchObject({ HOME: '/home/packbot', LANG: 'C.UTF-8', ST2_API_KEY: 'st2-key-value-4567', PACKBOT_PACKS: 'alpha,beta' });
+    expect(Object.keys(env)).not.toContain('REPO_TOKEN');
+    expect(Object.keys(env)).not.toContain('GITHUB_TOKEN');
+    expect(Object.keys(env)).not.toContain('SLACK_BOT_TOKEN');
+    expect(JSON.stringify(env)).not.toContain('repo-token-value-0123');
   });
 });
