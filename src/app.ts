@@ -176,6 +176,8 @@ export function createAdapters(config: PackbotConfig, opts: AdapterOptions): Cha
     if (!opts.logger) throw new Error('createAdapters: the Slack adapter needs opts.logger');
     adapters.push(new SlackAdapter({
       botToken: slack.bot_token, mode: slack.mode, logger: opts.logger,
+      // Without a slack-group: member anywhere, groups change nothing: no usergroups:read needed.
+      lookupGroups: JSON.stringify([config.permissions, Object.values(config.repositories).map((r) => r.allowed_users)]).includes('"slack-group:'),
       ...(slack.app_token ? { appToken: slack.app_token } : {}),
       ...(slack.signing_secret ? { signingSecret: slack.signing_secret } : {}),
       ...opts.slack,

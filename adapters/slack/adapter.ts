@@ -12,6 +12,7 @@ import type {
 import type { Logger } from '../../src/logging/logger.js';
 import { escapeMrkdwn, linkUserIds, resolvedPrompt, SLACK_LIMITS, type Block } from './blocks.js';
 import { PLATFORM, toIncomingAction, toIncomingMessage, type BlockActionsBody, type SlackMessageEvent } from './events.js';
+import { SlackUserGroups, type SlackUserGroup } from './groups.js';
 import { boltLogger } from './logger.js';
 import { Outbox } from './outbox.js';
 import { FastifySlackReceiver } from './receiver.js';
@@ -30,7 +31,12 @@ export interface SlackAdapterOptions {
   apiUrl?: string;
   /** How the outbox waits out a Retry-After (tests hold a channel rate-limited with it). */
   sleep?: (ms: number) => Promise<void>;
+  /** packbot's clock (ms): HTTP signature timestamps and the user-group cache's TTL. */
   now?: () => number;
+  /** How long the user groups from `usergroups.list` are trusted; default 5 minutes. */
+  groupsTtlMs?: number;
+  /** Look up user groups at all: only when a permission names a `slack-group:` (default true). */
+  lookupGroups?: boolean;
 }
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -44,6 +50,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly web: WebClient;
   private readonly outbox: Outbox;
   private readonly bolt: App;
+  private readonly groups: SlackUserGroups;
   private identity: { userId: string; botId: string } | null = null;
   private onMessage: ((msg: IncomingMessage) => Promise<void>) | null = null;
   private onAction: ActionHandler | null = null;
@@ -68,6 +75,15 @@ export class SlackAdapter implements ChatAdapter {
     }, {
       ...(opts.sleep ? { sleep: opts.sleep } : {}),
       onRateLimited: (channel, retryAfter) => this.log.warn({ channel, retryAfter }, 'rate-limited by Slack; holding the channel'),
+    });
+    this.groups = new SlackUserGroups({
+      list: async () => {
+        const res = await this.web.usergroups.list({ include_users: true });
+        return (res.usergroups ?? []) as SlackUserGroup[];
+      },
+      logger: this.log,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.groupsTtlMs !== undefined ? { ttlMs: opts.groupsTtlMs } : {}),
     });
     const receiver = this.createReceiver(logger);
     if (receiver instanceof FastifySlackReceiver) this.mount = (server) => receiver.mount(server);
@@ -137,9 +153,14 @@ export class SlackAdapter implements ChatAdapter {
 
   private async onEvent(event: SlackMessageEvent): Promise<void> {
     const msg = toIncomingMessage(event);
-    if (!msg || !this.onMessage) return;
-    // Not awaited: the command (maybe a deploy) runs on after Bolt's listener returns.
-    void this.onMessage(msg).catch((err: unknown) => this.log.error({ err, msg: msg.id }, 'Slack message failed'));
+    const onMessage = this.onMessage;
+    if (!msg || !onMessage) return;
+    // Not awaited: the group lookup and the command (maybe a deploy) run on after Bolt's
+    // listener returns. The lookup never throws; at worst the sender has no groups.
+    void (async () => {
+      if (this.opts.lookupGroups !== false) msg.groups = await this.groups.of(msg.user.id);
+      await onMessage(msg);
+    })().catch((err: unknown) => this.log.error({ err, msg: msg.id }, 'Slack message failed'));
   }
 
   /**
@@ -149,6 +170,7 @@ export class SlackAdapter implements ChatAdapter {
   private async onClick(body: BlockActionsBody): Promise<void> {
     const action = toIncomingAction(body);
     if (!action || !this.onAction) return;
+    if (this.opts.lookupGroups !== false) action.groups = await this.groups.of(action.user.id);
     const outcome = await this.onAction(action);
     const channel = action.channel.id;
     const note = linkUserIds(escapeMrkdwn(outcome.note));

@@ -10,6 +10,7 @@ export const BOT_SCOPES = [
   'im:history', // direct messages
   'mpim:history', // group direct messages
   'chat:write', // replies, progress updates, ephemeral notes
+  'usergroups:read', // who is in which user group, for `slack-group:` members in permissions
 ] as const;
 
 export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim'] as const;

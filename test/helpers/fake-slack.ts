@@ -45,6 +45,10 @@ export interface FakeSlack {
   callsOf(method: string): RecordedCall[];
   /** Make auth.test answer `{ok: false, error}` (a revoked or wrong bot token). */
   failAuth(error: string): void;
+  /** The user groups `usergroups.list` answers with (id → member user ids); none by default. */
+  setUserGroups(groups: Record<string, string[]>): void;
+  /** Make `usergroups.list` answer `{ok: false, error}` (e.g. `missing_scope`); null: answer again. */
+  failUserGroups(error: string | null): void;
   /** Answer the next `times` calls of `method` with 429 and Retry-After. */
   rateLimit(method: string, times: number, retryAfterSec: number): void;
   /** Resolves once a Socket Mode client has connected and been sent `hello`. */
@@ -85,6 +89,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let envelopeCounter = 0;
   let base = '';
   let authError: string | null = null;
+  let userGroups: Record<string, string[]> = {};
+  let userGroupsError: string | null = null;
 
   /** Like Slack, chat.postMessage takes a channel name too and answers with the id. */
   const channelId = (c: string) => (/^[CDG][A-Z0-9]{2,}$/.test(c) ? c : `C${c.replace(/^#/, '').toUpperCase().replace(/[^A-Z0-9]/g, '')}NAMED`);
@@ -115,6 +121,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         msg.text = p['text'] ?? msg.text;
         if (p['blocks']) msg.blocks = JSON.parse(p['blocks']) as PostedMessage['blocks'];
         return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };
+      }
+      case 'usergroups.list': {
+        // As Slack: without usergroups:read the call fails and says which scope was needed.
+        if (userGroupsError === 'missing_scope') return { ok: false, error: 'missing_scope', needed: 'usergroups:read', provided: 'chat:write' };
+        if (userGroupsError) return { ok: false, error: userGroupsError };
+        const withUsers = p['include_users'] === 'true';
+        return {
+          ok: true,
+          usergroups: Object.entries(userGroups).map(([id, users]) => ({
+            id, team_id: FAKE_BOT.team, is_usergroup: true, name: id.toLowerCase(), handle: id.toLowerCase(), user_count: users.length,
+            ...(withUsers ? { users } : {}),
+          })),
+        };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
@@ -195,6 +214,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     callsOf: (method) => calls.filter((c) => c.method === method),
     failAuth(error) {
       authError = error;
+    },
+    setUserGroups(groups) {
+      userGroups = { ...groups };
+    },
+    failUserGroups(error) {
+      userGroupsError = error;
     },
     rateLimit(method, times, retryAfterSec) {
       limits.set(method, { times, retryAfter: retryAfterSec });

@@ -27,8 +27,11 @@ describe('slack-manifest.yml', () => {
       'message.im': 'im:history', 'message.mpim': 'mpim:history',
     };
     for (const event of BOT_EVENTS) expect(BOT_SCOPES).toContain(needs[event]);
-    // Replies, progress updates and ephemeral notes all need chat:write; nothing reads users or channels.
+    // Replies, progress updates and ephemeral notes all need chat:write; `slack-group:` members
+    // need usergroups:read (usergroups.list); nothing else reads users or channels.
     expect(BOT_SCOPES).toContain('chat:write');
-    expect(BOT_SCOPES.some((s) => s.startsWith('users:') || s.endsWith(':read') && s !== 'app_mentions:read')).toBe(false);
+    expect(BOT_SCOPES).toContain('usergroups:read');
+    const reads = new Set(['app_mentions:read', 'usergroups:read']);
+    expect(BOT_SCOPES.some((s) => s.startsWith('users:') || s.endsWith(':read') && !reads.has(s))).toBe(false);
   });
 });

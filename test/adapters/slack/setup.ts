@@ -27,6 +27,12 @@ export interface SlackBotOptions {
   repositories: string[];
   env?: Record<string, string>;
   sleep?: (ms: number) => Promise<void>;
+  /** `permissions:` entries, one YAML line each, indented by two. */
+  permissions?: string[];
+  /** The adapter's clock (ms), e.g. to step past the user-group cache's TTL. */
+  now?: () => number;
+  /** Runs on the fake before the app starts (user groups, failures). */
+  prepare?: (fake: FakeSlack) => void;
 }
 
 export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
@@ -39,10 +45,13 @@ export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
     'http: {port: 0}',
     'repositories:',
     ...opts.repositories.map((r) => `  ${r}`),
+    ...(opts.permissions ? ['permissions:', ...opts.permissions.map((l) => `  ${l}`)] : []),
   ].join('\n');
   const rt = await testRuntime(yaml, dir, { SLACK_BOT_TOKEN: SECRETS.bot, SLACK_APP_TOKEN: SECRETS.app, SLACK_SIGNING_SECRET: SECRETS.signing, ...opts.env });
   const fake = await startFakeSlack();
-  const adapters = createAdapters(rt.config, { logger: rt.logger, slack: { apiUrl: fake.apiUrl, ...(opts.sleep ? { sleep: opts.sleep } : {}) } });
+  opts.prepare?.(fake);
+  const slack = { apiUrl: fake.apiUrl, ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.now ? { now: opts.now } : {}) };
+  const adapters = createAdapters(rt.config, { logger: rt.logger, slack });
   const app = await createApp(rt.config, { ...rt, adapters });
   await app.start();
   return {
