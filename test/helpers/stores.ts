@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
+import { isPackbotError } from '../../src/errors.js';
 import { createStateStore, type StateStore } from '../../src/store/index.js';
 import { escapeGlob } from '../../src/store/redis.js';
 import { tempDir } from './git-repo.js';
@@ -38,4 +40,15 @@ export async function dropRedisPrefix(prefix: string): Promise<void> {
   } finally {
     await admin.quit();
   }
+}
+
+/** What opening anything on an unreachable Redis must fail with: one line, the address, no password. */
+export async function expectUnreachableRedis(opening: Promise<unknown>, password: string): Promise<string> {
+  const err = await opening.then(() => null, (e: unknown) => e);
+  expect(isPackbotError(err) && err.code).toBe('store_unavailable');
+  const message = (err as Error).message;
+  expect(message).not.toContain(password);
+  expect(message).toContain('127.0.0.1:1');
+  expect(message.split('\n')).toHaveLength(1);
+  return message;
 }
