@@ -1,18 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 
-/** What every adapter produces: one chat message, platform-neutral. */
-export interface IncomingMessage {
+/** Who did something, where: what a message and a button click have in common. */
+export interface ChatEvent {
   platform: string;
-  /** Unique per platform; used to drop duplicate deliveries. */
+  /** Unique per platform (a message id; a click's interaction id), used to drop duplicate deliveries. */
   id: string;
   user: { id: string; name: string };
   channel: { id: string; name: string };
   thread?: string;
+  /** Platform groups the sender is in (`discord-role:<id>`, `slack-group:<id>`), for permissions. */
+  groups?: string[];
+}
+
+/** What every adapter produces: one chat message, platform-neutral. */
+export interface IncomingMessage extends ChatEvent {
   text: string;
   /** A direct message to the bot: addressed even without prefix or mention. */
   direct?: boolean;
-  /** Platform groups the sender is in (`discord-role:<id>`, `slack-group:<id>`), for permissions. */
-  groups?: string[];
 }
 
 /** How a rich message is coloured (Slack attachment colour, Discord embed colour, an emoji). */
@@ -53,17 +57,9 @@ export interface OutgoingMessage {
 }
 
 /** A button click, platform-neutral. */
-export interface IncomingAction {
-  platform: string;
-  /** Unique per click (Slack: trigger id or action ts; Discord: interaction id), for dedupe. */
-  id: string;
-  user: { id: string; name: string };
-  channel: { id: string; name: string };
-  thread?: string;
+export interface IncomingAction extends ChatEvent {
   action: ButtonAction;
   entryId: string;
-  /** Platform groups the clicker is in, as on IncomingMessage. */
-  groups?: string[];
 }
 
 /** What became of a click: adapters use it to update the prompt (drop its buttons when accepted). */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AliasDefinition, AliasTable } from '../aliases/index.js';
-import type { IncomingAction, IncomingMessage } from '../chat/types.js';
+import type { ChatEvent } from '../chat/types.js';
 import type { PackbotConfig } from '../config/index.js';
 import { PackbotError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -26,7 +26,7 @@ export interface GateDeps {
 }
 
 /** The asker of a message or a click. */
-export function actorOf(event: IncomingMessage | IncomingAction): Actor {
+export function actorOf(event: ChatEvent): Actor {
   return { identity: `${event.platform}:${event.user.id}`, groups: event.groups ?? [], channel: event.channel };
 }
 
