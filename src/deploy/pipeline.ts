@@ -1,5 +1,5 @@
 import { deployChanges, type PackChange } from '../announce/changes.js';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { validateRef } from '../git/index.js';
 import type { Masker } from '../masking/masker.js';
@@ -15,6 +15,16 @@ import { createMaintenance } from './maintenance.js';
 import { newDeployId, type DeployerDeps, type DeployRequest, type DeployResult, type PackResult, type ProgressEvent, type Stage } from './types.js';
 
 export type ProgressListener = (event: ProgressEvent) => void;
+
+/** Signal 0 checks existence only; EPERM means alive but someone else's. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Stage timings and progress events for one deploy. */
 export class StageClock {
@@ -79,7 +89,7 @@ function alreadyActive(installed: readonly Release[], repo: string, commit: stri
 }
 
 /**
- * The deploy pipeline: resolve → fetch → discover → validate → dependencies → env →
+ * The deploy pipeline: resolve → fetch → discover → validate → dependencies → env → test →
  * install → register → record. Each pack moves on its own; a bad pack fails alone, while
  * problems that concern the whole request (repository, ref, dependencies) stop it before
  * anything is installed.
@@ -96,7 +106,7 @@ export function createDeployer(deps: DeployerDeps) {
     let commit: string | null = null;
     let packs: PackResult[] = [];
     let error: string | null = null;
-    const stagingRoot = path.join(config.state_dir, 'staging', id);
+    const stagingRoot = path.join(config.state_dir, 'staging', String(process.pid), id);
     try {
       const repo = await clock.run('resolve', async () => {
         const resolved = resolveRepository(config, request.repo);
@@ -130,6 +140,8 @@ export function createDeployer(deps: DeployerDeps) {
       deps.logger.warn({ deploy: id, err: error }, 'deploy failed');
     } finally {
       await rm(stagingRoot, { recursive: true, force: true });
+      // Fails while another deploy of this process still stages there, as it should.
+      await rmdir(path.dirname(stagingRoot)).catch(() => undefined);
     }
     const result: DeployResult = {
       deploy_id: id,
@@ -164,9 +176,18 @@ export function createDeployer(deps: DeployerDeps) {
     return { repo, branch, packs: sources.map((s) => s.name) };
   }
 
-  /** Staging left behind by a crash, and the pack store's own leftovers. */
+  /**
+   * Staging left behind by a crash, and the pack store's own leftovers. Staging is kept per
+   * process id: another packbot on this state_dir (several processes on one Redis) may be
+   * deploying right now, and its staging is not ours to remove.
+   */
   async function recover(): Promise<string[]> {
-    await rm(path.join(config.state_dir, 'staging'), { recursive: true, force: true });
+    const root = path.join(config.state_dir, 'staging');
+    for (const entry of await readdir(root).catch(() => [] as string[])) {
+      const pid = /^\d+$/.test(entry) ? Number(entry) : null;
+      if (pid !== null && pid !== process.pid && processAlive(pid)) continue;
+      await rm(path.join(root, entry), { recursive: true, force: true });
+    }
     return deps.store.recover();
   }
 

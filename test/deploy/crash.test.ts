@@ -92,3 +92,29 @@ describe('crash safety', () => {
     }
   }, 180_000);
 });
+
+describe('staging of another packbot process on the same state_dir', () => {
+  it('survives this process starting up; a dead process\'s staging and this one\'s own are cleared', async () => {
+    const { createDeployEnv } = await import('../helpers/deploy.js');
+    const { mkdir } = await import('node:fs/promises');
+    const repo = await createRepo({ files: pack('alpha') });
+    const env = await createDeployEnv({ demo: { url: repo.url } });
+    const staging = path.join(env.config.state_dir, 'staging');
+    // A live "other packbot" mid-deploy, one that died mid-deploy, and an old layout leftover.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    const dead = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((r) => dead.on('exit', r));
+    try {
+      for (const dir of [`${other.pid}/d1/alpha`, `${dead.pid}/d2/alpha`, `${process.pid}/d3/alpha`, 'deadbeef/alpha']) await mkdir(path.join(staging, dir), { recursive: true });
+      await env.app.deployer.recover();
+      expect((await readdir(staging)).sort()).toEqual([String(other.pid)]);
+      expect(await readdir(path.join(staging, String(other.pid), 'd1'))).toEqual(['alpha']);
+      // And a deploy of this process cleans up after itself, leaving the other's alone.
+      expect((await env.deploy({ repo: 'demo', packs: 'alpha' })).success_count).toBe(1);
+      expect(await readdir(staging)).toEqual([String(other.pid)]);
+    } finally {
+      other.kill();
+      await env.app.stop();
+    }
+  });
+});
