@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'release_invalid'
   | 'packstore_busy'
   | 'env_failed'
+  | 'tests_failed'
   | 'pack_invalid'
   | 'pack_dependencies'
   | 'repo_unknown'
@@ -36,6 +37,7 @@ export type ErrorCode =
   | 'pack_locked'
   | 'queue_unknown'
   | 'not_permitted'
+  | 'webhook_payload'
   | 'internal';
 
 export class PackbotError extends Error {
