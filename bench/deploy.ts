@@ -19,7 +19,7 @@ import { createTemplates } from '../src/templates/environment.js';
 import { createApp } from '../src/app.js';
 
 const run = promisify(execFile);
-const PACKS = 100;
+export const PACKS = 100;
 const ACTIONS = 20;
 const TARGET = 'pack_042';
 
@@ -28,11 +28,11 @@ const GIT_ENV = {
   GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@packbot.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@packbot.invalid',
 };
 
-async function git(cwd: string, args: string[]): Promise<void> {
+export async function git(cwd: string, args: string[]): Promise<void> {
   await run('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 });
 }
 
-async function generateRepo(dir: string): Promise<void> {
+export async function generateRepo(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (let p = 0; p < PACKS; p++) {
     const name = `pack_${String(p).padStart(3, '0')}`;
@@ -49,7 +49,7 @@ async function generateRepo(dir: string): Promise<void> {
   await git(dir, ['commit', '--quiet', '-m', 'generated packs']);
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0);
 }
@@ -60,7 +60,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function makeApp(root: string, url: string) {
+export async function makeApp(root: string, url: string) {
   const yaml = `state_dir: ${root}\nlog: {level: silent}\nrepositories:\n  bench: {repo: "${url}", branch: main}\n`;
   const { config } = parseConfig(yaml, { file: path.join(root, 'packbot.yaml'), env: {} });
   const masker = createMasker();

@@ -3,6 +3,7 @@
  * against a baseline taken in the same run, so results compare across machines.
  */
 import { benchAliases } from './aliases.js';
+import { benchAutodeploy } from './autodeploy.js';
 import { benchDeploy } from './deploy.js';
 import { benchQueue } from './queue.js';
 
@@ -13,5 +14,6 @@ const results: Record<string, unknown> = {
   aliases: await benchAliases(),
   deploy: await benchDeploy(),
   queue: await benchQueue(),
+  autodeploy: await benchAutodeploy(),
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

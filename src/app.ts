@@ -21,11 +21,17 @@ import { maskedStore } from './store/masked.js';
 import { createJobRunner } from './jobs/index.js';
 import { createDeployer, type Deployer } from './deploy/pipeline.js';
 import { createCoordinator } from './coord/coordinator.js';
-import { createPermissionGate } from './permissions/index.js';
+import { createPermissionGate, mayConfirmFor } from './permissions/index.js';
 import type { ChatTarget, Notifier } from './coord/types.js';
 import type { Services } from './commands/types.js';
 import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from './server/http.js';
 import { SlackAdapter, type SlackAdapterOptions } from '../adapters/slack/adapter.js';
+import { createMetrics, type Metrics } from './server/metrics.js';
+import { mountAppRoutes } from './server/app-server.js';
+import { SERVER_DEFAULTS } from './config/schema-server.js';
+import { autoDeploy } from './autodeploy/autodeploy.js';
+import type { DeployRequest, DeployResult } from './deploy/types.js';
+import type { ProgressListener } from './deploy/pipeline.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -44,6 +50,7 @@ export interface App {
   readonly services: Services;
   readonly deployer: Deployer;
   readonly state: StateStore;
+  readonly metrics: Metrics;
   start(): Promise<void>;
   /** The HTTP server's base URL while it runs (only when an adapter mounts routes on it). */
   httpUrl(): string | undefined;
@@ -73,6 +80,17 @@ function createNotifier(adapters: readonly ChatAdapter[], responder: Responder):
   };
 }
 
+/** A deploy, counted: by result and repository (configured names only: URLs are one label), and each stage's time. */
+function countedDeploy(config: PackbotConfig, deployer: Deployer, metrics: Metrics) {
+  return async (request: DeployRequest, onProgress?: ProgressListener): Promise<DeployResult> => {
+    const result = await deployer.deploy(request, onProgress);
+    const outcome = result.error !== null || (result.success_count === 0 && result.failure_count > 0) ? 'failure' : result.failure_count > 0 ? 'partial' : 'success';
+    metrics.deployFinished(outcome, config.repositories[result.repo] ? result.repo : 'url');
+    for (const [stage, ms] of Object.entries(result.stages)) metrics.stageDuration(stage, ms / 1000);
+    return result;
+  };
+}
+
 /** Builds the whole bot from its config and its parts; nothing here lives at module level. */
 export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<App> {
   const { logger, masker } = deps;
@@ -88,8 +106,17 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const deployer = createDeployer({ config, git, store, history, masker, logger });
   const responder = createResponder({ templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name } });
   const notifier = createNotifier(deps.adapters, responder);
+  // Gauges read the coordinator at scrape time, after it exists.
+  const metrics = createMetrics({
+    queueDepth: async () => {
+      const entries = await coordinator.queue.list();
+      return { waiting: entries.filter((e) => e.state !== 'running').length, running: entries.filter((e) => e.state === 'running').length };
+    },
+    locksHeld: async () => (await coordinator.locks.list()).length,
+    // Process metrics only where something serves them (they cost an observer per app).
+  }, { defaultMetrics: config.server !== undefined });
   const coordinator = createCoordinator({
-    config, store: state, jobs, history, notifier, logger, deploy: (request, onProgress) => deployer.deploy(request, onProgress),
+    config, store: state, jobs, history, notifier, logger, deploy: countedDeploy(config, deployer, metrics),
     changes: (result) => deployer.changes(result),
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
@@ -105,16 +132,22 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     ...(deps.now ? { now: deps.now } : {}),
     firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
     masker,
+    onCommand: (alias, outcome) => metrics.commandRun(alias, outcome),
     // A confirmation phrase is typed as a plain message, not addressed to the bot.
     onUnaddressed: async (msg, text) =>
-      text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false)),
+      text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false, mayConfirmFor(permissions, msg))),
   });
   const onAction = createActionHandler({ coordinator, permissions, logger, masker, firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }) });
   let stopped: Promise<void> | null = null;
   let http: HttpServer | null = null;
+  let started = false;
+  const onPush = (event: Parameters<typeof autoDeploy>[1]) => autoDeploy({
+    config, git, store, coordinator, notifier, logger, masker, platform: deps.adapters[0]?.platform ?? 'console',
+    ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
+  }, event);
 
   return {
-    config, dispatcher, responder, adapters: deps.adapters, services, deployer, state,
+    config, dispatcher, responder, adapters: deps.adapters, services, deployer, state, metrics,
     async start() {
       masker.add(...(await installedPackSecrets(config.packs_dir, config.configs_dir)));
       const removed = await deployer.recover();
@@ -127,11 +160,17 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
         }, onAction);
         logger.info({ platform: adapter.platform }, 'adapter started');
       }
-      // Only when something needs it: a socket-mode bot opens no port at all.
+      started = true;
+      // Only when configured or needed: a socket-mode bot without `server:` opens no port at all.
       const mounting = deps.adapters.filter((a) => a.mount);
-      if (mounting.length > 0) {
-        http = createHttpServer({ ...(config.http ?? HTTP_DEFAULTS), logger });
+      if (config.server || mounting.length > 0) {
+        const server = config.server ?? { ...HTTP_DEFAULTS, body_limit: SERVER_DEFAULTS.bodyLimit, webhooks: {} };
+        http = createHttpServer({ host: server.host, port: server.port, logger });
         for (const adapter of mounting) await adapter.mount?.(http.fastify);
+        await mountAppRoutes(http.fastify, {
+          state, adapters: deps.adapters, started: () => started, metrics, secrets: server.webhooks, bodyLimit: server.body_limit,
+          onPush, logger, masker, ...(deps.now ? { now: deps.now } : {}),
+        });
         await http.listen();
       }
     },

@@ -47,6 +47,11 @@ export class DiscordAdapter implements ChatAdapter {
     this.log = opts.logger?.child({ platform: PLATFORM });
   }
 
+  /** The gateway session is up (discord.js reconnects on its own; /readyz shows the gap). */
+  connected(): boolean {
+    return this.client?.isReady() ?? false;
+  }
+
   /** `<@id>` is a plain mention; `<@!id>` the older nickname form some clients still send. */
   mentionTokens(): string[] {
     return this.botId ? [`<@${this.botId}>`, `<@!${this.botId}>`] : [];

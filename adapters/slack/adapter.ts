@@ -46,6 +46,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly limits: AdapterLimits = { maxMessageLength: SLACK_LIMITS.sectionText, maxMessagesPerReply: 10 };
   /** Present in HTTP mode only: the one case where packbot's HTTP server is needed for Slack. */
   readonly mount?: (server: FastifyInstance) => void;
+  readonly connected: () => boolean;
   private readonly log: Logger;
   private readonly web: WebClient;
   private readonly outbox: Outbox;
@@ -87,6 +88,10 @@ export class SlackAdapter implements ChatAdapter {
     });
     const receiver = this.createReceiver(logger);
     if (receiver instanceof FastifySlackReceiver) this.mount = (server) => receiver.mount(server);
+    // Socket Mode: the WebSocket itself; HTTP mode is up once auth.test has passed.
+    this.connected = receiver instanceof SocketModeReceiver
+      ? () => receiver.client.websocket?.isActive() ?? false
+      : () => this.identity !== null;
     this.bolt = new App({
       receiver,
       convoStore: false,

@@ -30,6 +30,8 @@ export interface DispatcherDeps {
   firstSeen?: (key: string) => Promise<boolean>;
   /** The app's masker: its registered secrets count as pasted credentials too (shapes always do). */
   masker?: Masker;
+  /** Told each command's outcome by alias name (metrics). */
+  onCommand?: (alias: string, outcome: 'ok' | 'error' | 'denied') => void;
 }
 
 // Slack retries an unacknowledged event for about 6 minutes; a redelivery must still be recognised.
@@ -84,7 +86,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     // Permissions: checked here, once, before any handler runs (repositories: in the handler, once known).
     const denied = await deps.services.permissions.command(actorOf(msg), alias);
-    if (denied !== null) return [reply('error', { message: denied })];
+    if (denied !== null) {
+      deps.onCommand?.(alias.name, 'denied');
+      return [reply('error', { message: denied })];
+    }
     log.info({ alias: alias.name, command: alias.command }, 'command');
     const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
     const ctx: CommandContext = {
@@ -96,7 +101,14 @@ export function createDispatcher(deps: DispatcherDeps) {
         update: (ref, r) => deps.responder.update(adapter, ref, target, r),
       },
     };
-    return handler(ctx);
+    try {
+      const replies = await handler(ctx);
+      deps.onCommand?.(alias.name, 'ok');
+      return replies;
+    } catch (err) {
+      deps.onCommand?.(alias.name, isPackbotError(err) && err.code === 'not_permitted' ? 'denied' : 'error');
+      throw err;
+    }
   }
 
   async function handle(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {

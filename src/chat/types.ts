@@ -104,4 +104,6 @@ export interface ChatAdapter {
    * `start`, before the server listens; the server runs only if some adapter has this.
    */
   mount?(server: FastifyInstance): void | Promise<void>;
+  /** Whether the platform connection is up now (for /readyz); absent = up once started. */
+  connected?(): boolean;
 }

@@ -6,13 +6,15 @@ import { createAdapters, createApp } from '../app.js';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the bot on the chat platforms configured under adapters:')
+    .description('run the bot on the chat platforms configured under adapters: (and the HTTP server, when server: is set)')
     .action(async () => {
       const explicit = program.opts<{ config?: string }>().config;
       const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
       const { config } = rt.loaded;
       const adapters = createAdapters(config, { logger: rt.logger });
-      if (adapters.length === 0) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
+      // Webhooks alone are a valid setup, but nobody would hear about what they deploy.
+      if (adapters.length === 0 && !config.server) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
+      else if (adapters.length === 0) rt.logger.warn('no chat platform configured: webhooks will deploy, but nobody will be told');
       const app = await createApp(config, { ...rt, adapters });
       await app.start();
       // Handlers first: a SIGTERM that arrives before them would kill the process uncleanly.

@@ -1,19 +1,22 @@
 /** The queue, confirmation and lock commands: thin views over the coordinator. */
 import { reply, type Reply } from '../chat/reply.js';
 import type { Answer } from '../coord/confirmations.js';
-import { displayName } from '../coord/types.js';
+import { displayName, isChatIdentity } from '../coord/types.js';
 import type { QueueEntry } from '../coord/queue.js';
 import { humanSpan, type LockRecord } from '../coord/locks.js';
 import { formatDuration, parseDuration } from '../config/index.js';
 import { PackbotError } from '../errors.js';
 import type { CommandContext } from './types.js';
 import { notifyRepo } from '../coord/notify.js';
+import { mayConfirmFor } from '../permissions/index.js';
 
 /** What an answer to a confirmation tells the person who typed it (confirmed: the turn speaks). */
 export function answerReplies(answer: Answer): Reply[] {
   switch (answer.kind) {
     case 'not_yours':
-      return [reply('confirm_not_yours', { owner: displayName(answer.pending.requester), what: answer.pending.what ?? answer.pending.entryId })];
+      return [reply('confirm_not_yours', {
+        owner: displayName(answer.pending.requester), what: answer.pending.what ?? answer.pending.entryId, pushed: !isChatIdentity(answer.pending.requester),
+      })];
     case 'wrong_phrase':
       return [reply('confirm_wrong', { phrase: answer.pending.phrase, what: answer.pending.what ?? answer.pending.entryId }, { mention: true })];
     default:
@@ -22,7 +25,7 @@ export function answerReplies(answer: Answer): Reply[] {
 }
 
 export async function confirmCommand(ctx: CommandContext): Promise<Reply[]> {
-  const answer = await ctx.services.coordinator.answer(ctx.identity, ctx.message.channel.id, ctx.params['phrase'] ?? '', true);
+  const answer = await ctx.services.coordinator.answer(ctx.identity, ctx.message.channel.id, ctx.params['phrase'] ?? '', true, mayConfirmFor(ctx.services.permissions, ctx.message));
   if (answer.kind === 'none') return [reply('confirm_nothing')];
   return answerReplies(answer);
 }

@@ -66,8 +66,19 @@ function checkRepositories(root: Obj): CrossIssue[] {
     const base = ['repositories', name];
     issues.push(...checkRepoLocks(obj(repo['locks']), global, base));
     issues.push(...checkRepoCredentials(repo, base));
+    issues.push(...checkAutoDeployment(repo, base));
   }
   return issues;
+}
+
+/** A deploy nobody asked for in chat must still be reported somewhere. */
+function checkAutoDeployment(repo: Obj, base: PathSegment[]): CrossIssue[] {
+  const auto = repo['auto_deployment'];
+  if (!isObj(auto) || present(auto['notify_channel']) || present(repo['notify_channel'])) return [];
+  return [{
+    path: [...base, 'auto_deployment', 'notify_channel'],
+    message: 'auto deployments need a channel to report in: set auto_deployment.notify_channel (or the repository\'s notify_channel)',
+  }];
 }
 
 function checkRepoLocks(locks: Obj, global: LockTimes, base: PathSegment[]): CrossIssue[] {

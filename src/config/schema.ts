@@ -10,6 +10,7 @@ import { DURATION_PATTERN, DURATION_WANTED, parseDuration } from './duration.js'
 import { expected, expectedSecret, strictObjectError } from './messages.js';
 import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED, pathProblem, quoteForMessage } from './paths.js';
 import { COMMAND_NAMES } from '../commands/names.js';
+import { serverSchema } from './schema-server.js';
 import { MEMBER_HINT, MEMBER_OR_ROLE_HINT, MEMBER_PATTERN, ROLE_PATTERN } from '../permissions/members.js';
 
 export const DEFAULTS = {
@@ -26,9 +27,8 @@ export const DEFAULTS = {
   releasesKept: 5,
   gitTimeout: '5m',
   envTimeout: '15m',
+  testsTimeout: '10m',
   hookTimeout: '2m',
-  httpHost: '127.0.0.1',
-  httpPort: 3000,
 } as const;
 
 export const REPO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
@@ -154,12 +154,6 @@ const adapters = strict({
   discord: discord.optional(),
 });
 
-/** packbot's HTTP server (Slack HTTP mode, /healthz); only started when something needs it. */
-const http = strict({
-  host: z.string({ error: expected('an address to listen on, like "127.0.0.1" (this host only) or "0.0.0.0" (every interface)') }).min(1).default(DEFAULTS.httpHost),
-  port: z.number({ error: expected('a port number from 0 to 65535 (0 picks a free one)') }).int().min(0).max(65535).default(DEFAULTS.httpPort),
-});
-
 const repoLocks = strict({ revert_after: positiveDuration.optional(), warn_before: duration.optional() });
 const repoConfirm = strict({ policy: confirmPolicy.optional(), timeout: positiveDuration.optional(), phrases: phrases.optional() });
 
@@ -168,6 +162,16 @@ const autoDeployment = strict({
   notify_channel: channel.optional(),
   confirm: z.boolean({ error: expected('true or false') }).default(false),
 });
+
+const TESTS_COMMAND_HINT = 'a list of arguments (no shell), e.g. ["python3", "-m", "pytest", "{pack_dir}/tests"]';
+const testsCommand = z.array(z.string({ error: expected(TESTS_COMMAND_HINT) }).min(1), { error: expected(TESTS_COMMAND_HINT) }).min(1);
+/**
+ * Same shape at the top level and per repository (whose keys win); absent stays absent so
+ * configs without a test gate read as before (timeout default: DEFAULTS.testsTimeout).
+ */
+const testsSettings = strict({ command: testsCommand.optional(), timeout: positiveDuration.optional() });
+// Pack refs or directory names: a list gates only those packs.
+const requireTests = z.union([z.boolean(), z.array(z.string().min(1))], { error: expected('true, false or a list of pack names') });
 
 const repository = strict({
   repo: gitUrl,
@@ -185,6 +189,9 @@ const repository = strict({
   allowed_channels: channels.optional(),
   locks: repoLocks.optional(),
   confirm: repoConfirm.optional(),
+  /** Run each pack's tests in staging and activate only packs that pass. */
+  require_tests: requireTests.optional(),
+  tests: testsSettings.optional(),
 }).transform(({ auto_deployment, ...rest }) => ({
   ...rest,
   // Auto-deployment follows the repository's branch unless told otherwise.
@@ -249,8 +256,8 @@ export const configSchema = strict({
   configs_dir: path.optional(),
   store: store.prefault({ kind: 'embedded' }),
   adapters: adapters.prefault({}),
-  // Absent stays absent (the defaults apply where the server is made), so configs without it read as before.
-  http: http.optional(),
+  // Absent means no server unless something needs one (Slack HTTP mode): see app.ts.
+  server: serverSchema.optional(),
   repositories: repositories.prefault({}),
   locks: strict({
     revert_after: positiveDuration.prefault(DEFAULTS.revertAfter),
@@ -294,6 +301,7 @@ export const configSchema = strict({
   url_allowlist: z.array(httpUrl, { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
   envs: strict({ python: pythonEnv, node: nodeEnv }).prefault({}),
   register: register.prefault({}),
+  tests: testsSettings.optional(),
   timeouts: timeouts.prefault({}),
   log: strict({ level: z.enum(logLevels, { error: expected(`one of ${logLevels.join(', ')}`) }).default('info') }).prefault({}),
   templates: strict({ dir: path.optional() }).prefault({}),

@@ -14,6 +14,8 @@ export function credentialFields(config: PackbotConfig): Array<string | undefine
   return [
     slack?.bot_token, slack?.app_token, slack?.signing_secret, discord?.token,
     ...Object.values(config.repositories).map((repo) => repo.token),
+    config.server?.webhooks.github?.secret, config.server?.webhooks.bitbucket?.secret,
+    config.server?.webhooks.gitlab?.token, config.server?.webhooks.gitlab?.signing_secret,
     ...Object.values(config.register.http?.headers ?? {}),
     ...Object.values(config.register.env),
     ...(config.store.kind === 'redis' ? redisPassword(config.store.url) : []),

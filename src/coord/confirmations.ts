@@ -73,14 +73,16 @@ export function createConfirmations(store: StateStore, opts: { now?: () => Date 
      * then is a non-matching text from a requester a wrong phrase (plain chatter is not).
      * Confirming removes the pending entry atomically, so a phrase works once.
      */
-    async answer(user: string, channel: string, text: string, explicit: boolean): Promise<Answer> {
+    async answer(user: string, channel: string, text: string, explicit: boolean, adopt?: (p: PendingConfirmation) => boolean | Promise<boolean>): Promise<Answer> {
       const live = await inChannel(channel);
-      const mine = live.filter((p) => p.pending.requester === user);
+      // `adopt`: confirmations `user` may answer though not theirs (a push's, for anyone allowed to deploy).
+      const mine: typeof live = [];
+      for (const p of live) if (p.pending.requester === user || (adopt && (await adopt(p.pending)))) mine.push(p);
       const match = mine.find((p) => phraseMatches(text, p.pending.phrase));
       if (match) {
         return (await store.compareAndSet(match.key, match.raw, null)) ? { kind: 'confirmed', pending: match.pending } : { kind: 'none' };
       }
-      const theirs = live.find((p) => p.pending.requester !== user && phraseMatches(text, p.pending.phrase));
+      const theirs = live.find((p) => !mine.includes(p) && phraseMatches(text, p.pending.phrase));
       if (theirs) return { kind: 'not_yours', pending: theirs.pending };
       const latest = mine.sort((a, b) => b.pending.asked_at.localeCompare(a.pending.asked_at))[0];
       if (latest && explicit) return { kind: 'wrong_phrase', pending: latest.pending };

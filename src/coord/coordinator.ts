@@ -11,7 +11,7 @@ import { formatDuration } from '../config/index.js';
 import { newDeployId, type DeployRequest } from '../deploy/types.js';
 import type { ResolvedRepository } from '../deploy/resolve.js';
 import type { StateStore } from '../store/state.js';
-import { createConfirmations, type Answer } from './confirmations.js';
+import { createConfirmations, type Answer, type PendingConfirmation } from './confirmations.js';
 import { JOBS, jobIds, type CoordContext } from './context.js';
 import { createLocks, decideLock, refusalMessage } from './locks.js';
 import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
@@ -19,7 +19,7 @@ import { choosePhrase } from './phrases.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
 import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
 import { runTurn } from './turn.js';
-import { displayName, type ChatTarget, type ConfirmPolicy, type DeployPayload } from './types.js';
+import { displayName, isChatIdentity, type ChatTarget, type ConfirmPolicy, type DeployPayload } from './types.js';
 
 export interface CoordinatorDeps extends Omit<CoordContext, 'queue' | 'locks' | 'confirmations' | 'pump' | 'now'> {
   store: StateStore;
@@ -37,6 +37,8 @@ export interface DeployAsk {
   packs: string[];
   target: ChatTarget;
   aliasPolicy?: ConfirmPolicy;
+  /** Exactly this policy, whatever the config says (auto deployment's `confirm`). */
+  policy?: ConfirmPolicy;
 }
 
 const payloadOf = (e: QueueEntry) => e.payload as DeployPayload;
@@ -68,6 +70,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
     await jobs.schedule(JOBS.confirmTimeout, jobIds.confirmTimeout(e.id), { id: e.id }, Date.parse(pending.expires_at));
     await notifier.send(p.target, reply('confirm_prompt', {
       phrase, packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, timeout: formatDuration(timeoutMs), id: e.id,
+      ...(isChatIdentity(e.requester) ? {} : { pushedBy: displayName(e.requester) }),
     }, {
       mention: true,
       buttons: [
@@ -153,7 +156,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
       }
       const payload: DeployPayload = {
         request: a.request, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch, target: a.target,
-        policy: confirmPolicy(config, a.repo.name, a.aliasPolicy),
+        policy: a.policy ?? confirmPolicy(config, a.repo.name, a.aliasPolicy),
       };
       const queued = await queue.enqueue({
         id: a.request.id, packs: a.packs, requester: a.request.requestedBy, channel: a.target.channel, summary: whatOf(payload), policy: payload.policy, payload,
@@ -164,9 +167,17 @@ export function createCoordinator(deps: CoordinatorDeps) {
       return queued;
     },
 
-    /** A typed phrase (or `pack confirm <phrase>`): confirming hands the turn to a worker. */
-    async answer(identity: string, channel: string, text: string, explicit: boolean): Promise<Answer> {
-      const answer = await confirmations.answer(identity, channel, text, explicit);
+    /**
+     * A typed phrase (or `pack confirm <phrase>`): confirming hands the turn to a worker.
+     * `mayConfirm(repo)`: whether this person may confirm a push's deploy from that repository.
+     */
+    async answer(identity: string, channel: string, text: string, explicit: boolean, mayConfirm?: (repo: string) => boolean): Promise<Answer> {
+      const adopt = async (p: PendingConfirmation) => {
+        if (!mayConfirm || isChatIdentity(p.requester)) return false;
+        const entry = await queue.get(p.entryId);
+        return entry !== null && mayConfirm(payloadOf(entry).repo);
+      };
+      const answer = await confirmations.answer(identity, channel, text, explicit, adopt);
       if (answer.kind === 'confirmed') await proceed(answer.pending.entryId);
       return answer;
     },
@@ -178,7 +189,8 @@ export function createCoordinator(deps: CoordinatorDeps) {
       const channel = payloadOf(e).target.channel;
       const pending = (await confirmations.pending(channel, e.requester)).find((c) => c.entryId === entryId);
       if (!pending) return { kind: 'none' };
-      if (e.requester !== identity) return { kind: 'not_yours', pending };
+      // A push's deploy has no chat requester: the button's permission check decides who may.
+      if (e.requester !== identity && isChatIdentity(e.requester)) return { kind: 'not_yours', pending };
       if (!(await confirmations.withdraw(channel, e.requester, entryId))) return { kind: 'none' };
       await proceed(entryId);
       return { kind: 'confirmed', pending };

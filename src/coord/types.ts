@@ -41,7 +41,18 @@ export function splitIdentity(identity: string): { platform: string; user: strin
   return i < 0 ? { platform: '', user: identity } : { platform: identity.slice(0, i), user: identity.slice(i + 1) };
 }
 
+/**
+ * Whether an identity is a chat user. Deploys requested by a push (`github:alice`) are not:
+ * nobody can answer for their requester, so anyone allowed to deploy the repository may confirm them.
+ */
+export function isChatIdentity(identity: string): boolean {
+  return ['console', 'slack', 'discord'].includes(splitIdentity(identity).platform);
+}
+
 /** How a person is named in messages about them (not a mention: no ping). */
 export function displayName(identity: string): string {
-  return identity === SYSTEM_IDENTITY ? 'packbot' : `@${splitIdentity(identity).user}`;
+  if (identity === SYSTEM_IDENTITY) return 'packbot';
+  const { platform, user } = splitIdentity(identity);
+  // A pusher is a name at a git host, not a chat user: "@alice" would read as a mention.
+  return isChatIdentity(identity) || platform === '' ? `@${user}` : `${user} (${platform})`;
 }

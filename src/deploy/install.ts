@@ -4,6 +4,7 @@ import { buildEnvironment } from '../packstore/index.js';
 import { isPackbotError } from '../errors.js';
 import { hasRegisterHooks, registerPacks } from './register.js';
 import type { StageClock } from './pipeline.js';
+import { runPackTests, testSettings } from './tests.js';
 import type { PreparedPack } from './prepare.js';
 import type { ResolvedRepository } from './resolve.js';
 import type { DeployerDeps, DeployRequest, PackResult } from './types.js';
@@ -26,7 +27,7 @@ function message(err: unknown, deps: DeployerDeps): string {
 
 /**
  * From validated staging dirs to active, registered releases. Dependency problems stop every
- * pack before anything is installed; an environment failure stops only its pack; a failing
+ * pack before anything is installed; an environment or test failure stops only its pack; a failing
  * registration hook puts the packs it covered back on their previous release.
  */
 export async function installPrepared(input: InstallInput): Promise<PackResult[]> {
@@ -60,12 +61,19 @@ export async function installPrepared(input: InstallInput): Promise<PackResult[]
     try {
       // The environment is built inside the new release before it goes live: nothing is
       // copied after the build (npm's .bin symlinks), and a failure activates nothing.
-      const prepare = envsOn ? (releaseDir: string) => clock.run('env', async () => {
-        await buildEnvironment({
+      // Tests run there too, after the build, so they see the env the release will run with.
+      const tests = testSettings(deps.config, input.repo, ref, p.source.name);
+      const prepare = envsOn || tests ? async (releaseDir: string) => {
+        const env = envsOn ? await clock.run('env', () => buildEnvironment({
           pack: ref, packDir: releaseDir, envsDir, python: deps.config.envs.python, node: deps.config.envs.node,
           timeoutMs: deps.config.timeouts.env, masker: deps.masker,
-        });
-      }, ref) : undefined;
+        }), ref) : null;
+        if (tests) {
+          await clock.run('test', () => runPackTests({
+            pack: ref, releaseDir, envDir: env?.python?.dir ?? null, command: tests.command, timeoutMs: tests.timeoutMs, masker: deps.masker,
+          }), ref);
+        }
+      } : undefined;
       const { release, previous } = await clock.run('install', () => deps.store.install(ref, p.stagingDir, {
         pack: ref,
         version: p.check?.manifest?.version ?? '0.0.0',

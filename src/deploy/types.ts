@@ -22,9 +22,9 @@ export function newDeployId(): string {
 }
 
 export type Stage =
-  | 'resolve' | 'fetch' | 'discover' | 'validate' | 'dependencies' | 'env' | 'install' | 'register' | 'record';
+  | 'resolve' | 'fetch' | 'discover' | 'validate' | 'dependencies' | 'env' | 'test' | 'install' | 'register' | 'record';
 
-export const STAGES: readonly Stage[] = ['resolve', 'fetch', 'discover', 'validate', 'dependencies', 'env', 'install', 'register', 'record'];
+export const STAGES: readonly Stage[] = ['resolve', 'fetch', 'discover', 'validate', 'dependencies', 'env', 'test', 'install', 'register', 'record'];
 
 export interface DeployRequest {
   /** The deploy id (the queue entry's); a new one when absent. */

@@ -10,7 +10,8 @@ import { changedPaths, log } from './history.js';
 import { materialize } from './materialize.js';
 import { syncMirror } from './mirror.js';
 import { repoOf, type Repo } from './repo.js';
-import { resolveRef } from './refs.js';
+import { peelCommit, resolveRef } from './refs.js';
+import { PackbotError } from '../errors.js';
 import type { GitContext } from './run.js';
 import { listPackDirs, packTrees, tree, treeOidAt } from './tree.js';
 import { validatePath, validateRef } from './validate.js';
@@ -51,6 +52,15 @@ export function createGit(opts: GitOptions): Git {
   return {
     sync: async (remote) => syncMirror(ctx, await open(remote, [])),
     resolveRef: async (remote, ref) => resolveRef(ctx, await open(remote, [ref]), ref),
+    hasCommit: async (remote, sha) => {
+      try {
+        await peelCommit(ctx, await open(remote, [sha]), sha);
+        return true;
+      } catch (err) {
+        if (err instanceof PackbotError && err.code === 'git_ref_unknown') return false;
+        throw err;
+      }
+    },
     treeId: async (remote, commit, path) => (await treeOidAt(ctx, await open(remote, [commit], path), commit, path)).oid,
     tree: async (remote, commit, path) => tree(ctx, await open(remote, [commit], path), commit, path),
     listPackDirs: async (remote, commit) => listPackDirs(ctx, await open(remote, [commit]), commit),

@@ -48,6 +48,8 @@ export interface Git {
   sync(remote: GitRemote): Promise<SyncResult>;
   /** Branch, tag, or (abbreviated) commit sha → full commit sha. Unknown → git_ref_unknown naming the ref and listing a few branches/tags. */
   resolveRef(remote: GitRemote, ref: string): Promise<string>;
+  /** Whether the mirror has this commit (one git process for a full sha, unlike resolveRef). */
+  hasCommit(remote: GitRemote, sha: string): Promise<boolean>;
   /** The tree object id of `path` ('' = root) at commit: equal ids mean identical content. */
   treeId(remote: GitRemote, commit: string, path: string): Promise<string>;
   /** Entries under `path` ('' = root) at commit, recursively, with paths relative to `path`. */

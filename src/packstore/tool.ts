@@ -44,10 +44,21 @@ export interface ToolRun {
   timeoutMs: number;
   masker: Masker;
   onOutput?: (line: string) => void;
+  /** Added to the allow-listed environment (e.g. PYTHONDONTWRITEBYTECODE for test runs). */
+  env?: Record<string, string>;
 }
 
-/** Runs the tool; resolves with its (masked) output lines, or throws env_failed quoting the last ones. */
-export async function runTool(run: ToolRun): Promise<string[]> {
+export interface ToolOutcome {
+  /** The last output lines (stdout and stderr interleaved), masked. */
+  lines: string[];
+  failed: boolean;
+  exitCode: number | undefined;
+  /** Why it failed, for a message ("exit 1", "timed out after 600s"); '' when it did not. */
+  why: string;
+}
+
+/** Runs the tool and reports how it went, never throwing for the tool's own failure. */
+export async function execTool(run: ToolRun): Promise<ToolOutcome> {
   const lines: string[] = [];
   const keep = (masked: string) => {
     lines.push(masked);
@@ -59,7 +70,7 @@ export async function runTool(run: ToolRun): Promise<string[]> {
   const stderr = maskedOutput(run.masker, keep);
   const result = await execa(run.file, run.args, {
     cwd: run.cwd,
-    env: toolEnv(),
+    env: { ...toolEnv(), ...run.env },
     extendEnv: false,
     stdin: 'ignore',
     stdout: { transform: stdout.transform, final: stdout.final },
@@ -70,13 +81,20 @@ export async function runTool(run: ToolRun): Promise<string[]> {
   });
   stdout.lines.end();
   stderr.lines.end();
-  if (!result.failed) return lines;
+  if (!result.failed) return { lines, failed: false, exitCode: result.exitCode, why: '' };
 
   let why: string;
   if (result.timedOut) why = `timed out after ${+(run.timeoutMs / 1000).toFixed(1)}s`;
   else if (result.exitCode !== undefined) why = `exit ${result.exitCode}`;
   else if (result.signal) why = `killed by ${result.signal}`;
   else why = `could not start ${run.file}: ${run.masker.mask(result.originalMessage ?? result.shortMessage ?? 'unknown error')}`;
+  return { lines, failed: true, exitCode: result.exitCode, why };
+}
+
+/** Runs the tool; resolves with its (masked) output lines, or throws env_failed quoting the last ones. */
+export async function runTool(run: ToolRun): Promise<string[]> {
+  const { lines, failed, why } = await execTool(run);
+  if (!failed) return lines;
   const tail = lines.filter((l) => l.trim() !== '').slice(-TAIL_LINES);
   const quoted = tail.length > 0 ? `: ${tail.join('\n')}` : '';
   throw new PackbotError('env_failed', `${run.pack}: ${run.label} failed (${why})${quoted}`);

@@ -101,3 +101,12 @@ export function createPermissionGate(deps: GateDeps): PermissionGate {
     },
   };
 }
+
+/**
+ * Whether this person may confirm a deploy a push requested from `repo` (such a deploy has
+ * no chat requester to answer it): the same checks as a Confirm click, nothing recorded.
+ */
+export function mayConfirmFor(gate: Pick<PermissionGate, 'policy'>, event: ChatEvent): (repo: string) => boolean {
+  const actor = actorOf(event);
+  return (repo) => gate.policy.command(actor, 'confirm', 'deploy', 'confirm').ok && gate.policy.repo(actor, 'confirm', repo).ok;
+}

@@ -5,11 +5,11 @@
  * reachable from everywhere by accident.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DEFAULTS } from '../config/schema.js';
+import { SERVER_DEFAULTS } from '../config/schema-server.js';
 import type { Logger } from '../logging/logger.js';
 
-/** For a config without `http:` (the schema leaves it absent rather than filling it in). */
-export const HTTP_DEFAULTS = { host: DEFAULTS.httpHost, port: DEFAULTS.httpPort } as const;
+/** For a config without `server:` (the schema leaves it absent rather than filling it in). */
+export const HTTP_DEFAULTS = { host: SERVER_DEFAULTS.host, port: SERVER_DEFAULTS.port } as const;
 
 export interface HttpServerOptions {
   host: string;

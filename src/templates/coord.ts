@@ -2,9 +2,9 @@
 export const COORD_TEMPLATES: Readonly<Record<string, string>> = {
   deploy_queued: `Queued: {{what}} — {{plural ahead "request"}} ahead of you (id {{code id}}). I'll mention you when it is your turn; {{code (concat prefix "pack cancel " id)}} withdraws it.`,
 
-  confirm_prompt: `Say _{{phrase}}_ to complete your deployment of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (within {{timeout}}; {{code (concat prefix "pack cancel " id)}} withdraws it).`,
+  confirm_prompt: `Say _{{phrase}}_ to complete {{#if pushedBy}}the auto deployment (pushed by {{pushedBy}}){{else}}your deployment{{/if}} of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (within {{timeout}}{{#if pushedBy}}; anyone allowed to deploy {{repo}} may confirm{{/if}}; {{code (concat prefix "pack cancel " id)}} withdraws it).`,
 
-  confirm_not_yours: `That phrase confirms {{owner}}'s deployment ({{what}}), not yours; only {{owner}} can confirm it.`,
+  confirm_not_yours: `{{#if pushed}}That phrase confirms an auto deployment ({{what}}); only people allowed to deploy its repository can confirm it.{{else}}That phrase confirms {{owner}}'s deployment ({{what}}), not yours; only {{owner}} can confirm it.{{/if}}`,
 
   confirm_wrong: `That is not your phrase. To complete your deployment ({{what}}), say _{{phrase}}_.`,
 

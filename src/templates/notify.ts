@@ -11,6 +11,15 @@ export const NOTIFY_TEMPLATES: Readonly<Record<string, string>> = {
 
   notify_lock_released: `🔓 {{by}} released the lock on {{bold pack}}{{#if back}}: it is back on {{repo}} _{{branch}}_{{else}}; it stays on _{{branch}}_ until the next deploy{{/if}}.`,
 
+  autodeploy_triggered: `🚀 Auto deployment of {{bold repo}} (branch: _{{branch}}_) triggered via commit by _{{author}}_ — {{bold packs}}{{#if skipped}} ({{plural skipped "locked pack"}} skipped){{/if}}{{#if forced}} after a force-push{{/if}}
+> {{message}}`,
+
+  autodeploy_locked: `the push to {{repo}} _{{branch}}_ by _{{author}}_ changed {{bold pack}}, which is locked to you on _{{held}}_ (since {{since}}), so auto deployment skipped it. When you are done, {{code (concat prefix "pack deploy " repo " " pack)}} puts it on _{{branch}}_.`,
+
+  autodeploy_failed: `✗ Auto deployment of {{bold repo}} (branch: _{{branch}}_) failed before anything was deployed: {{reason}}`,
+
+  autodeploy_branch_deleted: `⚠ _{{author}}_ deleted {{repo}}'s auto deployment branch _{{branch}}_; packbot deployed and removed nothing.`,
+
   announce: `🎉 {{bold repo}} _{{branch}}_ is live — deployed by {{by}} (id {{code id}})
 {{#each packs}}
 {{bold pack}} {{version}}

@@ -177,6 +177,7 @@ describe('errors', () => {
       'repositories.st2contrib.repo',
       'repositories.st2contrib.branch',
       'repositories.st2contrib.auto_deployment.branch',
+      'repositories.st2contrib.auto_deployment.notify_channel',
       'repositories["bad name"]',
       'locks.warn_before',
       'queue.concurrency',

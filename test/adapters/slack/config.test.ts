@@ -7,19 +7,23 @@ const file = '/srv/packbot/packbot.yaml';
 
 const rejected = (text: string): PackbotError => rejectedConfig(text, file);
 
-describe('config: http and adapters.slack', () => {
-  it('fills the http defaults and leaves http out when it is not written', () => {
-    expect(parseConfig('http: {}\n', { file, env: {} }).config.http).toEqual({ host: '127.0.0.1', port: 3000 });
-    expect(parseConfig('http: {host: 0.0.0.0, port: 8080}\n', { file, env: {} }).config.http).toEqual({ host: '0.0.0.0', port: 8080 });
-    expect(parseConfig('', { file, env: {} }).config.http).toBeUndefined();
+describe('config: server and adapters.slack', () => {
+  it('fills the server defaults and leaves server out when it is not written', () => {
+    expect(parseConfig('server: {}\n', { file, env: {} }).config.server).toEqual({ host: '127.0.0.1', port: 3000, body_limit: 5 * 1024 * 1024, webhooks: {} });
+    expect(parseConfig('server: {host: 0.0.0.0, port: 8080}\n', { file, env: {} }).config.server).toMatchObject({ host: '0.0.0.0', port: 8080 });
+    expect(parseConfig('', { file, env: {} }).config.server).toBeUndefined();
   });
 
-  it('reports every http and slack problem at once, one line each, naming the fix', () => {
-    const err = rejected(['adapters:', '  slack: {bot_token: xoxb-secret-1, mode: socket}', 'http: {host: "", port: 70000, hots: x}'].join('\n'));
+  it('reports every server and slack problem at once, one line each, naming the fix', () => {
+    const err = rejected(['adapters:', '  slack: {bot_token: xoxb-secret-1, mode: socket}', 'server: {host: "", port: 70000, hots: x, webhooks: {github: {}, gitlab: {}, gitea: {secret: s}}}'].join('\n'));
     const paths = err.details.map((d) => d.split(' ')[2]);
-    expect(paths).toEqual(expect.arrayContaining(['http.host:', 'http.port:', 'http.hots:', 'adapters.slack.app_token:']));
+    expect(paths).toEqual(expect.arrayContaining([
+      'server.host:', 'server.port:', 'server.hots:', 'adapters.slack.app_token:',
+      'server.webhooks.github.secret:', 'server.webhooks.gitlab:', 'server.webhooks.gitea:',
+    ]));
+    expect(err.details.find((d) => d.includes('server.webhooks.gitlab:'))).toMatch(/set token .* or signing_secret/);
     for (const d of err.details) expect(d).not.toContain('\n');
-    expect(err.details.find((d) => d.includes('http.port'))).toMatch(/port number from 0 to 65535/);
+    expect(err.details.find((d) => d.includes('server.port'))).toMatch(/port number from 0 to 65535/);
     expect(err.details.find((d) => d.includes('app_token'))).toMatch(/socket mode needs app_token/);
     expect(err.describe()).not.toContain('xoxb-secret-1');
   });

@@ -42,7 +42,8 @@ export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
     'log: {level: debug}',
     'adapters:',
     `  slack: {bot_token: "\${SLACK_BOT_TOKEN}", app_token: "\${SLACK_APP_TOKEN}", signing_secret: "\${SLACK_SIGNING_SECRET}", mode: ${opts.mode}}`,
-    'http: {port: 0}',
+    // Only HTTP mode needs the server; Socket Mode opens no port.
+    ...(opts.mode === 'http' ? ['server: {port: 0}'] : []),
     'repositories:',
     ...opts.repositories.map((r) => `  ${r}`),
     ...(opts.permissions ? ['permissions:', ...opts.permissions.map((l) => `  ${l}`)] : []),
