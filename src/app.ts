@@ -2,6 +2,8 @@ import type { ChatAdapter } from './chat/types.js';
 import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from './chat/dispatcher.js';
 import { createResponder, type Responder } from './chat/responder.js';
 import { createActionHandler } from './chat/actions.js';
+import { storeOffers } from './chat/delete-offer.js';
+import { PackbotError } from './errors.js';
 import { createCommandRegistry } from './commands/registry.js';
 import { answerReplies } from './commands/coordination.js';
 import type { AliasTable } from './aliases/index.js';
@@ -122,6 +124,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   });
   const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });
   const services: Services = { deployer, coordinator, notifier, store, history, permissions };
+  const offers = storeOffers(state);
   const dispatcher = createDispatcher({
     config,
     aliases: deps.aliases,
@@ -132,12 +135,21 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     ...(deps.now ? { now: deps.now } : {}),
     firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
     masker,
+    offers,
     onCommand: (alias, outcome) => metrics.commandRun(alias, outcome),
     // A confirmation phrase is typed as a plain message, not addressed to the bot.
     onUnaddressed: async (msg, text) =>
       text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false, mayConfirmFor(permissions, msg))),
   });
-  const onAction = createActionHandler({ coordinator, permissions, logger, masker, firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }) });
+  const onAction = createActionHandler({
+    coordinator, permissions, logger, masker, offers,
+    firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
+    deleteMessage: async (platform, messageId) => {
+      const adapter = deps.adapters.find((a) => a.platform === platform);
+      if (!adapter?.deleteMessage) throw new PackbotError('message_delete_failed', `packbot can't delete messages on ${platform}; delete it by hand.`);
+      await adapter.deleteMessage(messageId);
+    },
+  });
   let stopped: Promise<void> | null = null;
   let http: HttpServer | null = null;
   let started = false;
@@ -218,6 +230,7 @@ export function createAdapters(config: PackbotConfig, opts: AdapterOptions): Cha
       // Without a slack-group: member anywhere, groups change nothing: no usergroups:read needed.
       lookupGroups: JSON.stringify([config.permissions, Object.values(config.repositories).map((r) => r.allowed_users)]).includes('"slack-group:'),
       ...(slack.app_token ? { appToken: slack.app_token } : {}),
+      ...(slack.user_token ? { userToken: slack.user_token } : {}),
       ...(slack.signing_secret ? { signingSecret: slack.signing_secret } : {}),
       ...opts.slack,
     }));

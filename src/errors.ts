@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'queue_unknown'
   | 'not_permitted'
   | 'webhook_payload'
+  | 'message_delete_failed'
   | 'internal';
 
 export class PackbotError extends Error {

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type {
   ActionHandler, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage,
 } from '../../src/chat/types.js';
+import { PackbotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { escapeMrkdwn, linkUserIds, resolvedPrompt, SLACK_LIMITS, type Block } from './blocks.js';
 import { PLATFORM, toIncomingAction, toIncomingMessage, type BlockActionsBody, type SlackMessageEvent } from './events.js';
@@ -17,10 +18,12 @@ import { boltLogger } from './logger.js';
 import { Outbox } from './outbox.js';
 import { FastifySlackReceiver } from './receiver.js';
 
-export { BOT_EVENTS, BOT_SCOPES, EVENTS_PATH } from './manifest.js';
+export { BOT_EVENTS, BOT_SCOPES, EVENTS_PATH, USER_SCOPES } from './manifest.js';
 
 export interface SlackAdapterOptions {
   botToken: string;
+  /** An admin's xoxp- user token: enables deleteMessage (a bot token can delete only its own). */
+  userToken?: string;
   mode: 'socket' | 'http';
   /** Socket Mode: the xapp- app-level token. */
   appToken?: string;
@@ -47,6 +50,8 @@ export class SlackAdapter implements ChatAdapter {
   /** Present in HTTP mode only: the one case where packbot's HTTP server is needed for Slack. */
   readonly mount?: (server: FastifyInstance) => void;
   readonly connected: () => boolean;
+  /** Present with a user token only. */
+  readonly deleteMessage?: (messageId: string) => Promise<void>;
   private readonly log: Logger;
   private readonly web: WebClient;
   private readonly outbox: Outbox;
@@ -61,12 +66,18 @@ export class SlackAdapter implements ChatAdapter {
     const logger = boltLogger(opts.logger);
     const clientOptions = { logger, ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}) };
     // The token goes in the constructor, so the client sends it only as an Authorization header.
-    this.web = new webApi.WebClient(opts.botToken, {
+    const webOptions = {
       ...clientOptions,
       // 429s come back to the outbox, which retries without losing or repeating a message.
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
-    });
+    };
+    this.web = new webApi.WebClient(opts.botToken, webOptions);
+    if (opts.userToken) {
+      // A client of its own: the user token must never ride on the bot's calls, nor the bot token on chat.delete.
+      const userWeb = new webApi.WebClient(opts.userToken, webOptions);
+      this.deleteMessage = (messageId) => this.deleteWith(userWeb, messageId);
+    }
     this.outbox = new Outbox({
       post: async (channel, m) => {
         const res = await this.web.chat.postMessage({ channel, ...m, unfurl_links: false, unfurl_media: false });
@@ -107,7 +118,7 @@ export class SlackAdapter implements ChatAdapter {
     this.bolt.error(async (err) => void this.log.error({ err }, 'Slack event failed'));
     this.bolt.event('message', async ({ event }) => this.onEvent(event as SlackMessageEvent));
     this.bolt.event('app_mention', async ({ event }) => this.onEvent(event as SlackMessageEvent));
-    this.bolt.action(/^packbot_(confirm|cancel)$/, async ({ ack, body }) => {
+    this.bolt.action(/^packbot_(confirm|cancel|delete)$/, async ({ ack, body }) => {
       await ack();
       void this.onClick(body as BlockActionsBody).catch((err: unknown) => this.log.error({ err }, 'button click failed'));
     });
@@ -150,6 +161,22 @@ export class SlackAdapter implements ChatAdapter {
     return this.outbox.update(ref, msg);
   }
 
+  /** `messageId` is an IncomingMessage id (`<channel>:<ts>`). A message already gone counts as deleted. */
+  private async deleteWith(userWeb: WebClient, messageId: string): Promise<void> {
+    const cut = messageId.lastIndexOf(':');
+    const channel = messageId.slice(0, cut);
+    const ts = messageId.slice(cut + 1);
+    if (cut <= 0 || ts === '') throw new PackbotError('message_delete_failed', 'That is not a Slack message id; delete the message by hand.');
+    try {
+      await this.outbox.call(channel, async () => void (await userWeb.chat.delete({ channel, ts })));
+    } catch (err) {
+      const code = (err as { data?: { error?: unknown } } | null)?.data?.error;
+      if (code === 'message_not_found') return;
+      this.log.warn({ channel, ts, error: typeof code === 'string' ? code : String(err) }, 'chat.delete with the user token failed');
+      throw new PackbotError('message_delete_failed', deleteRefusal(code), { cause: err });
+    }
+  }
+
   async stop(): Promise<void> {
     await this.bolt.stop();
     // Replies already handed over still go out (a rate-limited channel holds them a while).
@@ -188,5 +215,19 @@ export class SlackAdapter implements ChatAdapter {
     }
     const args = { channel, user: action.user.id, text: note, ...(action.thread ? { thread_ts: action.thread } : {}) };
     await this.outbox.call(channel, async () => void (await this.web.chat.postEphemeral(args)));
+  }
+}
+
+/** Slack's reason for not deleting, as one line for the person who asked. */
+function deleteRefusal(code: unknown): string {
+  switch (code) {
+    case 'cant_delete_message':
+      return "Slack would not let packbot delete it (the user token's owner can't delete that message); delete it by hand.";
+    case 'missing_scope':
+      return 'adapters.slack.user_token lacks the chat:write user scope, so packbot could not delete it; delete it by hand.';
+    case 'invalid_auth': case 'not_authed': case 'token_revoked': case 'token_expired': case 'account_inactive':
+      return `Slack refused adapters.slack.user_token (${String(code)}), so packbot could not delete it; delete it by hand.`;
+    default:
+      return `Slack would not delete it (${typeof code === 'string' ? code : 'no answer'}); delete it by hand.`;
   }
 }

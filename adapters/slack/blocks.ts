@@ -16,7 +16,7 @@ export const SLACK_LIMITS = {
   buttonValue: 2000,
 } as const;
 
-export const ACTION_IDS: Record<ButtonAction, string> = { confirm: 'packbot_confirm', cancel: 'packbot_cancel' };
+export const ACTION_IDS: Record<ButtonAction, string> = { confirm: 'packbot_confirm', cancel: 'packbot_cancel', delete: 'packbot_delete' };
 export const ACTIONS_BLOCK_ID = 'packbot_actions';
 
 const TONE_EMOJI: Record<Tone, string> = {

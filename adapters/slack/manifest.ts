@@ -13,6 +13,12 @@ export const BOT_SCOPES = [
   'usergroups:read', // who is in which user group, for `slack-group:` members in permissions
 ] as const;
 
+/**
+ * Used only with adapters.slack.user_token: the token of an admin who installs the app, with
+ * which packbot deletes a message holding a credential when its sender asks.
+ */
+export const USER_SCOPES = ['chat:write'] as const;
+
 export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim'] as const;
 
 /** Where Slack sends events and button clicks in HTTP mode. */

@@ -1,7 +1,8 @@
 /**
- * The boundary for button clicks (Confirm / Cancel on a confirmation prompt): the same
- * confirm and cancel as the typed phrase and `pack cancel`, deduplicated like messages, and
- * one error handler that turns every failure into a one-line note for the clicker.
+ * The boundary for button clicks (Confirm / Cancel on a confirmation prompt, Delete my
+ * message on a pasted-credential refusal): the same confirm and cancel as the typed phrase
+ * and `pack cancel`, deduplicated like messages, and one error handler that turns every
+ * failure into a one-line note for the clicker.
  */
 import { randomBytes } from 'node:crypto';
 import type { Coordinator } from '../coord/coordinator.js';
@@ -10,6 +11,7 @@ import { isPackbotError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Masker } from '../masking/masker.js';
 import { actorOf, type PermissionGate } from '../permissions/index.js';
+import { answerDeleteClick, type Offers } from './delete-offer.js';
 import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
 
 export interface ActionDeps {
@@ -20,9 +22,15 @@ export interface ActionDeps {
   masker: Masker;
   /** True the first time a click is seen (shared with the message dedupe). */
   firstSeen: (key: string) => Promise<boolean>;
+  /** Who may delete which message (recorded with the refusal that offered it). */
+  offers: Offers;
+  /** Deletes a user's message through the adapter of that platform. */
+  deleteMessage: (platform: string, messageId: string) => Promise<void>;
 }
 
 async function decide(deps: ActionDeps, action: IncomingAction, identity: string): Promise<ActionOutcome> {
+  // Only the sender may delete their own message: that is the whole permission.
+  if (action.action === 'delete') return answerDeleteClick(action, deps.offers, deps.deleteMessage);
   const actor = actorOf(action);
   const denied = await deps.permissions.action(actor, action.action);
   if (denied !== null) return { accepted: false, note: denied };

@@ -10,6 +10,7 @@ import type { PackbotConfig } from '../config/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { Masker } from '../masking/masker.js';
 import { refusePastedCredential } from './pasted.js';
+import { withDeleteOffer, type Offers } from './delete-offer.js';
 import { isPackbotError } from '../errors.js';
 import { actorOf } from '../permissions/index.js';
 
@@ -30,6 +31,8 @@ export interface DispatcherDeps {
   firstSeen?: (key: string) => Promise<boolean>;
   /** The app's masker: its registered secrets count as pasted credentials too (shapes always do). */
   masker?: Masker;
+  /** Records who may delete a refused message, on adapters that can delete it (no offer without). */
+  offers?: Offers;
   /** Told each command's outcome by alias name (metrics). */
   onCommand?: (alias: string, outcome: 'ok' | 'error' | 'denied') => void;
 }
@@ -67,7 +70,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const text = addressedText(normalizeText(msg.text), { prefix, mentionTokens: adapter.mentionTokens(), direct: msg.direct ?? false });
     if (text === null) return (await deps.onUnaddressed?.(msg, normalizeText(msg.text))) ?? [];
     const pasted = refusePastedCredential(text, deps.masker, log);
-    if (pasted) return pasted;
+    if (pasted) return deps.offers && adapter.deleteMessage ? [await withDeleteOffer(pasted, msg, deps.offers, log)] : [pasted];
     if (text.length > MAX_COMMAND_LENGTH) {
       return [reply('error', { message: `That command is ${text.length} characters long; packbot reads commands of up to ${MAX_COMMAND_LENGTH}. Split it into smaller ones.` })];
     }

@@ -11,9 +11,9 @@ import { reply, type Reply } from './reply.js';
 export const PASTED_CREDENTIAL_TEMPLATE = 'pasted_credential';
 
 /** The refusal when `text` holds a credential, else null (go on routing). */
-export function refusePastedCredential(text: string, masker: Masker | undefined, log: Logger): Reply[] | null {
+export function refusePastedCredential(text: string, masker: Masker | undefined, log: Logger): Reply | null {
   const found = detectCredential(text, masker);
   if (!found) return null;
   log.warn({ credential: found.kind }, 'refused a message containing a credential');
-  return [reply(PASTED_CREDENTIAL_TEMPLATE, { what: found.label, noun: found.noun, kind: found.kind })];
+  return reply(PASTED_CREDENTIAL_TEMPLATE, { what: found.label, noun: found.noun, kind: found.kind });
 }

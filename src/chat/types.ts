@@ -34,12 +34,12 @@ export interface Card {
   fields: Array<{ label: string; value: string }>;
 }
 
-export type ButtonAction = 'confirm' | 'cancel';
+export type ButtonAction = 'confirm' | 'cancel' | 'delete';
 
 /** A button on a message (confirmation prompts); clicking it arrives as an IncomingAction. */
 export interface Button {
   action: ButtonAction;
-  /** The queue entry it acts on. */
+  /** What it acts on: the queue entry (confirm, cancel); the platform message id (delete). */
   entryId: string;
   label: string;
   style: 'primary' | 'danger';
@@ -106,4 +106,10 @@ export interface ChatAdapter {
   mount?(server: FastifyInstance): void | Promise<void>;
   /** Whether the platform connection is up now (for /readyz); absent = up once started. */
   connected?(): boolean;
+  /**
+   * Deletes someone else's message (one holding a pasted credential) by its IncomingMessage id.
+   * Present only when the adapter is able to: a bot token can delete only the bot's own messages.
+   * Throws a PackbotError with a one-line reason when the platform refuses.
+   */
+  deleteMessage?(messageId: string): Promise<void>;
 }

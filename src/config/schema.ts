@@ -134,6 +134,8 @@ const store = z.discriminatedUnion(
 
 const slack = strict({
   bot_token: secret,
+  // A bot token can delete only the bot's own messages; Slack lets a user token delete what its owner could.
+  user_token: secret.optional().describe("an admin's user token (xoxp-) with chat:write: lets packbot delete messages that contain credentials, when their sender asks"),
   app_token: secret.optional(),
   signing_secret: secret.optional(),
   mode: z.enum(['socket', 'http'], { error: expected('socket or http') }).default('socket'),

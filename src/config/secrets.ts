@@ -12,7 +12,7 @@ const SENSITIVE_KEY_RE = /token|secret|password|key/i;
 export function credentialFields(config: PackbotConfig): Array<string | undefined> {
   const { slack, discord } = config.adapters;
   return [
-    slack?.bot_token, slack?.app_token, slack?.signing_secret, discord?.token,
+    slack?.bot_token, slack?.user_token, slack?.app_token, slack?.signing_secret, discord?.token,
     ...Object.values(config.repositories).map((repo) => repo.token),
     config.server?.webhooks.github?.secret, config.server?.webhooks.bitbucket?.secret,
     config.server?.webhooks.gitlab?.token, config.server?.webhooks.gitlab?.signing_secret,

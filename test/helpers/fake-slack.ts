@@ -40,7 +40,7 @@ export interface FakeSlack {
   readonly calls: RecordedCall[];
   /** Raw frames the client sent over the WebSocket (acks). */
   readonly frames: string[];
-  /** Messages as they stand now (posts, with updates applied), by ts. */
+  /** Messages as they stand now (posts, with updates applied, minus deletions), by ts; a test may add people's messages. */
   readonly messages: Map<string, PostedMessage>;
   callsOf(method: string): RecordedCall[];
   /** Make auth.test answer `{ok: false, error}` (a revoked or wrong bot token). */
@@ -49,6 +49,8 @@ export interface FakeSlack {
   setUserGroups(groups: Record<string, string[]>): void;
   /** Make `usergroups.list` answer `{ok: false, error}` (e.g. `missing_scope`); null: answer again. */
   failUserGroups(error: string | null): void;
+  /** Make `chat.delete` answer `{ok: false, error}` (e.g. `cant_delete_message`); null: delete again. */
+  failDelete(error: string | null): void;
   /** Answer the next `times` calls of `method` with 429 and Retry-After. */
   rateLimit(method: string, times: number, retryAfterSec: number): void;
   /** Resolves once a Socket Mode client has connected and been sent `hello`. */
@@ -91,6 +93,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let authError: string | null = null;
   let userGroups: Record<string, string[]> = {};
   let userGroupsError: string | null = null;
+  let deleteError: string | null = null;
 
   /** Like Slack, chat.postMessage takes a channel name too and answers with the id. */
   const channelId = (c: string) => (/^[CDG][A-Z0-9]{2,}$/.test(c) ? c : `C${c.replace(/^#/, '').toUpperCase().replace(/[^A-Z0-9]/g, '')}NAMED`);
@@ -121,6 +124,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         msg.text = p['text'] ?? msg.text;
         if (p['blocks']) msg.blocks = JSON.parse(p['blocks']) as PostedMessage['blocks'];
         return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };
+      }
+      case 'chat.delete': {
+        const msg = messages.get(p['ts'] ?? '');
+        if (!msg || msg.channel !== p['channel']) return { ok: false, error: 'message_not_found' };
+        if (deleteError) return { ok: false, error: deleteError };
+        messages.delete(msg.ts);
+        return { ok: true, channel: msg.channel, ts: msg.ts };
       }
       case 'usergroups.list': {
         // As Slack: without usergroups:read the call fails and says which scope was needed.
@@ -220,6 +230,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     failUserGroups(error) {
       userGroupsError = error;
+    },
+    failDelete(error) {
+      deleteError = error;
     },
     rateLimit(method, times, retryAfterSec) {
       limits.set(method, { times, retryAfter: retryAfterSec });

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { createAdapters, createApp, type App } from '../../src/app.js';
 import { createActionHandler } from '../../src/chat/actions.js';
+import { storeOffers } from '../../src/chat/delete-offer.js';
+import { PackbotError } from '../../src/errors.js';
 import type { ActionHandler, IncomingAction } from '../../src/chat/types.js';
 import { tempDir } from './config.js';
 import { testRuntime } from './runtime.js';
@@ -41,6 +43,9 @@ export async function startLiveBot(yaml: string): Promise<LiveBot> {
   const click = createActionHandler({
     coordinator: app.services.coordinator, permissions: app.services.permissions, logger: rt.logger, masker: rt.masker,
     firstSeen: (key) => app.state.setIfAbsent(`seen:${key}`, '1'),
+    offers: storeOffers(app.state),
+    // The console can't delete messages, so it is never offered.
+    deleteMessage: () => Promise.reject(new PackbotError('message_delete_failed', 'The console cannot delete messages.')),
   });
   return {
     app, said, click, logs: rt.logs,

@@ -16,7 +16,7 @@ describe('secrets from packbot.yaml reach the app masker', () => {
     const yaml = [
       'state_dir: ./var',
       'adapters:',
-      '  slack: {bot_token: "${SLACK_BOT}", app_token: "app-level-token-1", signing_secret: "signing-secret-2"}',
+      '  slack: {bot_token: "${SLACK_BOT}", app_token: "app-level-token-1", signing_secret: "signing-secret-2", user_token: "user-token-12"}',
       '  discord: {token: "discord-token-3"}',
       'server:',
       '  webhooks: {github: {secret: "gh-hook-secret-9"}, bitbucket: {secret: "bb-hook-secret-10"}, gitlab: {token: "gl-token-11", signing_secret: "whsec_Z2wtc2lnbi0xMg=="}}',
@@ -32,7 +32,7 @@ describe('secrets from packbot.yaml reach the app masker', () => {
     await createApp(rt.config, { ...rt, adapters: [] });
     const values = ['bot-token-from-env-5', 'app-level-token-1', 'signing-secret-2', 'discord-token-3', 'repo-token-from-env-6',
       'st2-api-key-7', 'url-pass-4', 'query-api-key-8', 'basic-pass-123', 'st2admin:basic-pass-123',
-      'gh-hook-secret-9', 'bb-hook-secret-10', 'gl-token-11', 'whsec_Z2wtc2lnbi0xMg=='];
+      'gh-hook-secret-9', 'bb-hook-secret-10', 'gl-token-11', 'whsec_Z2wtc2lnbi0xMg==', 'user-token-12'];
     for (const value of values) {
       // Bare, where no shape would catch it: only the registry can.
       expect(rt.masker.mask(`x ${value} y`)).toBe(`x ${MASK} y`);

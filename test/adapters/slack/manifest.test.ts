@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BOT_EVENTS, BOT_SCOPES } from '../../../adapters/slack/adapter.js';
+import { BOT_EVENTS, BOT_SCOPES, USER_SCOPES } from '../../../adapters/slack/adapter.js';
 import { ROOT } from '../../helpers/cli.js';
 
 interface Manifest {
@@ -14,7 +14,10 @@ describe('slack-manifest.yml', () => {
   it('asks for exactly the scopes and events the adapter declares, with interactivity and Socket Mode on', async () => {
     const manifest = parse(await readFile(path.join(ROOT, 'slack-manifest.yml'), 'utf8')) as Manifest;
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+    // No user scope by default; the one user_token needs is offered commented out, and is exactly USER_SCOPES.
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+    const text = await readFile(path.join(ROOT, 'slack-manifest.yml'), 'utf8');
+    expect(text).toContain(`# user:\n${USER_SCOPES.map((s) => `    #   - ${s}`).join('\n')}\n`);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...BOT_EVENTS].sort());
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);

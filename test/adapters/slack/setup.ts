@@ -11,6 +11,7 @@ export const SECRETS = {
   bot: 'xoxb-1111-2222-BotTokenSecretValue',
   app: 'xapp-1-A0000001-3333-AppTokenSecretValue',
   signing: 'signing-secret-0123456789abcdef0123',
+  user: 'xoxp-4444-5555-UserTokenSecretValue',
 };
 
 export interface SlackBot {
@@ -33,6 +34,8 @@ export interface SlackBotOptions {
   now?: () => number;
   /** Runs on the fake before the app starts (user groups, failures). */
   prepare?: (fake: FakeSlack) => void;
+  /** Configure adapters.slack.user_token (SECRETS.user): packbot may delete people's messages. */
+  userToken?: boolean;
 }
 
 export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
@@ -41,14 +44,14 @@ export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
     'state_dir: ./var',
     'log: {level: debug}',
     'adapters:',
-    `  slack: {bot_token: "\${SLACK_BOT_TOKEN}", app_token: "\${SLACK_APP_TOKEN}", signing_secret: "\${SLACK_SIGNING_SECRET}", mode: ${opts.mode}}`,
+    `  slack: {bot_token: "\${SLACK_BOT_TOKEN}", app_token: "\${SLACK_APP_TOKEN}", signing_secret: "\${SLACK_SIGNING_SECRET}", mode: ${opts.mode}${opts.userToken ? ', user_token: "${SLACK_USER_TOKEN}"' : ''}}`,
     // Only HTTP mode needs the server; Socket Mode opens no port.
     ...(opts.mode === 'http' ? ['server: {port: 0}'] : []),
     'repositories:',
     ...opts.repositories.map((r) => `  ${r}`),
     ...(opts.permissions ? ['permissions:', ...opts.permissions.map((l) => `  ${l}`)] : []),
   ].join('\n');
-  const rt = await testRuntime(yaml, dir, { SLACK_BOT_TOKEN: SECRETS.bot, SLACK_APP_TOKEN: SECRETS.app, SLACK_SIGNING_SECRET: SECRETS.signing, ...opts.env });
+  const rt = await testRuntime(yaml, dir, { SLACK_BOT_TOKEN: SECRETS.bot, SLACK_APP_TOKEN: SECRETS.app, SLACK_SIGNING_SECRET: SECRETS.signing, SLACK_USER_TOKEN: SECRETS.user, ...opts.env });
   const fake = await startFakeSlack();
   opts.prepare?.(fake);
   const slack = { apiUrl: fake.apiUrl, ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.now ? { now: opts.now } : {}) };
