@@ -30,6 +30,10 @@ export type ErrorCode =
   | 'tests_failed'
   | 'pack_invalid'
   | 'pack_dependencies'
+  | 'registry_unreachable'
+  | 'registry_request_invalid'
+  | 'registry_pack_unknown'
+  | 'registry_version_unknown'
   | 'repo_unknown'
   | 'hook_failed'
   | 'store_locked'
@@ -39,6 +43,8 @@ export type ErrorCode =
   | 'not_permitted'
   | 'webhook_payload'
   | 'message_delete_failed'
+  | 'archive_download'
+  | 'archive_invalid'
   | 'internal';
 
 export class PackbotError extends Error {
