@@ -32,6 +32,7 @@ import { createMetrics, type Metrics } from './server/metrics.js';
 import { mountAppRoutes } from './server/app-server.js';
 import { SERVER_DEFAULTS } from './config/schema-server.js';
 import { autoDeploy } from './autodeploy/autodeploy.js';
+import { createInstaller, REGISTRY, type Installer } from './install/installer.js';
 import type { DeployRequest, DeployResult } from './deploy/types.js';
 import type { ProgressListener } from './deploy/pipeline.js';
 
@@ -83,11 +84,11 @@ function createNotifier(adapters: readonly ChatAdapter[], responder: Responder):
 }
 
 /** A deploy, counted: by result and repository (configured names only: URLs are one label), and each stage's time. */
-function countedDeploy(config: PackbotConfig, deployer: Deployer, metrics: Metrics) {
+function countedDeploy(config: PackbotConfig, deployer: Deployer, installer: Installer, metrics: Metrics) {
   return async (request: DeployRequest, onProgress?: ProgressListener): Promise<DeployResult> => {
-    const result = await deployer.deploy(request, onProgress);
+    const result = request.kind === 'install' ? await installer.install(request, onProgress) : await deployer.deploy(request, onProgress);
     const outcome = result.error !== null || (result.success_count === 0 && result.failure_count > 0) ? 'failure' : result.failure_count > 0 ? 'partial' : 'success';
-    metrics.deployFinished(outcome, config.repositories[result.repo] ? result.repo : 'url');
+    metrics.deployFinished(outcome, config.repositories[result.repo] || result.repo === REGISTRY ? result.repo : 'url');
     for (const [stage, ms] of Object.entries(result.stages)) metrics.stageDuration(stage, ms / 1000);
     return result;
   };
@@ -106,6 +107,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
   const history = createStoreHistory(state, masker);
   const deployer = createDeployer({ config, git, store, history, masker, logger });
+  const installer = createInstaller({ config, git, store, history, masker, logger });
   const responder = createResponder({ templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name } });
   const notifier = createNotifier(deps.adapters, responder);
   // Gauges read the coordinator at scrape time, after it exists.
@@ -118,12 +120,12 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     // Process metrics only where something serves them (they cost an observer per app).
   }, { defaultMetrics: config.server !== undefined });
   const coordinator = createCoordinator({
-    config, store: state, jobs, history, notifier, logger, deploy: countedDeploy(config, deployer, metrics),
+    config, store: state, jobs, history, notifier, logger, deploy: countedDeploy(config, deployer, installer, metrics),
     changes: (result) => deployer.changes(result),
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
   const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });
-  const services: Services = { deployer, coordinator, notifier, store, history, permissions };
+  const services: Services = { deployer, installer, coordinator, notifier, store, history, permissions };
   const offers = storeOffers(state);
   const dispatcher = createDispatcher({
     config,

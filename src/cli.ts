@@ -7,6 +7,7 @@ import { registerChatCommand } from './cli/chat.js';
 import { registerConfigCommands } from './cli/config.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerDeployCommand } from './cli/deploy.js';
+import { registerInstallCommands } from './cli/install.js';
 import { registerValidateCommand } from './cli/validate.js';
 import { reportCliError } from './cli/errors.js';
 import { packageRoot } from './paths.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerChatCommand(program);
   registerDeployCommand(program);
+  registerInstallCommands(program);
   registerValidateCommand(program);
   registerConfigCommands(program);
   registerAliasCommands(program);

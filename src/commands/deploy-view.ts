@@ -17,6 +17,7 @@ function packLine(p: PackResult, commit: string | null) {
 export function summaryView(result: DeployResult) {
   return {
     id: result.deploy_id,
+    verb: result.repo === 'registry' ? 'Install' : 'Deploy',
     repo: result.repo,
     branch: result.branch,
     commit: shortSha(result.commit),

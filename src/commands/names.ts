@@ -1,7 +1,7 @@
 /** Every command name an alias may point at (a leaf module: config and permissions read it too). */
 export const COMMAND_NAMES = [
   'deploy', 'confirm', 'cancel', 'queue', 'locks', 'lock_extend', 'unlock', 'status',
-  'list', 'info', 'history', 'rollback', 'uninstall', 'help',
+  'list', 'info', 'history', 'rollback', 'uninstall', 'install', 'deps', 'help',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

@@ -5,6 +5,7 @@ import { deployCommand } from './deploy.js';
 import { historyCommand } from './history.js';
 import { infoCommand, listCommand, statusCommand } from './packs.js';
 import { rollbackCommand, uninstallCommand } from './releases.js';
+import { depsCommand, installCommand } from './install.js';
 
 export { COMMAND_NAMES, type CommandName } from './names.js';
 
@@ -24,5 +25,7 @@ export function createCommandRegistry(): ReadonlyMap<string, CommandHandler> {
   handlers.set('locks', locksCommand);
   handlers.set('lock_extend', lockExtendCommand);
   handlers.set('unlock', unlockCommand);
+  handlers.set('install', installCommand);
+  handlers.set('deps', depsCommand);
   return handlers;
 }

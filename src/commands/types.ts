@@ -1,4 +1,5 @@
 import type { IncomingMessage, MessageRef } from '../chat/types.js';
+import type { Installer } from '../install/installer.js';
 import type { Deployer } from '../deploy/pipeline.js';
 import type { Coordinator } from '../coord/coordinator.js';
 import type { Notifier } from '../coord/types.js';
@@ -29,6 +30,8 @@ export interface CommandContext {
 /** The core a command handler may call. */
 export interface Services {
   deployer: Deployer;
+  /** `pack install`: packs from registry indexes. */
+  installer: Installer;
   coordinator: Coordinator;
   /** Messages to other channels (a repository's notify_channel). */
   notifier: Notifier;

@@ -23,5 +23,6 @@ export function resolveConfigPaths(config: PackbotConfig, baseDir: string): Pack
     configs_dir: abs(config.configs_dir),
     templates: config.templates.dir === undefined ? config.templates : { ...config.templates, dir: abs(config.templates.dir) },
     repositories,
+    registry: { ...config.registry, indexes: config.registry.indexes.map((s) => (s.file === undefined ? s : { ...s, file: abs(s.file) })) },
   };
 }

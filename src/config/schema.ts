@@ -11,6 +11,7 @@ import { expected, expectedSecret, strictObjectError } from './messages.js';
 import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED, pathProblem, quoteForMessage } from './paths.js';
 import { COMMAND_NAMES } from '../commands/names.js';
 import { serverSchema } from './schema-server.js';
+import { registrySchema } from './schema-registry.js';
 import { MEMBER_HINT, MEMBER_OR_ROLE_HINT, MEMBER_PATTERN, ROLE_PATTERN } from '../permissions/members.js';
 
 export const DEFAULTS = {
@@ -303,6 +304,8 @@ export const configSchema = strict({
   url_allowlist: z.array(httpUrl, { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
   envs: strict({ python: pythonEnv, node: nodeEnv }).prefault({}),
   register: register.prefault({}),
+  /** `pack install <name>`: registry indexes and what may be downloaded. */
+  registry: registrySchema.prefault({}),
   tests: testsSettings.optional(),
   timeouts: timeouts.prefault({}),
   log: strict({ level: z.enum(logLevels, { error: expected(`one of ${logLevels.join(', ')}`) }).default('info') }).prefault({}),

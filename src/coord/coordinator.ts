@@ -42,7 +42,7 @@ export interface DeployAsk {
 }
 
 const payloadOf = (e: QueueEntry) => e.payload as DeployPayload;
-const whatOf = (p: DeployPayload) => `${p.request.packs || 'all packs'} from ${p.repo} ${p.branch}`;
+const whatOf = (p: DeployPayload) => (p.request.kind === 'install' ? `${p.request.packs} from the registry` : `${p.request.packs || 'all packs'} from ${p.repo} ${p.branch}`);
 
 export function createCoordinator(deps: CoordinatorDeps) {
   const now = deps.now ?? (() => new Date());

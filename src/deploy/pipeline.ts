@@ -57,7 +57,7 @@ function errorText(err: unknown, masker: Masker): string {
   return masker.mask(isPackbotError(err) ? err.describe() : err instanceof Error ? err.message : String(err));
 }
 
-function toResult(p: PreparedPack, extra: Partial<PackResult> = {}): PackResult {
+export function toResult(p: PreparedPack, extra: Partial<PackResult> = {}): PackResult {
   return {
     pack: p.check?.ref ?? p.active?.pack ?? p.source.name,
     source: p.source.name,

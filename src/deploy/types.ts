@@ -41,6 +41,8 @@ export interface DeployRequest {
   channel?: string;
   /** Recorded in history when packbot deploys on its own (an auto-revert). */
   note?: string;
+  /** `install`: `packs` are registry specs (`slack=2.3.0,docker`), not directories of `repo`. */
+  kind?: 'deploy' | 'install';
 }
 
 export interface ProgressEvent {

@@ -7,13 +7,24 @@ export const DEPLOY_TEMPLATES: Readonly<Record<string, string>> = {
 {{this}}
 {{/each}}`,
 
-  deploy_summary: `{{#if error}}✗ Deploy {{code id}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}} failed: {{error}}{{else}}Deploy {{code id}} from {{code repo}} {{branch}} at {{code commit}}: {{ok}} ok, {{failed}} failed ({{duration}})
+  deploy_summary: `{{#if error}}✗ {{#if verb}}{{verb}}{{else}}Deploy{{/if}} {{code id}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}} failed: {{error}}{{else}}{{#if verb}}{{verb}}{{else}}Deploy{{/if}} {{code id}} from {{code repo}}{{#if branch}} {{branch}}{{/if}}{{#if commit}} at {{code commit}}{{/if}}: {{ok}} ok, {{failed}} failed ({{duration}})
 {{#each packs}}
 {{icon}} {{pack}}{{#if version}} {{version}}{{/if}} — {{status}}
 {{#each warnings}}
    ⚠ {{this}}
 {{/each}}
 {{/each}}{{/if}}`,
+
+  install_planned: `Installing from the registry:
+{{#each planned}}
+• {{this}}
+{{/each}}`,
+
+  install_nothing: `Nothing to install: {{packs}} {{#if packs}}already satisfies the request{{/if}}.`,
+
+  deps_graph: `\`\`\`
+{{graph}}
+\`\`\``,
 
   pack_list: `{{#if packs.length}}Installed packs:
 {{#each packs}}

@@ -39,8 +39,8 @@ describe('aliases/pack.yaml', () => {
     expect(def?.help).toBeTruthy();
   });
 
-  it('has exactly the fourteen aliases, deploy confirming when queued', () => {
-    expect(table.definitions).toHaveLength(14);
+  it('has exactly the sixteen aliases, deploy confirming when queued', () => {
+    expect(table.definitions).toHaveLength(16);
     expect(table.definitions.find((d) => d.name === 'pack_deploy')?.confirm).toBeUndefined();
     expect(table.definitions.find((d) => d.name === 'pack_deploy')?.formats[0]?.display).toBe('pack deploy <repo> [packs] [branch]');
   });

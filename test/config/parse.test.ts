@@ -29,10 +29,39 @@ describe('defaults and paths', () => {
       url_allowlist: [],
       envs: { python: 'off', node: 'off' },
       register: { env: {} },
+      registry: {
+        indexes: [], allowed_urls: [], timeout: 30_000, archive_timeout: 120_000, max_index_bytes: 50 * 1024 * 1024,
+        max_archive_bytes: 100 * 1024 * 1024, max_extracted_bytes: 500 * 1024 * 1024, max_entries: 20_000, max_depth: 10,
+      },
       timeouts: { git: 300_000, env: 900_000, hook: 120_000 },
       log: { level: 'info' },
       templates: {},
     });
+  });
+
+  it('reads registry indexes in order, resolving files against the config dir, and refuses bad sources all at once', () => {
+    const { config } = parseConfig([
+      'registry:',
+      '  indexes: [{name: internal, file: ./index.json, fail_closed: true}, {url: "https://index.stackstorm.org/v1/index.json"}]',
+      '  allowed_urls: ["https://github.com/StackStorm-Exchange/"]',
+      '  timeout: 10s',
+    ].join('\n'), { file, env: {} });
+    expect(config.registry.indexes).toEqual([
+      { name: 'internal', file: '/srv/packbot/index.json', fail_closed: true },
+      { url: 'https://index.stackstorm.org/v1/index.json', fail_closed: false },
+    ]);
+    expect(config.registry.timeout).toBe(10_000);
+    const err = rejected([
+      'registry:',
+      '  indexes: [{url: "ftp://x/index.json"}, {url: "https://u:p@x.example/i.json"}, {}, {url: "https://a/i.json", file: ./i.json}]',
+      '  allowed_urls: [github.com]',
+      '  max_depth: 0',
+    ].join('\n'));
+    const paths = err.details.map((d) => d.split(' ')[2]);
+    expect(paths).toEqual(expect.arrayContaining([
+      'registry.indexes[0].url:', 'registry.indexes[1].url:', 'registry.indexes[2]:', 'registry.indexes[3]:', 'registry.allowed_urls[0]:', 'registry.max_depth:',
+    ]));
+    expect(err.describe()).not.toContain('u:p@');
   });
 
   it('reads the deploy settings: envs (YAML 1.1 off too), register hooks with secret headers, timeouts', () => {
