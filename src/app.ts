@@ -106,8 +106,12 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const git = createGit({ stateDir: config.state_dir, masker, logger, timeoutMs: config.timeouts.git });
   const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
   const history = createStoreHistory(state, masker);
-  const deployer = createDeployer({ config, git, store, history, masker, logger });
   const installer = createInstaller({ config, git, store, history, masker, logger });
+  const deployer = createDeployer({
+    config, git, store, history, masker, logger,
+    // A deployed pack's dependencies that nothing provides come from the registry, when there is one.
+    ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies } : {}),
+  });
   const responder = createResponder({ templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name } });
   const notifier = createNotifier(deps.adapters, responder);
   // Gauges read the coordinator at scrape time, after it exists.

@@ -38,10 +38,10 @@ export function progressLine(e: ProgressEvent): string | null {
 }
 
 /** The status line and fields of a deploy in progress ("Deploying docker,sensu…"). */
-export function workingCard(head: { repo: string; packs: string; branch: string }): Card {
+export function workingCard(head: { repo: string; packs: string; branch: string; verb?: string }): Card {
   return {
-    tone: 'working', title: `Deploying ${head.packs}`,
-    fields: [{ label: 'Repository', value: head.repo }, { label: 'Branch', value: head.branch }],
+    tone: 'working', title: `${head.verb ?? 'Deploying'} ${head.packs}`,
+    fields: [{ label: 'Repository', value: head.repo }, ...(head.branch ? [{ label: 'Branch', value: head.branch }] : [])],
   };
 }
 

@@ -35,7 +35,10 @@ async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: DeployPayloa
 }
 
 async function deployWithProgress(ctx: CoordContext, p: DeployPayload): Promise<DeployResult> {
-  const head = { repo: p.repo, packs: p.request.packs === '' ? 'all packs' : p.request.packs, branch: p.branch };
+  // An install names versions, not a branch: "Installing slack=2.3.0 from registry…".
+  const head = p.request.kind === 'install'
+    ? { repo: p.repo, packs: p.request.packs, branch: '', verb: 'Installing' }
+    : { repo: p.repo, packs: p.request.packs === '' ? 'all packs' : p.request.packs, branch: p.branch, verb: 'Deploying' };
   const by = displayName(p.request.requestedBy);
   // An auto-revert is announced by its own lock_reverted message instead.
   if (!p.revert) await notifyRepo(ctx, p.repo, p.target, reply('notify_deploy_started', { ...head, by, id: p.request.id }));

@@ -3,15 +3,14 @@ import { planDependencies, checkPackConfig } from '../packs/index.js';
 import { buildEnvironment } from '../packstore/index.js';
 import { isPackbotError } from '../errors.js';
 import { hasRegisterHooks, registerPacks } from './register.js';
-import type { StageClock } from './pipeline.js';
 import { runPackTests, testSettings } from './tests.js';
 import type { PreparedPack } from './prepare.js';
 import type { ResolvedRepository } from './resolve.js';
-import type { DeployerDeps, DeployRequest, PackResult } from './types.js';
+import type { DeployerDeps, DeployRequest, PackResult, StageClockLike } from './types.js';
 
 export interface InstallInput {
   deps: DeployerDeps;
-  clock: StageClock;
+  clock: StageClockLike;
   prepared: PreparedPack[];
   repo: ResolvedRepository;
   branch: string;

@@ -12,6 +12,7 @@ import { parsePackList, resolveRepository, type ResolvedRepository } from './res
 import { installPrepared } from './install.js';
 import { recordDeploy } from './record.js';
 import { createMaintenance } from './maintenance.js';
+import { missingDependencies } from './missing.js';
 import { newDeployId, type DeployerDeps, type DeployRequest, type DeployResult, type PackResult, type ProgressEvent, type Stage } from './types.js';
 
 export type ProgressListener = (event: ProgressEvent) => void;
@@ -131,9 +132,12 @@ export function createDeployer(deps: DeployerDeps) {
               return { source, treeId: '', stagingDir: '', check: null, active: null, unchanged: false, error: errorText(err, masker) } satisfies PreparedPack;
             }
           }, source.name, (p) => p.error)));
+        // Dependencies nothing provides come from the registry first, when there is one.
+        const missing = deps.fetchDependencies ? missingDependencies(prepared, installed) : [];
+        const fetched = missing.length > 0 && deps.fetchDependencies ? await deps.fetchDependencies(missing, { clock, deployId: id, request }) : [];
         // Rollbacks and uninstalls lock by pack ref; take the same locks before touching the store.
         const refs = prepared.filter((p) => !p.error && !p.unchanged).map((p) => `pack/${p.check?.ref ?? p.source.name}`);
-        return mutex.run(refs, () => installPrepared({ deps, clock, prepared, repo, branch, commit: sha, deployId: id, request, toResult }));
+        return [...fetched, ...(await mutex.run(refs, () => installPrepared({ deps, clock, prepared, repo, branch, commit: sha, deployId: id, request, toResult })))];
       });
     } catch (err) {
       error = errorText(err, masker);

@@ -7,7 +7,20 @@ import type { ContentSummary } from '../packs/index.js';
 import type { PackStore } from '../packstore/index.js';
 import type { HistoryStore } from '../store/history.js';
 
+/**
+ * Installs `specs` (dependencies a deploy lacks) from the registry as part of deploy
+ * `deployId`; resolves to their results. Throws, installing nothing, on any conflict.
+ */
+export type DependencyFetcher = (specs: string[], ctx: { clock: StageClockLike; deployId: string; request: DeployRequest }) => Promise<PackResult[]>;
+
+/** The part of pipeline.ts's StageClock a fetcher uses (kept here to avoid an import cycle). */
+export interface StageClockLike {
+  run<T>(stage: Stage, work: () => Promise<T>, pack?: string, failure?: (result: T) => string | null): Promise<T>;
+}
+
 export interface DeployerDeps {
+  /** Present when a registry is configured: missing dependencies come from it. */
+  fetchDependencies?: DependencyFetcher;
   config: PackbotConfig;
   git: Git;
   store: PackStore;

@@ -13,7 +13,7 @@ import type { PreparedPack } from '../deploy/prepare.js';
 import { installPrepared } from '../deploy/install.js';
 import { recordDeploy } from '../deploy/record.js';
 import type { ResolvedRepository } from '../deploy/resolve.js';
-import { newDeployId, type DeployerDeps, type DeployRequest, type DeployResult, type PackResult } from '../deploy/types.js';
+import { newDeployId, type DependencyFetcher, type DeployerDeps, type DeployRequest, type DeployResult, type PackResult, type StageClockLike } from '../deploy/types.js';
 import { validatePackDir } from '../packs/index.js';
 import { loadIndexes, type LoadResult } from '../registry/sources.js';
 import { assertResolution, resolveInstall, type PlannedInstall, type Resolution } from '../registry/resolve.js';
@@ -82,6 +82,30 @@ export function createInstaller(deps: DeployerDeps) {
     }
   }
 
+  /** Each planned pack, dependencies first: staged, then through the deploy's install stages. */
+  async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClockLike; stagingRoot: string; deployId: string; request: DeployRequest }): Promise<PackResult[]> {
+    const results: PackResult[] = [];
+    for (const p of planned) {
+      const prepared = await ctx.clock.run('fetch', () => prepare(p, ctx.stagingRoot, ctx.request.force ?? false), p.name, (x) => x.error);
+      results.push(...(await installPrepared({
+        deps, clock: ctx.clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, branch: p.version, commit: prepared.commit ?? 'unknown',
+        deployId: ctx.deployId, request: ctx.request, toResult,
+      })));
+    }
+    return results;
+  }
+
+  /** For a deploy whose packs need packs nobody provides: those, from the registry, before the deploy's own. */
+  const fetchDependencies: DependencyFetcher = async (specs, ctx) => {
+    const resolution = await ctx.clock.run('dependencies', () => plan(specs));
+    const stagingRoot = path.join(config.state_dir, 'staging', String(process.pid), `${ctx.deployId}-deps`);
+    try {
+      return await installPlanned(resolution.plan, { ...ctx, stagingRoot });
+    } finally {
+      await rm(stagingRoot, { recursive: true, force: true });
+    }
+  };
+
   async function install(request: DeployRequest, onProgress: ProgressListener = () => {}): Promise<DeployResult> {
     const id = request.id ?? newDeployId();
     const started = new Date();
@@ -91,13 +115,7 @@ export function createInstaller(deps: DeployerDeps) {
     let error: string | null = null;
     try {
       const resolution = await clock.run('resolve', () => plan(parseSpecs(request.packs)));
-      for (const p of resolution.plan) {
-        const prepared = await clock.run('fetch', () => prepare(p, stagingRoot, request.force ?? false), p.name, (x) => x.error);
-        const commit = prepared.commit ?? 'unknown';
-        packs.push(...(await installPrepared({
-          deps, clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, branch: p.version, commit, deployId: id, request, toResult,
-        })));
-      }
+      packs.push(...(await installPlanned(resolution.plan, { clock, stagingRoot, deployId: id, request })));
     } catch (err) {
       error = masker.mask(isPackbotError(err) ? err.describe() : err instanceof Error ? err.message : String(err));
       deps.logger.warn({ deploy: id, err: error }, 'install failed');
@@ -124,7 +142,7 @@ export function createInstaller(deps: DeployerDeps) {
     return buildGraph(specs.map((s) => parseRequest(s).name), installed, resolution);
   }
 
-  return { plan, install, graph };
+  return { plan, install, graph, fetchDependencies };
 }
 
 export type Installer = ReturnType<typeof createInstaller>;

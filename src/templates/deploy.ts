@@ -1,8 +1,8 @@
 /** Templates for deploys, releases and history (see defaults.ts for the naming rules). */
 export const DEPLOY_TEMPLATES: Readonly<Record<string, string>> = {
-  deploy_ack: `Deploying {{packs}} from {{code repo}} ({{branch}})…`,
+  deploy_ack: `{{#if verb}}{{verb}}{{else}}Deploying{{/if}} {{packs}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}}…`,
 
-  deploy_progress: `Deploying {{packs}} from {{code repo}} ({{branch}})…
+  deploy_progress: `{{#if verb}}{{verb}}{{else}}Deploying{{/if}} {{packs}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}}…
 {{#each lines}}
 {{this}}
 {{/each}}`,

@@ -43,7 +43,11 @@ describe('pack install from registry indexes (Exchange over git, Attune over arc
     await lib.tag('v1.9.0');
     const app = await createRepo({ dir: path.join(root, 'stackstorm-app'), files: pack('app', { prefix: '', version: '2.0.0', dependencies: ['lib>=1.2'] }) });
     await app.tag('v2.0.0');
+    const extra = await createRepo({ dir: path.join(root, 'stackstorm-extra'), files: pack('extra', { prefix: '', version: '3.1.0' }) });
+    await extra.tag('v3.1.0');
     git = await startGitHttpServer({ root });
+    // A repository deployed from chat whose packs need registry packs nobody has installed.
+    const site = await createRepo({ files: { ...pack('web', { dependencies: ['extra>=3'] }), ...pack('odd', { dependencies: ['lib=0.5.0'] }) } });
 
     const tool = buildZip(packFiles('tool', '1.0.0', ['lib@^1.0']).map((f) => ({ name: f.name, data: f.data })));
     const evil = buildTarGz([...packFiles('evil', '1.0.0'), { name: 'evil-1.0.0/actions/link', type: '2', linkname: '/etc/passwd' }]);
@@ -59,6 +63,7 @@ describe('pack install from registry indexes (Exchange over git, Attune over arc
         // String-sorted, as the Exchange writes them: 1.9.0 before 1.10.0.
         lib: { name: 'lib', ref: 'lib', version: '1.10.0', versions: ['1.9.0', '1.10.0', '1.0.0'], repo_url: git.repoUrl('stackstorm-lib'), author: 'x', email: 'x@example.com', description: 'lib' },
         app: { name: 'app', ref: 'app', version: '2.0.0', versions: ['2.0.0'], repo_url: git.repoUrl('stackstorm-app'), dependencies: ['lib>=1.2'], author: 'x', email: 'x@example.com', description: 'app' },
+        extra: { name: 'extra', ref: 'extra', version: '3.1.0', versions: ['3.1.0'], repo_url: git.repoUrl('stackstorm-extra'), author: 'x', email: 'x@example.com', description: 'extra' },
         conflicted: { name: 'conflicted', ref: 'conflicted', version: '1.0.0', versions: ['1.0.0'], repo_url: git.repoUrl('stackstorm-app'), dependencies: ['lib=0.5.0'], author: 'x', email: 'x@example.com', description: 'needs a lib that is not there' },
       },
     };
@@ -78,6 +83,8 @@ describe('pack install from registry indexes (Exchange over git, Attune over arc
       `  indexes: [{name: exchange, url: "${index.origin}/exchange/index.json"}, {name: internal, url: "${index.origin}/attune/index.json"}]`,
       `  allowed_urls: ["${new URL(git.repoUrl("x")).origin}/", "${files.origin}/"]`,
       'confirm: {policy: never}',
+      'repositories:',
+      `  site: {repo: ${JSON.stringify(site.url)}, branch: main}`,
     ].join('\n');
     bot = await startLiveBot(configYaml);
   }, 60_000);
@@ -129,6 +136,22 @@ describe('pack install from registry indexes (Exchange over git, Attune over arc
     expect(existsSync('/etc/passwd')).toBe(true);
     const staging = path.join(bot.app.config.state_dir, 'staging');
     expect(await readdir(staging).catch(() => [])).toEqual([]);
+  });
+
+  it('a deploy from git gets the dependencies nobody provides from the registry first; a conflict stops it whole', async () => {
+    bot.say('@alice #ops !pack deploy site web');
+    const done = await bot.waitFor((m) => /^Deploy `\w+` from `site` main/.test(m.text));
+    expect(done.text).toMatch(/2 ok, 0 failed/);
+    expect(done.text).toMatch(/extra 3\.1\.0 — deployed/);
+    await bot.app.services.coordinator.settled();
+    expect((await installed())['extra']).toBe('3.1.0');
+    expect((await installed())['web']).toBe('1.0.0');
+    bot.say('@alice #ops !pack deploy site odd');
+    // Whether lib is installed by now (other tests) or not (the registry is asked), odd never lands.
+    const refused = await bot.waitFor((m) => /Deploy `\w+` from `site`/.test(m.text) && /failed/.test(m.text) && m.text.includes('odd') || /^✗ Deploy `\w+` from `site`/.test(m.text));
+    expect(refused.text).toMatch(/lib =0\.5\.0|lib=0\.5\.0|0\.5\.0/);
+    await bot.app.services.coordinator.settled();
+    expect((await installed())['odd']).toBeUndefined();
   });
 
   it('pack deps answers with the tree; packbot deps draws it as Mermaid and DOT', async () => {
