@@ -51,6 +51,8 @@ export function createInstaller(deps: DeployerDeps) {
 
   /** What `specs` would install (dependencies first) and keep; throws with every conflict at once. */
   async function plan(specs: readonly string[]): Promise<Resolution> {
+    // Chat text is checked before any index is fetched: a hostile spec costs nothing.
+    for (const spec of specs) parseRequest(spec);
     const loaded = await indexes();
     const installed = new Map((await deps.store.list()).map((r) => [r.pack, r.meta.version]));
     const resolution = resolveInstall({ requests: specs, installed, indexes: loaded.indexes, maxDepth: registry.max_depth });

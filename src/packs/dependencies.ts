@@ -18,6 +18,7 @@
  */
 import semver from 'semver';
 import { PackbotError } from '../errors.js';
+import { quoteForMessage } from '../config/paths.js';
 
 export interface DependencySpec {
   ref: string;
@@ -30,7 +31,7 @@ export const PACK_REF_RE = /^[a-z0-9_]+$/;
 const URL_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/|[\w.-]+@[\w.-]+:)/i;
 
 function invalid(raw: string, why: string): PackbotError {
-  return new PackbotError('pack_invalid', `dependency ${JSON.stringify(raw)}: ${why}`);
+  return new PackbotError('pack_invalid', `dependency ${quoteForMessage(raw, 60)}: ${why}`);
 }
 
 const SYNTAX_HINT = 'write ref, ref=1.2.0 (exact) or ref@^1.2 (a semver range)';
@@ -39,7 +40,7 @@ const SYNTAX_HINT = 'write ref, ref=1.2.0 (exact) or ref@^1.2 (a semver range)';
 function exact(raw: string, text: string): string {
   const version = normalizeVersion(text);
   if (version === null) {
-    throw invalid(raw, `${JSON.stringify(text.trim())} is not a version (packbot pins dependencies by version, not by git ref); ${SYNTAX_HINT}`);
+    throw invalid(raw, `${quoteForMessage(text.trim(), 40)} is not a version (packbot pins dependencies by version, not by git ref); ${SYNTAX_HINT}`);
   }
   return `=${version}`;
 }
@@ -47,14 +48,14 @@ function exact(raw: string, text: string): string {
 function range(raw: string, text: string): string {
   const written = text.trim().replace(/\s*,\s*/g, ' ');
   if (written === '' || semver.validRange(written) === null) {
-    throw invalid(raw, `${JSON.stringify(text.trim())} is not a semver range; ${SYNTAX_HINT}`);
+    throw invalid(raw, `${quoteForMessage(text.trim(), 40)} is not a semver range; ${SYNTAX_HINT}`);
   }
   return written;
 }
 
 function checkRef(raw: string, ref: string, from?: string): string {
   if (PACK_REF_RE.test(ref)) return ref;
-  const what = from === undefined ? `${JSON.stringify(ref)} is not a pack ref` : `the repository name gives ${JSON.stringify(ref)}, which is not a pack ref`;
+  const what = from === undefined ? `${quoteForMessage(ref, 40)} is not a pack ref` : `the repository name gives ${quoteForMessage(ref, 40)}, which is not a pack ref`;
   throw invalid(raw, `${what} (lowercase letters, digits and _ only)${from === undefined ? '' : '; name the dependency by its ref instead'}`);
 }
 
@@ -80,7 +81,7 @@ export function parseDependency(raw: string): DependencySpec {
   if (rest.startsWith('=')) return { ref, range: exact(raw, rest.slice(1)), raw };
   if (rest.startsWith('@')) return { ref, range: range(raw, rest.slice(1)), raw };
   if (/^[<>^~]/.test(rest)) return { ref, range: range(raw, rest), raw };
-  throw invalid(raw, `cannot read ${JSON.stringify(rest)} after the ref; ${SYNTAX_HINT}`);
+  throw invalid(raw, `cannot read ${quoteForMessage(rest, 40)} after the ref; ${SYNTAX_HINT}`);
 }
 
 /**

@@ -24,6 +24,7 @@
  * purpose from deploy's `satisfies`, which accepts prereleases a repository owner deployed:
  * here they are a publisher's previews, which nobody should get by asking for `aws`.
  */
+import { quoteForMessage } from '../config/paths.js';
 import semver from 'semver';
 import { closest } from '../config/suggest.js';
 import { PackbotError } from '../errors.js';
@@ -55,7 +56,7 @@ export function parseRequest(raw: string, opts: { allowUrl?: boolean } = {}): Pa
   const text = raw.trim();
   const isUrl = URL_RE.test(text);
   if (isUrl && opts.allowUrl !== true) {
-    throw new PackbotError('registry_request_invalid', `${JSON.stringify(displayUrl(text))} is a URL; install from an index by pack name (aws, aws=1.2.3, aws@^1.2)`);
+    throw new PackbotError('registry_request_invalid', `${JSON.stringify(displayUrl(text))} is a URL, not a pack name; install from an index by pack name (aws, aws=1.2.3, aws@^1.2)`);
   }
   const eq = isUrl ? null : /^([^\s=@<>^~]+)\s*=\s*(.+)$/s.exec(text);
   // `name=<range>` becomes `name@<range>`, which parseDependency reads as a range.
@@ -66,10 +67,10 @@ export function parseRequest(raw: string, opts: { allowUrl?: boolean } = {}): Pa
     if (isUrl) request.url = text.replace(/=[^/:]*$/, '');
     return request;
   } catch (err) {
-    const prefix = `dependency ${JSON.stringify(written)}: `;
+    const prefix = `dependency ${quoteForMessage(written, 60)}: `;
     const message = err instanceof Error ? err.message : String(err);
     const why = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-    throw new PackbotError('registry_request_invalid', `cannot read ${JSON.stringify(isUrl ? displayUrl(raw.trim()) : raw)}: ${why}`);
+    throw new PackbotError('registry_request_invalid', `cannot read ${quoteForMessage(isUrl ? displayUrl(raw.trim()) : raw, 60)}: ${why}`);
   }
 }
 

@@ -55,7 +55,7 @@ describe('parseRequest', () => {
     ['aws==1.0', 'cannot read "aws==1.0": "==" is pip\'s syntax'],
     ['AWS', 'cannot read "AWS": "AWS" is not a pack ref'],
     ['aws@latest', 'cannot read "aws@latest": "latest" is not a semver range'],
-    ['https://u:pw@github.com/x/stackstorm-aws.git?t=1', '"https://github.com/x/stackstorm-aws.git" is a URL; install from an index by pack name'],
+    ['https://u:pw@github.com/x/stackstorm-aws.git?t=1', '"https://github.com/x/stackstorm-aws.git" is a URL, not a pack name; install from an index by pack name'],
   ])('refuses %s', (raw, message) => {
     const err = thrown(() => parseRequest(raw));
     expect(err.code).toBe('registry_request_invalid');

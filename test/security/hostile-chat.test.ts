@@ -65,6 +65,15 @@ const hostileLines = (m: string): string[] => [
   '!pack cancel ../../x',
   `!pack cancel ${'x'.repeat(500)}`,
   '!pack confirm {{constructor.constructor}}',
+  // registry installs: names and versions are checked before any index is read
+  '!pack install ../../etc/passwd',
+  `!pack install --upload-pack=touch${m}`,
+  '!pack install slack==1.0',
+  '!pack install slack=master',
+  '!pack install https://evil.example/x.tar.gz',
+  `!pack install slack=${'9'.repeat(300)}`,
+  '!pack install slack=$(id)',
+  '!pack deps ../../etc',
   // size and backtracking bait
   `!pack deploy demo ${'a,'.repeat(3000)}`,
   `!pack deploy ${'(a+)+$ '.repeat(50)}`,
@@ -104,7 +113,7 @@ describe('hostile chat input', () => {
     out.forEach((m, i) => {
       const why = `${lines[i]} → ${m.text}`;
       expect(m.text, why).not.toMatch(/Something went wrong|\n\s+at |^Deploying .* from `|^Deploy `|^Queued/);
-      expect(m.text, why).toMatch(/not a valid|invalid|unknown|no such|isn't|is not|not installed|not locked|no queued|nothing|must|expected|too long|characters|only|can't|cannot|refus|don't know|no release|not allowed|are not|no history|turned off|lists the|no deployment waiting/i);
+      expect(m.text, why).toMatch(/not a valid|invalid|unknown|no such|isn't|is not|not installed|not locked|no queued|nothing|must|expected|too long|characters|only|can't|cannot|refus|don't know|no release|not allowed|are not|no history|turned off|lists the|no deployment waiting|not a pack name/i);
       expect(m.text.split('\n')[0]!.length, why).toBeLessThan(400);
     });
 
