@@ -32,6 +32,16 @@ export function registerDeployCommand(program: Command): void {
         const line = opts.json ? null : progressLine(e);
         if (line) process.stderr.write(`${rt.masker.mask(line)}\n`);
       };
+      // Without the queue, but not past anyone's branch lock: the chat bot would refuse it too.
+      // Other problems (an unknown repository, a bad ref) are the deploy's to report, in its result.
+      const planned = await app.deployer.plan({ repo, packs, ref: branch }).catch(() => null);
+      if (planned) {
+        await app.services.coordinator.checkLocks({ requester: opts.user, repo: planned.repo, branch: planned.branch, packs: planned.packs })
+          .catch(async (err: unknown) => {
+            await app.stop();
+            throw err;
+          });
+      }
       const result = await app.deployer.deploy({ repo, packs, ref: branch, force: opts.force ?? false, requestedBy: opts.user }, onProgress);
       await app.stop();
       const text = opts.json

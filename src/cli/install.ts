@@ -5,7 +5,7 @@ import { reply } from '../chat/reply.js';
 import { progressLine, summaryView } from '../commands/deploy-view.js';
 import type { ProgressEvent } from '../deploy/types.js';
 import { GRAPH_FORMATS, renderGraph, type GraphFormat } from '../install/deps-graph.js';
-import { parseSpecs, REGISTRY } from '../install/installer.js';
+import { parseSpecs, REGISTRY, REGISTRY_REPOSITORY } from '../install/installer.js';
 
 interface InstallOpts {
   json?: boolean;
@@ -37,6 +37,15 @@ export function registerInstallCommands(program: Command): void {
         if (line) process.stderr.write(`${rt.masker.mask(line)}\n`);
       };
       const specs = parseSpecs(packs.join(' '));
+      // Not past anyone's branch lock; conflicts and unknown packs are the install's to report, in its result.
+      const resolution = await app.services.installer.plan(specs).catch(() => null);
+      if (resolution) {
+        await app.services.coordinator.checkLocks({ requester: opts.user, repo: REGISTRY_REPOSITORY, branch: REGISTRY, packs: resolution.plan.map((p) => p.name) })
+          .catch(async (err: unknown) => {
+            await app.stop();
+            throw err;
+          });
+      }
       const result = await app.services.installer.install({ kind: 'install', repo: REGISTRY, packs: specs.join(','), force: opts.force ?? false, requestedBy: opts.user }, onProgress);
       await app.stop();
       const text = opts.json ? JSON.stringify(result, null, 2) : app.responder.render('console', reply('deploy_summary', summaryView(result)));

@@ -146,14 +146,11 @@ export function createCoordinator(deps: CoordinatorDeps) {
   return {
     queue, locks, confirmations, pump,
 
+    checkLocks,
+
     /** Queue a deploy; refused at once (nothing queued) if a lock stands in its way. */
     async request(a: DeployAsk): Promise<{ entry: QueueEntry; ahead: number }> {
-      for (const pack of a.packs) {
-        const decision = decideLock(await locks.get(pack), { requester: a.request.requestedBy, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch });
-        if (decision.kind === 'refused') {
-          throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: a.repo.defaultBranch, prefix: config.bot.prefix, display: displayName }));
-        }
-      }
+      await checkLocks({ requester: a.request.requestedBy, repo: a.repo, branch: a.branch, packs: a.packs });
       const payload: DeployPayload = {
         request: a.request, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch, target: a.target,
         policy: a.policy ?? confirmPolicy(config, a.repo.name, a.aliasPolicy),
@@ -257,6 +254,16 @@ export function createCoordinator(deps: CoordinatorDeps) {
       await jobs.stop();
     },
   };
+
+  /** Throws pack_locked, saying who holds it and how to unlock, if a lock stands in the way. */
+  async function checkLocks(a: { requester: string; repo: ResolvedRepository; branch: string; packs: readonly string[] }): Promise<void> {
+    for (const pack of a.packs) {
+      const decision = decideLock(await locks.get(pack), { requester: a.requester, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch });
+      if (decision.kind === 'refused') {
+        throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: a.repo.defaultBranch, prefix: config.bot.prefix, display: displayName }));
+      }
+    }
+  }
 
   /** Nothing running and nothing that could start: only waits for people (or timers) remain. */
   async function drained(): Promise<void> {

@@ -40,8 +40,10 @@ describe('deploy commands in chat', () => {
       '!pack status alpha',
       '!pack info alpha',
       '!pack history alpha',
+      // carol holds alpha's branch lock: only she (or an admin) may roll it back or remove it.
       '!pack rollback alpha',
-      '!pack uninstall alpha,nothere',
+      '@carol !pack rollback alpha',
+      '@carol !pack uninstall alpha,nothere',
       '!pack info alpha',
     ]);
     const texts = out.map((m) => m.text);
@@ -51,6 +53,7 @@ describe('deploy commands in chat', () => {
     expect(find(/is active: release/)).toMatch(/^alpha 1\.1\.0 is active: release `1\.1\.0-/);
     expect(find(/actions?, .* rules?/)).toMatch(/2 actions, 0 rules, 0 sensors, 0 aliases/);
     expect(find(/^History of alpha:/).split('\n').filter((l) => l.startsWith('• '))).toHaveLength(3);
+    expect(find(/is locked to branch feature-x by @carol/)).toMatch(/pack unlock alpha/);
     expect(find(/^Rolled alpha back/)).toMatch(/^Rolled alpha back to `1\.0\.0-[0-9a-f]{7}-\w+` \(1\.0\.0\), was `1\.1\.0-/);
     expect(find(/uninstalled/)).toMatch(/✓ alpha uninstalled \(was `1\.0\.0-.*\n✗ nothere is not installed/);
     expect(texts.at(-1)).toBe('alpha is not installed.');
