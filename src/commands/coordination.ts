@@ -8,7 +8,7 @@ import { formatDuration, parseDuration } from '../config/index.js';
 import { PackbotError } from '../errors.js';
 import type { CommandContext } from './types.js';
 import { notifyRepo } from '../coord/notify.js';
-import { mayConfirmFor } from '../permissions/index.js';
+import { actorOf, mayConfirmFor } from '../permissions/index.js';
 
 /** What an answer to a confirmation tells the person who typed it (confirmed: the turn speaks). */
 export function answerReplies(answer: Answer): Reply[] {
@@ -31,7 +31,11 @@ export async function confirmCommand(ctx: CommandContext): Promise<Reply[]> {
 }
 
 export async function cancelCommand(ctx: CommandContext): Promise<Reply[]> {
-  const { entry, forced } = await ctx.services.coordinator.cancel(ctx.identity, ctx.message.channel.id, (ctx.params['id'] ?? '').trim());
+  const id = (ctx.params['id'] ?? '').trim();
+  // As for the Cancel button: the repository's allowed_users and allowed_channels apply.
+  const repo = id === '' ? undefined : ((await ctx.services.coordinator.queue.get(id))?.payload as { repo?: string } | undefined)?.repo;
+  if (repo) await ctx.services.permissions.repo(actorOf(ctx.message), 'cancel', repo, { command: ctx.alias.command });
+  const { entry, forced } = await ctx.services.coordinator.cancel(ctx.identity, ctx.message.channel.id, id);
   return [reply('cancelled', { what: entry.summary, id: entry.id, forced, owner: displayName(entry.requester) })];
 }
 

@@ -24,11 +24,14 @@ describe('Confirm and Cancel clicks', () => {
       accepted: false,
       note: 'Cancelling a deploy of strict needs being in repositories.strict.allowed_users (console:alice); ask an admin (@root) to add console:bob there.',
     });
+    // The typed `pack cancel <id>` gets the same repository check as the button.
+    b.say(`@bob !pack cancel ${entryId}`);
+    expect((await b.waitFor((m) => m.text.startsWith('Cancelling'))).text).toMatch(/repositories\.strict\.allowed_users/);
     // None of that touched the request.
     expect((await b.app.services.coordinator.queue.list()).map((e) => e.id)).toEqual([entryId]);
     const denied = (await b.app.services.history.list()).filter((r) => r.kind === 'denied');
     expect(denied.map((r) => [r.requested_by, r.command, r.repo ?? null])).toEqual([
-      ['console:bob', 'cancel', 'strict'], ['console:carol', 'cancel', null], ['console:carol', 'confirm', null],
+      ['console:bob', 'cancel', 'strict'], ['console:bob', 'cancel', 'strict'], ['console:carol', 'cancel', null], ['console:carol', 'confirm', null],
     ]);
 
     expect(await b.click(click('alice', 'confirm', entryId, 'c4'))).toEqual({ accepted: true, note: 'Confirmed by @alice.' });
