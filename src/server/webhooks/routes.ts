@@ -13,6 +13,9 @@ import { parseDelivery } from './providers/index.js';
 import { PROVIDERS, type Provider, type PushEvent, type WebhookSecrets } from './types.js';
 import { deliveryIdOf, verifyDelivery } from './verify.js';
 
+/** How long a push may take before the provider gets its answer anyway (GitHub waits 10 s). */
+export const ANSWER_WITHIN_MS = 8000;
+
 /** Providers redeliver by hand days later; a week covers it without growing the store much. */
 export const DELIVERY_TTL_MS = 7 * 24 * 3600_000;
 
@@ -27,6 +30,8 @@ export interface WebhookRouteDeps {
   /** What a verified push does; its result is the response body. */
   onPush(event: PushEvent): Promise<unknown>;
   counted(provider: string, result: WebhookResult): void;
+  /** Default ANSWER_WITHIN_MS. */
+  answerWithinMs?: number;
   logger: Logger;
   masker: Masker;
   now?: () => number;
@@ -79,10 +84,24 @@ export async function mountWebhooks(fastify: FastifyInstance, deps: WebhookRoute
         const parsed = parseDelivery(provider, req.headers, body);
         if (parsed.kind === 'ping') return send(200, 'accepted', { status: 'pong', delivery });
         if (parsed.kind === 'ignored') return send(202, 'ignored', { status: 'ignored', reason: parsed.reason, delivery });
-        const results = [];
-        for (const event of parsed.events) results.push(await deps.onPush(event));
-        log.info({ provider, delivery, results }, 'push handled');
-        return send(202, 'accepted', { status: 'accepted', delivery, results: results.flat() });
+        const work = (async () => {
+          const results = [];
+          for (const event of parsed.events) results.push(await deps.onPush(event));
+          log.info({ provider, delivery, results }, 'push handled');
+          return results.flat();
+        })();
+        // Providers give up on a slow answer (GitHub after 10 s) and call the delivery failed;
+        // a big fetch must not make them, so past the limit the answer goes and the work goes on.
+        const late = new Promise<'late'>((resolve) => setTimeout(resolve, deps.answerWithinMs ?? ANSWER_WITHIN_MS, 'late').unref());
+        const first = await Promise.race([work, late]);
+        if (first === 'late') {
+          work.catch(async (err: unknown) => {
+            await deps.forget(key);
+            log.error({ err, provider, delivery }, 'webhook failed after it was answered');
+          });
+          return send(202, 'accepted', { status: 'processing', delivery });
+        }
+        return send(202, 'accepted', { status: 'accepted', delivery, results: first });
       } catch (err) {
         await deps.forget(key);
         if (isPackbotError(err) && err.code === 'webhook_payload') return send(400, 'invalid', { error: err.message });
