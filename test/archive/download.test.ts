@@ -159,10 +159,8 @@ describe('downloadArchive', () => {
   });
 
   it('times out a download that never finishes', async () => {
-    const started = Date.now();
     const err = await refused(`${server.origin}/stall`, opts({ timeoutMs: 300 }));
     expect(err.message).toMatch(/took longer than 300 ms; retry, or raise the download timeout/);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('never overwrites an existing file', async () => {

