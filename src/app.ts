@@ -73,7 +73,8 @@ function createNotifier(adapters: readonly ChatAdapter[], responder: Responder):
   return {
     async send(target, r) {
       const adapter = adapterFor(target);
-      if (!adapter) return null;
+      // No channel (a deploy from the CLI): nowhere to say it.
+      if (!adapter || target.channel === '') return null;
       return (await responder.send(adapter, replyTarget(target), r))[0] ?? null;
     },
     async update(ref, target, r) {

@@ -42,7 +42,10 @@ export function registerDeployCommand(program: Command): void {
             throw err;
           });
       }
-      const result = await app.deployer.deploy({ repo, packs, ref: branch, force: opts.force ?? false, requestedBy: opts.user }, onProgress);
+      const request = { repo, packs, ref: branch, force: opts.force ?? false, requestedBy: opts.user };
+      const result = await app.deployer.deploy(request, onProgress);
+      // A branch deploy locks its packs to this user, a default-branch one releases them, as in chat.
+      if (planned) await app.services.coordinator.settleDirect({ request, repo: planned.repo, branch: planned.branch, target: { platform: 'cli', channel: '' } }, result);
       await app.stop();
       const text = opts.json
         ? JSON.stringify(result, null, 2)

@@ -46,7 +46,9 @@ export function registerInstallCommands(program: Command): void {
             throw err;
           });
       }
-      const result = await app.services.installer.install({ kind: 'install', repo: REGISTRY, packs: specs.join(','), force: opts.force ?? false, requestedBy: opts.user }, onProgress);
+      const request = { kind: 'install' as const, repo: REGISTRY, packs: specs.join(','), force: opts.force ?? false, requestedBy: opts.user };
+      const result = await app.services.installer.install(request, onProgress);
+      await app.services.coordinator.settleDirect({ request, repo: REGISTRY_REPOSITORY, branch: REGISTRY, target: { platform: 'cli', channel: '' } }, result);
       await app.stop();
       const text = opts.json ? JSON.stringify(result, null, 2) : app.responder.render('console', reply('deploy_summary', summaryView(result)));
       process.stdout.write(`${rt.masker.mask(text)}\n`);

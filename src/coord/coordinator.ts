@@ -8,7 +8,7 @@
 import { PackbotError } from '../errors.js';
 import { reply } from '../chat/reply.js';
 import { formatDuration } from '../config/index.js';
-import { newDeployId, type DeployRequest } from '../deploy/types.js';
+import { newDeployId, type DeployRequest, type DeployResult } from '../deploy/types.js';
 import type { ResolvedRepository } from '../deploy/resolve.js';
 import type { StateStore } from '../store/state.js';
 import { createConfirmations, type Answer, type PendingConfirmation } from './confirmations.js';
@@ -18,7 +18,7 @@ import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './l
 import { choosePhrase } from './phrases.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
 import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
-import { runTurn } from './turn.js';
+import { moveLocks, runTurn } from './turn.js';
 import { displayName, isChatIdentity, type ChatTarget, type ConfirmPolicy, type DeployPayload } from './types.js';
 
 export interface CoordinatorDeps extends Omit<CoordContext, 'queue' | 'locks' | 'confirmations' | 'pump' | 'now'> {
@@ -147,6 +147,16 @@ export function createCoordinator(deps: CoordinatorDeps) {
     queue, locks, confirmations, pump,
 
     checkLocks,
+
+    /**
+     * A deploy run outside the queue (the CLI): its packs' locks move as a queued deploy's
+     * would — taken for a branch, released by the default branch — with the same timers.
+     */
+    async settleDirect(a: { request: DeployRequest; repo: ResolvedRepository; branch: string; target: ChatTarget }, result: DeployResult): Promise<void> {
+      await moveLocks(ctx, {
+        request: { ...a.request, id: result.deploy_id }, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch, target: a.target, policy: 'never',
+      }, result);
+    },
 
     /** Queue a deploy; refused at once (nothing queued) if a lock stands in its way. */
     async request(a: DeployAsk): Promise<{ entry: QueueEntry; ahead: number }> {

@@ -81,7 +81,8 @@ function landed(result: DeployResult): string[] {
   return result.packs.filter((r) => r.status === 'deployed' || r.status === 'unchanged').map((r) => r.source);
 }
 
-async function moveLocks(ctx: CoordContext, p: DeployPayload, result: DeployResult): Promise<void> {
+/** Takes, keeps or releases each landed pack's lock as the outcome says (also for deploys run outside the queue). */
+export async function moveLocks(ctx: CoordContext, p: DeployPayload, result: DeployResult): Promise<void> {
   const by = displayName(p.request.requestedBy);
   for (const pack of landed(result)) {
     const before = await ctx.locks.get(pack);

@@ -50,8 +50,15 @@ describe('packbot deploy (the CLI) respects branch locks too', () => {
     const refused = await runCli(['--config', config, 'deploy', 'demo', 'alpha', 'main', '--user', 'console:alice'], { timeoutMs: 60_000 });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('alpha is locked to branch feature-x by @bob');
+    // bob deploying the default branch himself ends his lock, as in chat: alice may deploy again.
     const own = await runCli(['--config', config, 'deploy', 'demo', 'alpha', 'main', '--user', 'console:bob', '--json'], { timeoutMs: 60_000 });
     expect(own.code).toBe(0);
     expect(JSON.parse(own.stdout)).toMatchObject({ success_count: 1, branch: 'main' });
+    // A CLI deploy of a branch takes the lock for its user, so chat (and other CLI users) are refused.
+    const branchDeploy = await runCli(['--config', config, 'deploy', 'demo', 'alpha', 'feature-x', '--user', 'console:alice', '--json'], { timeoutMs: 60_000 });
+    expect(branchDeploy.code).toBe(0);
+    const again = await runCli(['--config', config, 'deploy', 'demo', 'alpha', 'main', '--user', 'console:bob'], { timeoutMs: 60_000 });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('alpha is locked to branch feature-x by @alice');
   }, 60_000);
 });
