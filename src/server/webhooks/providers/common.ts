@@ -90,3 +90,10 @@ export function ignored(provider: Provider, what: string | undefined, header: st
     reason: what === undefined ? `no ${header} header` : `${provider} event ${quoteForMessage(what, 60)} is not acted on`,
   };
 }
+
+/** A commit as GitHub's head_commit and GitLab's commits[] both give it. */
+export const pushCommit = obj({
+  id: sha(),
+  message: str(),
+  author: obj({ name: str() }),
+});

@@ -5,13 +5,7 @@
  */
 import { header, type Headers } from '../headers.js';
 import type { Delivery, PushEvent } from '../types.js';
-import { branchOfRef, count, ignored, list, obj, parsePayload, payloadError, sha, shaOrNull, str, urls } from './common.js';
-
-const commit = obj({
-  id: sha(),
-  message: str(),
-  author: obj({ name: str() }),
-});
+import { branchOfRef, count, ignored, list, obj, parsePayload, payloadError, sha, shaOrNull, str, urls, pushCommit as commit } from './common.js';
 
 const pushSchema = obj({
   ref: str(),
