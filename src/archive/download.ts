@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { PackbotError } from '../errors.js';
 import { writeAll } from './staging.js';
+import { displayUrl } from '../net/urls.js';
 
 export interface DownloadOptions {
   allowedHosts: readonly string[];
@@ -39,11 +40,6 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function fail(message: string): PackbotError {
   return new PackbotError('archive_download', message);
-}
-
-/** Scheme, host and path only: a query string or fragment may carry a token. */
-export function displayUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
 function parseAllowEntry(entry: string): string {

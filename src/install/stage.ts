@@ -14,7 +14,7 @@ import { downloadArchive } from '../archive/download.js';
 import { extractArchive } from '../archive/extract.js';
 import type { Git, GitRemote } from '../git/index.js';
 import type { PlannedInstall } from '../registry/resolve.js';
-import { displayUrl } from '../registry/url.js';
+import { displayUrl } from '../net/urls.js';
 
 export interface StagedPack {
   /** The pack's own directory (holding pack.yaml). */

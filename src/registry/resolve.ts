@@ -28,7 +28,7 @@ import type { RegistryVersion } from './index-format.js';
 import { findCycles, installOrder } from './graph.js';
 import { describeRange, highestSatisfying, indexName, locate, noVersionMessage, parseRequest, unknownPackMessage, type PackRequest } from './select.js';
 import type { LoadedIndex } from './sources.js';
-import { displayUrl, repoIdentity } from './url.js';
+import { displayUrl, repoIdentity } from '../net/urls.js';
 
 export interface ResolveInput {
   requests: readonly string[];

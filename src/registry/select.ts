@@ -31,7 +31,7 @@ import { PackbotError } from '../errors.js';
 import { normalizeVersion, parseDependency } from '../packs/dependencies.js';
 import type { RegistryPack, RegistryVersion } from './index-format.js';
 import type { LoadedIndex } from './sources.js';
-import { displayUrl } from './url.js';
+import { displayUrl } from '../net/urls.js';
 
 export interface PackRequest {
   name: string;

@@ -13,7 +13,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PackbotError } from '../errors.js';
 import { parseIndex, type IndexFormat, type RegistryPack } from './index-format.js';
-import { displayUrl, scrubUrl } from './url.js';
+import { displayUrl, scrubUrl } from '../net/urls.js';
 
 export interface IndexSource {
   name?: string;

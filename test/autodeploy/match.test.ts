@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseRepoUrl, repositoriesFor } from '../../src/autodeploy/match.js';
+import { repositoriesFor } from '../../src/autodeploy/match.js';
+import { repoIdentity } from '../../src/net/urls.js';
 import { parseConfig } from '../../src/config/index.js';
 
 describe('which repositories a push names', () => {
@@ -16,15 +17,15 @@ describe('which repositories a push names', () => {
       'github.com:acme/packs',
       'git://github.com/acme/packs.git',
     ];
-    for (const url of same) expect(normaliseRepoUrl(url), url).toBe('github.com/acme/packs');
-    expect(normaliseRepoUrl('file:///srv/git/packs.git')).toBe('file:/srv/git/packs');
-    expect(normaliseRepoUrl('/srv/git/packs')).toBe('file:/srv/git/packs');
+    for (const url of same) expect(repoIdentity(url), url).toBe('github.com/acme/packs');
+    expect(repoIdentity('file:///srv/git/packs.git')).toBe('file:/srv/git/packs');
+    expect(repoIdentity('/srv/git/packs')).toBe('file:/srv/git/packs');
   });
 
   it('keeps different repositories apart and rejects what is not a URL', () => {
-    expect(normaliseRepoUrl('https://github.com/acme/packs-extra')).not.toBe(normaliseRepoUrl('https://github.com/acme/packs'));
-    expect(normaliseRepoUrl('https://gitlab.com/acme/packs')).not.toBe(normaliseRepoUrl('https://github.com/acme/packs'));
-    for (const junk of ['', '   ', 'packs', 'https://', 'https://github.com/', 'not a url at all']) expect(normaliseRepoUrl(junk), junk).toBeNull();
+    expect(repoIdentity('https://github.com/acme/packs-extra')).not.toBe(repoIdentity('https://github.com/acme/packs'));
+    expect(repoIdentity('https://gitlab.com/acme/packs')).not.toBe(repoIdentity('https://github.com/acme/packs'));
+    for (const junk of ['', '   ', 'packs', 'https://', 'https://github.com/', 'not a url at all']) expect(repoIdentity(junk), junk).toBeNull();
   });
 
   it('finds every configured repository with that URL, whatever form the config uses', () => {
