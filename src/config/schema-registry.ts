@@ -4,9 +4,8 @@
  * install settings don't crowd it.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN, DURATION_WANTED, parseDuration } from './duration.js';
-import { expected, strictObjectError } from './messages.js';
-import { pathProblem } from './paths.js';
+import { expected } from './messages.js';
+import { httpUrl, path, positiveDuration, strict } from './schema-parts.js';
 
 export const REGISTRY_DEFAULTS = {
   timeout: '30s',
@@ -18,19 +17,13 @@ export const REGISTRY_DEFAULTS = {
   maxDepth: 10,
 } as const;
 
-function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping') {
-  return z.strictObject(shape, { error: strictObjectError(Object.keys(shape), what) });
-}
-
-const duration = z.string({ error: expected(DURATION_WANTED) }).regex(new RegExp(DURATION_PATTERN)).transform((s) => parseDuration(s))
-  .refine((ms) => ms > 0, { message: 'must be longer than 0s' });
-
-const httpUrl = z.string({ error: expected('an http(s) URL') }).refine((u) => {
+/** Index and download URLs: a token belongs in the environment of a proxy, never in packbot.yaml. */
+const credentialFreeUrl = httpUrl.refine((u) => {
   try {
     const url = new URL(u);
-    return ['http:', 'https:'].includes(url.protocol) && url.username === '' && url.password === '';
+    return url.username === '' && url.password === '';
   } catch {
-    return false;
+    return true;
   }
 }, { message: 'expected an http(s) URL without credentials (put a token in the environment of the index host\'s proxy, not in the URL)' });
 
@@ -38,11 +31,8 @@ const bytes = (hint: string) => z.number({ error: expected(hint) }).int().min(10
 
 const indexSource = strict({
   name: z.string({ error: expected('a short name for messages') }).min(1).optional(),
-  url: httpUrl.optional(),
-  file: z.string({ error: expected('a path to an index.json') }).superRefine((p, ctx) => {
-    const problem = pathProblem(p);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }).optional(),
+  url: credentialFreeUrl.optional(),
+  file: path.optional(),
   /** An index that can't be read stops the install instead of falling through to the next. */
   fail_closed: z.boolean({ error: expected('true or false') }).default(false),
 }, 'a mapping like {url: https://index.stackstorm.org/v1/index.json} or {file: ./index.json}').refine(
@@ -57,9 +47,9 @@ export const registrySchema = strict({
    * URL prefixes packs may be fetched from (archives and git repositories an index names),
    * e.g. "https://github.com/StackStorm-Exchange/". Nothing else is downloaded.
    */
-  allowed_urls: z.array(httpUrl, { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
-  timeout: duration.prefault(REGISTRY_DEFAULTS.timeout),
-  archive_timeout: duration.prefault(REGISTRY_DEFAULTS.archiveTimeout),
+  allowed_urls: z.array(credentialFreeUrl, { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
+  timeout: positiveDuration.prefault(REGISTRY_DEFAULTS.timeout),
+  archive_timeout: positiveDuration.prefault(REGISTRY_DEFAULTS.archiveTimeout),
   max_index_bytes: bytes('a size in bytes').default(REGISTRY_DEFAULTS.maxIndexBytes),
   max_archive_bytes: bytes('a size in bytes').default(REGISTRY_DEFAULTS.maxArchiveBytes),
   max_extracted_bytes: bytes('a size in bytes').default(REGISTRY_DEFAULTS.maxExtractedBytes),

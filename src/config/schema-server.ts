@@ -3,7 +3,8 @@
  * /metrics). Its own file so the webhook settings grow without crowding schema.ts.
  */
 import { z } from 'zod';
-import { expected, expectedSecret, strictObjectError } from './messages.js';
+import { expected } from './messages.js';
+import { secret, strict } from './schema-parts.js';
 
 export const SERVER_DEFAULTS = {
   host: '127.0.0.1',
@@ -11,12 +12,6 @@ export const SERVER_DEFAULTS = {
   /** Push payloads of big merges run to a few hundred KB; GitHub caps them at 25 MB. */
   bodyLimit: 5 * 1024 * 1024,
 } as const;
-
-function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping') {
-  return z.strictObject(shape, { error: strictObjectError(Object.keys(shape), what) });
-}
-
-const secret = z.string({ error: expectedSecret('a non-empty string') }).min(1);
 
 const webhooks = strict({
   /** The secret set on the GitHub webhook (checked against X-Hub-Signature-256). */

@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DURATION_PATTERN, DURATION_WANTED, parseDuration } from './duration.js';
 import { expected, expectedSecret, strictObjectError } from './messages.js';
-import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED, pathProblem, quoteForMessage } from './paths.js';
+import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED, quoteForMessage } from './paths.js';
 import { COMMAND_NAMES } from '../commands/names.js';
 import { serverSchema } from './schema-server.js';
+import { duration, httpUrl, path, positiveDuration, secret, strict } from './schema-parts.js';
 import { registrySchema } from './schema-registry.js';
 import { MEMBER_HINT, MEMBER_OR_ROLE_HINT, MEMBER_PATTERN, ROLE_PATTERN } from '../permissions/members.js';
 
@@ -35,24 +35,6 @@ export const DEFAULTS = {
 export const REPO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 export const IDENTITY_PATTERN = '^(console|slack|discord):[^\\s]+$';
 export const BRANCH_PATTERN = '^[A-Za-z0-9._/-]+$';
-
-function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping') {
-  return z.strictObject(shape, { error: strictObjectError(Object.keys(shape), what) });
-}
-
-const duration = z
-  .string({ error: expected(DURATION_WANTED) })
-  .regex(new RegExp(DURATION_PATTERN))
-  .transform((s) => parseDuration(s));
-
-const positiveDuration = duration.refine((ms) => ms > 0, { message: 'must be longer than 0s' });
-
-const path = z.string({ error: expected('a path') }).superRefine((p, ctx) => {
-  const problem = pathProblem(p);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-const secret = z.string({ error: expectedSecret('a non-empty string') }).min(1);
 
 const channel = z.string({ error: expected('a channel name (quote it if it starts with "#")') }).min(1);
 
@@ -216,14 +198,6 @@ const nodeEnv = z.preprocess(yamlOff, z.enum(['off', 'npm'], { error: expected('
 const argv = z.array(z.string({ error: expected('a list of arguments (no shell), e.g. ["st2", "pack", "register", "{packs}"]') }).min(1), {
   error: expected('a list of arguments (no shell), e.g. ["st2", "pack", "register", "{packs}"]'),
 }).min(1);
-
-const httpUrl = z.string({ error: expected('an http(s) URL') }).refine((u) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(u).protocol);
-  } catch {
-    return false;
-  }
-}, { message: 'expected an http(s) URL' });
 
 const register = strict({
   /** Run after activation; `{packs}` becomes the comma-separated refs. */
