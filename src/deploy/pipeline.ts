@@ -1,6 +1,4 @@
 import { deployChanges, type PackChange } from '../announce/changes.js';
-import { readdir, rm, rmdir } from 'node:fs/promises';
-import path from 'node:path';
 import { validateRef } from '../git/index.js';
 import type { Masker } from '../masking/masker.js';
 import { isPackbotError } from '../errors.js';
@@ -13,19 +11,11 @@ import { installPrepared } from './install.js';
 import { recordDeploy } from './record.js';
 import { createMaintenance } from './maintenance.js';
 import { missingDependencies } from './missing.js';
+import { recoverStaging, removeStaging, stagingRoot } from './staging.js';
 import { newDeployId, type DeployerDeps, type DeployRequest, type DeployResult, type PackResult, type ProgressEvent, type Stage } from './types.js';
 
 export type ProgressListener = (event: ProgressEvent) => void;
 
-/** Signal 0 checks existence only; EPERM means alive but someone else's. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Stage timings and progress events for one deploy. */
 export class StageClock {
@@ -107,7 +97,7 @@ export function createDeployer(deps: DeployerDeps) {
     let commit: string | null = null;
     let packs: PackResult[] = [];
     let error: string | null = null;
-    const stagingRoot = path.join(config.state_dir, 'staging', String(process.pid), id);
+    const staging = stagingRoot(config.state_dir, id);
     try {
       const repo = await clock.run('resolve', async () => {
         const resolved = resolveRepository(config, request.repo);
@@ -127,7 +117,7 @@ export function createDeployer(deps: DeployerDeps) {
         const prepared = await Promise.all(sources.map((source) =>
           clock.run('validate', async () => {
             try {
-              return await preparePack({ git, repo, commit: sha, source, stagingRoot, installed, force: request.force ?? false });
+              return await preparePack({ git, repo, commit: sha, source, stagingRoot: staging, installed, force: request.force ?? false });
             } catch (err) {
               return { source, treeId: '', stagingDir: '', check: null, active: null, unchanged: false, error: errorText(err, masker) } satisfies PreparedPack;
             }
@@ -143,9 +133,7 @@ export function createDeployer(deps: DeployerDeps) {
       error = errorText(err, masker);
       deps.logger.warn({ deploy: id, err: error }, 'deploy failed');
     } finally {
-      await rm(stagingRoot, { recursive: true, force: true });
-      // Fails while another deploy of this process still stages there, as it should.
-      await rmdir(path.dirname(stagingRoot)).catch(() => undefined);
+      await removeStaging(staging);
     }
     const result: DeployResult = {
       deploy_id: id,
@@ -180,18 +168,9 @@ export function createDeployer(deps: DeployerDeps) {
     return { repo, branch, packs: sources.map((s) => s.name) };
   }
 
-  /**
-   * Staging left behind by a crash, and the pack store's own leftovers. Staging is kept per
-   * process id: another packbot on this state_dir (several processes on one Redis) may be
-   * deploying right now, and its staging is not ours to remove.
-   */
+  /** Staging left behind by a crash (see staging.ts), and the pack store's own leftovers. */
   async function recover(): Promise<string[]> {
-    const root = path.join(config.state_dir, 'staging');
-    for (const entry of await readdir(root).catch(() => [] as string[])) {
-      const pid = /^\d+$/.test(entry) ? Number(entry) : null;
-      if (pid !== null && pid !== process.pid && processAlive(pid)) continue;
-      await rm(path.join(root, entry), { recursive: true, force: true });
-    }
+    await recoverStaging(config.state_dir);
     return deps.store.recover();
   }
 

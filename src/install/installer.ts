@@ -5,12 +5,12 @@
  * the request before anything is fetched. Packs then go in dependency order, each on its own:
  * a failed dependency fails the packs that need it (their dependency check sees it missing).
  */
-import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isPackbotError, PackbotError } from '../errors.js';
 import { StageClock, toResult, type ProgressListener } from '../deploy/pipeline.js';
 import type { PreparedPack } from '../deploy/prepare.js';
 import { installPrepared } from '../deploy/install.js';
+import { removeStaging, stagingRoot } from '../deploy/staging.js';
 import { recordDeploy } from '../deploy/record.js';
 import type { ResolvedRepository } from '../deploy/resolve.js';
 import { newDeployId, type DependencyFetcher, type DeployerDeps, type DeployRequest, type DeployResult, type PackResult, type StageClockLike } from '../deploy/types.js';
@@ -100,11 +100,11 @@ export function createInstaller(deps: DeployerDeps) {
   /** For a deploy whose packs need packs nobody provides: those, from the registry, before the deploy's own. */
   const fetchDependencies: DependencyFetcher = async (specs, ctx) => {
     const resolution = await ctx.clock.run('dependencies', () => plan(specs));
-    const stagingRoot = path.join(config.state_dir, 'staging', String(process.pid), `${ctx.deployId}-deps`);
+    const staging = stagingRoot(config.state_dir, `${ctx.deployId}-deps`);
     try {
-      return await installPlanned(resolution.plan, { ...ctx, stagingRoot });
+      return await installPlanned(resolution.plan, { ...ctx, stagingRoot: staging });
     } finally {
-      await rm(stagingRoot, { recursive: true, force: true });
+      await removeStaging(staging);
     }
   };
 
@@ -112,18 +112,17 @@ export function createInstaller(deps: DeployerDeps) {
     const id = request.id ?? newDeployId();
     const started = new Date();
     const clock = new StageClock(onProgress);
-    const stagingRoot = path.join(config.state_dir, 'staging', String(process.pid), id);
+    const staging = stagingRoot(config.state_dir, id);
     const packs: PackResult[] = [];
     let error: string | null = null;
     try {
       const resolution = await clock.run('resolve', () => plan(parseSpecs(request.packs)));
-      packs.push(...(await installPlanned(resolution.plan, { clock, stagingRoot, deployId: id, request })));
+      packs.push(...(await installPlanned(resolution.plan, { clock, stagingRoot: staging, deployId: id, request })));
     } catch (err) {
       error = masker.mask(isPackbotError(err) ? err.describe() : err instanceof Error ? err.message : String(err));
       deps.logger.warn({ deploy: id, err: error }, 'install failed');
     } finally {
-      await rm(stagingRoot, { recursive: true, force: true });
-      await rmdir(path.dirname(stagingRoot)).catch(() => undefined);
+      await removeStaging(staging);
     }
     const result: DeployResult = {
       deploy_id: id, repo: REGISTRY, branch: '', commit: null, packs,
