@@ -1,25 +1,7 @@
 import { Option, type Command } from 'commander';
-import { loadRuntime } from '../runtime.js';
-import { createApp } from '../app.js';
-import { reply } from '../chat/reply.js';
-import { progressLine, summaryView } from '../commands/deploy-view.js';
-import type { ProgressEvent } from '../deploy/types.js';
+import { runDirect, startApp, type DirectOpts } from './direct.js';
 import { GRAPH_FORMATS, renderGraph, type GraphFormat } from '../install/deps-graph.js';
 import { parseSpecs, REGISTRY, REGISTRY_REPOSITORY } from '../install/installer.js';
-
-interface InstallOpts {
-  json?: boolean;
-  force?: boolean;
-  user: string;
-}
-
-async function startApp(program: Command) {
-  const explicit = program.opts<{ config?: string }>().config;
-  const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
-  const app = await createApp(rt.loaded.config, { ...rt, adapters: [] });
-  await app.start();
-  return { rt, app };
-}
 
 /** `packbot install` and `packbot deps`: the registry from a shell, with chat's pipeline. */
 export function registerInstallCommands(program: Command): void {
@@ -30,29 +12,18 @@ export function registerInstallCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--force', 'replace a pack deployed from a repository')
     .option('--user <identity>', 'recorded as the installer', `cli:${process.env['USER'] ?? 'unknown'}`)
-    .action(async (packs: string[], opts: InstallOpts) => {
-      const { rt, app } = await startApp(program);
-      const onProgress = (e: ProgressEvent) => {
-        const line = opts.json ? null : progressLine(e);
-        if (line) process.stderr.write(`${rt.masker.mask(line)}\n`);
-      };
+    .action(async (packs: string[], opts: DirectOpts) => {
       const specs = parseSpecs(packs.join(' '));
-      // Not past anyone's branch lock; conflicts and unknown packs are the install's to report, in its result.
-      const resolution = await app.services.installer.plan(specs).catch(() => null);
-      if (resolution) {
-        await app.services.coordinator.checkLocks({ requester: opts.user, repo: REGISTRY_REPOSITORY, branch: REGISTRY, packs: resolution.plan.map((p) => p.name) })
-          .catch(async (err: unknown) => {
-            await app.stop();
-            throw err;
-          });
-      }
       const request = { kind: 'install' as const, repo: REGISTRY, packs: specs.join(','), force: opts.force ?? false, requestedBy: opts.user };
-      const result = await app.services.installer.install(request, onProgress);
-      await app.services.coordinator.settleDirect({ request, repo: REGISTRY_REPOSITORY, branch: REGISTRY, target: { platform: 'cli', channel: '' } }, result);
-      await app.stop();
-      const text = opts.json ? JSON.stringify(result, null, 2) : app.responder.render('console', reply('deploy_summary', summaryView(result)));
-      process.stdout.write(`${rt.masker.mask(text)}\n`);
-      process.exitCode = result.error === null && result.failure_count === 0 ? 0 : 1;
+      await runDirect(program, opts, {
+        request,
+        // Conflicts and unknown packs are the install's to report, in its result.
+        plan: async (app) => {
+          const resolution = await app.services.installer.plan(specs).catch(() => null);
+          return resolution && { repo: REGISTRY_REPOSITORY, branch: REGISTRY, packs: resolution.plan.map((p) => p.name) };
+        },
+        run: (app, onProgress) => app.services.installer.install(request, onProgress),
+      });
     });
 
   program

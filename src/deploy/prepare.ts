@@ -26,6 +26,12 @@ export interface PrepareInput {
   force: boolean;
 }
 
+/** A failed validation as a pack's error ("2 problems in the pack:" and one per line), or null. */
+export function checkProblems(check: PackCheck): string | null {
+  const n = check.errors.length;
+  return n === 0 ? null : `${n} problem${n === 1 ? '' : 's'} in the pack:\n${check.errors.join('\n')}`;
+}
+
 /** The active release deployed from this repo path, or (for a named pack) from anywhere. */
 function activeFor(installed: readonly Release[], repo: string, source: PackSource): Release | null {
   return installed.find((r) => r.meta.repo === repo && r.meta['source'] === source.path)
@@ -48,9 +54,8 @@ export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
   }
   await git.materialize(repo.remote, commit, source.path, stagingDir);
   const check = await validatePackDir(stagingDir, { dirName: source.path === '' ? repo.name : source.name });
-  if (check.errors.length > 0) {
-    return { ...base, check, error: `${check.errors.length} problem${check.errors.length === 1 ? '' : 's'} in the pack:\n${check.errors.join('\n')}` };
-  }
+  const problems = checkProblems(check);
+  if (problems) return { ...base, check, error: problems };
   const ref = check.ref ?? source.name;
   const other = installed.find((r) => r.pack === ref && r.meta.repo !== repo.name);
   if (other && !input.force) {

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { isPackbotError, PackbotError } from '../errors.js';
 import { StageClock, toResult, type ProgressListener } from '../deploy/pipeline.js';
-import type { PreparedPack } from '../deploy/prepare.js';
+import { checkProblems, type PreparedPack } from '../deploy/prepare.js';
 import { installPrepared } from '../deploy/install.js';
 import { removeStaging, stagingRoot } from '../deploy/staging.js';
 import { recordDeploy } from '../deploy/record.js';
@@ -71,9 +71,8 @@ export function createInstaller(deps: DeployerDeps) {
       const staged = await stagePack({ git: deps.git, registry }, p, path.join(stagingRoot, p.name));
       const check = await validatePackDir(staged.dir, { dirName: p.name });
       const source = { name: p.name, path: staged.origin, treeId: staged.treeId };
-      if (check.errors.length > 0) {
-        return { ...base, source, treeId: staged.treeId, check, error: `${check.errors.length} problem${check.errors.length === 1 ? '' : 's'} in the pack:\n${check.errors.join('\n')}` };
-      }
+      const problems = checkProblems(check);
+      if (problems) return { ...base, source, treeId: staged.treeId, check, error: problems };
       if ((check.ref ?? p.name) !== p.name) {
         return { ...base, source, check, error: `The index calls it ${p.name}, but its pack.yaml says ref ${check.ref}; the index is wrong, so it is not installed.` };
       }
