@@ -27,5 +27,5 @@ RUN useradd --system --uid 10001 --home-dir /var/lib/packbot --create-home packb
  && mkdir -p /etc/packbot && chown packbot /var/lib/packbot
 USER packbot
 VOLUME ["/var/lib/packbot"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/src/cli.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/src/app/main.js"]
 CMD ["serve"]

@@ -1,4 +1,4 @@
-import { compileFormat, parseFormat, type CompiledFormat } from '../src/aliases/index.js';
+import { compileFormat, parseFormat, type CompiledFormat } from '../src/domain/aliases/index.js';
 
 /**
  * Alias format parsing: what compiling each format once (as AliasTable does) buys over

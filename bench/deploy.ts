@@ -11,12 +11,12 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { parseConfig } from '../src/config/index.js';
-import { createMasker } from '../src/masking/masker.js';
-import { createLogger } from '../src/logging/logger.js';
-import { AliasTable } from '../src/aliases/index.js';
-import { createTemplates } from '../src/templates/environment.js';
-import { createApp } from '../src/app.js';
+import { parseConfig } from '../src/domain/config/index.js';
+import { createMasker } from '../src/core/masking/masker.js';
+import { createLogger } from '../src/core/logging/logger.js';
+import { AliasTable } from '../src/domain/aliases/index.js';
+import { createTemplates } from '../src/interfaces/templates/environment.js';
+import { createApp } from '../src/app/app.js';
 
 const run = promisify(execFile);
 export const PACKS = 100;

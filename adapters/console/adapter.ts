@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/chat/types.js';
+import type { AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/interfaces/chat/types.js';
 import { isEventLine, parseConsoleEvent } from './event.js';
 import { parseConsoleLine } from './line.js';
 

@@ -4,8 +4,8 @@ import {
   type APIMessage, type ButtonInteraction, type ClientOptions, type Interaction, type Message,
   type RESTPatchAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
-import type { ActionHandler, ActionOutcome, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/chat/types.js';
-import type { Logger } from '../../src/logging/logger.js';
+import type { ActionHandler, ActionOutcome, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/interfaces/chat/types.js';
+import type { Logger } from '../../src/core/logging/logger.js';
 import { buttonRows } from './components.js';
 import { cardEmbed, LIMITS, messageContent, renderUserRefs, truncate } from './embeds.js';
 import { PLATFORM, toIncomingAction, toIncomingMessage } from './incoming.js';

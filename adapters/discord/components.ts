@@ -4,7 +4,7 @@
  * it works after a restart and on any process sharing the store.
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIComponentInMessageActionRow } from 'discord.js';
-import type { Button, ButtonAction } from '../../src/chat/types.js';
+import type { Button, ButtonAction } from '../../src/interfaces/chat/types.js';
 import { truncate } from './embeds.js';
 
 const PREFIX = 'packbot';

@@ -6,7 +6,7 @@
  * which is never more than that, so a text that fits here fits there too.
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import type { Card, Tone } from '../../src/chat/types.js';
+import type { Card, Tone } from '../../src/interfaces/chat/types.js';
 
 export const LIMITS = {
   content: 2000,

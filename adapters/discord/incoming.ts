@@ -1,6 +1,6 @@
 /** discord.js structures into packbot's platform-neutral events. */
 import type { ButtonInteraction, Message } from 'discord.js';
-import type { IncomingAction, IncomingMessage } from '../../src/chat/types.js';
+import type { IncomingAction, IncomingMessage } from '../../src/interfaces/chat/types.js';
 import { parseCustomId } from './components.js';
 
 export const PLATFORM = 'discord';

@@ -1,6 +1,6 @@
 /** discord.js's own diagnostics into packbot's logger (which masks every line it writes). */
 import { Events, RESTEvents, type Client } from 'discord.js';
-import type { Logger } from '../../src/logging/logger.js';
+import type { Logger } from '../../src/core/logging/logger.js';
 
 /**
  * Lines not worth keeping: heartbeats arrive every ~40 s forever, and "Provided token"

@@ -8,9 +8,9 @@ import { App, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type {
   ActionHandler, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage,
-} from '../../src/chat/types.js';
-import { PackbotError } from '../../src/errors.js';
-import type { Logger } from '../../src/logging/logger.js';
+} from '../../src/interfaces/chat/types.js';
+import { PackbotError } from '../../src/core/errors.js';
+import type { Logger } from '../../src/core/logging/logger.js';
 import { escapeMrkdwn, linkUserIds, resolvedPrompt, SLACK_LIMITS, type Block } from './blocks.js';
 import { PLATFORM, toIncomingAction, toIncomingMessage, type BlockActionsBody, type SlackMessageEvent } from './events.js';
 import { SlackUserGroups, type SlackUserGroup } from './groups.js';

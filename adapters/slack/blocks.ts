@@ -3,7 +3,7 @@
  * limit (`invalid_blocks`), so every limit is enforced here rather than hoped for: a lost
  * deploy summary is worse than a truncated field.
  */
-import type { Button, ButtonAction, Card, OutgoingMessage, Tone } from '../../src/chat/types.js';
+import type { Button, ButtonAction, Card, OutgoingMessage, Tone } from '../../src/interfaces/chat/types.js';
 
 /** Slack's documented limits for the blocks used here. */
 export const SLACK_LIMITS = {

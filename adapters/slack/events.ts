@@ -2,7 +2,7 @@
  * Slack payloads → packbot's platform-neutral messages and clicks. Pure, so the rules about
  * what counts as a command (no bots, no edits, DMs addressed by default) are testable alone.
  */
-import type { ButtonAction, IncomingAction, IncomingMessage } from '../../src/chat/types.js';
+import type { ButtonAction, IncomingAction, IncomingMessage } from '../../src/interfaces/chat/types.js';
 import { ACTION_IDS } from './blocks.js';
 
 export const PLATFORM = 'slack';

@@ -9,7 +9,7 @@
  * a short pause rather than on every message. A lookup never throws and never waits longer
  * than LOOKUP_DEADLINE_MS.
  */
-import type { Logger } from '../../src/logging/logger.js';
+import type { Logger } from '../../src/core/logging/logger.js';
 
 export const GROUP_PREFIX = 'slack-group:';
 export const GROUPS_TTL_MS = 5 * 60_000;

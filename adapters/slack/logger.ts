@@ -4,7 +4,7 @@
  * like every other line instead of going to the console unmasked.
  */
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../src/logging/logger.js';
+import type { Logger } from '../../src/core/logging/logger.js';
 
 const FROM_PINO: Record<string, LogLevel> = {
   trace: LogLevel.DEBUG, debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR, fatal: LogLevel.ERROR, silent: LogLevel.ERROR,

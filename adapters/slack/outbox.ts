@@ -13,7 +13,7 @@
  * Each part of a merged message gets its own ref (`<ts>/<n>`), so a later update of one part
  * rewrites only its share of the merged message.
  */
-import type { MessageRef, OutgoingMessage } from '../../src/chat/types.js';
+import type { MessageRef, OutgoingMessage } from '../../src/interfaces/chat/types.js';
 import { messageText, renderMessage, renderText, type SlackMessage } from './blocks.js';
 
 export interface OutboxOps {

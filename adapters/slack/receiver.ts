@@ -9,7 +9,7 @@
  */
 import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../../src/logging/logger.js';
+import type { Logger } from '../../src/core/logging/logger.js';
 import { EVENTS_PATH } from './manifest.js';
 
 export const MAX_CLOCK_SKEW_SEC = 5 * 60;

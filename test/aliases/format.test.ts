@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFormat, parseFormat } from '../../src/aliases/index.js';
-import { PackbotError } from '../../src/errors.js';
+import { compileFormat, parseFormat } from '../../src/domain/aliases/index.js';
+import { PackbotError } from '../../src/core/errors.js';
 
 type Case = [format: string, text: string, expected: Record<string, string>];
 

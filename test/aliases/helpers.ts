@@ -1,4 +1,4 @@
-import type { AliasDefinition } from '../../src/aliases/index.js';
+import type { AliasDefinition } from '../../src/domain/aliases/index.js';
 
 /** A minimal alias definition; formats are plain strings or {display, representation}. */
 export function alias(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairVariants, trailingPairs } from '../../src/aliases/kvpairs.js';
+import { pairVariants, trailingPairs } from '../../src/domain/aliases/kvpairs.js';
 
 const pairs = (text: string) => trailingPairs(text).map(({ key, value }) => [key, value]);
 

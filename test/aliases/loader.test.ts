@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadAliasFiles, loadAliasTable } from '../../src/aliases/index.js';
-import { PackbotError } from '../../src/errors.js';
+import { loadAliasFiles, loadAliasTable } from '../../src/domain/aliases/index.js';
+import { PackbotError } from '../../src/core/errors.js';
 
 let dir: string;
 

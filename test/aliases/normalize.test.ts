@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeText } from '../../src/aliases/index.js';
+import { normalizeText } from '../../src/domain/aliases/index.js';
 
 describe('normalizeText', () => {
   it.each<[string, string, string]>([

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadAliasTable, type AliasTable } from '../../src/aliases/index.js';
+import { loadAliasTable, type AliasTable } from '../../src/domain/aliases/index.js';
 
 const PACK_YAML = fileURLToPath(new URL('../../aliases/pack.yaml', import.meta.url));
 

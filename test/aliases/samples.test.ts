@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFormat } from '../../src/aliases/index.js';
-import { literalWords, sampleTexts } from '../../src/aliases/samples.js';
+import { compileFormat } from '../../src/domain/aliases/index.js';
+import { literalWords, sampleTexts } from '../../src/domain/aliases/samples.js';
 
 const samples = (format: string, vocabulary: string[] = []) => sampleTexts(compileFormat(format).syntax, vocabulary);
 

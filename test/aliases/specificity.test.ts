@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileFormat } from '../../src/aliases/index.js';
-import { compareSpecificity } from '../../src/aliases/specificity.js';
-import { literalPrefix } from '../../src/aliases/prefix.js';
+import { compileFormat } from '../../src/domain/aliases/index.js';
+import { compareSpecificity } from '../../src/domain/aliases/specificity.js';
+import { literalPrefix } from '../../src/domain/aliases/prefix.js';
 
 describe('literal weight', () => {
   it.each<[string, number]>([

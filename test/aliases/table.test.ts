@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AliasTable, type MatchResult } from '../../src/aliases/index.js';
+import { AliasTable, type MatchResult } from '../../src/domain/aliases/index.js';
 import { alias } from './helpers.js';
 
 /** A compact view of a result: kind, alias names, params. */

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { extractArchive, type ExtractOptions } from '../../src/archive/extract.js';
-import { PackbotError } from '../../src/errors.js';
+import { extractArchive, type ExtractOptions } from '../../src/domain/archive/extract.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { buildTarGz, paxRecord } from '../helpers/archive-tar.js';
 import { buildZip } from '../helpers/archive-zip.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changedPacks } from '../../src/autodeploy/changed.js';
-import type { Release } from '../../src/packstore/index.js';
+import { changedPacks } from '../../src/services/autodeploy/changed.js';
+import type { Release } from '../../src/domain/packstore/index.js';
 import { pack } from '../helpers/deploy.js';
 import { createRepo, createTestGit, type GitRepo } from '../helpers/git-repo.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { repositoriesFor } from '../../src/autodeploy/match.js';
-import { repoIdentity } from '../../src/net/urls.js';
-import { parseConfig } from '../../src/config/index.js';
+import { repositoriesFor } from '../../src/services/autodeploy/match.js';
+import { repoIdentity } from '../../src/core/net/urls.js';
+import { parseConfig } from '../../src/domain/config/index.js';
 
 describe('which repositories a push names', () => {
   it('reduces every way of naming a repository to host/path', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import type { App } from '../../src/app/app.js';
 import { click, startLiveBot } from '../helpers/live-bot.js';
 import { scenarioConfig, scenarioRepo } from '../scenarios/setup.js';
 

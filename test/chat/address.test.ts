@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressedText } from '../../src/chat/address.js';
+import { addressedText } from '../../src/interfaces/chat/address.js';
 
 const opts = { prefix: '!', mentionTokens: ['@packbot', '<@U0BOT>'] };
 

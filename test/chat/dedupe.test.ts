@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Deduper } from '../../src/chat/dedupe.js';
+import { Deduper } from '../../src/interfaces/chat/dedupe.js';
 
 describe('Deduper', () => {
   it('lets an id through once within its TTL and again after it', () => {

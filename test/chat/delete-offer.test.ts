@@ -1,12 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createActionHandler, type ActionDeps } from '../../src/chat/actions.js';
-import { answerDeleteClick, DELETE_OFFER_TTL_MS, withDeleteOffer, type Offers } from '../../src/chat/delete-offer.js';
-import { reply } from '../../src/chat/reply.js';
-import type { IncomingAction, IncomingMessage } from '../../src/chat/types.js';
-import { PackbotError } from '../../src/errors.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { createMasker } from '../../src/masking/masker.js';
+import { createActionHandler, type ActionDeps } from '../../src/interfaces/chat/actions.js';
+import { answerDeleteClick, DELETE_OFFER_TTL_MS, withDeleteOffer, type Offers } from '../../src/interfaces/chat/delete-offer.js';
+import { reply } from '../../src/interfaces/chat/reply.js';
+import type { IncomingAction, IncomingMessage } from '../../src/interfaces/chat/types.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/logging/logger.js';
+import { createMasker } from '../../src/core/masking/masker.js';
 
 /** Offers in a Map, with the TTLs they were given. */
 function memoryOffers(): Offers & { entries: Map<string, string>; ttls: number[] } {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createDispatcher, MAX_COMMAND_LENGTH } from '../../src/chat/dispatcher.js';
-import { createApp } from '../../src/app.js';
+import { createDispatcher, MAX_COMMAND_LENGTH } from '../../src/interfaces/chat/dispatcher.js';
+import { createApp } from '../../src/app/app.js';
 import { testRuntime } from '../helpers/runtime.js';
 import { tempDir } from '../helpers/config.js';
-import { createResponder } from '../../src/chat/responder.js';
-import { reply, type Reply } from '../../src/chat/reply.js';
-import { PackbotError } from '../../src/errors.js';
-import { createCommandRegistry } from '../../src/commands/registry.js';
-import type { CommandHandler } from '../../src/commands/types.js';
-import type { ChatAdapter, IncomingMessage, OutgoingMessage } from '../../src/chat/types.js';
+import { createResponder } from '../../src/interfaces/chat/responder.js';
+import { reply, type Reply } from '../../src/interfaces/chat/reply.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { createCommandRegistry } from '../../src/interfaces/commands/registry.js';
+import type { CommandHandler } from '../../src/interfaces/commands/types.js';
+import type { ChatAdapter, IncomingMessage, OutgoingMessage } from '../../src/interfaces/chat/types.js';
 
 /** A real ChatAdapter that records what it is asked to send, with small limits. */
 function recordingAdapter(): ChatAdapter & { sent: OutgoingMessage[] } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTINUED, splitMessage } from '../../src/chat/split.js';
+import { CONTINUED, splitMessage } from '../../src/interfaces/chat/split.js';
 
 const lines = (n: number, width = 30) => Array.from({ length: n }, (_, i) => `line ${String(i).padStart(3, '0')} `.padEnd(width, 'x'));
 

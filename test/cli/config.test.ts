@@ -54,7 +54,7 @@ permissions: {admins: [alice]}
 
 describe('the CLI error boundary', () => {
   it('masks URL credentials in any error it prints', async () => {
-    const { reportCliError } = await import('../../src/cli/errors.js');
+    const { reportCliError } = await import('../../src/app/cli/errors.js');
     const { PassThrough } = await import('node:stream');
     const out = new PassThrough();
     let text = '';

@@ -2,7 +2,7 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { registerValidateCommand, runValidate } from '../../src/cli/validate.js';
+import { registerValidateCommand, runValidate } from '../../src/app/cli/validate.js';
 import { copyDemoPack, DEMO_PACKS, tempDir, writePack } from '../packs/fixtures.js';
 
 describe('runValidate', () => {

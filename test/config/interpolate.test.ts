@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { interpolateString, interpolateTree } from '../../src/config/interpolate.js';
-import { parseConfig } from '../../src/config/index.js';
-import { PackbotError } from '../../src/errors.js';
+import { interpolateString, interpolateTree } from '../../src/domain/config/interpolate.js';
+import { parseConfig } from '../../src/domain/config/index.js';
+import { PackbotError } from '../../src/core/errors.js';
 
 const env = { SET: 'value', EMPTY: '' };
 

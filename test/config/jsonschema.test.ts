@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema, parseDuration } from '../../src/config/index.js';
+import { configJsonSchema, parseDuration } from '../../src/domain/config/index.js';
 
 // The schema is untyped JSON; `any` keeps the property walks readable.
 type Json = Record<string, any>;

@@ -2,8 +2,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findConfigPath, loadConfig } from '../../src/config/index.js';
-import { PackbotError } from '../../src/errors.js';
+import { findConfigPath, loadConfig } from '../../src/domain/config/index.js';
+import { PackbotError } from '../../src/core/errors.js';
 
 let dir: string;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/index.js';
-import type { PackbotError } from '../../src/errors.js';
+import { parseConfig } from '../../src/domain/config/index.js';
+import type { PackbotError } from '../../src/core/errors.js';
 import { rejectedConfig } from '../helpers/config.js';
 
 const file = '/srv/packbot/packbot.yaml';

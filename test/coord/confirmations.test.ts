@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConfirmations } from '../../src/coord/confirmations.js';
-import type { StateStore } from '../../src/store/index.js';
+import { createConfirmations } from '../../src/services/coord/confirmations.js';
+import type { StateStore } from '../../src/domain/store/index.js';
 import { cleanUp, STORE_BACKENDS } from '../helpers/stores.js';
 
 describe.each(STORE_BACKENDS)('typed confirmations over the %s store', (name, open) => {

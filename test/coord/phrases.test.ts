@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePhrase, generatePhrase, normalizePhrase, phraseMatches, WORDS } from '../../src/coord/phrases.js';
+import { choosePhrase, generatePhrase, normalizePhrase, phraseMatches, WORDS } from '../../src/services/coord/phrases.js';
 
 describe('confirmation phrases', () => {
   it('generates three distinct bundled words shaped like "alas! ear wax!"', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createQueue, eligible, type QueueEntry } from '../../src/coord/queue.js';
-import { createStateStore, type StateStore } from '../../src/store/index.js';
+import { createQueue, eligible, type QueueEntry } from '../../src/services/coord/queue.js';
+import { createStateStore, type StateStore } from '../../src/domain/store/index.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { REDIS_URL } from '../helpers/stores.js';
 

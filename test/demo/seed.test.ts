@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PackbotError } from '../../src/errors.js';
-import { demoSourceDir, seedDemoRepo } from '../../src/demo/seed.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { demoSourceDir, seedDemoRepo } from '../../src/app/demo/seed.js';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));

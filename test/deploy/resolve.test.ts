@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/index.js';
-import { parsePackList, resolveRepository } from '../../src/deploy/resolve.js';
+import { parseConfig } from '../../src/domain/config/index.js';
+import { parsePackList, resolveRepository } from '../../src/services/deploy/resolve.js';
 
 const config = (extra = '') =>
   parseConfig(`repositories:\n  st2contrib: {repo: "https://github.com/StackStorm/st2contrib.git", token: "t0ken-value"}\n${extra}`, {

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/index.js';
-import { MASK } from '../../src/masking/masker.js';
+import { parseConfig } from '../../src/domain/config/index.js';
+import { MASK } from '../../src/core/masking/masker.js';
 import { createRepo, tempDir, type FileSpec } from '../helpers/git-repo.js';
 import { createDeployEnv, pack, type DeployEnv } from '../helpers/deploy.js';
 

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { startGitHttpServer, type GitHttpServer } from '../helpers/git-http-server.js';
 import { createSubtreeRepo, createTestGit, filesContaining, runGit, tempDir } from '../helpers/git-repo.js';
 

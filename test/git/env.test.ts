@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invocation, layoutOf, shellQuote, sshCommand } from '../../src/git/env.js';
+import { invocation, layoutOf, shellQuote, sshCommand } from '../../src/domain/git/env.js';
 
 describe('the environment of a git process', () => {
   const layout = layoutOf('/state');

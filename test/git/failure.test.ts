@@ -1,7 +1,7 @@
 import { GitError } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { firstMeaningfulLine, formatLimit, gitFailure } from '../../src/git/failure.js';
-import { createMasker } from '../../src/masking/masker.js';
+import { firstMeaningfulLine, formatLimit, gitFailure } from '../../src/domain/git/failure.js';
+import { createMasker } from '../../src/core/masking/masker.js';
 
 describe('git failures as one masked line', () => {
   const remote = { name: 'st2contrib', url: 'https://example.com/r.git', token: 'ghp_secretToken123' };

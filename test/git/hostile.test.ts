@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
-import type { Git, GitRemote } from '../../src/git/index.js';
-import { layoutOf } from '../../src/git/env.js';
-import { runGit as runPackbotGit, type GitContext } from '../../src/git/run.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { createMasker } from '../../src/masking/masker.js';
+import { PackbotError } from '../../src/core/errors.js';
+import type { Git, GitRemote } from '../../src/domain/git/index.js';
+import { layoutOf } from '../../src/domain/git/env.js';
+import { runGit as runPackbotGit, type GitContext } from '../../src/domain/git/run.js';
+import { createLogger } from '../../src/core/logging/logger.js';
+import { createMasker } from '../../src/core/masking/masker.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { createSubtreeRepo, createTestGit, runGit, tempDir } from '../helpers/git-repo.js';
 

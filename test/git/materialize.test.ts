@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { createSinglePackRepo, createSubtreeRepo, createTestGit, listFiles, packFiles, tempDir } from '../helpers/git-repo.js';
 
 async function destIn(): Promise<string> {

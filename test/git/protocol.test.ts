@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
-import { protocolOf } from '../../src/git/protocol.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { protocolOf } from '../../src/domain/git/protocol.js';
 
 describe('protocolOf', () => {
   const remote = (url: string) => ({ name: 'r', url });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { createRepo, createSubtreeRepo, createTestGit } from '../helpers/git-repo.js';
 
 describe('resolveRef', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
-import { validateRef } from '../../src/git/index.js';
-import { validatePath } from '../../src/git/validate.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { validateRef } from '../../src/domain/git/index.js';
+import { validatePath } from '../../src/domain/git/validate.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { consoleAdapterOf, createAdapters, createApp, type App } from '../../src/app.js';
+import { consoleAdapterOf, createAdapters, createApp, type App } from '../../src/app/app.js';
 import { tempDir } from './config.js';
 import { testRuntime } from './runtime.js';
 

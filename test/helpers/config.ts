@@ -1,8 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../../src/config/index.js';
-import { PackbotError } from '../../src/errors.js';
+import { parseConfig } from '../../src/domain/config/index.js';
+import { PackbotError } from '../../src/core/errors.js';
 
 export async function tempDir(prefix = 'packbot-test-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));

@@ -1,8 +1,8 @@
-import type { PackbotConfig } from '../../src/config/index.js';
-import type { Masker } from '../../src/masking/masker.js';
-import { createApp, type App } from '../../src/app.js';
+import type { PackbotConfig } from '../../src/domain/config/index.js';
+import type { Masker } from '../../src/core/masking/masker.js';
+import { createApp, type App } from '../../src/app/app.js';
 import { testRuntime } from './runtime.js';
-import type { DeployRequest, DeployResult } from '../../src/deploy/types.js';
+import type { DeployRequest, DeployResult } from '../../src/services/deploy/types.js';
 import type { FileSpec } from './git-repo.js';
 import { tempDir } from './git-repo.js';
 

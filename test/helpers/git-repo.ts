@@ -1,6 +1,6 @@
 /**
  * Real git repositories in temp dirs, for tests. Repositories are built with the git binary
- * directly (never packbot's src/git, which is what the tests check), in a clean environment:
+ * directly (never packbot's src/domain/git, which is what the tests check), in a clean environment:
  * no GIT_* from the test process, no system or user config, fixed identities and increasing
  * dates, so shas are reproducible. createTestGit() gives packbot's Git on a fresh state dir.
  */
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { createGit, type Git } from '../../src/git/index.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { createMasker, type Masker } from '../../src/masking/masker.js';
+import { createGit, type Git } from '../../src/domain/git/index.js';
+import { createLogger } from '../../src/core/logging/logger.js';
+import { createMasker, type Masker } from '../../src/core/masking/masker.js';
 
 /** A file's content; null deletes it; `symlink`/`gitlink` make those entries; `executable` sets mode 755. */
 export type FileSpec = string | null | { symlink: string } | { gitlink: string } | { content: string; executable: true };

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
-import { createAdapters, createApp, type App } from '../../src/app.js';
-import { createActionHandler } from '../../src/chat/actions.js';
-import { storeOffers } from '../../src/chat/delete-offer.js';
-import { PackbotError } from '../../src/errors.js';
-import type { ActionHandler, IncomingAction } from '../../src/chat/types.js';
+import { createAdapters, createApp, type App } from '../../src/app/app.js';
+import { createActionHandler } from '../../src/interfaces/chat/actions.js';
+import { storeOffers } from '../../src/interfaces/chat/delete-offer.js';
+import { PackbotError } from '../../src/core/errors.js';
+import type { ActionHandler, IncomingAction } from '../../src/interfaces/chat/types.js';
 import { tempDir } from './config.js';
 import { testRuntime } from './runtime.js';
 

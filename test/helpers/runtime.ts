@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
-import { parseConfig, type PackbotConfig } from '../../src/config/index.js';
-import { createMasker, type Masker } from '../../src/masking/masker.js';
-import { createLogger, type Logger } from '../../src/logging/logger.js';
-import { loadAliasTable, type AliasTable } from '../../src/aliases/index.js';
-import { createTemplates, type Templates } from '../../src/templates/environment.js';
+import { parseConfig, type PackbotConfig } from '../../src/domain/config/index.js';
+import { createMasker, type Masker } from '../../src/core/masking/masker.js';
+import { createLogger, type Logger } from '../../src/core/logging/logger.js';
+import { loadAliasTable, type AliasTable } from '../../src/domain/aliases/index.js';
+import { createTemplates, type Templates } from '../../src/interfaces/templates/environment.js';
 import { ROOT } from './cli.js';
 
 export interface TestRuntime {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { isPackbotError } from '../../src/errors.js';
-import { createStateStore, type StateStore } from '../../src/store/index.js';
-import { escapeGlob } from '../../src/store/redis.js';
+import { isPackbotError } from '../../src/core/errors.js';
+import { createStateStore, type StateStore } from '../../src/domain/store/index.js';
+import { escapeGlob } from '../../src/domain/store/redis.js';
 import { tempDir } from './git-repo.js';
 
 /** A real Redis on loopback (.ci/run starts one); these tests never skip. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createBullJobRunner } from '../../src/jobs/bullmq.js';
-import { createJobRunner, type FailedJob, type JobRunner } from '../../src/jobs/index.js';
-import { createStateStore } from '../../src/store/index.js';
-import { escapeGlob } from '../../src/store/redis.js';
+import { createBullJobRunner } from '../../src/domain/jobs/bullmq.js';
+import { createJobRunner, type FailedJob, type JobRunner } from '../../src/domain/jobs/index.js';
+import { createStateStore } from '../../src/domain/store/index.js';
+import { escapeGlob } from '../../src/domain/store/redis.js';
 import { ROOT } from '../helpers/cli.js';
 import { dropRedisPrefix, expectUnreachableRedis, REDIS_URL } from '../helpers/stores.js';
 import { captureLogger, firstJsonLine, jobRunnerConformance, killHard, recorder, sleep, spawnNode, waitFor } from './conformance.js';
@@ -50,7 +50,7 @@ interface Started {
 
 /** Another packbot process on the same Redis prefix; its `slow` handler announces itself and hangs. */
 function packbotChild(prefix: string) {
-  const mod = (p: string) => JSON.stringify(path.join(ROOT, 'dist', 'src', p));
+  const mod = (p: string) => JSON.stringify(path.join(ROOT, 'dist', 'src', 'domain', p));
   return spawnNode(`
     const { createStateStore } = await import(${mod('store/index.js')});
     const { createJobRunner } = await import(${mod('jobs/index.js')});

@@ -7,8 +7,8 @@ import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_p
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobLogger } from '../../src/jobs/index.js';
-import type { FailedJob, JobInfo, JobRunner } from '../../src/jobs/types.js';
+import type { JobLogger } from '../../src/domain/jobs/index.js';
+import type { FailedJob, JobInfo, JobRunner } from '../../src/domain/jobs/types.js';
 
 export interface RunnerHarness {
   /** A runner on fresh state, not started. */

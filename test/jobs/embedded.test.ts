@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createJobRunner, type JobRunner } from '../../src/jobs/index.js';
-import { createStateStore, type StateStore } from '../../src/store/index.js';
+import { createJobRunner, type JobRunner } from '../../src/domain/jobs/index.js';
+import { createStateStore, type StateStore } from '../../src/domain/store/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { captureLogger, firstJsonLine, jobRunnerConformance, killHard, recorder, spawnNode, waitFor } from './conformance.js';
@@ -39,7 +39,7 @@ interface Started {
  * it also adds the job, otherwise it only resumes what the store holds.
  */
 function packbotChild(stateDir: string, runJob: boolean) {
-  const mod = (p: string) => JSON.stringify(path.join(ROOT, 'dist', 'src', p));
+  const mod = (p: string) => JSON.stringify(path.join(ROOT, 'dist', 'src', 'domain', p));
   return spawnNode(`
     const { createStateStore } = await import(${mod('store/index.js')});
     const { createJobRunner } = await import(${mod('jobs/index.js')});

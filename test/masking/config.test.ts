@@ -1,11 +1,11 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { checkPackConfig } from '../../src/packs/index.js';
-import { headerCredentials } from '../../src/masking/config.js';
-import { installedPackSecrets } from '../../src/masking/packs.js';
-import { MASK } from '../../src/masking/index.js';
+import { createApp } from '../../src/app/app.js';
+import { checkPackConfig } from '../../src/domain/packs/index.js';
+import { headerCredentials } from '../../src/domain/config/derived-secrets.js';
+import { installedPackSecrets } from '../../src/domain/packstore/pack-secrets.js';
+import { MASK } from '../../src/core/masking/index.js';
 import { tempDir } from '../helpers/config.js';
 import { testRuntime } from '../helpers/runtime.js';
 

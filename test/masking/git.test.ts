@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGit } from '../../src/git/index.js';
-import { createMasker, MASK } from '../../src/masking/index.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { PackbotError } from '../../src/errors.js';
+import { createGit } from '../../src/domain/git/index.js';
+import { createMasker, MASK } from '../../src/core/masking/index.js';
+import { createLogger } from '../../src/core/logging/logger.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/config.js';
 
 const SECRET = 'registered-secret-that-straddles-the-cut-0123456789abcdef';

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { registerPacks } from '../../src/deploy/register.js';
-import { createMasker, MASK } from '../../src/masking/index.js';
-import { PackbotError } from '../../src/errors.js';
+import { registerPacks } from '../../src/services/deploy/register.js';
+import { createMasker, MASK } from '../../src/core/masking/index.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/config.js';
 import { testRuntime } from '../helpers/runtime.js';
 

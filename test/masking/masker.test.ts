@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMasker, MASK } from '../../src/masking/masker.js';
+import { createMasker, MASK } from '../../src/core/masking/masker.js';
 
 describe('masker', () => {
   const secret = 's3cr3t-T0ken/value+x';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Core, createMasker, detectCredential, encodings, MASK } from '../../src/masking/index.js';
+import { base64Core, createMasker, detectCredential, encodings, MASK } from '../../src/core/masking/index.js';
 
 // Built at run time so this file holds no literal that scanners take for a real token.
 const slackBot = ['xoxb', '1234567890', '2345678901', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createMasker, MASK, maskedLines, maskingTransform } from '../../src/masking/index.js';
-import { runTool } from '../../src/packstore/tool.js';
-import { PackbotError } from '../../src/errors.js';
+import { createMasker, MASK, maskedLines, maskingTransform } from '../../src/core/masking/index.js';
+import { runTool } from '../../src/domain/packstore/tool.js';
+import { PackbotError } from '../../src/core/errors.js';
 
 const secret = 'split-me-across-chunks-42';
 const pem = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ', 'AAAAAAABAAAAMwAAAAtzc2gtZW', '-----END OPENSSH PRIVATE KEY-----'].join('\n');

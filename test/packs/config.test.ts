@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPackConfig } from '../../src/packs/index.js';
+import { checkPackConfig } from '../../src/domain/packs/index.js';
 import { copyDemoPack, tempDir, writePack } from './fixtures.js';
 
 const SCHEMA = `

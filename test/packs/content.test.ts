@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePackDir } from '../../src/packs/index.js';
+import { validatePackDir } from '../../src/domain/packs/index.js';
 import { writePack } from './fixtures.js';
 
 const RULE = 'name: r\ntrigger:\n  type: core.st2.IntervalTimer\naction:\n  ref: demo.run\n';

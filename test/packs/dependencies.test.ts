@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isPackbotError } from '../../src/errors.js';
-import { assertDependencies, parseDependency, planDependencies, type DeployingPack } from '../../src/packs/index.js';
+import { isPackbotError } from '../../src/core/errors.js';
+import { assertDependencies, parseDependency, planDependencies, type DeployingPack } from '../../src/domain/packs/index.js';
 
 describe('parseDependency', () => {
   it.each<[string, string, string]>([

@@ -1,7 +1,7 @@
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validatePackDir } from '../../src/packs/index.js';
+import { validatePackDir } from '../../src/domain/packs/index.js';
 import { writePack } from './fixtures.js';
 
 const manifest = (body: string) => writePack({ 'pack.yaml': body });

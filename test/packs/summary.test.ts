@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffSummaries, summarizePack, type ContentSummary } from '../../src/packs/index.js';
+import { diffSummaries, summarizePack, type ContentSummary } from '../../src/domain/packs/index.js';
 import { copyDemoPack, writePack } from './fixtures.js';
 
 const summary = (over: Partial<ContentSummary>): ContentSummary => ({

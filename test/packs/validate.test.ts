@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isPackbotError } from '../../src/errors.js';
-import { assertValid, validatePackDir } from '../../src/packs/index.js';
+import { isPackbotError } from '../../src/core/errors.js';
+import { assertValid, validatePackDir } from '../../src/domain/packs/index.js';
 import { copyDemoPack, writePack } from './fixtures.js';
 
 describe('validatePackDir on the bundled demo packs', () => {

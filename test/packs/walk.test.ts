@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { validatePackDir } from '../../src/packs/index.js';
-import { walkPack } from '../../src/packs/walk.js';
+import { validatePackDir } from '../../src/domain/packs/index.js';
+import { walkPack } from '../../src/domain/packs/walk.js';
 import { tempDir, writePack } from './fixtures.js';
 
 const run = promisify(execFile);

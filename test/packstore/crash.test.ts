@@ -6,11 +6,11 @@ import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPackStore, type PackStore } from '../../src/packstore/index.js';
+import { createPackStore, type PackStore } from '../../src/domain/packstore/index.js';
 import { cleanup, meta, sha256File, tempDir, writeTree } from './helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const distIndex = join(root, 'dist', 'src', 'packstore', 'index.js');
+const distIndex = join(root, 'dist', 'src', 'domain', 'packstore', 'index.js');
 const child = fileURLToPath(new URL('./fixtures/crash-child.mjs', import.meta.url));
 const PACKS = ['p1', 'p2', 'p3'];
 const RUNS = 10;
@@ -23,12 +23,12 @@ let store: PackStore;
 async function assertFreshBuild(): Promise<void> {
   const built = await stat(distIndex).catch(() => null);
   if (!built) throw new Error(`${distIndex} is missing: run \`npm run build\` (npm test does it first)`);
-  const srcDir = join(root, 'src', 'packstore');
+  const srcDir = join(root, 'src', 'domain', 'packstore');
   for (const name of (await readdir(srcDir)).filter((n) => n.endsWith('.ts'))) {
     // Per file: an incremental build only rewrites the outputs whose sources changed.
     const out = await stat(join(dirname(distIndex), name.replace(/\.ts$/, '.js'))).catch(() => null);
     if (!out || (await stat(join(srcDir, name))).mtimeMs > out.mtimeMs) {
-      throw new Error(`dist is older than src/packstore/${name}: run \`npm run build\` (npm test does it first)`);
+      throw new Error(`dist is older than src/domain/packstore/${name}: run \`npm run build\` (npm test does it first)`);
     }
   }
 }

@@ -1,9 +1,9 @@
 import { lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
-import { createMasker } from '../../src/masking/masker.js';
-import { buildEnvironment, createPackStore, type EnvOptions } from '../../src/packstore/index.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { createMasker } from '../../src/core/masking/masker.js';
+import { buildEnvironment, createPackStore, type EnvOptions } from '../../src/domain/packstore/index.js';
 import { cleanup, meta, tempDir, writeTree } from './helpers.js';
 
 const SLOW = { timeout: 120_000 };

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
-import { createPackStore, type PackStore, type ReleaseMeta } from '../../src/packstore/index.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { createPackStore, type PackStore, type ReleaseMeta } from '../../src/domain/packstore/index.js';
 
 /** A fresh temp dir per test file, removed afterwards. */
 export async function tempDir(prefix: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { code, meta, rejection, snapshot, useStoreFixture, writeTree } from './helpers.js';
 
 const fx = useStoreFixture('lifecycle');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareReleasesNewestFirst, isPackName, isReleaseName, releaseName, releaseTime } from '../../src/packstore/names.js';
+import { compareReleasesNewestFirst, isPackName, isReleaseName, releaseName, releaseTime } from '../../src/domain/packstore/names.js';
 
 describe('pack store names', () => {
   it('accepts only st2-style pack names', () => {

@@ -1,8 +1,8 @@
 import { lstat, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PackbotError } from '../../src/errors.js';
-import { createPackStore } from '../../src/packstore/index.js';
+import { PackbotError } from '../../src/core/errors.js';
+import { createPackStore } from '../../src/domain/packstore/index.js';
 import { code, meta, rejection, steppingClock, useStoreFixture, writeTree } from './helpers.js';
 
 const fx = useStoreFixture('store');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/index.js';
+import { parseConfig } from '../../src/domain/config/index.js';
 import { rejectedConfig } from '../helpers/config.js';
 
 const file = '/srv/packbot/packbot.yaml';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileFormat, loadAliasTable, type AliasTable } from '../../src/aliases/index.js';
-import { isPackbotError } from '../../src/errors.js';
+import { compileFormat, loadAliasTable, type AliasTable } from '../../src/domain/aliases/index.js';
+import { isPackbotError } from '../../src/core/errors.js';
 import { ROOT } from '../helpers/cli.js';
 
 // Literal words are letters only and every value word holds a digit, so a value can never be

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMasker, encodings } from '../../src/masking/index.js';
+import { createMasker, encodings } from '../../src/core/masking/index.js';
 
 // Secrets from a mixed alphabet: characters that change under base64, URL and JSON escaping,
 // multi-byte ones, and none of '*' (the mask itself, which would blur what "survives" means).

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validatePath, validateRef } from '../../src/git/validate.js';
-import { isInside } from '../../src/packs/walk.js';
-import { assertPackName, isPackName, isReleaseName } from '../../src/packstore/names.js';
-import { isPackbotError } from '../../src/errors.js';
+import { validatePath, validateRef } from '../../src/domain/git/validate.js';
+import { isInside } from '../../src/domain/packs/walk.js';
+import { assertPackName, isPackName, isReleaseName } from '../../src/domain/packstore/names.js';
+import { isPackbotError } from '../../src/core/errors.js';
 
 const ROOT = '/srv/packbot/checkout';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIndex } from '../../src/registry/index-format.js';
-import { assertResolution, resolveInstall, type Resolution } from '../../src/registry/resolve.js';
-import { loadIndexes, type LoadedIndex } from '../../src/registry/sources.js';
+import { parseIndex } from '../../src/domain/registry/index-format.js';
+import { assertResolution, resolveInstall, type Resolution } from '../../src/domain/registry/resolve.js';
+import { loadIndexes, type LoadedIndex } from '../../src/domain/registry/sources.js';
 import { startIndexServer, type IndexServer } from './server.js';
 
 let server: IndexServer;

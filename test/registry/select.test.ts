@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPackbotError, type PackbotError } from '../../src/errors.js';
-import { parseIndex } from '../../src/registry/index-format.js';
-import { parseRequest, selectVersion } from '../../src/registry/select.js';
-import { loadIndexes, type LoadedIndex } from '../../src/registry/sources.js';
+import { isPackbotError, type PackbotError } from '../../src/core/errors.js';
+import { parseIndex } from '../../src/domain/registry/index-format.js';
+import { parseRequest, selectVersion } from '../../src/domain/registry/select.js';
+import { loadIndexes, type LoadedIndex } from '../../src/domain/registry/sources.js';
 import { fixture, startIndexServer, type IndexServer } from './server.js';
 
 let server: IndexServer;

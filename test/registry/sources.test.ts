@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPackbotError, PackbotError } from '../../src/errors.js';
-import { loadIndexes, type IndexSource } from '../../src/registry/sources.js';
+import { isPackbotError, PackbotError } from '../../src/core/errors.js';
+import { loadIndexes, type IndexSource } from '../../src/domain/registry/sources.js';
 import { BASIC, FIXTURES, startIndexServer, type IndexServer } from './server.js';
 
 const OPTS = { timeoutMs: 2_000, maxBytes: 1_000_000 };

@@ -5,9 +5,9 @@ import { writeConfig, tempDir } from '../helpers/config.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { pack } from '../helpers/deploy.js';
 import { dropRedisPrefix, REDIS_URL } from '../helpers/stores.js';
-import { createStateStore } from '../../src/store/index.js';
-import { createStoreHistory, type HistoryRecord } from '../../src/store/history.js';
-import { createMasker } from '../../src/masking/masker.js';
+import { createStateStore } from '../../src/domain/store/index.js';
+import { createStoreHistory, type HistoryRecord } from '../../src/domain/store/history.js';
+import { createMasker } from '../../src/core/masking/masker.js';
 
 const PACKS = Array.from({ length: 10 }, (_, i) => `p${i}`);
 const REQUESTS = 200;

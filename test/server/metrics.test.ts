@@ -1,6 +1,6 @@
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, METRIC_SOURCES, STAGE_DURATION_BUCKETS, type Metrics, type MetricsSources } from '../../src/server/metrics.js';
+import { createMetrics, METRIC_SOURCES, STAGE_DURATION_BUCKETS, type Metrics, type MetricsSources } from '../../src/interfaces/server/metrics.js';
 import { parseFamilies, parsePrometheus, sample, type PromSample } from '../helpers/prometheus.js';
 
 type Failure = Error | 'sync' | 'hang' | 'late' | 'garbage';

@@ -1,12 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConsoleAdapter } from '../../adapters/console/adapter.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { createMasker } from '../../src/masking/masker.js';
-import { mountAppRoutes } from '../../src/server/app-server.js';
-import { createHttpServer } from '../../src/server/http.js';
-import { createMetrics } from '../../src/server/metrics.js';
-import { createStateStore } from '../../src/store/index.js';
+import { createLogger } from '../../src/core/logging/logger.js';
+import { createMasker } from '../../src/core/masking/masker.js';
+import { mountAppRoutes } from '../../src/interfaces/server/app-server.js';
+import { createHttpServer } from '../../src/interfaces/server/http.js';
+import { createMetrics } from '../../src/interfaces/server/metrics.js';
+import { createStateStore } from '../../src/domain/store/index.js';
 import { tempDir } from '../helpers/config.js';
 
 describe('/readyz', () => {

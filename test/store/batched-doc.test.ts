@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBatchedDoc } from '../../src/store/batched-doc.js';
-import { createStateStore, type StateStore } from '../../src/store/index.js';
+import { createBatchedDoc } from '../../src/domain/store/batched-doc.js';
+import { createStateStore, type StateStore } from '../../src/domain/store/index.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { REDIS_URL } from '../helpers/stores.js';
 

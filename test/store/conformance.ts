@@ -3,7 +3,7 @@
  * interface, so each backend must pass exactly this suite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StateStore } from '../../src/store/state.js';
+import type { StateStore } from '../../src/domain/store/state.js';
 
 export interface StoreHarness {
   store: StateStore;

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPackbotError } from '../../src/errors.js';
-import { openEmbeddedStore } from '../../src/store/embedded.js';
-import { createStateStore } from '../../src/store/index.js';
+import { isPackbotError } from '../../src/core/errors.js';
+import { openEmbeddedStore } from '../../src/domain/store/embedded.js';
+import { createStateStore } from '../../src/domain/store/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { storeConformance } from './conformance.js';
@@ -38,8 +38,8 @@ const lineCount = async (file: string) => (await readFile(file, 'utf8')).split('
 function writer(stateDir: string, module: 'index' | 'embedded') {
   const open =
     module === 'index'
-      ? `(await import(${JSON.stringify(path.join(ROOT, 'dist/src/store/index.js'))})).createStateStore({ kind: 'embedded' }, { stateDir: ${JSON.stringify(stateDir)} })`
-      : `(await import(${JSON.stringify(path.join(ROOT, 'dist/src/store/embedded.js'))})).openEmbeddedStore({ stateDir: ${JSON.stringify(stateDir)}, compactAt: { entries: 40 } })`;
+      ? `(await import(${JSON.stringify(path.join(ROOT, 'dist/src/domain/store/index.js'))})).createStateStore({ kind: 'embedded' }, { stateDir: ${JSON.stringify(stateDir)} })`
+      : `(await import(${JSON.stringify(path.join(ROOT, 'dist/src/domain/store/embedded.js'))})).openEmbeddedStore({ stateDir: ${JSON.stringify(stateDir)}, compactAt: { entries: 40 } })`;
   return spawn(process.execPath, ['--input-type=module', '-e', `
     const store = await ${open};
     let i = 0;

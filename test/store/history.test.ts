@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStoreHistory, type HistoryRecord } from '../../src/store/history.js';
-import { createMasker } from '../../src/masking/masker.js';
-import type { StateStore } from '../../src/store/index.js';
+import { createStoreHistory, type HistoryRecord } from '../../src/domain/store/history.js';
+import { createMasker } from '../../src/core/masking/masker.js';
+import type { StateStore } from '../../src/domain/store/index.js';
 import { STORE_BACKENDS } from '../helpers/stores.js';
 
 const record = (id: string, pack: string, extra: Partial<HistoryRecord> = {}): HistoryRecord => ({

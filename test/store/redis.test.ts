@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createStateStore } from '../../src/store/index.js';
-import { escapeGlob } from '../../src/store/redis.js';
+import { createStateStore } from '../../src/domain/store/index.js';
+import { escapeGlob } from '../../src/domain/store/redis.js';
 import { storeConformance } from './conformance.js';
 import { dropRedisPrefix, expectUnreachableRedis } from '../helpers/stores.js';
 

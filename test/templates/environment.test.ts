@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTemplates } from '../../src/templates/environment.js';
-import { DEFAULT_TEMPLATES } from '../../src/templates/defaults.js';
-import { inlineCode } from '../../src/templates/helpers.js';
+import { createTemplates } from '../../src/interfaces/templates/environment.js';
+import { DEFAULT_TEMPLATES } from '../../src/interfaces/templates/defaults.js';
+import { inlineCode } from '../../src/interfaces/templates/helpers.js';
 
 describe('templates', () => {
   it('renders every default template without throwing on an empty view model', async () => {

@@ -2,10 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTemplates, plainView } from '../../src/templates/environment.js';
-import { createResponder } from '../../src/chat/responder.js';
-import { createMasker } from '../../src/masking/masker.js';
-import { reply } from '../../src/chat/reply.js';
+import { createTemplates, plainView } from '../../src/interfaces/templates/environment.js';
+import { createResponder } from '../../src/interfaces/chat/responder.js';
+import { createMasker } from '../../src/core/masking/masker.js';
+import { reply } from '../../src/interfaces/chat/reply.js';
 
 const PROMPT = { phrase: 'alas! ear wax!', packs: 'docker', repo: 'st2contrib', branch: 'feature-x', timeout: '5m', id: 'ab12cd34', prefix: '!' };
 
@@ -79,10 +79,10 @@ describe('templates per platform', () => {
 
 describe('helper names', () => {
   it('never shadow a view-model key: no default template uses a helper bare, as if it were data', async () => {
-    const { DEFAULT_TEMPLATES } = await import('../../src/templates/defaults.js');
-    const { DEPLOY_TEMPLATES } = await import('../../src/templates/deploy.js');
-    const { COORD_TEMPLATES } = await import('../../src/templates/coord.js');
-    const { NOTIFY_TEMPLATES } = await import('../../src/templates/notify.js');
+    const { DEFAULT_TEMPLATES } = await import('../../src/interfaces/templates/defaults.js');
+    const { DEPLOY_TEMPLATES } = await import('../../src/interfaces/templates/deploy.js');
+    const { COORD_TEMPLATES } = await import('../../src/interfaces/templates/coord.js');
+    const { NOTIFY_TEMPLATES } = await import('../../src/interfaces/templates/notify.js');
     const helpers = ['bold', 'mention', 'timespan', 'timeago', 'code', 'plural', 'join', 'concat'];
     const bare = Object.entries({ ...DEFAULT_TEMPLATES, ...DEPLOY_TEMPLATES, ...COORD_TEMPLATES, ...NOTIFY_TEMPLATES })
       .flatMap(([name, source]) => [...source.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].filter((m) => helpers.includes(m[1]!)).map((m) => `${name}: ${m[0]}`));

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConsoleAdapter } from '../../../adapters/console/adapter.js';
 import { EVENT_SHAPE } from '../../../adapters/console/event.js';
-import type { IncomingMessage } from '../../../src/chat/types.js';
+import type { IncomingMessage } from '../../../src/interfaces/chat/types.js';
 
 /**
  * Feeds `lines` to a real ConsoleAdapter on in-memory streams. The handler echoes each

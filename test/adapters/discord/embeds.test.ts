@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cardEmbed, ELLIPSIS, embedLength, fitEmbed, LIMITS, messageContent, renderUserRefs, TONE_COLORS, truncate } from '../../../adapters/discord/embeds.js';
-import type { Tone } from '../../../src/chat/types.js';
+import type { Tone } from '../../../src/interfaces/chat/types.js';
 
 /** A lone surrogate: what a careless cut leaves behind (Discord rejects it as invalid UTF-8). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

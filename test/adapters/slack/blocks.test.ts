@@ -3,7 +3,7 @@ import {
   chunkText, escapeMrkdwn, renderMessage, resolvedPrompt, SLACK_LIMITS, type Block,
 } from '../../../adapters/slack/blocks.js';
 import { toIncomingAction, toIncomingMessage } from '../../../adapters/slack/events.js';
-import type { OutgoingMessage } from '../../../src/chat/types.js';
+import type { OutgoingMessage } from '../../../src/interfaces/chat/types.js';
 
 const base: OutgoingMessage = { channel: 'C1', text: 'hello', mentions: [] };
 type Section = { type: string; text?: { type: string; text: string }; fields?: Array<{ type: string; text: string }>; elements?: Array<Record<string, unknown>> };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/index.js';
+import { parseConfig } from '../../../src/domain/config/index.js';
 import { rejectedConfig } from '../../helpers/config.js';
-import type { PackbotError } from '../../../src/errors.js';
+import type { PackbotError } from '../../../src/core/errors.js';
 
 const file = '/srv/packbot/packbot.yaml';
 

@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SlackAdapter } from '../../../adapters/slack/adapter.js';
-import { createLogger } from '../../../src/logging/logger.js';
-import { createMasker } from '../../../src/masking/masker.js';
+import { createLogger } from '../../../src/core/logging/logger.js';
+import { createMasker } from '../../../src/core/masking/masker.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../../helpers/fake-slack.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdapters, createApp } from '../../../src/app.js';
+import { createAdapters, createApp } from '../../../src/app/app.js';
 import { tempDir } from '../../helpers/config.js';
 import { startFakeSlack } from '../../helpers/fake-slack.js';
 import { testRuntime } from '../../helpers/runtime.js';

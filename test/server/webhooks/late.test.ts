@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logging/logger.js';
-import { createMasker } from '../../../src/masking/masker.js';
-import { createHttpServer } from '../../../src/server/http.js';
-import { mountWebhooks } from '../../../src/server/webhooks/routes.js';
-import type { PushEvent } from '../../../src/server/webhooks/types.js';
-import { createStateStore } from '../../../src/store/index.js';
+import { createLogger } from '../../../src/core/logging/logger.js';
+import { createMasker } from '../../../src/core/masking/masker.js';
+import { createHttpServer } from '../../../src/interfaces/server/http.js';
+import { mountWebhooks } from '../../../src/interfaces/server/webhooks/routes.js';
+import type { PushEvent } from '../../../src/interfaces/server/webhooks/types.js';
+import { createStateStore } from '../../../src/domain/store/index.js';
 import { tempDir } from '../../helpers/config.js';
 import { deliver, githubPush } from '../../helpers/webhooks.js';
 

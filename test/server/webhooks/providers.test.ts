@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isPackbotError, type PackbotError } from '../../../src/errors.js';
-import { parseDelivery } from '../../../src/server/webhooks/providers/index.js';
-import type { Delivery, Provider, PushEvent } from '../../../src/server/webhooks/types.js';
+import { isPackbotError, type PackbotError } from '../../../src/core/errors.js';
+import { parseDelivery } from '../../../src/interfaces/server/webhooks/providers/index.js';
+import type { Delivery, Provider, PushEvent } from '../../../src/interfaces/server/webhooks/types.js';
 
 type Json = Record<string, unknown>;
 const fixture = (name: string): Json =>

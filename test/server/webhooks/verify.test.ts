@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deliveryIdOf, verifyDelivery } from '../../../src/server/webhooks/verify.js';
-import type { Verification, WebhookSecrets } from '../../../src/server/webhooks/types.js';
+import { deliveryIdOf, verifyDelivery } from '../../../src/interfaces/server/webhooks/verify.js';
+import type { Verification, WebhookSecrets } from '../../../src/interfaces/server/webhooks/types.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/webhooks/${name}`, import.meta.url));
 

@@ -1,0 +1,258 @@
+import type { ChatAdapter } from '../interfaces/chat/types.js';
+import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from '../interfaces/chat/dispatcher.js';
+import { createResponder, type Responder } from '../interfaces/chat/responder.js';
+import { createActionHandler } from '../interfaces/chat/actions.js';
+import { storeOffers } from '../interfaces/chat/delete-offer.js';
+import { PackbotError } from '../core/errors.js';
+import { createCommandRegistry } from '../interfaces/commands/registry.js';
+import { answerReplies } from '../interfaces/commands/coordination.js';
+import type { AliasTable } from '../domain/aliases/index.js';
+import type { PackbotConfig } from '../domain/config/index.js';
+import type { Logger } from '../core/logging/logger.js';
+import type { Masker } from '../core/masking/masker.js';
+import { configSecrets } from '../domain/config/derived-secrets.js';
+import { installedPackSecrets } from '../domain/packstore/pack-secrets.js';
+import type { Templates } from '../interfaces/templates/environment.js';
+import { ConsoleAdapter, type ConsoleAdapterOptions } from '../../adapters/console/adapter.js';
+import { DiscordAdapter, type DiscordAdapterOptions } from '../../adapters/discord/adapter.js';
+import { createGit } from '../domain/git/index.js';
+import { createPackStore } from '../domain/packstore/index.js';
+import { createStoreHistory } from '../domain/store/history.js';
+import { createStateStore, type StateStore } from '../domain/store/index.js';
+import { maskedStore } from '../domain/store/masked.js';
+import { createJobRunner } from '../domain/jobs/index.js';
+import { createDeployer, type Deployer } from '../services/deploy/pipeline.js';
+import { createCoordinator } from '../services/coord/coordinator.js';
+import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index.js';
+import type { ChatTarget, Notifier } from '../services/coord/types.js';
+import type { Services } from '../interfaces/commands/types.js';
+import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from '../interfaces/server/http.js';
+import { SlackAdapter, type SlackAdapterOptions } from '../../adapters/slack/adapter.js';
+import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
+import { mountAppRoutes } from '../interfaces/server/app-server.js';
+import { SERVER_DEFAULTS } from '../domain/config/schema-server.js';
+import { autoDeploy } from '../services/autodeploy/autodeploy.js';
+import { createInstaller, REGISTRY, type Installer } from '../services/install/installer.js';
+import type { DeployRequest, DeployResult } from '../services/deploy/types.js';
+import type { ProgressListener } from '../services/deploy/pipeline.js';
+
+export interface AppDeps {
+  logger: Logger;
+  masker: Masker;
+  aliases: AliasTable;
+  templates: Templates;
+  adapters: ChatAdapter[];
+  now?: () => number;
+}
+
+export interface App {
+  readonly config: PackbotConfig;
+  readonly dispatcher: Dispatcher;
+  readonly responder: Responder;
+  readonly adapters: readonly ChatAdapter[];
+  readonly services: Services;
+  readonly deployer: Deployer;
+  readonly state: StateStore;
+  readonly metrics: Metrics;
+  start(): Promise<void>;
+  /** The HTTP server's base URL while it runs (only when an adapter mounts routes on it). */
+  httpUrl(): string | undefined;
+  /** Resolves once every message and background job in flight has finished. */
+  idle(): Promise<void>;
+  /**
+   * Stops everything and closes the store. With `drain`, deploys that can run now are let
+   * finish first (the end of a scripted chat); otherwise only the running ones are awaited.
+   */
+  stop(opts?: { drain?: boolean }): Promise<void>;
+}
+
+/** Background messages go out through the adapter of the platform they concern. */
+function createNotifier(adapters: readonly ChatAdapter[], responder: Responder): Notifier {
+  const adapterFor = (t: ChatTarget) => adapters.find((a) => a.platform === t.platform) ?? adapters[0];
+  const replyTarget = (t: ChatTarget) => ({ channel: t.channel, ...(t.thread ? { thread: t.thread } : {}), userId: t.user ?? '' });
+  return {
+    async send(target, r) {
+      const adapter = adapterFor(target);
+      // No channel (a deploy from the CLI): nowhere to say it.
+      if (!adapter || target.channel === '') return null;
+      return (await responder.send(adapter, replyTarget(target), r))[0] ?? null;
+    },
+    async update(ref, target, r) {
+      const adapter = adapterFor(target);
+      if (adapter) await responder.update(adapter, ref, replyTarget(target), r);
+    },
+  };
+}
+
+/** A deploy, counted: by result and repository (configured names only: URLs are one label), and each stage's time. */
+function countedDeploy(config: PackbotConfig, deployer: Deployer, installer: Installer, metrics: Metrics) {
+  return async (request: DeployRequest, onProgress?: ProgressListener): Promise<DeployResult> => {
+    const result = request.kind === 'install' ? await installer.install(request, onProgress) : await deployer.deploy(request, onProgress);
+    const outcome = result.error !== null || (result.success_count === 0 && result.failure_count > 0) ? 'failure' : result.failure_count > 0 ? 'partial' : 'success';
+    metrics.deployFinished(outcome, config.repositories[result.repo] || result.repo === REGISTRY ? result.repo : 'url');
+    for (const [stage, ms] of Object.entries(result.stages)) metrics.stageDuration(stage, ms / 1000);
+    return result;
+  };
+}
+
+/** Builds the whole bot from its config and its parts; nothing here lives at module level. */
+export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<App> {
+  const { logger, masker } = deps;
+  masker.add(...configSecrets(config));
+  const state = maskedStore(await createStateStore(config.store, { stateDir: config.state_dir, ...(deps.now ? { now: deps.now } : {}) }), masker);
+  const jobs = await createJobRunner(config.store, {
+    store: state, prefix: config.store.kind === 'redis' ? config.store.prefix : '', stallMs: config.queue.stall_timeout, logger,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const git = createGit({ stateDir: config.state_dir, masker, logger, timeoutMs: config.timeouts.git });
+  const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
+  const history = createStoreHistory(state, masker);
+  const installer = createInstaller({ config, git, store, history, masker, logger });
+  const deployer = createDeployer({
+    config, git, store, history, masker, logger,
+    // A deployed pack's dependencies that nothing provides come from the registry, when there is one.
+    ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies } : {}),
+  });
+  const responder = createResponder({ templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name } });
+  const notifier = createNotifier(deps.adapters, responder);
+  // Gauges read the coordinator at scrape time, after it exists.
+  const metrics = createMetrics({
+    queueDepth: async () => {
+      const entries = await coordinator.queue.list();
+      return { waiting: entries.filter((e) => e.state !== 'running').length, running: entries.filter((e) => e.state === 'running').length };
+    },
+    locksHeld: async () => (await coordinator.locks.list()).length,
+    // Process metrics only where something serves them (they cost an observer per app).
+  }, { defaultMetrics: config.server !== undefined });
+  const coordinator = createCoordinator({
+    config, store: state, jobs, history, notifier, logger, deploy: countedDeploy(config, deployer, installer, metrics),
+    changes: (result) => deployer.changes(result),
+    ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
+  });
+  const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });
+  const services: Services = { deployer, installer, coordinator, notifier, store, history, permissions };
+  const offers = storeOffers(state);
+  const dispatcher = createDispatcher({
+    config,
+    aliases: deps.aliases,
+    commands: createCommandRegistry(),
+    responder,
+    logger,
+    services,
+    ...(deps.now ? { now: deps.now } : {}),
+    firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
+    masker,
+    offers,
+    onCommand: (alias, outcome) => metrics.commandRun(alias, outcome),
+    // A confirmation phrase is typed as a plain message, not addressed to the bot.
+    onUnaddressed: async (msg, text) =>
+      text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false, mayConfirmFor(permissions, msg))),
+  });
+  const onAction = createActionHandler({
+    coordinator, permissions, logger, masker, offers,
+    firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
+    deleteMessage: async (platform, messageId) => {
+      const adapter = deps.adapters.find((a) => a.platform === platform);
+      if (!adapter?.deleteMessage) throw new PackbotError('message_delete_failed', `packbot can't delete messages on ${platform}; delete it by hand.`);
+      await adapter.deleteMessage(messageId);
+    },
+  });
+  let stopped: Promise<void> | null = null;
+  let http: HttpServer | null = null;
+  let started = false;
+  const onPush = (event: Parameters<typeof autoDeploy>[1]) => autoDeploy({
+    config, git, store, coordinator, notifier, logger, masker, platform: deps.adapters[0]?.platform ?? 'console',
+    ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
+  }, event);
+
+  return {
+    config, dispatcher, responder, adapters: deps.adapters, services, deployer, state, metrics,
+    async start() {
+      masker.add(...(await installedPackSecrets(config.packs_dir, config.configs_dir)));
+      const removed = await deployer.recover();
+      if (removed.length > 0) logger.warn({ removed }, 'cleaned up after an interrupted deploy');
+      await coordinator.start();
+      for (const adapter of deps.adapters) {
+        await adapter.start(async (msg) => {
+          await dispatcher.handleTracked(msg, adapter);
+          if (adapter.settles) await coordinator.settled();
+        }, onAction);
+        logger.info({ platform: adapter.platform }, 'adapter started');
+      }
+      started = true;
+      // Only when configured or needed: a socket-mode bot without `server:` opens no port at all.
+      const mounting = deps.adapters.filter((a) => a.mount);
+      if (config.server || mounting.length > 0) {
+        const server = config.server ?? { ...HTTP_DEFAULTS, body_limit: SERVER_DEFAULTS.bodyLimit, webhooks: {} };
+        http = createHttpServer({ host: server.host, port: server.port, logger });
+        for (const adapter of mounting) await adapter.mount?.(http.fastify);
+        await mountAppRoutes(http.fastify, {
+          state, adapters: deps.adapters, started: () => started, metrics, secrets: server.webhooks, bodyLimit: server.body_limit,
+          onPush, logger, masker, ...(deps.now ? { now: deps.now } : {}),
+        });
+        await http.listen();
+      }
+    },
+    httpUrl: () => http?.url(),
+    idle: () => dispatcher.idle(),
+    stop(opts = {}) {
+      stopped ??= (async () => {
+        // First stop taking events in; requests in flight are answered.
+        await http?.close();
+        await dispatcher.idle();
+        await coordinator.stop(opts);
+        await dispatcher.idle();
+        for (const adapter of deps.adapters) await adapter.stop();
+        await state.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+export interface AdapterOptions {
+  /** Run the console adapter with these streams (`packbot chat`). */
+  console?: Omit<ConsoleAdapterOptions, 'botName'>;
+  /** Where platform adapters log (discord.js diagnostics); `packbot serve` passes its logger. */
+  logger?: Logger;
+  /** Discord REST options (tests point `api` at a fake Discord on 127.0.0.1). */
+  discord?: Pick<DiscordAdapterOptions, 'rest'>;
+  /** Slack test seams: a fake Slack's Web API URL, how a Retry-After is waited out. */
+  slack?: Pick<SlackAdapterOptions, 'apiUrl' | 'sleep' | 'now'>;
+}
+
+/**
+ * The only place that knows concrete adapters. `packbot chat` asks for the console;
+ * `packbot serve` gets every platform configured under `adapters:`.
+ */
+export function createAdapters(config: PackbotConfig, opts: AdapterOptions): ChatAdapter[] {
+  const adapters: ChatAdapter[] = [];
+  if (opts.console) adapters.push(new ConsoleAdapter({ ...opts.console, botName: config.bot.name }));
+  const slack = config.adapters.slack;
+  // `packbot chat` is the terminal alone, as for Discord below.
+  if (slack && !opts.console) {
+    if (!opts.logger) throw new Error('createAdapters: the Slack adapter needs opts.logger');
+    adapters.push(new SlackAdapter({
+      botToken: slack.bot_token, mode: slack.mode, logger: opts.logger,
+      // Without a slack-group: member anywhere, groups change nothing: no usergroups:read needed.
+      lookupGroups: JSON.stringify([config.permissions, Object.values(config.repositories).map((r) => r.allowed_users)]).includes('"slack-group:'),
+      ...(slack.app_token ? { appToken: slack.app_token } : {}),
+      ...(slack.user_token ? { userToken: slack.user_token } : {}),
+      ...(slack.signing_secret ? { signingSecret: slack.signing_secret } : {}),
+      ...opts.slack,
+    }));
+  }
+  // `packbot chat` is the terminal alone: it must not also log in to Discord as the bot.
+  const discord = opts.console ? undefined : config.adapters.discord;
+  if (discord) {
+    adapters.push(new DiscordAdapter({
+      token: discord.token, ...opts.discord,
+      ...(discord.application_id ? { applicationId: discord.application_id } : {}), ...(opts.logger ? { logger: opts.logger } : {}),
+    }));
+  }
+  return adapters;
+}
+
+export function consoleAdapterOf(app: App): ConsoleAdapter | undefined {
+  return app.adapters.find((a): a is ConsoleAdapter => a instanceof ConsoleAdapter);
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { loadRuntime } from '../runtime.js';
+import { consoleAdapterOf, createAdapters, createApp } from '../app.js';
+import { packageRoot } from '../../core/package-root.js';
+import { seedDemoRepo } from '../demo/seed.js';
+import type { PackbotConfig } from '../../domain/config/index.js';
+
+interface ChatOpts {
+  user?: string;
+  channel: string;
+  json?: boolean;
+  demo?: boolean;
+  wait: boolean;
+}
+
+/** The demo config names a local repo that doesn't exist until its first start. */
+async function seedDemo(config: PackbotConfig, root: string): Promise<string | null> {
+  const repo = config.repositories['demo']?.repo;
+  if (!repo?.startsWith('file://')) return null;
+  const repoDir = fileURLToPath(repo);
+  await seedDemoRepo({ sourceDir: path.join(root, 'examples', 'demo-packs'), repoDir });
+  return repoDir;
+}
+
+function banner(config: PackbotConfig, user: string): string {
+  const p = config.bot.prefix;
+  return [
+    `packbot demo — you are @${user}. Type ${p}help to see the commands, Ctrl-D to quit.`,
+    `Lines may start with @someone and #channel to speak as another user or elsewhere,`,
+    `e.g. "@bob #ops ${p}pack deploy demo hello feature-x".`,
+    '',
+  ].join('\n');
+}
+
+/** `packbot chat`: the console adapter on stdin/stdout, interactive or scripted. */
+export function registerChatCommand(program: Command): void {
+  program
+    .command('chat')
+    .description('talk to packbot in the terminal (lines: [@user] [#channel] text)')
+    .option('--user <name>', 'who you are, for lines without @user')
+    .option('--channel <name>', 'channel for lines without #channel', 'general')
+    .option('--json', 'print each bot message as one JSON line')
+    .option('--demo', 'use the bundled example config and pack repository')
+    .option('--no-wait', 'piped input: read the next line without waiting for the deploys the previous one started')
+    .action(async (opts: ChatOpts) => {
+      const root = packageRoot();
+      const explicit = opts.demo ? path.join(root, 'examples', 'packbot.yaml') : program.opts<{ config?: string }>().config;
+      const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
+      const { config } = rt.loaded;
+      if (opts.demo) await seedDemo(config, root);
+      const user = opts.user ?? (opts.demo ? 'alice' : process.env['USER'] ?? 'user');
+      const adapters = createAdapters(config, {
+        console: { input: process.stdin, output: process.stdout, user, channel: opts.channel, json: opts.json ?? false, ...(opts.wait ? {} : { settle: false }) },
+      });
+      const app = await createApp(config, { ...rt, aliases: rt.aliases, adapters });
+      if (opts.demo && process.stdin.isTTY && !opts.json) process.stdout.write(banner(config, user));
+      await app.start();
+      await consoleAdapterOf(app)?.finished;
+      await app.stop({ drain: true });
+    });
+}

@@ -1,0 +1,44 @@
+import { Option, type Command } from 'commander';
+import { runDirect, startApp, type DirectOpts } from './direct.js';
+import { GRAPH_FORMATS, renderGraph, type GraphFormat } from '../../services/install/deps-graph.js';
+import { parseSpecs, REGISTRY, REGISTRY_REPOSITORY } from '../../services/install/installer.js';
+
+/** `packbot install` and `packbot deps`: the registry from a shell, with chat's pipeline. */
+export function registerInstallCommands(program: Command): void {
+  program
+    .command('install')
+    .description('install packs (and the dependencies they lack) from the registry indexes')
+    .argument('<packs...>', 'name, name=1.2.3 or name=<semver range>')
+    .option('--json', 'print the result as JSON')
+    .option('--force', 'replace a pack deployed from a repository')
+    .option('--user <identity>', 'recorded as the installer', `cli:${process.env['USER'] ?? 'unknown'}`)
+    .action(async (packs: string[], opts: DirectOpts) => {
+      const specs = parseSpecs(packs.join(' '));
+      const request = { kind: 'install' as const, repo: REGISTRY, packs: specs.join(','), force: opts.force ?? false, requestedBy: opts.user };
+      await runDirect(program, opts, {
+        request,
+        // Conflicts and unknown packs are the install's to report, in its result.
+        plan: async (app) => {
+          const resolution = await app.services.installer.plan(specs).catch(() => null);
+          return resolution && { repo: REGISTRY_REPOSITORY, branch: REGISTRY, packs: resolution.plan.map((p) => p.name) };
+        },
+        run: (app, onProgress) => app.services.installer.install(request, onProgress),
+      });
+    });
+
+  program
+    .command('deps')
+    .description('draw the dependency graph of packs: installed, to install, conflicting')
+    .argument('<packs...>', 'pack names (name=version asks what installing that version would need)')
+    .addOption(new Option('--format <format>', 'output format').choices([...GRAPH_FORMATS]).default('text'))
+    .action(async (packs: string[], opts: { format: GraphFormat }) => {
+      const { rt, app } = await startApp(program);
+      try {
+        const graph = await app.services.installer.graph(parseSpecs(packs.join(' ')));
+        process.stdout.write(`${rt.masker.mask(renderGraph(graph, opts.format))}\n`);
+        process.exitCode = graph.conflicts.length + graph.problems.length === 0 ? 0 : 1;
+      } finally {
+        await app.stop();
+      }
+    });
+}

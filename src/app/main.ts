@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { registerAliasCommands } from './cli/aliases.js';
+import { registerChatCommand } from './cli/chat.js';
+import { registerConfigCommands } from './cli/config.js';
+import { registerServeCommand } from './cli/serve.js';
+import { registerDeployCommand } from './cli/deploy.js';
+import { registerInstallCommands } from './cli/install.js';
+import { registerValidateCommand } from './cli/validate.js';
+import { reportCliError } from './cli/errors.js';
+import { packageRoot } from '../core/package-root.js';
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('packbot')
+    .description('Deploy StackStorm packs from git, from chat')
+    .version(version())
+    .option('-c, --config <file>', 'packbot.yaml to use (default: $PACKBOT_CONFIG, then ./packbot.yaml)')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommand(program);
+  registerChatCommand(program);
+  registerDeployCommand(program);
+  registerInstallCommands(program);
+  registerValidateCommand(program);
+  registerConfigCommands(program);
+  registerAliasCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    return reportCliError(err);
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,72 @@
+/**
+ * Hardened git for packbot: cached bare mirrors, a safe argv (validated values after
+ * `--end-of-options`/`--`), one allowed protocol per repository, no hooks, and credentials
+ * that live only in the environment of the git process that needs them.
+ * See env.ts for what every git process gets, mirror.ts for the mirror lifecycle.
+ */
+import { mkdir } from 'node:fs/promises';
+import { layoutOf } from './env.js';
+import { changedPaths, log } from './history.js';
+import { materialize } from './materialize.js';
+import { syncMirror } from './mirror.js';
+import { repoOf, type Repo } from './repo.js';
+import { peelCommit, resolveRef } from './refs.js';
+import { PackbotError } from '../../core/errors.js';
+import type { GitContext } from './run.js';
+import { listPackDirs, packTrees, tree, treeOidAt } from './tree.js';
+import { validatePath, validateRef } from './validate.js';
+import type { Git, GitOptions, GitRemote } from './types.js';
+
+export type { CommitInfo, Git, GitOptions, GitRemote, SyncResult, TreeEntry } from './types.js';
+export { validateRef } from './validate.js';
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+export function createGit(opts: GitOptions): Git {
+  const layout = layoutOf(opts.stateDir);
+  const ctx: GitContext = { layout, masker: opts.masker, logger: opts.logger, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, verified: new Set() };
+  // simple-git's `debug` output bypasses the masker and includes each process's env, token too.
+  if (/(^|[\s,])(\*|simple-git)/.test(process.env['DEBUG'] ?? '')) {
+    opts.logger.warn('DEBUG enables simple-git debug output, which prints git environments (repository tokens included) unmasked to stderr');
+  }
+  // git's HOME, the empty hooks dir and the temp dir must exist before any git process runs.
+  let ready: Promise<void> | undefined;
+  const prepare = () =>
+    (ready ??= Promise.all([layout.mirrorsDir, layout.homeDir, layout.hooksDir, layout.tmpDir].map((d) => mkdir(d, { recursive: true }))).then(
+      () => undefined,
+      (err: unknown) => {
+        ready = undefined;
+        throw err;
+      },
+    ));
+
+  /** The remote and every user value validated, and git's dirs present, before anything runs. */
+  const open = async (remote: GitRemote, refs: ReadonlyArray<string | null>, path?: string): Promise<Repo> => {
+    const repo = repoOf(ctx, remote);
+    for (const ref of refs) if (ref !== null) validateRef(ref);
+    if (path !== undefined) validatePath(path);
+    await prepare();
+    return repo;
+  };
+
+  return {
+    sync: async (remote) => syncMirror(ctx, await open(remote, [])),
+    resolveRef: async (remote, ref) => resolveRef(ctx, await open(remote, [ref]), ref),
+    hasCommit: async (remote, sha) => {
+      try {
+        await peelCommit(ctx, await open(remote, [sha]), sha);
+        return true;
+      } catch (err) {
+        if (err instanceof PackbotError && err.code === 'git_ref_unknown') return false;
+        throw err;
+      }
+    },
+    treeId: async (remote, commit, path) => (await treeOidAt(ctx, await open(remote, [commit], path), commit, path)).oid,
+    tree: async (remote, commit, path) => tree(ctx, await open(remote, [commit], path), commit, path),
+    listPackDirs: async (remote, commit) => listPackDirs(ctx, await open(remote, [commit]), commit),
+    packTrees: async (remote, commit) => packTrees(ctx, await open(remote, [commit]), commit),
+    materialize: async (remote, commit, path, dest) => materialize(ctx, await open(remote, [commit], path), commit, path, dest),
+    log: async (remote, from, to, path, max) => log(ctx, await open(remote, [from, to], path), from, to, path, max),
+    changedPaths: async (remote, from, to) => changedPaths(ctx, await open(remote, [from, to]), from, to),
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * The BullMQ job runner: several packbot processes share one Redis queue; a job runs on
+ * whichever worker is free. A worker that dies mid-job stops renewing its lock, so after
+ * stallMs the stalled checker of a surviving worker puts the job back (attempt 2); once it
+ * has stalled more than maxAttempts-1 times BullMQ 6 marks it as a deferred failure and the
+ * next worker to pick it up fails it without running it — that worker's 'failed' event is
+ * where onFailed is called, so it fires in exactly one process.
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { PackbotError } from '../../core/errors.js';
+import { redisTarget } from '../store/redis-connect.js';
+import { assertJobId, assertMaxAttempts, consoleLogger, crashReason, reportFailedJob, type JobLogger } from './embedded.js';
+import { JOB_ID_PATTERN, type FailedJob, type JobHandler, type JobRunner, type PendingJob } from './types.js';
+
+export interface BullJobRunnerOptions {
+  url: string;
+  /** Our key prefix (e.g. `packbot:`); BullMQ's keys live under `<prefix>bull:`. */
+  prefix: string;
+  /** How long a dead worker's job goes unnoticed (lock duration and stalled-check interval). */
+  stallMs?: number;
+  /** Jobs this process runs at once. */
+  concurrency?: number;
+  maxAttempts?: number;
+  logger?: JobLogger;
+  connectTimeoutMs?: number;
+}
+
+interface Payload {
+  v: unknown;
+  at: number;
+}
+
+const QUEUE = 'jobs';
+
+// BullMQ refuses custom ids that parse as integers ("42") and most containing ':'; JOB_ID_PATTERN
+// has no ':', and a letter prefix keeps digit-only ids legal while staying reversible.
+const ID_PREFIX = 'j-';
+const toBullId = (id: string) => `${ID_PREFIX}${id}`;
+const fromBullId = (bullId: string | undefined) => (bullId?.startsWith(ID_PREFIX) ? bullId.slice(ID_PREFIX.length) : null);
+
+/** A job that has been active once (even if a crash put it back in wait) is no longer pending. */
+const neverStarted = (job: Job) => job.attemptsStarted === 0;
+
+class BullJobRunner implements JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+  private failedHandler: ((job: FailedJob) => Promise<void>) | null = null;
+  private readonly reporting = new Set<Promise<void>>();
+  private worker: Worker | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly queueClient: Redis,
+    private readonly workerClient: Redis,
+    private readonly opts: Required<Pick<BullJobRunnerOptions, 'stallMs' | 'concurrency' | 'maxAttempts'>> & { prefix: string },
+    private readonly logger: JobLogger,
+    private readonly unavailable: (err: unknown) => PackbotError,
+  ) {}
+
+  handle(name: string, handler: JobHandler): void {
+    this.handlers.set(name, handler);
+  }
+
+  onFailed(handler: (job: FailedJob) => Promise<void>): void {
+    this.failedHandler = handler;
+  }
+
+  /** Connection trouble becomes store_unavailable; BullMQ's own refusals stay bugs. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.stopping) throw new Error('the job runner is stopped');
+    try {
+      return await fn();
+    } catch (err) {
+      const name = err instanceof Error ? err.name : '';
+      if (this.queueClient.status !== 'ready' || name === 'MaxRetriesPerRequestError') throw this.unavailable(err);
+      throw err;
+    }
+  }
+
+  async run(name: string, id: string, data: unknown): Promise<void> {
+    assertJobId(id);
+    // An existing job key (waiting, delayed or active) makes add() a no-op: once per id.
+    await this.call(() => this.queue.add(name, { v: data, at: Date.now() } satisfies Payload, { jobId: toBullId(id) }));
+  }
+
+  async schedule(name: string, id: string, data: unknown, at: number): Promise<void> {
+    assertJobId(id);
+    const bullId = toBullId(id);
+    await this.call(async () => {
+      const existing = await this.queue.getJob(bullId);
+      if (existing) {
+        if (!neverStarted(existing)) return;
+        // 0 when it went active meanwhile (its lock protects it): then add() below does nothing.
+        await this.queue.remove(bullId);
+      }
+      await this.queue.add(name, { v: data, at } satisfies Payload, { jobId: bullId, delay: Math.max(0, at - Date.now()) });
+    });
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    if (!JOB_ID_PATTERN.test(id)) return false;
+    const bullId = toBullId(id);
+    return this.call(async () => {
+      const existing = await this.queue.getJob(bullId);
+      if (!existing || !neverStarted(existing)) return false;
+      return (await this.queue.remove(bullId)) === 1;
+    });
+  }
+
+  async pending(): Promise<PendingJob[]> {
+    const jobs = await this.call(() => this.queue.getJobs(['delayed', 'waiting']));
+    const found: PendingJob[] = [];
+    for (const job of jobs) {
+      const id = fromBullId(job?.id);
+      if (!job || id === null || !neverStarted(job)) continue;
+      const payload = job.data as Partial<Payload> | null;
+      found.push({ id, name: job.name, at: typeof payload?.at === 'number' ? payload.at : job.timestamp + job.delay });
+    }
+    return found.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  }
+
+  async start(): Promise<void> {
+    if (this.stopping) throw new Error('the job runner is stopped; create a new one');
+    if (this.worker) return;
+    const worker = new Worker(QUEUE, (job: Job) => this.process(job), {
+      connection: this.workerClient,
+      prefix: this.opts.prefix,
+      concurrency: this.opts.concurrency,
+      lockDuration: this.opts.stallMs,
+      stalledInterval: this.opts.stallMs,
+      maxStalledCount: this.opts.maxAttempts - 1,
+    });
+    this.worker = worker;
+    worker.on('error', (err) => this.logger.error({ err }, 'job worker error'));
+    // Also emitted for the last stall, whose job then goes to onFailed instead of running again.
+    worker.on('stalled', (bullId) => this.logger.warn({ job: fromBullId(bullId) ?? bullId }, 'a job was cut off by a crash (its worker stopped renewing the lock)'));
+    worker.on('failed', (job, err) => this.failed(job, err));
+    await worker.waitUntilReady();
+  }
+
+  private async process(job: Job): Promise<void> {
+    const id = fromBullId(job.id);
+    const handler = this.handlers.get(job.name);
+    if (id === null || !handler) {
+      this.logger.error({ job: job.id, name: job.name }, 'no handler for this job name; dropped');
+      return;
+    }
+    const attempt = Math.max(1, job.attemptsStarted);
+    try {
+      await handler((job.data as Payload).v, { id, name: job.name, attempt });
+    } catch (err) {
+      // Caught so the job completes: a handler's own failure is not retried, and only
+      // stall exhaustion ever reaches 'failed'.
+      this.logger.error({ err, job: id, name: job.name, attempt }, 'job handler failed; not retried');
+    }
+  }
+
+  private failed(job: Job | undefined, err: Error): void {
+    const id = fromBullId(job?.id);
+    if (!job || id === null || !job.deferredFailure) {
+      this.logger.error({ err, job: job?.id }, 'job failed');
+      return;
+    }
+    const report = this.reportFailed({ id, name: job.name, data: (job.data as Payload).v, reason: crashReason(job.stalledCounter) });
+    this.reporting.add(report);
+    void report.finally(() => this.reporting.delete(report));
+  }
+
+  private reportFailed(failed: FailedJob): Promise<void> {
+    return reportFailedJob(this.failedHandler, this.logger, failed);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      // close() waits for the jobs this worker is running.
+      await this.worker?.close().catch((err: unknown) => this.logger.error({ err }, 'closing the job worker failed'));
+      while (this.reporting.size > 0) await Promise.allSettled([...this.reporting]);
+      await this.queue.close().catch((err: unknown) => this.logger.error({ err }, 'closing the job queue failed'));
+      await Promise.all([quit(this.queueClient), quit(this.workerClient)]);
+    })();
+    return this.stopping;
+  }
+}
+
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
+
+export async function createBullJobRunner(opts: BullJobRunnerOptions): Promise<JobRunner> {
+  const maxAttempts = opts.maxAttempts ?? 2;
+  assertMaxAttempts(maxAttempts);
+  const target = redisTarget(opts.url, 'job queue');
+  const unavailable = target.unavailable;
+  const timeout = opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {};
+  const open = (maxRetriesPerRequest: number | null) => target.connect({ maxRetriesPerRequest, ...timeout });
+  // Producer calls fail fast; the worker's connection (and the blocking one BullMQ duplicates
+  // from it, which BullMQ insists has maxRetriesPerRequest null) waits out a Redis restart.
+  const queueClient = await open(2);
+  const workerClient = await open(null).catch((err: unknown) => {
+    queueClient.disconnect();
+    throw err;
+  });
+  const logger = opts.logger ?? consoleLogger;
+  const prefix = `${opts.prefix}bull`;
+  const queue = new Queue(QUEUE, { connection: queueClient, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+  queue.on('error', (err) => logger.error({ err }, 'job queue error'));
+  const settings = { stallMs: opts.stallMs ?? 30_000, concurrency: opts.concurrency ?? 50, maxAttempts, prefix };
+  return new BullJobRunner(queue, queueClient, workerClient, settings, logger, unavailable);
+}

@@ -1,0 +1,77 @@
+/**
+ * One pack directory → every problem with it, at once. The safety walk runs first and is the
+ * only source of files to read: a file it did not vouch for (a symlink, a FIFO) is never
+ * opened, so validating a hostile pack cannot read outside it or hang.
+ */
+import { basename, join, resolve } from 'node:path';
+import { PackbotError } from '../../core/errors.js';
+import { checkConfigSchema, CONFIG_SCHEMA_FILE, readRegularFile } from './config.js';
+import { checkContent, MAX_YAML_BYTES } from './content.js';
+import { checkManifest, MANIFEST_FILE, type PackManifest } from './manifest.js';
+import { formatProblem, parseYaml, type Problem } from './problems.js';
+import { emptySummary, summarizeFiles, type ContentSummary } from './summary.js';
+import { DEFAULT_LIMITS, walkPack, type PackTree } from './walk.js';
+
+export interface PackCheck {
+  dir: string;
+  /** The derived ref, even when other things are wrong; null when it can't be derived. */
+  ref: string | null;
+  /** Non-null when pack.yaml itself is valid (the content may still have errors). */
+  manifest: PackManifest | null;
+  errors: string[];
+  warnings: string[];
+  summary: ContentSummary;
+}
+
+export interface ValidateOptions {
+  /** Name of the pack's directory in the repository, for deriving the ref; default basename(dir). */
+  dirName?: string;
+  maxFiles?: number;
+  maxBytes?: number;
+}
+
+export async function validatePackDir(dir: string, opts: ValidateOptions = {}): Promise<PackCheck> {
+  const tree = await walkPack(dir, { maxFiles: opts.maxFiles ?? DEFAULT_LIMITS.maxFiles, maxBytes: opts.maxBytes ?? DEFAULT_LIMITS.maxBytes });
+  const errors: Problem[] = [...tree.problems];
+  const warnings: Problem[] = [];
+  const summary = tree.files.size > 0 ? summarizeFiles(tree.files.keys()) : emptySummary();
+  const read = async (rel: string): Promise<string> => (await readRegularFile(join(tree.root, rel))) ?? '';
+  let ref: string | null = null;
+  let manifest: PackManifest | null = null;
+
+  // A walk stopped by a cap has a partial file list: judging the rest would report files as
+  // missing that are merely unvisited.
+  if (tree.complete) {
+    const m = await checkManifestFile(tree, opts.dirName ?? basename(resolve(dir)), read);
+    ({ ref, manifest } = m);
+    errors.push(...m.errors);
+    warnings.push(...m.warnings);
+    if (tree.files.has(CONFIG_SCHEMA_FILE)) {
+      const parsed = parseYaml(CONFIG_SCHEMA_FILE, await read(CONFIG_SCHEMA_FILE));
+      errors.push(...(parsed.ok ? checkConfigSchema(parsed.yaml) : parsed.problems));
+    }
+    errors.push(...(await checkContent(tree, ref, read)));
+  }
+  return { dir, ref, manifest, errors: errors.map(formatProblem), warnings: warnings.map(formatProblem), summary };
+}
+
+async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: string) => Promise<string>) {
+  const none = { ref: null, manifest: null, warnings: [] as Problem[] };
+  if (!tree.files.has(MANIFEST_FILE)) {
+    // A pack.yaml that is a symlink or a FIFO was reported by the walk; saying "missing" too would mislead.
+    const reported = tree.problems.some((p) => p.file === MANIFEST_FILE);
+    return { ...none, errors: reported ? [] : [{ file: MANIFEST_FILE, message: `missing: every pack needs one at its root (${join(tree.root, MANIFEST_FILE)})` }] };
+  }
+  const size = tree.files.get(MANIFEST_FILE) ?? 0;
+  if (size > MAX_YAML_BYTES) return { ...none, errors: [{ file: MANIFEST_FILE, message: `is ${size} bytes; metadata files are limited to ${MAX_YAML_BYTES} bytes` }] };
+  const parsed = parseYaml(MANIFEST_FILE, await read(MANIFEST_FILE));
+  if (!parsed.ok) return { ...none, errors: parsed.problems };
+  return checkManifest(parsed.yaml, dirName);
+}
+
+/** For the deploy pipeline: one error listing every problem, or nothing. */
+export function assertValid(check: PackCheck): void {
+  if (check.errors.length === 0) return;
+  const n = check.errors.length;
+  throw new PackbotError('pack_invalid', `${check.ref ?? check.dir}: ${n} ${n === 1 ? 'problem' : 'problems'} in the pack`, { details: check.errors });
+}

@@ -1,0 +1,67 @@
+/**
+ * A pack's runtime environments: a Python virtualenv (shared, under envsDir) when the pack
+ * has requirements.txt, and node_modules (inside the pack) when it has package.json.
+ * Best called from PackStore.install's `prepare` hook, on the release before it is
+ * visible: node_modules then lands in the release without a copy (the store refuses to
+ * copy symlinks, and npm makes some), and a failure activates nothing.
+ */
+import { realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Masker } from '../../core/masking/masker.js';
+import { lstatOrNull } from './fsutil.js';
+import { assertPackName } from './names.js';
+import { buildNodeEnv, PACKAGE_JSON } from './node-env.js';
+import { buildPythonEnv, REQUIREMENTS } from './python-env.js';
+
+export interface EnvOptions {
+  pack: string;
+  /** The new release's directory (or its staging copy). */
+  packDir: string;
+  /** `<packsDir>/.virtualenvs`. */
+  envsDir: string;
+  python: 'off' | 'venv';
+  node: 'off' | 'npm';
+  /** Per tool run (venv creation, pip, npm). */
+  timeoutMs: number;
+  masker: Masker;
+  /** Default python3. */
+  pythonBin?: string;
+  /** Every output line, already masked. */
+  onOutput?: (line: string) => void;
+  /** Release whose node_modules may be reused; default the active `<packsDir>/<pack>` (envsDir's parent). */
+  previousDir?: string;
+}
+
+export interface EnvResult {
+  python?: { dir: string; reused: boolean };
+  node?: { reused: boolean };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await lstatOrNull(path))?.isFile() ?? false;
+}
+
+async function activeRelease(envsDir: string, pack: string): Promise<string | null> {
+  try {
+    return await realpath(join(dirname(resolve(envsDir)), pack));
+  } catch {
+    return null;
+  }
+}
+
+export async function buildEnvironment(opts: EnvOptions): Promise<EnvResult> {
+  assertPackName(opts.pack);
+  const packDir = resolve(opts.packDir);
+  const envsDir = resolve(opts.envsDir);
+  const tool = { timeoutMs: opts.timeoutMs, masker: opts.masker, onOutput: opts.onOutput };
+  const result: EnvResult = {};
+
+  if (opts.python === 'venv' && (await isFile(join(packDir, REQUIREMENTS)))) {
+    result.python = await buildPythonEnv({ pack: opts.pack, packDir, envsDir, pythonBin: opts.pythonBin ?? 'python3', tool });
+  }
+  if (opts.node === 'npm' && (await isFile(join(packDir, PACKAGE_JSON)))) {
+    const previousDir = opts.previousDir ?? (await activeRelease(envsDir, opts.pack));
+    result.node = await buildNodeEnv({ pack: opts.pack, packDir, previousDir, tool });
+  }
+  return result;
+}

@@ -1,0 +1,183 @@
+/**
+ * The file-system moves the pack store's crash safety rests on: copying without ever
+ * following a symlink, fsyncing a tree before it is renamed into view, swapping a symlink
+ * by rename(), and deleting by first renaming out of view (so a crash mid-delete never
+ * leaves a half-deleted directory under a name someone may activate).
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, type Dirent } from 'node:fs';
+import { chmod, lstat, mkdir, open, readdir, rename, rm, symlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { PackbotError } from '../../core/errors.js';
+import { TMP_DELETE, TMP_LINK } from './layout.js';
+
+/** Bounds open file handles while fsyncing big trees (venvs hold thousands of files). */
+const FSYNC_BATCH = 32;
+const COPY_CHUNK = 128 * 1024;
+
+export function randomSuffix(): string {
+  return randomBytes(6).toString('hex');
+}
+
+export function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+export async function lstatOrNull(path: string) {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+export async function readdirOrEmpty(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+function refuse(root: string, path: string, what: string): PackbotError {
+  return new PackbotError('release_invalid', `refusing ${what} in the pack source: ${relative(root, path) || '.'}`);
+}
+
+/**
+ * Copy a source tree into an existing empty directory. File modes are kept (actions are
+ * often executable scripts), except set-id bits; directories are made owner-writable so a
+ * release can always be pruned. Symlinks and special files are refused, and files are
+ * opened O_NOFOLLOW so a link swapped in after the listing is refused too.
+ */
+export async function copyTree(src: string, dst: string, root: string = src): Promise<void> {
+  for (const entry of await readdir(src, { withFileTypes: true })) {
+    const from = join(src, entry.name);
+    const to = join(dst, entry.name);
+    if (entry.isSymbolicLink()) throw refuse(root, from, 'a symlink');
+    if (entry.isDirectory()) {
+      const st = await lstat(from);
+      if (!st.isDirectory()) throw refuse(root, from, 'a changed entry');
+      await mkdir(to, { mode: 0o700 });
+      await copyTree(from, to, root);
+      await chmod(to, (st.mode & 0o777) | 0o700);
+    } else if (entry.isFile()) {
+      await copyFileSafe(from, to, root);
+    } else {
+      throw refuse(root, from, 'a special file');
+    }
+  }
+}
+
+/** Copy one regular file, mode kept, refusing a symlink at `from` or anything already at `to`. */
+export async function copyFileSafe(from: string, to: string, root: string = from): Promise<void> {
+  let input;
+  try {
+    input = await open(from, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (errno(err) === 'ELOOP') throw refuse(root, from, 'a symlink');
+    throw err;
+  }
+  try {
+    const st = await input.stat();
+    if (!st.isFile()) throw refuse(root, from, 'a special file');
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    const output = await open(to, flags, 0o600);
+    try {
+      await pump(input, output);
+      // After the write, so a read-only source file is still writable while we fill it.
+      await output.chmod(st.mode & 0o777);
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+/** A plain read/write loop: fd-backed streams with autoClose off never signal the end to pipeline(). */
+async function pump(input: FileHandle, output: FileHandle): Promise<void> {
+  const buffer = Buffer.allocUnsafe(COPY_CHUNK);
+  for (;;) {
+    const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) return;
+    let written = 0;
+    while (written < bytesRead) {
+      written += (await output.write(buffer, written, bytesRead - written)).bytesWritten;
+    }
+  }
+}
+
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync every file and directory below (and including) dir, children before parents. */
+export async function fsyncTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(dir, e.name));
+  for (let i = 0; i < files.length; i += FSYNC_BATCH) {
+    await Promise.all(files.slice(i, i + FSYNC_BATCH).map(fsyncPath));
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory()) await fsyncTree(join(dir, entry.name));
+  }
+  // Symlinks need no fsync of their own: the entry lives in this directory.
+  await fsyncPath(dir);
+}
+
+/**
+ * Point `linkPath` at `target` atomically: a reader sees the old target or the new one,
+ * never nothing. A crash leaves at most a `.tmp-link-*` beside it for recovery to remove.
+ */
+export async function swapSymlink(linkPath: string, target: string): Promise<void> {
+  const parent = dirname(linkPath);
+  const tmp = join(parent, `${TMP_LINK}${basename(linkPath)}-${randomSuffix()}`);
+  await symlink(target, tmp);
+  try {
+    const existing = await lstatOrNull(linkPath);
+    if (existing && !existing.isSymbolicLink()) {
+      throw new PackbotError(
+        'release_invalid',
+        `${linkPath} exists and is not a packbot symlink; move it away before installing over it`,
+      );
+    }
+    await rename(tmp, linkPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fsyncPath(parent);
+}
+
+/** Remove a symlink (not what it points at); true if there was one. */
+export async function removeSymlink(linkPath: string): Promise<boolean> {
+  const st = await lstatOrNull(linkPath);
+  if (!st) return false;
+  if (!st.isSymbolicLink()) {
+    throw new PackbotError('release_invalid', `${linkPath} is not a packbot symlink; leaving it alone`);
+  }
+  await rm(linkPath, { force: true });
+  await fsyncPath(dirname(linkPath));
+  return true;
+}
+
+/** Rename out of view (atomic), then delete at leisure; a crash in between leaves `.tmp-del-*`. */
+export async function discard(path: string): Promise<boolean> {
+  const doomed = join(dirname(path), `${TMP_DELETE}${basename(path)}-${randomSuffix()}`);
+  try {
+    await rename(path, doomed);
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return false;
+    throw err;
+  }
+  await fsyncPath(dirname(path));
+  await rm(doomed, { recursive: true, force: true });
+  return true;
+}

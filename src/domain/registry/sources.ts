@@ -1,0 +1,211 @@
+/**
+ * Reading the configured pack indexes, first = highest priority.
+ *
+ * A source that can't be read is skipped with a problem, as st2's fetch_pack_index skips an
+ * unresponsive index so mirrors keep working — unless it says `fail_closed: true`, which is
+ * Attune's rule: falling through to a lower-priority index could install a *different* pack
+ * of the same name, so an unreadable index it can't vouch for stops everything instead.
+ *
+ * Messages name an index by its `name` or its URL without credentials or query: tokens in
+ * index URLs are common (raw.githubusercontent.com?token=…) and problems reach chat.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PackbotError } from '../../core/errors.js';
+import { parseIndex, type IndexFormat, type RegistryPack } from './index-format.js';
+import { displayUrl, scrubUrl } from '../../core/net/urls.js';
+
+export interface IndexSource {
+  name?: string;
+  /** http(s) or file: URL. */
+  url?: string;
+  /** A path; the same as a file: URL. */
+  file?: string;
+  fail_closed?: boolean;
+}
+
+export interface LoadedIndex {
+  /** How messages name it: the configured name, else its location. */
+  label: string;
+  /** 1 = consulted first. */
+  priority: number;
+  /** URL without credentials or query, or the file path. */
+  location: string;
+  format: IndexFormat;
+  packs: ReadonlyMap<string, RegistryPack>;
+  warnings: readonly string[];
+}
+
+export type FetchLike = (url: URL, init: RequestInit) => Promise<Response>;
+
+export interface LoadOptions {
+  fetch?: FetchLike;
+  /** For the whole request, body included. */
+  timeoutMs: number;
+  maxBytes: number;
+  readFile?: (path: string) => Promise<Uint8Array | string>;
+}
+
+export interface LoadResult {
+  /** Readable indexes, in priority order. */
+  indexes: LoadedIndex[];
+  /** Sources skipped, one line each with every reason. */
+  problems: string[];
+  /** Versions and packs dropped from otherwise usable indexes. */
+  warnings: string[];
+}
+
+/** A reason fit to show: already free of the URL's secrets. */
+class ReadFailure extends Error {}
+
+export async function loadIndexes(sources: readonly IndexSource[], opts: LoadOptions): Promise<LoadResult> {
+  // Fetched together, judged in order: a slow low-priority mirror needn't delay the rest.
+  const outcomes = await Promise.all(sources.map((source) => readSource(source, opts)));
+  const result: LoadResult = { indexes: [], problems: [], warnings: [] };
+  outcomes.forEach((outcome, i) => {
+    const source = sources[i] as IndexSource;
+    const priority = i + 1;
+    const location = locationOf(source);
+    const label = source.name === undefined || source.name.trim() === '' ? location : JSON.stringify(source.name);
+    const what = `the index ${label} (priority ${priority}${source.fail_closed === true ? ', fail_closed' : ''})`;
+    let reasons: string[];
+    if (outcome.ok) {
+      const parsed = parseIndex(outcome.json);
+      if (parsed.errors.length === 0 && parsed.format !== null) {
+        result.indexes.push({ label, priority, location, format: parsed.format, packs: parsed.packs, warnings: parsed.warnings });
+        result.warnings.push(...parsed.warnings.map((w) => `${label}: ${w}`));
+        return;
+      }
+      reasons = parsed.errors;
+    } else {
+      reasons = [outcome.reason];
+    }
+    if (source.fail_closed === true) {
+      const summary = reasons.length === 1 ? reasons[0] : `it is not a valid index (${reasons.length} problems, listed below)`;
+      throw new PackbotError('registry_unreachable', `${what} could not be read: ${summary}; fix it or set fail_closed: false`, {
+        details: reasons.length === 1 ? [] : reasons,
+      });
+    }
+    result.problems.push(`${what} could not be read and was skipped: ${reasons.join('; ')}`);
+  });
+  return result;
+}
+
+function locationOf(source: IndexSource): string {
+  if (source.url !== undefined) return displayUrl(source.url);
+  return source.file ?? '<no url or file>';
+}
+
+type Outcome = { ok: true; json: unknown } | { ok: false; reason: string };
+
+async function readSource(source: IndexSource, opts: LoadOptions): Promise<Outcome> {
+  try {
+    const bytes = await readBytes(source, opts);
+    const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8').decode(bytes);
+    try {
+      return { ok: true, json: JSON.parse(text) as unknown };
+    } catch (err) {
+      return { ok: false, reason: `not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+    }
+  } catch (err) {
+    if (err instanceof ReadFailure) return { ok: false, reason: err.message };
+    // Unexpected: keep the kind, never the text, which could quote the URL.
+    return { ok: false, reason: `unexpected ${err instanceof Error ? err.name : typeof err}` };
+  }
+}
+
+async function readBytes(source: IndexSource, opts: LoadOptions): Promise<Uint8Array | string> {
+  if ((source.url === undefined) === (source.file === undefined)) throw new ReadFailure('give exactly one of url and file');
+  if (source.file !== undefined) return readLocal(source.file, opts);
+  let url: URL;
+  try {
+    url = new URL(source.url as string);
+  } catch {
+    throw new ReadFailure('the url is not a valid URL');
+  }
+  if (url.protocol === 'file:') return readLocal(fileURLToPath(url), opts);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ReadFailure(`${url.protocol}// URLs are not allowed; use https, http or file`);
+  return readHttp(url, source.url as string, opts);
+}
+
+async function readLocal(path: string, opts: LoadOptions): Promise<Uint8Array | string> {
+  try {
+    if (opts.readFile) return checkSize(await opts.readFile(path), opts.maxBytes);
+    const size = (await stat(path)).size;
+    if (size > opts.maxBytes) throw new ReadFailure(tooLarge(opts.maxBytes, size));
+    return await readFile(path);
+  } catch (err) {
+    if (err instanceof ReadFailure) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ReadFailure(code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`);
+  }
+}
+
+function checkSize(data: Uint8Array | string, maxBytes: number): Uint8Array | string {
+  const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  if (size > maxBytes) throw new ReadFailure(tooLarge(maxBytes, size));
+  return data;
+}
+
+const tooLarge = (max: number, size?: number): string => `larger than the ${max}-byte limit${size === undefined ? '' : ` (${size} bytes)`}`;
+
+async function readHttp(url: URL, written: string, opts: LoadOptions): Promise<Uint8Array> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const target = new URL(url);
+  // fetch refuses URLs with userinfo; send it the way a browser would, as Basic auth.
+  if (target.username !== '' || target.password !== '') {
+    const user = decodeURIComponent(target.username);
+    const pass = decodeURIComponent(target.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, opts.timeoutMs);
+  try {
+    const res = await (opts.fetch ?? fetch)(target, { headers, signal: controller.signal, redirect: 'follow' });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new ReadFailure(`HTTP ${res.status}${res.statusText === '' ? '' : ` ${res.statusText}`}`);
+    }
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > opts.maxBytes) {
+      controller.abort();
+      throw new ReadFailure(tooLarge(opts.maxBytes, declared));
+    }
+    return await readBody(res, opts.maxBytes, controller);
+  } catch (err) {
+    if (err instanceof ReadFailure) throw err;
+    if (timedOut) throw new ReadFailure(`no complete answer within ${opts.timeoutMs} ms`);
+    throw new ReadFailure(networkReason(err, written));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Counts while reading: Content-Length can be absent or wrong (chunked, compressed). */
+async function readBody(res: Response, maxBytes: number, controller: AbortController): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body === null) return new Uint8Array();
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      controller.abort();
+      throw new ReadFailure(tooLarge(maxBytes));
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function networkReason(err: unknown, url: string): string {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string') return `network error (${cause.code})`;
+  const message = cause && typeof cause.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err);
+  return `network error (${scrubUrl(message, url)})`;
+}

@@ -1,0 +1,226 @@
+/**
+ * The embedded store: one process, state in memory, durable under `<stateDir>/state/` through
+ * the journal (journal.ts). Every mutation is applied in memory synchronously — JavaScript
+ * runs one at a time, so compareAndSet and friends are atomic without locks — then journaled;
+ * its promise resolves once fsync'd. Reads also wait for whatever is still pending, so no
+ * caller ever acts on state that a crash could take back. A cross-process lock on the
+ * directory keeps a second packbot out.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PackbotError } from '../../core/errors.js';
+import { acquireFileLock, LockTimeoutError, type HeldLock } from '../../core/fs/lock.js';
+import { Journal, type Entry, type Mutation, type SnapshotState } from './journal.js';
+import { DEFAULT_LIST_MAX, type SetOptions, type StateStore } from './state.js';
+
+export interface EmbeddedStoreOptions {
+  stateDir: string;
+  now?: () => number;
+  /** Compact once the journal holds this many lines or bytes since the last snapshot. */
+  compactAt?: { entries?: number; bytes?: number };
+}
+
+interface Value {
+  v: string;
+  x: number | null;
+}
+
+class EmbeddedStore implements StateStore {
+  private readonly kv = new Map<string, Value>();
+  private readonly lists = new Map<string, string[]>();
+  private readonly journal: Journal;
+  private closed = false;
+  lock: HeldLock | null = null;
+
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => number,
+    compactAt: EmbeddedStoreOptions['compactAt'] = {},
+  ) {
+    this.journal = new Journal(dir, {
+      compactEntries: compactAt.entries ?? 10_000,
+      compactBytes: compactAt.bytes ?? 16 * 1024 * 1024,
+      dump: () => this.dump(),
+    });
+  }
+
+  load(): Promise<void> {
+    return this.journal.load(
+      (snap) => {
+        for (const [k, v, x] of snap.kv) this.kv.set(k, { v, x });
+        for (const [name, values] of snap.lists) this.lists.set(name, values);
+      },
+      (entry) => this.apply(entry),
+    );
+  }
+
+  /** Expired keys are left out, so compaction drops them from disk. */
+  private dump(): SnapshotState {
+    const kv: SnapshotState['kv'] = [];
+    for (const key of [...this.kv.keys()]) {
+      const value = this.live(key);
+      if (value) kv.push([key, value.v, value.x]);
+    }
+    return { kv, lists: [...this.lists] };
+  }
+
+  private apply(entry: Entry | Mutation): void {
+    switch (entry.o) {
+      case 'set':
+        this.kv.set(entry.k, { v: entry.v, x: entry.x ?? null });
+        break;
+      case 'del':
+        this.kv.delete(entry.k);
+        break;
+      case 'push': {
+        const list = this.lists.get(entry.k) ?? [];
+        list.push(entry.v);
+        if (list.length > entry.m) list.splice(0, list.length - entry.m);
+        this.lists.set(entry.k, list);
+        break;
+      }
+    }
+  }
+
+  private live(key: string): Value | null {
+    const value = this.kv.get(key);
+    if (!value) return null;
+    if (value.x !== null && value.x <= this.now()) {
+      // Only memory: replay reaches the same verdict, and compaction drops it from disk.
+      this.kv.delete(key);
+      return null;
+    }
+    return value;
+  }
+
+  private usable(): void {
+    if (this.journal.failed) throw this.journal.failed;
+    if (this.closed) throw new Error('the state store is closed');
+  }
+
+  /** Apply now, resolve once durable. */
+  private commit(mutation: Mutation): Promise<void> {
+    this.apply(mutation);
+    return this.journal.append(mutation);
+  }
+
+  /** Everything committed so far is on disk. */
+  private settled(): Promise<void> {
+    return this.journal.settled();
+  }
+
+  async get(key: string): Promise<string | null> {
+    this.usable();
+    const value = this.live(key)?.v ?? null;
+    await this.settled();
+    return value;
+  }
+
+  async getMany(keys: readonly string[]): Promise<Array<string | null>> {
+    this.usable();
+    const values = keys.map((k) => this.live(k)?.v ?? null);
+    await this.settled();
+    return values;
+  }
+
+  async set(key: string, value: string, opts: SetOptions = {}): Promise<void> {
+    this.usable();
+    await this.commit(this.setEntry(key, value, opts));
+  }
+
+  private setEntry(k: string, v: string, opts: SetOptions): Mutation {
+    return opts.ttlMs === undefined ? { o: 'set', k, v } : { o: 'set', k, v, x: this.now() + opts.ttlMs };
+  }
+
+  async setIfAbsent(key: string, value: string, opts: SetOptions = {}): Promise<boolean> {
+    this.usable();
+    if (this.live(key)) {
+      await this.settled();
+      return false;
+    }
+    await this.commit(this.setEntry(key, value, opts));
+    return true;
+  }
+
+  async compareAndSet(key: string, expected: string | null, value: string | null, opts: SetOptions = {}): Promise<boolean> {
+    this.usable();
+    const current = this.live(key)?.v ?? null;
+    const matches = current === expected;
+    // Deleting what is already absent succeeds without a journal line.
+    if (!matches || (current === null && value === null)) {
+      await this.settled();
+      return matches;
+    }
+    await this.commit(value === null ? { o: 'del', k: key } : this.setEntry(key, value, opts));
+    return true;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.usable();
+    if (!this.live(key)) {
+      await this.settled();
+      return false;
+    }
+    await this.commit({ o: 'del', k: key });
+    return true;
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    this.usable();
+    const found = [...this.kv.keys()].filter((k) => k.startsWith(prefix) && this.live(k)).sort();
+    await this.settled();
+    return found;
+  }
+
+  async append(list: string, value: string, max = DEFAULT_LIST_MAX): Promise<void> {
+    this.usable();
+    await this.commit({ o: 'push', k: list, v: value, m: Math.max(1, Math.floor(max)) });
+  }
+
+  async recent(list: string, limit: number): Promise<string[]> {
+    this.usable();
+    const values = limit > 0 ? (this.lists.get(list) ?? []).slice(-limit).reverse() : [];
+    await this.settled();
+    return values;
+  }
+
+  async increment(key: string): Promise<number> {
+    this.usable();
+    const current = this.live(key);
+    if (current && !/^-?\d+$/.test(current.v)) throw new Error(`${key} does not hold an integer`);
+    const next = (current ? Number(current.v) : 0) + 1;
+    await this.commit(current?.x != null ? { o: 'set', k: key, v: String(next), x: current.x } : { o: 'set', k: key, v: String(next) });
+    return next;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.journal.close();
+    await this.lock?.release().catch(() => undefined);
+  }
+
+  lost(err: Error): void {
+    this.journal.fail(err, 'another process took over its lock');
+  }
+}
+
+export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<StateStore> {
+  const dir = path.join(opts.stateDir, 'state');
+  await mkdir(dir, { recursive: true });
+  const store = new EmbeddedStore(dir, opts.now ?? Date.now, opts.compactAt);
+  try {
+    // Not waiting: a live holder means a second packbot on this state_dir, a config mistake.
+    store.lock = await acquireFileLock(path.join(dir, '.lock'), { staleMs: 60_000, waitMs: 0, onLost: (err) => store.lost(err) });
+  } catch (err) {
+    if (!(err instanceof LockTimeoutError)) throw err;
+    throw new PackbotError('store_locked', `another packbot is using the state_dir ${opts.stateDir}: stop it, or give this one its own state_dir`, { cause: err });
+  }
+  try {
+    await store.load();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}

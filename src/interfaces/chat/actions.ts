@@ -1,0 +1,71 @@
+/**
+ * The boundary for button clicks (Confirm / Cancel on a confirmation prompt, Delete my
+ * message on a pasted-credential refusal): the same confirm and cancel as the typed phrase
+ * and `pack cancel`, deduplicated like messages, and one error handler that turns every
+ * failure into a one-line note for the clicker.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Coordinator } from '../../services/coord/coordinator.js';
+import { displayName } from '../../services/coord/types.js';
+import { isPackbotError } from '../../core/errors.js';
+import type { Logger } from '../../core/logging/logger.js';
+import type { Masker } from '../../core/masking/masker.js';
+import { actorOf, type PermissionGate } from '../../domain/permissions/index.js';
+import { answerDeleteClick, type Offers } from './delete-offer.js';
+import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
+
+export interface ActionDeps {
+  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel' | 'queue'>;
+  /** Clicks are checked like the typed commands: the command, then the deploy's repository. */
+  permissions: PermissionGate;
+  logger: Logger;
+  masker: Masker;
+  /** True the first time a click is seen (shared with the message dedupe). */
+  firstSeen: (key: string) => Promise<boolean>;
+  /** Who may delete which message (recorded with the refusal that offered it). */
+  offers: Offers;
+  /** Deletes a user's message through the adapter of that platform. */
+  deleteMessage: (platform: string, messageId: string) => Promise<void>;
+}
+
+async function decide(deps: ActionDeps, action: IncomingAction, identity: string): Promise<ActionOutcome> {
+  // Only the sender may delete their own message: that is the whole permission.
+  if (action.action === 'delete') return answerDeleteClick(action, deps.offers, deps.deleteMessage);
+  const actor = actorOf(action);
+  const denied = await deps.permissions.action(actor, action.action);
+  if (denied !== null) return { accepted: false, note: denied };
+  const repo = ((await deps.coordinator.queue.get(action.entryId))?.payload as { repo?: string } | undefined)?.repo;
+  // Throws not_permitted (recorded) when the repository's allowed_users or allowed_channels say no.
+  if (repo) await deps.permissions.repo(actor, action.action, repo, { command: action.action });
+  if (action.action === 'cancel') {
+    const { entry, forced } = await deps.coordinator.cancel(identity, action.channel.id, action.entryId);
+    return { accepted: true, note: `Cancelled by ${displayName(identity)}${forced ? ` (it was ${displayName(entry.requester)}'s)` : ''}.` };
+  }
+  const answer = await deps.coordinator.confirmEntry(identity, action.entryId);
+  switch (answer.kind) {
+    case 'confirmed':
+      return { accepted: true, note: `Confirmed by ${displayName(identity)}.` };
+    case 'not_yours':
+      return { accepted: false, note: `That is ${displayName(answer.pending.requester)}'s deployment; only they can confirm it.` };
+    default:
+      return { accepted: false, note: 'That deployment is no longer waiting for confirmation (confirmed, cancelled or timed out).' };
+  }
+}
+
+export function createActionHandler(deps: ActionDeps): ActionHandler {
+  return async (action) => {
+    if (!(await deps.firstSeen(`${action.platform}:action:${action.id}`))) return { accepted: false, note: 'That click was already handled.' };
+    const identity = `${action.platform}:${action.user.id}`;
+    const log = deps.logger.child({ platform: action.platform, action: action.action, entry: action.entryId, user: identity });
+    try {
+      const outcome = await decide(deps, action, identity);
+      log.info({ accepted: outcome.accepted }, 'button');
+      return { accepted: outcome.accepted, note: deps.masker.mask(outcome.note) };
+    } catch (err) {
+      if (isPackbotError(err)) return { accepted: false, note: deps.masker.mask(err.message) };
+      const errorId = randomBytes(4).toString('hex');
+      log.error({ err, errorId }, 'button failed');
+      return { accepted: false, note: `Something went wrong (error ${errorId}); the details are in packbot's log.` };
+    }
+  };
+}

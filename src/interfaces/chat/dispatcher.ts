@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import type { ChatAdapter, IncomingMessage } from './types.js';
+import type { Responder } from './responder.js';
+import { reply, type Reply } from './reply.js';
+import { addressedText } from './address.js';
+import { Deduper } from './dedupe.js';
+import { normalizeText, type AliasMatch, type AliasTable } from '../../domain/aliases/index.js';
+import type { CommandHandler, CommandContext, Services } from '../commands/types.js';
+import type { PackbotConfig } from '../../domain/config/index.js';
+import type { Logger } from '../../core/logging/logger.js';
+import type { Masker } from '../../core/masking/masker.js';
+import { refusePastedCredential } from './pasted.js';
+import { withDeleteOffer, type Offers } from './delete-offer.js';
+import { isPackbotError } from '../../core/errors.js';
+import { actorOf } from '../../domain/permissions/index.js';
+
+export interface DispatcherDeps {
+  config: PackbotConfig;
+  aliases: AliasTable;
+  commands: ReadonlyMap<string, CommandHandler>;
+  responder: Responder;
+  logger: Logger;
+  services: Services;
+  now?: () => number;
+  /** Messages not addressed to the bot (e.g. a typed confirmation phrase): what to answer. */
+  onUnaddressed?: (msg: IncomingMessage, text: string) => Promise<Reply[]>;
+  /**
+   * True the first time an event key is seen. Shared (in the store) when several processes
+   * receive the same events, so each is handled once; in memory by default.
+   */
+  firstSeen?: (key: string) => Promise<boolean>;
+  /** The app's masker: its registered secrets count as pasted credentials too (shapes always do). */
+  masker?: Masker;
+  /** Records who may delete a refused message, on adapters that can delete it (no offer without). */
+  offers?: Offers;
+  /** Told each command's outcome by alias name (metrics). */
+  onCommand?: (alias: string, outcome: 'ok' | 'error' | 'denied') => void;
+}
+
+// Slack retries an unacknowledged event for about 6 minutes; a redelivery must still be recognised.
+export const DEDUPE_TTL_MS = 60 * 60_000;
+/**
+ * Alias formats are regular expressions; a custom one with several params can backtrack
+ * badly on a huge message. No real command comes near this length.
+ */
+export const MAX_COMMAND_LENGTH = 1000;
+const DEDUPE_MAX = 50_000;
+
+function describeMatch(m: AliasMatch) {
+  return { display: m.alias.formats[0]?.display ?? m.alias.name, description: m.alias.description };
+}
+
+/**
+ * The chat boundary: one message in, replies out. It owns deduplication, addressing,
+ * alias matching and the single error handler that turns failures into replies.
+ */
+export function createDispatcher(deps: DispatcherDeps) {
+  const deduper = new Deduper(DEDUPE_TTL_MS, DEDUPE_MAX, deps.now);
+  const firstSeen = deps.firstSeen ?? (async (key: string) => deduper.firstSeen(key));
+  const inFlight = new Set<Promise<unknown>>();
+  const prefix = deps.config.bot.prefix;
+
+  const track = (work: Promise<unknown>) => {
+    const settled = work.then(() => undefined, (err: unknown) => deps.logger.error({ err }, 'background work failed'));
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+  };
+
+  async function route(msg: IncomingMessage, adapter: ChatAdapter, log: Logger): Promise<Reply[]> {
+    const text = addressedText(normalizeText(msg.text), { prefix, mentionTokens: adapter.mentionTokens(), direct: msg.direct ?? false });
+    if (text === null) return (await deps.onUnaddressed?.(msg, normalizeText(msg.text))) ?? [];
+    const pasted = refusePastedCredential(text, deps.masker, log);
+    if (pasted) return deps.offers && adapter.deleteMessage ? [await withDeleteOffer(pasted, msg, deps.offers, log)] : [pasted];
+    if (text.length > MAX_COMMAND_LENGTH) {
+      return [reply('error', { message: `That command is ${text.length} characters long; packbot reads commands of up to ${MAX_COMMAND_LENGTH}. Split it into smaller ones.` })];
+    }
+    const result = deps.aliases.match(text === '' ? 'help' : text);
+    if (result.kind === 'none') {
+      const closest = result.closest ? { display: result.closest.display, description: result.closest.alias.description } : undefined;
+      return [reply('unknown_command', { text, closest })];
+    }
+    if (result.kind === 'ambiguous') {
+      return [reply('ambiguous_command', { text, candidates: result.candidates.map(describeMatch) })];
+    }
+    const { alias, params } = result.match;
+    const handler = deps.commands.get(alias.command);
+    if (!handler) {
+      return [reply('error', { message: `The alias "${alias.name}" points at an unknown command "${alias.command}"; fix ${alias.file}.` })];
+    }
+    // Permissions: checked here, once, before any handler runs (repositories: in the handler, once known).
+    const denied = await deps.services.permissions.command(actorOf(msg), alias);
+    if (denied !== null) {
+      deps.onCommand?.(alias.name, 'denied');
+      return [reply('error', { message: denied })];
+    }
+    log.info({ alias: alias.name, command: alias.command }, 'command');
+    const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
+    const ctx: CommandContext = {
+      message: msg, alias, params, config: deps.config, aliases: deps.aliases, logger: log, track,
+      services: deps.services,
+      identity: `${msg.platform}:${msg.user.id}`,
+      chat: {
+        send: async (r) => (await deps.responder.send(adapter, target, r))[0] ?? null,
+        update: (ref, r) => deps.responder.update(adapter, ref, target, r),
+      },
+    };
+    try {
+      const replies = await handler(ctx);
+      deps.onCommand?.(alias.name, 'ok');
+      return replies;
+    } catch (err) {
+      deps.onCommand?.(alias.name, isPackbotError(err) && err.code === 'not_permitted' ? 'denied' : 'error');
+      throw err;
+    }
+  }
+
+  async function handle(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
+    if (!(await firstSeen(`${msg.platform}:${msg.id}`))) return;
+    const log = deps.logger.child({ platform: msg.platform, msg: msg.id, user: `${msg.platform}:${msg.user.id}` });
+    const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
+    let replies: Reply[];
+    try {
+      replies = await route(msg, adapter, log);
+    } catch (err) {
+      if (isPackbotError(err)) {
+        replies = [reply('error', { message: err.message, details: err.details })];
+      } else {
+        const errorId = randomBytes(4).toString('hex');
+        log.error({ err, errorId }, 'command failed');
+        replies = [reply('internal_error', { text: msg.text, errorId })];
+      }
+    }
+    for (const r of replies) await deps.responder.send(adapter, target, r);
+  }
+
+  return {
+    handle,
+    track,
+    /** Resolves once every message and background job started so far has finished. */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    handleTracked(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
+      const work = handle(msg, adapter);
+      track(work);
+      return work;
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

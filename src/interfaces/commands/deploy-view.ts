@@ -1,0 +1,62 @@
+/** How a deploy reads in chat: progress lines and the summary, shared by every road to a deploy. */
+import type { Card } from '../chat/types.js';
+import type { DeployResult, PackResult, ProgressEvent } from '../../services/deploy/types.js';
+import { formatMs, shortSha } from './format.js';
+
+const ICON = { deployed: '✓', unchanged: '=', failed: '✗', rolled_back: '↩' } as const;
+
+function packLine(p: PackResult, commit: string | null) {
+  const status =
+    p.status === 'deployed' ? `deployed ${p.release}${p.previous_release ? ` (was ${p.previous_release})` : ''}`
+    : p.status === 'unchanged' ? `already at ${shortSha(commit)}, nothing to do (add force=true to redeploy)`
+    : (p.error ?? p.status);
+  // Multi-line errors (every validation problem) stay visually under their pack.
+  return { icon: ICON[p.status], pack: p.pack, version: p.version ?? '', status: status.replace(/\n/g, '\n   '), warnings: p.warnings };
+}
+
+export function summaryView(result: DeployResult) {
+  return {
+    id: result.deploy_id,
+    verb: result.repo === 'registry' ? 'Install' : 'Deploy',
+    repo: result.repo,
+    branch: result.branch,
+    commit: shortSha(result.commit),
+    error: result.error,
+    ok: result.success_count,
+    failed: result.failure_count,
+    duration: formatMs(result.duration_ms),
+    packs: result.packs.map((p) => packLine(p, result.commit)),
+  };
+}
+
+/** One line per finished stage (per pack where it applies); null for events not worth a line. */
+export function progressLine(e: ProgressEvent): string | null {
+  // Recording history is bookkeeping, not a step anyone waits on.
+  if ((e.status !== 'done' && e.status !== 'failed') || e.stage === 'record') return null;
+  const icon = e.status === 'done' ? '✓' : '✗';
+  return `${icon} ${e.stage}${e.pack ? ` ${e.pack}` : ''}${e.elapsedMs !== undefined ? ` (${formatMs(e.elapsedMs)})` : ''}`;
+}
+
+/** The status line and fields of a deploy in progress ("Deploying docker,sensu…"). */
+export function workingCard(head: { repo: string; packs: string; branch: string; verb?: string }): Card {
+  return {
+    tone: 'working', title: `${head.verb ?? 'Deploying'} ${head.packs}`,
+    fields: [{ label: 'Repository', value: head.repo }, ...(head.branch ? [{ label: 'Branch', value: head.branch }] : [])],
+  };
+}
+
+/** The status line and fields of a finished deploy. */
+export function summaryCard(result: DeployResult): Card {
+  const tone = result.error || result.success_count === 0 && result.failure_count > 0 ? 'failure' : result.failure_count > 0 ? 'warning' : 'success';
+  const outcome = tone === 'success' ? 'succeeded' : tone === 'warning' ? 'partly failed' : 'failed';
+  const packs = result.packs.map((p) => `${ICON[p.status]} ${p.pack}${p.version ? ` ${p.version}` : ''}`).join('\n');
+  return {
+    tone, title: `Deploy ${result.deploy_id} ${outcome}`,
+    fields: [
+      { label: 'Repository', value: result.repo },
+      { label: 'Branch', value: result.branch || '—' },
+      { label: 'Commit', value: shortSha(result.commit) || '—' },
+      { label: 'Packs', value: packs || '—' },
+    ],
+  };
+}

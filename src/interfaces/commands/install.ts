@@ -1,0 +1,41 @@
+/**
+ * `pack install <name>[=<version>] …` and `pack deps <pack>`: packs from the registry
+ * indexes, queued and confirmed like deploys (locks apply: a pack locked to a branch is not
+ * replaced from the registry), and the dependency graph as text.
+ */
+import { reply, type Reply } from '../chat/reply.js';
+import { newDeployId } from '../../services/deploy/types.js';
+import { parseSpecs, REGISTRY, REGISTRY_REPOSITORY } from '../../services/install/installer.js';
+import { renderGraph } from '../../services/install/deps-graph.js';
+import { targetOf } from './deploy.js';
+import { truthy } from './format.js';
+import type { CommandContext } from './types.js';
+
+export async function installCommand(ctx: CommandContext): Promise<Reply[]> {
+  const { installer, coordinator } = ctx.services;
+  const specs = parseSpecs(ctx.params['packs'] ?? '');
+  // Everything it would install (dependencies too) is known, and every conflict reported, before it queues.
+  const resolution = await installer.plan(specs);
+  if (resolution.plan.length === 0) {
+    return [reply('install_nothing', { packs: resolution.alreadyInstalled.map((k) => `${k.name} ${k.version}`).join(', ') })];
+  }
+  const id = newDeployId();
+  const request = {
+    id, kind: 'install' as const, repo: REGISTRY, packs: specs.join(','), force: truthy(ctx.params['force']),
+    requestedBy: ctx.identity, channel: ctx.message.channel.name,
+  };
+  const packs = resolution.plan.map((p) => p.name);
+  const { entry } = await coordinator.request({
+    request, repo: REGISTRY_REPOSITORY, branch: REGISTRY, packs, target: targetOf(ctx.message),
+    ...(ctx.alias.confirm ? { aliasPolicy: ctx.alias.confirm } : {}),
+  });
+  const current = await coordinator.queue.get(id);
+  const planned = resolution.plan.map((p) => `${p.name} ${p.replaces ? `${p.replaces} → ` : ''}${p.version}${p.reason === 'requested' ? '' : ` (${p.reason})`}`);
+  if (current?.state !== 'waiting') return [reply('install_planned', { planned })];
+  return [reply('install_planned', { planned }), reply('deploy_queued', { what: entry.summary, ahead: entry.ahead ?? 0, id })];
+}
+
+export async function depsCommand(ctx: CommandContext): Promise<Reply[]> {
+  const graph = await ctx.services.installer.graph(parseSpecs(ctx.params['pack'] ?? ''));
+  return [reply('deps_graph', { graph: renderGraph(graph, 'text') })];
+}

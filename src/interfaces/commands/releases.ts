@@ -1,0 +1,52 @@
+import { reply, type Reply } from '../chat/reply.js';
+import { PackbotError } from '../../core/errors.js';
+import type { CommandContext } from './types.js';
+import { actorOf, type RepoAction } from '../../domain/permissions/index.js';
+import { refusalMessage } from '../../services/coord/locks.js';
+import { isAdmin } from '../../services/coord/settings.js';
+import { displayName } from '../../services/coord/types.js';
+
+/** The repository check for installed packs: the repository their active release came from. */
+async function checkPacks(ctx: CommandContext, action: RepoAction, packs: string[]): Promise<void> {
+  // Not a pack name: the deployer says so in its own words.
+  for (const pack of packs.filter((p) => /^[a-z0-9_]+$/.test(p))) {
+    const active = await ctx.services.store.active(pack);
+    if (active) await ctx.services.permissions.repo(actorOf(ctx.message), action, active.meta.repo, { pack, command: ctx.alias.command });
+  }
+}
+
+/**
+ * A pack locked to someone's branch is theirs until they deploy the default branch again:
+ * rolling it back or removing it would pull the ground from under them, as another deploy
+ * would. Admins may (the lock stays; they can `pack unlock` it).
+ */
+async function checkLocks(ctx: CommandContext, packs: string[]): Promise<void> {
+  if (isAdmin(ctx.config, ctx.identity)) return;
+  for (const pack of packs) {
+    const lock = await ctx.services.coordinator.locks.get(pack);
+    if (!lock || lock.owner === ctx.identity) continue;
+    throw new PackbotError('pack_locked', refusalMessage(lock, {
+      now: new Date(), defaultBranch: ctx.config.repositories[lock.repo]?.branch ?? 'the default branch', prefix: ctx.config.bot.prefix, display: displayName,
+    }));
+  }
+}
+
+/** `pack rollback <pack> [release]`: the previous (or named) release becomes active again. */
+export async function rollbackCommand(ctx: CommandContext): Promise<Reply[]> {
+  const pack = ctx.params['pack']?.trim() ?? '';
+  const release = ctx.params['release']?.trim() ?? '';
+  await checkPacks(ctx, 'rollback', [pack]);
+  await checkLocks(ctx, [pack]);
+  const result = await ctx.services.deployer.rollback(pack, release, ctx.identity);
+  return [reply('rollback_done', { ...result }, { mention: true })];
+}
+
+/** `pack uninstall <packs>`: unregister, then remove the packs and their environments. */
+export async function uninstallCommand(ctx: CommandContext): Promise<Reply[]> {
+  const packs = (ctx.params['packs'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  if (packs.length === 0) throw new PackbotError('usage', 'Name the packs to uninstall: pack uninstall <pack>[,<pack>...]');
+  await checkPacks(ctx, 'uninstall', packs);
+  await checkLocks(ctx, packs);
+  const results = await ctx.services.deployer.uninstall(packs, ctx.identity);
+  return [reply('uninstall_done', { results }, { mention: true })];
+}

@@ -1,0 +1,71 @@
+/**
+ * The routes packbot's own HTTP server carries besides the adapters' (Slack HTTP mode):
+ * /readyz, /metrics and the push webhooks. Kept apart from app.ts, which only decides
+ * whether a server runs and hands it its parts.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ChatAdapter } from '../chat/types.js';
+import type { Logger } from '../../core/logging/logger.js';
+import type { Masker } from '../../core/masking/masker.js';
+import type { StateStore } from '../../domain/store/state.js';
+import type { Metrics } from './metrics.js';
+import { DELIVERY_TTL_MS, mountWebhooks } from './webhooks/routes.js';
+import type { PushEvent, WebhookSecrets } from './webhooks/types.js';
+
+export interface AppRoutesDeps {
+  state: StateStore;
+  adapters: readonly ChatAdapter[];
+  /** Whether each adapter's start() has returned. */
+  started: () => boolean;
+  metrics: Metrics;
+  secrets: WebhookSecrets;
+  bodyLimit: number;
+  onPush(event: PushEvent): Promise<unknown>;
+  logger: Logger;
+  masker: Masker;
+  now?: () => number;
+}
+
+const PROBE_TIMEOUT_MS = 2000;
+
+/** A store call that answers within the probe's time, or the reason it did not. */
+async function storeProblem(state: StateStore): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([state.get('readyz').then(() => null), timeout]);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function mountAppRoutes(fastify: FastifyInstance, deps: AppRoutesDeps): Promise<void> {
+  fastify.get('/readyz', async (_req, res) => {
+    const store = await storeProblem(deps.state);
+    const adapters = Object.fromEntries(deps.adapters.map((a) => [a.platform, deps.started() && (a.connected?.() ?? true)]));
+    const ready = store === null && deps.started() && Object.values(adapters).every(Boolean);
+    const body = { ready, store: store === null ? 'ok' : deps.masker.mask(store), adapters };
+    return res.code(ready ? 200 : 503).send(body);
+  });
+
+  fastify.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await deps.metrics.render();
+    return res.type(contentType).send(body);
+  });
+
+  if (Object.values(deps.secrets).some((s) => s !== undefined)) {
+    await mountWebhooks(fastify, {
+      secrets: deps.secrets, bodyLimit: deps.bodyLimit, logger: deps.logger, masker: deps.masker, onPush: deps.onPush,
+      firstSeen: (key) => deps.state.setIfAbsent(key, '1', { ttlMs: DELIVERY_TTL_MS }),
+      forget: async (key) => {
+        await deps.state.delete(key);
+      },
+      counted: (provider, result) => deps.metrics.webhookDelivery(provider, result),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+  }
+}

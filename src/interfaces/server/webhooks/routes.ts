@@ -1,0 +1,122 @@
+/**
+ * `POST /webhooks/<provider>`: the boundary for push deliveries. In order: a provider with a
+ * configured secret, a signature over the raw bytes (nothing is parsed before that), a
+ * delivery id seen once, then the payload. Every answer is short JSON passed through the
+ * masker; a refusal is logged with its reason only — never the body or the signature.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isPackbotError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/logging/logger.js';
+import type { Masker } from '../../../core/masking/masker.js';
+import type { WebhookResult } from '../metrics.js';
+import { parseDelivery } from './providers/index.js';
+import { PROVIDERS, type Provider, type PushEvent, type WebhookSecrets } from './types.js';
+import { deliveryIdOf, verifyDelivery } from './verify.js';
+
+/** How long a push may take before the provider gets its answer anyway (GitHub waits 10 s). */
+export const ANSWER_WITHIN_MS = 8000;
+
+/** Providers redeliver by hand days later; a week covers it without growing the store much. */
+export const DELIVERY_TTL_MS = 7 * 24 * 3600_000;
+
+export interface WebhookRouteDeps {
+  secrets: WebhookSecrets;
+  /** Largest body accepted, in bytes. */
+  bodyLimit: number;
+  /** True the first time `key` is seen (kept DELIVERY_TTL_MS). */
+  firstSeen(key: string): Promise<boolean>;
+  /** Forgets a delivery whose handling failed, so the provider's retry is not taken for a replay. */
+  forget(key: string): Promise<void>;
+  /** What a verified push does; its result is the response body. */
+  onPush(event: PushEvent): Promise<unknown>;
+  counted(provider: string, result: WebhookResult): void;
+  /** Default ANSWER_WITHIN_MS. */
+  answerWithinMs?: number;
+  logger: Logger;
+  masker: Masker;
+  now?: () => number;
+}
+
+const isProvider = (p: string): p is Provider => (PROVIDERS as readonly string[]).includes(p);
+
+export async function mountWebhooks(fastify: FastifyInstance, deps: WebhookRouteDeps): Promise<void> {
+  const log = deps.logger.child({ component: 'webhooks' });
+  // Encapsulated: the raw-body parser applies to these routes only, not to Slack's.
+  await fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_req, body, done) => done(null, body));
+
+    scope.post<{ Params: { provider: string } }>('/webhooks/:provider', { bodyLimit: deps.bodyLimit }, async (req, res) => {
+      const provider = req.params.provider;
+      const send = (status: number, result: WebhookResult | null, body: Record<string, unknown>) => {
+        if (result && isProvider(provider)) deps.counted(provider, result);
+        return answer(res, deps.masker, status, body);
+      };
+      if (!isProvider(provider) || !configured(deps.secrets, provider)) {
+        return send(404, null, { error: `no ${isProvider(provider) ? provider : 'such'} webhook here; set server.webhooks.<provider> in packbot.yaml` });
+      }
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const verdict = verifyDelivery(provider, req.headers, raw, deps.secrets, deps.now);
+      if (!verdict.ok) {
+        log.warn({ provider, reason: verdict.reason, ip: req.ip }, 'webhook refused');
+        return send(401, 'unauthorized', { error: 'unauthorized' });
+      }
+      const delivery = deliveryIdOf(provider, req.headers);
+      if (!delivery) return send(400, 'invalid', { error: `the delivery has no id header; ${provider} always sends one, so this did not come from ${provider}` });
+      const key = `webhook:${provider}:${delivery}`;
+      if (!(await deps.firstSeen(key))) {
+        log.info({ provider, delivery }, 'webhook delivery seen before; ignored');
+        return send(200, 'deduplicated', { status: 'duplicate', delivery });
+      }
+      try {
+        const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+        if (type !== 'application/json') {
+          await deps.forget(key);
+          return send(415, 'invalid', { error: 'expected a JSON body: set the webhook\'s content type to application/json' });
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          await deps.forget(key);
+          return send(400, 'invalid', { error: 'the body is not valid JSON' });
+        }
+        const parsed = parseDelivery(provider, req.headers, body);
+        if (parsed.kind === 'ping') return send(200, 'accepted', { status: 'pong', delivery });
+        if (parsed.kind === 'ignored') return send(202, 'ignored', { status: 'ignored', reason: parsed.reason, delivery });
+        const work = (async () => {
+          const results = [];
+          for (const event of parsed.events) results.push(await deps.onPush(event));
+          log.info({ provider, delivery, results }, 'push handled');
+          return results.flat();
+        })();
+        // Providers give up on a slow answer (GitHub after 10 s) and call the delivery failed;
+        // a big fetch must not make them, so past the limit the answer goes and the work goes on.
+        const late = new Promise<'late'>((resolve) => setTimeout(resolve, deps.answerWithinMs ?? ANSWER_WITHIN_MS, 'late').unref());
+        const first = await Promise.race([work, late]);
+        if (first === 'late') {
+          work.catch(async (err: unknown) => {
+            await deps.forget(key);
+            log.error({ err, provider, delivery }, 'webhook failed after it was answered');
+          });
+          return send(202, 'accepted', { status: 'processing', delivery });
+        }
+        return send(202, 'accepted', { status: 'accepted', delivery, results: first });
+      } catch (err) {
+        await deps.forget(key);
+        if (isPackbotError(err) && err.code === 'webhook_payload') return send(400, 'invalid', { error: err.message });
+        const message = isPackbotError(err) ? err.message : 'internal error';
+        log.error({ err, provider, delivery }, 'webhook failed');
+        return send(500, 'failed', { error: message });
+      }
+    });
+  });
+}
+
+function configured(secrets: WebhookSecrets, provider: Provider): boolean {
+  return secrets[provider] !== undefined;
+}
+
+function answer(res: FastifyReply, masker: Masker, status: number, body: Record<string, unknown>): FastifyReply {
+  return res.code(status).type('application/json').send(masker.mask(JSON.stringify(body)));
+}

@@ -1,0 +1,44 @@
+import type { PackChange } from '../announce/changes.js';
+import type { PackbotConfig } from '../../domain/config/index.js';
+import type { ProgressListener } from '../deploy/pipeline.js';
+import type { DeployRequest, DeployResult } from '../deploy/types.js';
+import type { JobRunner } from '../../domain/jobs/types.js';
+import type { Logger } from '../../core/logging/logger.js';
+import type { HistoryStore } from '../../domain/store/history.js';
+import type { Confirmations } from './confirmations.js';
+import type { Locks } from './locks.js';
+import type { Queue } from './queue.js';
+import type { Notifier } from './types.js';
+
+/** What the coordination modules share; built once by createCoordinator. */
+export interface CoordContext {
+  config: PackbotConfig;
+  queue: Queue;
+  locks: Locks;
+  confirmations: Confirmations;
+  jobs: JobRunner;
+  history: HistoryStore;
+  notifier: Notifier;
+  logger: Logger;
+  now: () => Date;
+  deploy: (request: DeployRequest, onProgress: ProgressListener) => Promise<DeployResult>;
+  /** What a finished deploy changed per pack, for announce_channel (absent: no announcements). */
+  changes?: (result: DeployResult) => Promise<PackChange[]>;
+  /** Moves whatever may start now to the front (asks for confirmations, starts turns). */
+  pump: () => Promise<void>;
+}
+
+/** Job names: the handlers are registered under these by createCoordinator. */
+export const JOBS = {
+  turn: 'deploy-turn',
+  confirmTimeout: 'confirm-timeout',
+  lockWarn: 'lock-warn',
+  lockRevert: 'lock-revert',
+} as const;
+
+export const jobIds = {
+  turn: (entryId: string) => `turn-${entryId}`,
+  confirmTimeout: (entryId: string) => `confirm-timeout-${entryId}`,
+  lockWarn: (pack: string) => `lock-warn-${pack}`,
+  lockRevert: (pack: string) => `lock-revert-${pack}`,
+};

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { Git } from '../../domain/git/index.js';
+import { validatePackDir, type PackCheck } from '../../domain/packs/index.js';
+import type { Release } from '../../domain/packstore/index.js';
+import type { PackSource } from './discover.js';
+import type { ResolvedRepository } from './resolve.js';
+
+export interface PreparedPack {
+  source: PackSource;
+  treeId: string;
+  stagingDir: string;
+  check: PackCheck | null;
+  /** The release active now for this source, if any. */
+  active: Release | null;
+  unchanged: boolean;
+  error: string | null;
+}
+
+export interface PrepareInput {
+  git: Git;
+  repo: ResolvedRepository;
+  commit: string;
+  source: PackSource;
+  stagingRoot: string;
+  installed: readonly Release[];
+  force: boolean;
+}
+
+/** A failed validation as a pack's error ("2 problems in the pack:" and one per line), or null. */
+export function checkProblems(check: PackCheck): string | null {
+  const n = check.errors.length;
+  return n === 0 ? null : `${n} problem${n === 1 ? '' : 's'} in the pack:\n${check.errors.join('\n')}`;
+}
+
+/** The active release deployed from this repo path, or (for a named pack) from anywhere. */
+function activeFor(installed: readonly Release[], repo: string, source: PackSource): Release | null {
+  return installed.find((r) => r.meta.repo === repo && r.meta['source'] === source.path)
+    ?? installed.find((r) => r.pack === source.name) ?? null;
+}
+
+/**
+ * Stage one pack: skip it if its tree is what is already active, else write it to staging
+ * and validate it. Problems come back as `error`, never thrown, so one bad pack does not
+ * stop the others.
+ */
+export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
+  const { git, repo, commit, source, installed } = input;
+  const treeId = source.treeId || (await git.treeId(repo.remote, commit, source.path));
+  const active = activeFor(installed, repo.name, source);
+  const stagingDir = path.join(input.stagingRoot, source.name);
+  const base: PreparedPack = { source, treeId, stagingDir, check: null, active, unchanged: false, error: null };
+  if (!input.force && active && active.meta.repo === repo.name && active.meta['tree'] === treeId) {
+    return { ...base, unchanged: true };
+  }
+  await git.materialize(repo.remote, commit, source.path, stagingDir);
+  const check = await validatePackDir(stagingDir, { dirName: source.path === '' ? repo.name : source.name });
+  const problems = checkProblems(check);
+  if (problems) return { ...base, check, error: problems };
+  const ref = check.ref ?? source.name;
+  const other = installed.find((r) => r.pack === ref && r.meta.repo !== repo.name);
+  if (other && !input.force) {
+    return { ...base, check, error: `A pack "${ref}" is already installed from repository ${other.meta.repo}; add force=true to replace it with this one.` };
+  }
+  return { ...base, check };
+}

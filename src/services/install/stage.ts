@@ -1,0 +1,97 @@
+/**
+ * One planned pack from the registry into a staging directory: an archive (downloaded under
+ * the allow-list, hashed, extracted in-process) or a git repository at the version's tag
+ * (through packbot's hardened git, as a deploy would). Either way only `allowed_urls` is
+ * fetched from: an index names URLs, but it is the operator who trusts them.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { RegistryConfig } from '../../domain/config/schema-registry.js';
+import { checkGitUrl } from '../../domain/config/paths.js';
+import { PackbotError } from '../../core/errors.js';
+import { downloadArchive } from '../../domain/archive/download.js';
+import { extractArchive } from '../../domain/archive/extract.js';
+import type { Git, GitRemote } from '../../domain/git/index.js';
+import type { PlannedInstall } from '../../domain/registry/resolve.js';
+import { displayUrl } from '../../core/net/urls.js';
+
+export interface StagedPack {
+  /** The pack's own directory (holding pack.yaml). */
+  dir: string;
+  /** What identifies this content: the git tree, or the archive's sha256. */
+  treeId: string;
+  /** The git commit, or the archive's sha256 (64 hex). */
+  commit: string;
+  /** Where it came from, for the release's metadata and messages. */
+  origin: string;
+}
+
+export interface StageDeps {
+  git: Git;
+  registry: RegistryConfig;
+}
+
+function allowed(registry: RegistryConfig, url: string): boolean {
+  return registry.allowed_urls.some((prefix) => url.startsWith(prefix));
+}
+
+function notAllowed(what: string, url: string): PackbotError {
+  return new PackbotError('archive_download', `${what} ${displayUrl(url)} is not under registry.allowed_urls; add its prefix there if you trust it.`);
+}
+
+/** A name for the mirror of a registry repository: stable per URL, safe as a directory. */
+export function registryRemote(url: string): GitRemote {
+  return { name: `registry-${createHash('sha256').update(url).digest('hex').slice(0, 16)}`, url };
+}
+
+/** The directory holding pack.yaml: the extraction root, or its single top-level directory. */
+async function packRoot(root: string): Promise<string> {
+  const entries = await readdir(root, { withFileTypes: true });
+  if (entries.some((e) => e.name === 'pack.yaml' && e.isFile())) return root;
+  throw new PackbotError('pack_invalid', 'the archive has no pack.yaml at its top (or in its single top-level directory)');
+}
+
+async function fromArchive(deps: StageDeps, planned: PlannedInstall, dest: string): Promise<StagedPack> {
+  const archive = planned.source.archive!;
+  if (!allowed(deps.registry, archive.url)) throw notAllowed('The archive', archive.url);
+  const work = `${dest}.download`;
+  await mkdir(work, { recursive: true });
+  try {
+    const file = path.join(work, 'archive');
+    const origins = deps.registry.allowed_urls.map((p) => new URL(p).origin);
+    const got = await downloadArchive(archive.url, {
+      allowedHosts: origins, maxBytes: deps.registry.max_archive_bytes, timeoutMs: deps.registry.archive_timeout, dest: file,
+      ...(archive.sha256 ? { sha256: archive.sha256 } : {}),
+    });
+    const extracted = path.join(work, 'x');
+    const result = await extractArchive(file, extracted, {
+      maxEntries: deps.registry.max_entries, maxBytes: deps.registry.max_extracted_bytes, maxEntryBytes: deps.registry.max_extracted_bytes,
+    });
+    await rename(await packRoot(result.root), dest);
+    // The archive's sha256 stands in for a commit: it names exactly this content, as a sha does.
+    return { dir: dest, treeId: `sha256:${got.sha256}`, commit: got.sha256, origin: displayUrl(archive.url) };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function fromGit(deps: StageDeps, planned: PlannedInstall, dest: string): Promise<StagedPack> {
+  const url = planned.source.repo_url!;
+  const check = checkGitUrl(url);
+  if (!check.ok || check.kind !== 'url') throw new PackbotError('repo_unknown', `The index gives ${planned.name} an unusable repository URL (${check.ok ? 'not a URL' : check.reason}).`);
+  if (!allowed(deps.registry, url)) throw notAllowed('The repository', url);
+  const remote = registryRemote(url);
+  await deps.git.sync(remote);
+  const ref = planned.source.git_ref ?? `v${planned.version}`;
+  const commit = await deps.git.resolveRef(remote, ref);
+  const treeId = await deps.git.treeId(remote, commit, '');
+  await deps.git.materialize(remote, commit, '', dest);
+  return { dir: dest, treeId, commit, origin: `${displayUrl(url)}@${ref}` };
+}
+
+export async function stagePack(deps: StageDeps, planned: PlannedInstall, dest: string): Promise<StagedPack> {
+  if (planned.source.archive) return fromArchive(deps, planned, dest);
+  if (planned.source.repo_url) return fromGit(deps, planned, dest);
+  throw new PackbotError('pack_invalid', `The index lists ${planned.name} ${planned.version} with neither an archive nor a repository to fetch it from.`);
+}
