@@ -8,6 +8,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY bench ./bench
+COPY bin ./bin
 RUN npm run build
 
 # Runtime stage: production dependencies only, git for fetching packs, non-root user.
@@ -27,5 +28,5 @@ RUN useradd --system --uid 10001 --home-dir /var/lib/packbot --create-home packb
  && mkdir -p /etc/packbot && chown packbot /var/lib/packbot
 USER packbot
 VOLUME ["/var/lib/packbot"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/src/app/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/bin/packbot.js"]
 CMD ["serve"]

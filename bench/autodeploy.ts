@@ -18,7 +18,8 @@ import { createMasker } from '../src/core/masking/masker.js';
 import { createLogger } from '../src/core/logging/logger.js';
 import { AliasTable } from '../src/domain/aliases/index.js';
 import { createTemplates } from '../src/interfaces/templates/environment.js';
-import { createAdapters, createApp, type App } from '../src/app/app.js';
+import { createApp, type App } from '../src/app/app.js';
+import { createAdapters } from '../adapters/index.js';
 import { generateRepo, git, makeApp, median, PACKS } from './deploy.js';
 
 const SECRET = 'bench-webhook-secret';

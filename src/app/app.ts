@@ -1,5 +1,6 @@
 import type { ChatAdapter } from '../interfaces/chat/types.js';
 import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from '../interfaces/chat/dispatcher.js';
+import { actorOf } from '../interfaces/chat/actor.js';
 import { createResponder, type Responder } from '../interfaces/chat/responder.js';
 import { createActionHandler } from '../interfaces/chat/actions.js';
 import { storeOffers } from '../interfaces/chat/delete-offer.js';
@@ -13,8 +14,6 @@ import type { Masker } from '../core/masking/masker.js';
 import { configSecrets } from '../domain/config/derived-secrets.js';
 import { installedPackSecrets } from '../domain/packstore/pack-secrets.js';
 import type { Templates } from '../interfaces/templates/environment.js';
-import { ConsoleAdapter, type ConsoleAdapterOptions } from '../../adapters/console/adapter.js';
-import { DiscordAdapter, type DiscordAdapterOptions } from '../../adapters/discord/adapter.js';
 import { createGit } from '../domain/git/index.js';
 import { createPackStore } from '../domain/packstore/index.js';
 import { createStoreHistory } from '../domain/store/history.js';
@@ -27,7 +26,6 @@ import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index
 import type { ChatTarget, Notifier } from '../services/coord/types.js';
 import type { Services } from '../interfaces/commands/types.js';
 import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from '../interfaces/server/http.js';
-import { SlackAdapter, type SlackAdapterOptions } from '../../adapters/slack/adapter.js';
 import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
 import { mountAppRoutes } from '../interfaces/server/app-server.js';
 import { SERVER_DEFAULTS } from '../domain/config/schema-server.js';
@@ -146,7 +144,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     onCommand: (alias, outcome) => metrics.commandRun(alias, outcome),
     // A confirmation phrase is typed as a plain message, not addressed to the bot.
     onUnaddressed: async (msg, text) =>
-      text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false, mayConfirmFor(permissions, msg))),
+      text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false, mayConfirmFor(permissions, actorOf(msg)))),
   });
   const onAction = createActionHandler({
     coordinator, permissions, logger, masker, offers,
@@ -208,51 +206,4 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
       return stopped;
     },
   };
-}
-
-export interface AdapterOptions {
-  /** Run the console adapter with these streams (`packbot chat`). */
-  console?: Omit<ConsoleAdapterOptions, 'botName'>;
-  /** Where platform adapters log (discord.js diagnostics); `packbot serve` passes its logger. */
-  logger?: Logger;
-  /** Discord REST options (tests point `api` at a fake Discord on 127.0.0.1). */
-  discord?: Pick<DiscordAdapterOptions, 'rest'>;
-  /** Slack test seams: a fake Slack's Web API URL, how a Retry-After is waited out. */
-  slack?: Pick<SlackAdapterOptions, 'apiUrl' | 'sleep' | 'now'>;
-}
-
-/**
- * The only place that knows concrete adapters. `packbot chat` asks for the console;
- * `packbot serve` gets every platform configured under `adapters:`.
- */
-export function createAdapters(config: PackbotConfig, opts: AdapterOptions): ChatAdapter[] {
-  const adapters: ChatAdapter[] = [];
-  if (opts.console) adapters.push(new ConsoleAdapter({ ...opts.console, botName: config.bot.name }));
-  const slack = config.adapters.slack;
-  // `packbot chat` is the terminal alone, as for Discord below.
-  if (slack && !opts.console) {
-    if (!opts.logger) throw new Error('createAdapters: the Slack adapter needs opts.logger');
-    adapters.push(new SlackAdapter({
-      botToken: slack.bot_token, mode: slack.mode, logger: opts.logger,
-      // Without a slack-group: member anywhere, groups change nothing: no usergroups:read needed.
-      lookupGroups: JSON.stringify([config.permissions, Object.values(config.repositories).map((r) => r.allowed_users)]).includes('"slack-group:'),
-      ...(slack.app_token ? { appToken: slack.app_token } : {}),
-      ...(slack.user_token ? { userToken: slack.user_token } : {}),
-      ...(slack.signing_secret ? { signingSecret: slack.signing_secret } : {}),
-      ...opts.slack,
-    }));
-  }
-  // `packbot chat` is the terminal alone: it must not also log in to Discord as the bot.
-  const discord = opts.console ? undefined : config.adapters.discord;
-  if (discord) {
-    adapters.push(new DiscordAdapter({
-      token: discord.token, ...opts.discord,
-      ...(discord.application_id ? { applicationId: discord.application_id } : {}), ...(opts.logger ? { logger: opts.logger } : {}),
-    }));
-  }
-  return adapters;
-}
-
-export function consoleAdapterOf(app: App): ConsoleAdapter | undefined {
-  return app.adapters.find((a): a is ConsoleAdapter => a instanceof ConsoleAdapter);
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -11,21 +10,22 @@ import { registerInstallCommands } from './cli/install.js';
 import { registerValidateCommand } from './cli/validate.js';
 import { reportCliError } from './cli/errors.js';
 import { packageRoot } from '../core/package-root.js';
+import type { AdapterKit } from './adapter-kit.js';
 
 function version(): string {
   const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }
 
-export function buildProgram(): Command {
+export function buildProgram(kit: AdapterKit): Command {
   const program = new Command('packbot')
     .description('Deploy StackStorm packs from git, from chat')
     .version(version())
     .option('-c, --config <file>', 'packbot.yaml to use (default: $PACKBOT_CONFIG, then ./packbot.yaml)')
     .showHelpAfterError()
     .exitOverride();
-  registerServeCommand(program);
-  registerChatCommand(program);
+  registerServeCommand(program, kit);
+  registerChatCommand(program, kit);
   registerDeployCommand(program);
   registerInstallCommands(program);
   registerValidateCommand(program);
@@ -34,9 +34,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs `packbot` with these arguments; the exit code. */
+export async function main(argv: string[], kit: AdapterKit): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(kit).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
@@ -44,4 +45,3 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { announcementReply } from '../../src/services/announce/announce.js';
+import { announcementReply } from '../../src/interfaces/presenter/announcement.js';
 import { createDeployEnv, pack, type DeployEnv } from '../helpers/deploy.js';
 import { createRepo } from '../helpers/git-repo.js';
 

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { consoleAdapterOf, createAdapters, createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/app/app.js';
+import { consoleAdapterOf, createAdapters } from '../../adapters/index.js';
 import { tempDir } from './config.js';
 import { testRuntime } from './runtime.js';
 

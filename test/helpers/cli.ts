@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built bin, as package.json's `bin` names it (`npm test` builds first). */
-export const BIN = path.join(ROOT, 'dist', 'src', 'app', 'main.js');
+export const BIN = path.join(ROOT, 'dist', 'bin', 'packbot.js');
 
 export interface CliResult {
   code: number | null;

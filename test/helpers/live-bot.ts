@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { createAdapters, createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/app/app.js';
+import { createAdapters } from '../../adapters/index.js';
 import { createActionHandler } from '../../src/interfaces/chat/actions.js';
 import { storeOffers } from '../../src/interfaces/chat/delete-offer.js';
 import { PackbotError } from '../../src/core/errors.js';

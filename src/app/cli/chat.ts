@@ -2,7 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadRuntime } from '../runtime.js';
-import { consoleAdapterOf, createAdapters, createApp } from '../app.js';
+import { createApp } from '../app.js';
+import type { AdapterKit } from '../adapter-kit.js';
 import { packageRoot } from '../../core/package-root.js';
 import { seedDemoRepo } from '../demo/seed.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
@@ -35,7 +36,7 @@ function banner(config: PackbotConfig, user: string): string {
 }
 
 /** `packbot chat`: the console adapter on stdin/stdout, interactive or scripted. */
-export function registerChatCommand(program: Command): void {
+export function registerChatCommand(program: Command, kit: AdapterKit): void {
   program
     .command('chat')
     .description('talk to packbot in the terminal (lines: [@user] [#channel] text)')
@@ -51,13 +52,13 @@ export function registerChatCommand(program: Command): void {
       const { config } = rt.loaded;
       if (opts.demo) await seedDemo(config, root);
       const user = opts.user ?? (opts.demo ? 'alice' : process.env['USER'] ?? 'user');
-      const adapters = createAdapters(config, {
+      const adapters = kit.create(config, {
         console: { input: process.stdin, output: process.stdout, user, channel: opts.channel, json: opts.json ?? false, ...(opts.wait ? {} : { settle: false }) },
       });
       const app = await createApp(config, { ...rt, aliases: rt.aliases, adapters });
       if (opts.demo && process.stdin.isTTY && !opts.json) process.stdout.write(banner(config, user));
       await app.start();
-      await consoleAdapterOf(app)?.finished;
+      await kit.consoleFinished(app.adapters);
       await app.stop({ drain: true });
     });
 }

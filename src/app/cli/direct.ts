@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { createApp, type App } from '../app.js';
 import { reply } from '../../interfaces/chat/reply.js';
-import { progressLine, summaryView } from '../../interfaces/commands/deploy-view.js';
+import { progressLine, summaryView } from '../../interfaces/presenter/deploy-view.js';
 import type { ProgressListener } from '../../services/deploy/pipeline.js';
 import type { ResolvedRepository } from '../../services/deploy/resolve.js';
 import type { DeployRequest, DeployResult, ProgressEvent } from '../../services/deploy/types.js';

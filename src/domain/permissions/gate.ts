@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AliasDefinition, AliasTable } from '../aliases/index.js';
-import type { ChatEvent } from '../../interfaces/chat/types.js';
 import type { PackbotConfig } from '../config/index.js';
 import { PackbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -23,11 +22,6 @@ export interface GateDeps {
   /** For button clicks, which have no alias of their own: they need what the command's alias needs. */
   aliases?: Pick<AliasTable, 'definitions'>;
   now?: () => Date;
-}
-
-/** The asker of a message or a click. */
-export function actorOf(event: ChatEvent): Actor {
-  return { identity: `${event.platform}:${event.user.id}`, groups: event.groups ?? [], channel: event.channel };
 }
 
 /** `pack deploy <repo> [packs]` → `pack deploy`: the words a user types to name the command. */
@@ -106,7 +100,6 @@ export function createPermissionGate(deps: GateDeps): PermissionGate {
  * Whether this person may confirm a deploy a push requested from `repo` (such a deploy has
  * no chat requester to answer it): the same checks as a Confirm click, nothing recorded.
  */
-export function mayConfirmFor(gate: Pick<PermissionGate, 'policy'>, event: ChatEvent): (repo: string) => boolean {
-  const actor = actorOf(event);
+export function mayConfirmFor(gate: Pick<PermissionGate, 'policy'>, actor: Actor): (repo: string) => boolean {
   return (repo) => gate.policy.command(actor, 'confirm', 'deploy', 'confirm').ok && gate.policy.repo(actor, 'confirm', repo).ok;
 }

@@ -10,7 +10,8 @@ import { displayName } from '../../services/coord/types.js';
 import { isPackbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
-import { actorOf, type PermissionGate } from '../../domain/permissions/index.js';
+import { type PermissionGate } from '../../domain/permissions/index.js';
+import { actorOf } from './actor.js';
 import { answerDeleteClick, type Offers } from './delete-offer.js';
 import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
 

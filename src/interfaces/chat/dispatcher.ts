@@ -12,7 +12,7 @@ import type { Masker } from '../../core/masking/masker.js';
 import { refusePastedCredential } from './pasted.js';
 import { withDeleteOffer, type Offers } from './delete-offer.js';
 import { isPackbotError } from '../../core/errors.js';
-import { actorOf } from '../../domain/permissions/index.js';
+import { actorOf } from './actor.js';
 
 export interface DispatcherDeps {
   config: PackbotConfig;

@@ -8,7 +8,8 @@ import { formatDuration, parseDuration } from '../../domain/config/index.js';
 import { PackbotError } from '../../core/errors.js';
 import type { CommandContext } from './types.js';
 import { notifyRepo } from '../../services/coord/notify.js';
-import { actorOf, mayConfirmFor } from '../../domain/permissions/index.js';
+import { mayConfirmFor } from '../../domain/permissions/index.js';
+import { actorOf } from '../chat/actor.js';
 
 /** What an answer to a confirmation tells the person who typed it (confirmed: the turn speaks). */
 export function answerReplies(answer: Answer): Reply[] {
@@ -25,7 +26,7 @@ export function answerReplies(answer: Answer): Reply[] {
 }
 
 export async function confirmCommand(ctx: CommandContext): Promise<Reply[]> {
-  const answer = await ctx.services.coordinator.answer(ctx.identity, ctx.message.channel.id, ctx.params['phrase'] ?? '', true, mayConfirmFor(ctx.services.permissions, ctx.message));
+  const answer = await ctx.services.coordinator.answer(ctx.identity, ctx.message.channel.id, ctx.params['phrase'] ?? '', true, mayConfirmFor(ctx.services.permissions, actorOf(ctx.message)));
   if (answer.kind === 'none') return [reply('confirm_nothing')];
   return answerReplies(answer);
 }

@@ -2,11 +2,11 @@ import { reply, type Reply } from '../chat/reply.js';
 import type { IncomingMessage } from '../chat/types.js';
 import type { ChatTarget } from '../../services/coord/types.js';
 import { newDeployId } from '../../services/deploy/types.js';
-import { truthy } from './format.js';
-import { actorOf } from '../../domain/permissions/index.js';
+import { truthy } from '../presenter/format.js';
+import { actorOf } from '../chat/actor.js';
 import type { CommandContext } from './types.js';
 
-export { progressLine, summaryView } from './deploy-view.js';
+export { progressLine, summaryView } from '../presenter/deploy-view.js';
 
 /** Where background messages about a request go: back where it was asked, to who asked. */
 export function targetOf(msg: IncomingMessage): ChatTarget {

@@ -1,7 +1,7 @@
 import { reply, type Reply } from '../chat/reply.js';
 import type { AliasDefinition } from '../../domain/aliases/index.js';
 import type { CommandContext } from './types.js';
-import { actorOf } from '../../domain/permissions/index.js';
+import { actorOf } from '../chat/actor.js';
 
 function describe(alias: AliasDefinition) {
   return {

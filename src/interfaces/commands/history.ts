@@ -1,7 +1,7 @@
 import { assertPackName } from '../../domain/packstore/names.js';
 import { reply, type Reply } from '../chat/reply.js';
 import type { HistoryRecord } from '../../domain/store/history.js';
-import { ago, displayUser, formatMs, shortSha } from './format.js';
+import { ago, displayUser, formatMs, shortSha } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 
 const HISTORY_LIMIT = 10;

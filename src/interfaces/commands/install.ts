@@ -8,7 +8,7 @@ import { newDeployId } from '../../services/deploy/types.js';
 import { parseSpecs, REGISTRY, REGISTRY_REPOSITORY } from '../../services/install/installer.js';
 import { renderGraph } from '../../services/install/deps-graph.js';
 import { targetOf } from './deploy.js';
-import { truthy } from './format.js';
+import { truthy } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 
 export async function installCommand(ctx: CommandContext): Promise<Reply[]> {

@@ -2,7 +2,7 @@ import { reply, type Reply } from '../chat/reply.js';
 import { summarizePack } from '../../domain/packs/index.js';
 import type { Release } from '../../domain/packstore/index.js';
 import { PackbotError } from '../../core/errors.js';
-import { ago, displayUser, shortSha } from './format.js';
+import { ago, displayUser, shortSha } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 import { lockView, stateLabel } from './coordination.js';
 import { displayName } from '../../services/coord/types.js';

@@ -1,7 +1,8 @@
 import { reply, type Reply } from '../chat/reply.js';
 import { PackbotError } from '../../core/errors.js';
 import type { CommandContext } from './types.js';
-import { actorOf, type RepoAction } from '../../domain/permissions/index.js';
+import { type RepoAction } from '../../domain/permissions/index.js';
+import { actorOf } from '../chat/actor.js';
 import { refusalMessage } from '../../services/coord/locks.js';
 import { isAdmin } from '../../services/coord/settings.js';
 import { displayName } from '../../services/coord/types.js';

@@ -10,7 +10,8 @@ import type { Masker } from '../../core/masking/masker.js';
 import type { StateStore } from '../../domain/store/state.js';
 import type { Metrics } from './metrics.js';
 import { DELIVERY_TTL_MS, mountWebhooks } from './webhooks/routes.js';
-import type { PushEvent, WebhookSecrets } from './webhooks/types.js';
+import type { WebhookSecrets } from './webhooks/types.js';
+import type { PushEvent } from '../../services/autodeploy/push-event.js';
 
 export interface AppRoutesDeps {
   state: StateStore;

@@ -1,5 +1,5 @@
 import type Handlebars from 'handlebars';
-import { ago, formatMs } from '../commands/format.js';
+import { ago, formatMs } from '../presenter/format.js';
 
 /** Inline code that survives values containing backticks. */
 export function inlineCode(value: unknown): string {

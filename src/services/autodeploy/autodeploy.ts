@@ -17,7 +17,7 @@ import type { Git } from '../../domain/git/index.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
 import type { PackStore } from '../../domain/packstore/index.js';
-import type { PushEvent } from '../../interfaces/server/webhooks/types.js';
+import type { PushEvent } from './push-event.js';
 import { changedPacks } from './changed.js';
 import { repositoriesFor, type MatchedRepository } from './match.js';
 

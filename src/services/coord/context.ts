@@ -1,4 +1,4 @@
-import type { PackChange } from '../announce/changes.js';
+import type { PackChange } from '../deploy/changes.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import type { ProgressListener } from '../deploy/pipeline.js';
 import type { DeployRequest, DeployResult } from '../deploy/types.js';

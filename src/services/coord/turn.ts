@@ -6,9 +6,9 @@
  */
 import { reply } from '../../interfaces/chat/reply.js';
 import type { MessageRef } from '../../interfaces/chat/types.js';
-import { progressLine, summaryCard, summaryView, workingCard } from '../../interfaces/commands/deploy-view.js';
+import { progressLine, summaryCard, summaryView, workingCard } from '../../interfaces/presenter/deploy-view.js';
 import type { DeployResult, ProgressEvent } from '../deploy/types.js';
-import { announcementReply } from '../announce/announce.js';
+import { announcementReply } from '../../interfaces/presenter/announcement.js';
 import type { CoordContext } from './context.js';
 import { notifyRepo } from './notify.js';
 import { cancelLockTimers, scheduleLockTimers } from './lock-timers.js';

@@ -1,4 +1,4 @@
-import { deployChanges, type PackChange } from '../announce/changes.js';
+import { deployChanges, type PackChange } from './changes.js';
 import { validateRef } from '../../domain/git/index.js';
 import type { Masker } from '../../core/masking/masker.js';
 import { isPackbotError } from '../../core/errors.js';

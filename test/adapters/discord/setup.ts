@@ -3,7 +3,8 @@
  * templates, real git repos in temp dirs) with the DiscordAdapter built by createAdapters,
  * its discord.js client talking to a FakeDiscord on 127.0.0.1.
  */
-import { createAdapters, createApp, type App } from '../../../src/app/app.js';
+import { createApp, type App } from '../../../src/app/app.js';
+import { createAdapters } from '../../../adapters/index.js';
 import { createRepo, tempDir, type FileSpec } from '../../helpers/git-repo.js';
 import { testRuntime } from '../../helpers/runtime.js';
 import { FakeDiscord, snowflake, type FakeUser, type RecordedRequest } from '../../helpers/fake-discord.js';

@@ -2,7 +2,8 @@
  * The real app (embedded store, real aliases and templates, real git repos in temp dirs)
  * with the SlackAdapter built by createAdapters and pointed at a fake Slack on 127.0.0.1.
  */
-import { createAdapters, createApp, type App } from '../../../src/app/app.js';
+import { createApp, type App } from '../../../src/app/app.js';
+import { createAdapters } from '../../../adapters/index.js';
 import { tempDir } from '../../helpers/config.js';
 import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 import { testRuntime, type TestRuntime } from '../../helpers/runtime.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdapters, createApp } from '../../../src/app/app.js';
+import { createApp } from '../../../src/app/app.js';
+import { createAdapters } from '../../../adapters/index.js';
 import { tempDir } from '../../helpers/config.js';
 import { startFakeSlack } from '../../helpers/fake-slack.js';
 import { testRuntime } from '../../helpers/runtime.js';

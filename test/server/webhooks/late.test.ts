@@ -4,7 +4,7 @@ import { createLogger } from '../../../src/core/logging/logger.js';
 import { createMasker } from '../../../src/core/masking/masker.js';
 import { createHttpServer } from '../../../src/interfaces/server/http.js';
 import { mountWebhooks } from '../../../src/interfaces/server/webhooks/routes.js';
-import type { PushEvent } from '../../../src/interfaces/server/webhooks/types.js';
+import type { PushEvent } from '../../../src/services/autodeploy/push-event.js';
 import { createStateStore } from '../../../src/domain/store/index.js';
 import { tempDir } from '../../helpers/config.js';
 import { deliver, githubPush } from '../../helpers/webhooks.js';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isPackbotError, type PackbotError } from '../../../src/core/errors.js';
 import { parseDelivery } from '../../../src/interfaces/server/webhooks/providers/index.js';
-import type { Delivery, Provider, PushEvent } from '../../../src/interfaces/server/webhooks/types.js';
+import type { Delivery } from '../../../src/interfaces/server/webhooks/types.js';
+import type { Provider, PushEvent } from '../../../src/services/autodeploy/push-event.js';
 
 type Json = Record<string, unknown>;
 const fixture = (name: string): Json =>

@@ -10,7 +10,8 @@ import type { Logger } from '../../../core/logging/logger.js';
 import type { Masker } from '../../../core/masking/masker.js';
 import type { WebhookResult } from '../metrics.js';
 import { parseDelivery } from './providers/index.js';
-import { PROVIDERS, type Provider, type PushEvent, type WebhookSecrets } from './types.js';
+import { type WebhookSecrets } from './types.js';
+import { PROVIDERS, type Provider, type PushEvent } from '../../../services/autodeploy/push-event.js';
 import { deliveryIdOf, verifyDelivery } from './verify.js';
 
 /** How long a push may take before the provider gets its answer anyway (GitHub waits 10 s). */

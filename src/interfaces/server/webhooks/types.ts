@@ -1,9 +1,9 @@
+import type { Provider, PushEvent } from '../../../services/autodeploy/push-event.js';
+
 /**
- * What packbot reads out of a provider's push delivery, the same for GitHub, GitLab and
- * Bitbucket, so auto-deployment never looks at a provider's own payload.
+ * Webhook deliveries: a provider's push is read into a PushEvent (services/autodeploy), the
+ * same for GitHub, GitLab and Bitbucket, so auto-deployment never looks at a provider's payload.
  */
-export const PROVIDERS = ['github', 'gitlab', 'bitbucket'] as const;
-export type Provider = (typeof PROVIDERS)[number];
 
 /** Secrets per provider (from `server.webhooks`); a provider without one has no route. */
 export interface WebhookSecrets {
@@ -13,27 +13,6 @@ export interface WebhookSecrets {
   gitlab?: { token?: string; signing_secret?: string };
 }
 
-export interface PushEvent {
-  provider: Provider;
-  /** Every URL the payload gives for the repository (https clone, ssh, web page). */
-  repoUrls: string[];
-  /** For messages, e.g. "acme/st2-packs". */
-  repoName: string;
-  /** The branch pushed to; null when the ref is not a branch (a tag). */
-  branch: string | null;
-  /** Full shas; null when the branch was created (before) or deleted (after). */
-  before: string | null;
-  after: string | null;
-  created: boolean;
-  deleted: boolean;
-  /** null when the provider does not say (GitLab): packbot works it out on the mirror. */
-  forced: boolean | null;
-  /** Who pushed: a display name and, when given, the login. */
-  pusher: { name: string; login?: string };
-  /** The newest commit of the push, when there is one. */
-  headCommit: { sha: string; message: string; author: string } | null;
-  commitCount: number;
-}
 
 /**
  * A verified delivery, read: a push, a ping (hook set-up) or an event packbot does not act on.

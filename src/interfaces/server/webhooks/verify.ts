@@ -19,7 +19,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { header, lookupHeader, type Headers } from './headers.js';
-import type { Provider, Verification, WebhookSecrets } from './types.js';
+import type { Verification, WebhookSecrets } from './types.js';
+import type { Provider } from '../../../services/autodeploy/push-event.js';
 
 /** Standard Webhooks' replay window. */
 const TOLERANCE_SECONDS = 5 * 60;

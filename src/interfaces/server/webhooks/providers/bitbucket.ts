@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import { header, type Headers } from '../headers.js';
-import type { Delivery, PushEvent } from '../types.js';
+import type { Delivery } from '../types.js';
+import type { PushEvent } from '../../../../services/autodeploy/push-event.js';
 import { bool, checkedBranch, ignored, list, nameOnly, obj, parsePayload, payloadError, sha, str, urls } from './common.js';
 
 const author = obj({

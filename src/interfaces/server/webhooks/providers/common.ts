@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { branchProblem } from '../../../../domain/config/schema.js';
 import { quoteForMessage } from '../../../../domain/config/paths.js';
 import { PackbotError } from '../../../../core/errors.js';
-import type { Provider } from '../types.js';
+import type { Provider } from '../../../../services/autodeploy/push-event.js';
 
 type RawIssue = z.core.$ZodRawIssue;
 

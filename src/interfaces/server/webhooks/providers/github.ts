@@ -2,7 +2,8 @@
  * GitHub deliveries: X-GitHub-Event names the event; a push delivery covers exactly one ref.
  */
 import { header, type Headers } from '../headers.js';
-import type { Delivery, PushEvent } from '../types.js';
+import type { Delivery } from '../types.js';
+import type { PushEvent } from '../../../../services/autodeploy/push-event.js';
 import { bool, branchOfRef, ignored, list, obj, parsePayload, sha, shaOrNull, str, urls, pushCommit as commit } from './common.js';
 
 const pushSchema = obj({

@@ -4,7 +4,8 @@
  * all-zero before/after shas.
  */
 import { header, type Headers } from '../headers.js';
-import type { Delivery, PushEvent } from '../types.js';
+import type { Delivery } from '../types.js';
+import type { PushEvent } from '../../../../services/autodeploy/push-event.js';
 import { branchOfRef, count, ignored, list, obj, parsePayload, payloadError, sha, shaOrNull, str, urls, pushCommit as commit } from './common.js';
 
 const pushSchema = obj({

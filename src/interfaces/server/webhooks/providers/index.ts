@@ -5,7 +5,8 @@
  * returned as ignored without looking at its body.
  */
 import type { Headers } from '../headers.js';
-import type { Delivery, Provider } from '../types.js';
+import type { Delivery } from '../types.js';
+import type { Provider } from '../../../../services/autodeploy/push-event.js';
 import { parseBitbucket } from './bitbucket.js';
 import { parseGithub } from './github.js';
 import { parseGitlab } from './gitlab.js';

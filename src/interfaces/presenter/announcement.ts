@@ -3,10 +3,10 @@
  * repository's `announce_channel`: per pack, the version change, what was added, removed
  * or changed, and the commits behind it. A readable summary, not a log dump.
  */
-import { reply, type Reply } from '../../interfaces/chat/reply.js';
-import { shortSha } from '../../interfaces/commands/format.js';
-import type { DeployResult } from '../deploy/types.js';
-import { ANNOUNCED_KINDS, type PackChange } from './changes.js';
+import { reply, type Reply } from '../chat/reply.js';
+import { shortSha } from './format.js';
+import type { DeployResult } from '../../services/deploy/types.js';
+import { ANNOUNCED_KINDS, type PackChange } from '../../services/deploy/changes.js';
 
 const NOUN: Record<(typeof ANNOUNCED_KINDS)[number], [string, string]> = {
   actions: ['action', 'actions'],

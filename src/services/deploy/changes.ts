@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DeployResult } from '../deploy/types.js';
+import type { DeployResult } from './types.js';
 import type { Git } from '../../domain/git/index.js';
 import type { GitRemote } from '../../domain/git/types.js';
 import type { ContentKind } from '../../domain/packs/summary.js';

@@ -1,0 +1,25 @@
+import type { Readable, Writable } from 'node:stream';
+import type { PackbotConfig } from '../domain/config/index.js';
+import type { Logger } from '../core/logging/logger.js';
+import type { ChatAdapter } from '../interfaces/chat/types.js';
+
+/** The terminal as a chat: which streams, who is speaking, where. */
+export interface ConsoleStreams {
+  input: Readable;
+  output: Writable;
+  user: string;
+  channel: string;
+  json: boolean;
+  settle?: boolean;
+}
+
+/**
+ * What the composition root needs from adapters/, handed to it by the entry point
+ * (bin/packbot.ts) so that nothing under src/ imports a concrete adapter.
+ */
+export interface AdapterKit {
+  /** `console` set: the terminal alone (`packbot chat`); otherwise every platform under `adapters:`. */
+  create(config: PackbotConfig, opts: { console?: ConsoleStreams; logger?: Logger }): ChatAdapter[];
+  /** Resolves when the console adapter's input has ended (undefined when none runs). */
+  consoleFinished(adapters: readonly ChatAdapter[]): Promise<void> | undefined;
+}
