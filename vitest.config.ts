@@ -1,9 +1,114 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: `npm test` runs both; `npm run test:unit` and `npm run test:integration` one each.
+ *
+ * unit         Every test file NOT listed below. It stays inside the test process: no git,
+ *              Redis, python/venv, npm, no child process of any kind, no socket (not even a
+ *              loopback server: fastify's inject() and in-memory streams are fine), and no
+ *              dist/ (vitest compiles the TypeScript itself, so no build is needed). Seconds.
+ * integration  The files listed below: real git repos and servers, Redis, venvs, the built CLI
+ *              (dist/, hence `npm run build` first), fake Slack/Discord/registry servers on
+ *              127.0.0.1, SIGKILLed processes, end-to-end scenarios.
+ *
+ * Where a new test goes: a unit test needs nothing, it is in `unit` by default. A test that
+ * needs any of the integration things is added to INTEGRATION (its file, or its folder when
+ * every file there is integration). This cannot go wrong quietly: the unit project's setup
+ * file (test/helpers/unit-guard.ts) fails any test that starts a process or opens a socket,
+ * pointing here.
+ */
+const INTEGRATION = [
+  // Whole folders: every file in them needs git, Redis, processes or servers.
+  'test/demo/**/*.test.ts',
+  'test/fs/**/*.test.ts',
+  'test/install/**/*.test.ts',
+  'test/jobs/**/*.test.ts',
+  'test/registry/**/*.test.ts',
+  'test/scenarios/**/*.test.ts',
+  'test/security/**/*.test.ts',
+  'test/store/**/*.test.ts',
+  // Single files in folders that also hold unit tests.
+  'test/adapters/console/chat-process.test.ts',
+  'test/adapters/discord/buttons.test.ts',
+  'test/adapters/discord/lifecycle.test.ts',
+  'test/adapters/discord/messages.test.ts',
+  'test/adapters/discord/secrets.test.ts',
+  'test/adapters/slack/clicks.test.ts',
+  'test/adapters/slack/delete-offer.test.ts',
+  'test/adapters/slack/groups.test.ts',
+  'test/adapters/slack/http.test.ts',
+  'test/adapters/slack/outbox.test.ts',
+  'test/adapters/slack/secrets.test.ts',
+  'test/adapters/slack/socket.test.ts',
+  'test/announce/changes.test.ts',
+  'test/archive/download.test.ts',
+  'test/autodeploy/changed.test.ts',
+  'test/chat/actions.test.ts',
+  'test/cli/aliases.test.ts',
+  'test/cli/chat.test.ts',
+  'test/cli/compose.test.ts',
+  'test/cli/config.test.ts',
+  'test/cli/deploy.test.ts',
+  'test/cli/serve.test.ts',
+  'test/commands/**/*.test.ts',
+  'test/coord/confirmations.test.ts',
+  'test/coord/locks.test.ts',
+  'test/coord/queue.test.ts',
+  'test/deploy/crash.test.ts',
+  'test/deploy/dependencies-hooks.test.ts',
+  'test/deploy/envs.test.ts',
+  'test/deploy/hostile.test.ts',
+  'test/deploy/pipeline.test.ts',
+  'test/deploy/test-gate.test.ts',
+  'test/deploy/token.test.ts',
+  'test/git/auth.test.ts',
+  'test/git/history.test.ts',
+  'test/git/hostile.test.ts',
+  'test/git/lock.test.ts',
+  'test/git/materialize.test.ts',
+  'test/git/refs.test.ts',
+  'test/git/sync.test.ts',
+  'test/git/timeout.test.ts',
+  'test/git/tree.test.ts',
+  'test/masking/git.test.ts',
+  'test/masking/hooks.test.ts',
+  'test/masking/stream.test.ts',
+  'test/packs/walk.test.ts',
+  'test/packstore/crash.test.ts',
+  'test/packstore/envs.test.ts',
+  'test/permissions/buttons.test.ts',
+  'test/permissions/chat.test.ts',
+  'test/server/readyz.test.ts',
+  'test/server/webhooks/autodeploy.test.ts',
+  'test/server/webhooks/http.test.ts',
+  'test/server/webhooks/late.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: INTEGRATION,
+          setupFiles: ['test/helpers/unit-guard.ts'],
+          // One worker process runs many unit files (never another project's), importing src
+          // once rather than per file: that import is most of a unit file's cost (3x faster).
+          // Unit tests keep no state between files.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+        },
+      },
+    ],
   },
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createBullJobRunner } from '../../src/domain/jobs/bullmq.js';
 import { createJobRunner, type FailedJob, type JobRunner } from '../../src/domain/jobs/index.js';
@@ -17,9 +18,30 @@ function freshPrefix(): string {
   return prefix;
 }
 
+let admin: Redis | null = null;
 afterAll(async () => {
   for (const prefix of prefixes) await dropRedisPrefix(prefix);
+  await admin?.quit();
 });
+
+/**
+ * The Redis keys under `prefix` that belong to one of the jobs `ids` (BullMQ names a job's
+ * hash, lock and logs after its id). Finished jobs are removed (removeOnComplete, removeOnFail),
+ * so once none is left the job is over for good: nothing can run, stall or fail it again, and
+ * the test can check what happened without sleeping on it.
+ */
+async function jobKeys(prefix: string, ids: readonly string[]): Promise<string[]> {
+  admin ??= new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
+    cursor = next;
+    found.push(...keys.filter((key) => key.slice(prefix.length).split(':').some((part) => ids.some((id) => part.endsWith(id)))));
+  } while (cursor !== '0');
+  return found;
+}
+const gone = (prefix: string, ids: readonly string[]) => async () => (await jobKeys(prefix, ids)).length === 0;
 
 jobRunnerConformance('bullmq', async (logger) => {
   const prefix = freshPrefix();
@@ -101,7 +123,8 @@ describe('bullmq job runner', () => {
     // Each id added twice, once through each runner: the second add is a no-op.
     await Promise.all(ids.flatMap((id) => [a.run('work', id, null), b.run('work', id, null)]));
     await waitFor('all 50', () => ranOn.size === 50);
-    await sleep(500);
+    // Every add has returned; once every job is done and removed, none can run again.
+    await waitFor('all 50 done and removed', gone(prefix, ids));
     expect([...ranOn.keys()].sort()).toEqual([...ids].sort());
     expect([...ranOn.values()].filter((labels) => labels.length !== 1)).toEqual([]);
     expect(await a.pending()).toEqual([]);
@@ -119,12 +142,15 @@ describe('bullmq job runner', () => {
     expect(await crashMidJob(child)).toEqual({ id: 'crashy', attempt: 1 });
     expect(await survivor.pending()).toEqual([]);
     expect(await survivor.cancel('crashy')).toBe(false);
+    expect(await jobKeys(prefix, ['crashy'])).not.toEqual([]);
 
     await survivor.start();
     await waitFor('the re-run', () => rec.calls.length === 1);
     expect(rec.calls[0]?.info).toEqual({ id: 'crashy', name: 'slow', attempt: 2 });
     expect(rec.calls[0]?.data).toEqual({ n: 7 });
-    await sleep(3 * STALL_MS);
+    // Done and removed: no stalled check can put it back. stop() waits for any onFailed report.
+    await waitFor('the re-run done and removed', gone(prefix, ['crashy']));
+    await survivor.stop();
     expect(rec.calls).toHaveLength(1);
     expect(rec.failed).toEqual([]);
   });
@@ -136,6 +162,7 @@ describe('bullmq job runner', () => {
     expect(await crashMidJob(packbotChild(prefix))).toEqual({ id: 'doomed', attempt: 1 });
     // The second process finds it stalled, runs it again and dies in it too.
     expect(await crashMidJob(packbotChild(prefix))).toEqual({ id: 'doomed', attempt: 2 });
+    expect(await jobKeys(prefix, ['doomed'])).not.toEqual([]);
 
     const failed: Array<[string, FailedJob]> = [];
     const rec = recorder();
@@ -146,7 +173,8 @@ describe('bullmq job runner', () => {
     });
     await Promise.all(survivors.map((r) => r.start()));
     await waitFor('onFailed', () => failed.length > 0);
-    await sleep(3 * STALL_MS);
+    // Failed and removed (removeOnFail): no process can find it to run or fail it again.
+    await waitFor('the failed job removed', gone(prefix, ['doomed']));
     expect(failed).toHaveLength(1);
     expect(failed[0]?.[1]).toEqual({ id: 'doomed', name: 'slow', data: { n: 9 }, reason: expect.stringContaining('2 times') });
     expect(rec.calls).toEqual([]);
@@ -154,6 +182,9 @@ describe('bullmq job runner', () => {
     await producer.run('slow', 'doomed', { n: 10 });
     await waitFor('the reused id', () => rec.calls.length === 1);
     expect(rec.calls[0]?.info).toEqual({ id: 'doomed', name: 'slow', attempt: 1 });
+    // Stopped, both survivors have delivered every onFailed report they ever will.
+    await Promise.all(survivors.map((r) => r.stop()));
+    expect(failed).toHaveLength(1);
   });
 
   it('fails with store_unavailable, without the password, when Redis cannot be reached', async () => {
@@ -171,7 +202,10 @@ describe('bullmq job runner', () => {
     await a.run('x', 'run-in-a', null);
     expect(await b.pending()).toEqual([]);
     expect((await a.pending()).map((j) => j.id)).toEqual(['run-in-a', 'only-in-a']);
-    await sleep(300);
-    expect(rec.calls).toEqual([]);
+    // b's worker is live (it runs its own job) and never took a's, queued before it.
+    await b.run('x', 'run-in-b', null);
+    await waitFor('b to run its own job', () => rec.calls.length > 0);
+    expect(rec.ids()).toEqual(['run-in-b']);
+    expect((await a.pending()).map((j) => j.id)).toEqual(['run-in-a', 'only-in-a']);
   });
 });

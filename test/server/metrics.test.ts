@@ -4,18 +4,23 @@ import { createMetrics, METRIC_SOURCES, STAGE_DURATION_BUCKETS, type Metrics, ty
 import { parseFamilies, parsePrometheus, sample, type PromSample } from '../helpers/prometheus.js';
 
 type Failure = Error | 'sync' | 'hang' | 'late' | 'garbage';
-type SourceState = { waiting: number; running: number; locks: number; calls: number; fail?: Failure };
+type SourceState = { waiting: number; running: number; locks: number; calls: number; fail?: Failure; lateRejections: Array<Promise<void>> };
 
 /** Sources whose answers a test can change (or break) between scrapes. */
 function fakeSources(): MetricsSources & { state: SourceState } {
-  const state: SourceState = { waiting: 0, running: 0, locks: 0, calls: 0 };
+  const state: SourceState = { waiting: 0, running: 0, locks: 0, calls: 0, lateRejections: [] };
   function answer<T>(v: T, garbage: unknown): Promise<T> {
     state.calls++;
     const { fail } = state;
     if (fail === 'sync') throw new Error('store unreachable (sync)');
     if (fail === 'hang') return new Promise<T>(() => {});
     // Rejects only after the scrape gave up on it: must not surface as an unhandled rejection.
-    if (fail === 'late') return new Promise<T>((_, reject) => setTimeout(() => reject(new Error('late')), 60));
+    // lateRejections resolve once each rejection has happened (without handling it themselves).
+    if (fail === 'late') {
+      return new Promise<T>((_, reject) => {
+        state.lateRejections.push(new Promise<void>((landed) => setTimeout(() => (reject(new Error('late')), landed()), 60)));
+      });
+    }
     if (fail === 'garbage') return Promise.resolve(garbage as T);
     return fail ? Promise.reject(fail) : Promise.resolve(v);
   }
@@ -259,8 +264,10 @@ describe('createMetrics', () => {
 
     // Once the store is back the gauges catch up and the error count stays where it was.
     delete sources.state.fail;
-    // Let a 'late' source's rejection land; the test fails if it goes unhandled.
-    await new Promise((r) => setTimeout(r, 80));
+    // Let a 'late' source's rejections land (then a macrotask, past Node's unhandled-rejection
+    // check); the test fails if one goes unhandled.
+    await Promise.all(sources.state.lateRejections);
+    await new Promise((r) => setImmediate(r));
     s = await scrape(m);
     expect(sample(s, 'packbot_queue_entries', { state: 'waiting' })).toBe(9);
     expect(sample(s, 'packbot_locks_held')).toBe(9);

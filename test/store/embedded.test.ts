@@ -8,6 +8,7 @@ import { openEmbeddedStore } from '../../src/domain/store/embedded.js';
 import { createStateStore } from '../../src/domain/store/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git-repo.js';
+import { seededRandom, testSeed } from '../helpers/seed.js';
 import { storeConformance } from './conformance.js';
 
 storeConformance('embedded', async () => {
@@ -110,12 +111,15 @@ describe('embedded store', () => {
     await second.close();
   });
 
-  it.each(['index', 'embedded'] as const)('keeps every acknowledged write when the process is SIGKILLed (%s)', async (module) => {
+  // Where the writer is killed comes from this seed (see test/helpers/seed.ts to replay one).
+  const seed = testSeed(20_250_602);
+  it.each(['index', 'embedded'] as const)(`keeps every acknowledged write when the process is SIGKILLed (%s, PACKBOT_TEST_SEED=${seed})`, async (module) => {
     const stateDir = await tempDir('packbot-store-');
     const child = writer(stateDir, module);
     const acked: string[] = [];
     let partial = '';
-    const killAfter = 200 + Math.floor(Math.random() * 800);
+    // One sequence per case, so a case run alone (-t) replays the same kill point.
+    const killAfter = 200 + Math.floor(seededRandom(seed + (module === 'index' ? 0 : 1))() * 800);
     const exited = new Promise((r) => child.once('exit', r));
     child.stdout.on('data', (d: Buffer) => {
       const lines = (partial + d.toString()).split('\n');

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/core/logging/logger.js';
 import { createMasker } from '../../../src/core/masking/masker.js';
 import { createHttpServer } from '../../../src/interfaces/server/http.js';
@@ -10,6 +10,8 @@ import { tempDir } from '../../helpers/config.js';
 import { deliver, githubPush } from '../../helpers/webhooks.js';
 
 const SECRET = 'late-test-secret';
+// Generous: the pushes below finish as soon as they are let go; this only bounds a hang.
+const eventually = { timeout: 15_000, interval: 20 };
 const push = (delivery: string) => githubPush({ url: 'https://github.com/a/b.git', branch: 'main', before: 'a'.repeat(40), after: 'b'.repeat(40) }, SECRET, { delivery });
 
 describe('a push that takes longer than a provider waits', () => {
@@ -21,6 +23,13 @@ describe('a push that takes longer than a provider waits', () => {
     const state = await createStateStore({ kind: 'embedded' }, { stateDir: await tempDir() });
     const handled: string[] = [];
     let fail = false;
+    // Each push is held in onPush until the test lets it go: slower than answerWithinMs for
+    // certain, however busy the machine, without a sleep standing in for the work.
+    const held: Array<() => void> = [];
+    const letGo = async () => {
+      await vi.waitFor(() => expect(held).toHaveLength(1), eventually);
+      held.shift()?.();
+    };
     const http = createHttpServer({ host: '127.0.0.1', port: 0, logger });
     await mountWebhooks(http.fastify, {
       secrets: { github: { secret: SECRET } }, bodyLimit: 65536, logger, masker, answerWithinMs: 100,
@@ -28,7 +37,7 @@ describe('a push that takes longer than a provider waits', () => {
       forget: async (key) => void (await state.delete(key)),
       counted: () => undefined,
       onPush: async (event: PushEvent) => {
-        await new Promise((r) => setTimeout(r, 400));
+        await new Promise<void>((r) => held.push(r));
         if (fail) throw new Error('fetch failed');
         handled.push(event.after ?? '');
         return [{ repo: 'x', status: 'queued' }];
@@ -40,19 +49,20 @@ describe('a push that takes longer than a provider waits', () => {
       expect(slow).toMatchObject({ status: 202, json: { status: 'processing', delivery: 'late-1' } });
       // Answered while the push was still being handled.
       expect(handled).toEqual([]);
-      await new Promise((r) => setTimeout(r, 600));
-      expect(handled).toEqual(['b'.repeat(40)]);
+      await letGo();
+      await vi.waitFor(() => expect(handled).toEqual(['b'.repeat(40)]), eventually);
 
       fail = true;
       expect((await deliver(base, 'github', push('late-2'))).json).toMatchObject({ status: 'processing' });
-      await new Promise((r) => setTimeout(r, 600));
-      expect(text).toContain('webhook failed after it was answered');
+      await letGo();
+      await vi.waitFor(() => expect(text).toContain('webhook failed after it was answered'), eventually);
       // Forgotten, so the provider's redelivery is handled rather than taken for a replay.
       fail = false;
       expect((await deliver(base, 'github', push('late-2'))).json).toMatchObject({ status: 'processing' });
-      await new Promise((r) => setTimeout(r, 600));
-      expect(handled).toHaveLength(2);
+      await letGo();
+      await vi.waitFor(() => expect(handled).toEqual(['b'.repeat(40), 'b'.repeat(40)]), eventually);
     } finally {
+      for (const go of held.splice(0)) go();
       await http.close();
       await state.close();
     }
