@@ -113,7 +113,7 @@ export async function benchAutodeploy(options: { runs?: number } = {}): Promise<
     for (let i = 0; i < runs; i++) {
       const app = await makeApp(path.join(work, `cold-${i}`), url);
       try {
-        const result = await app.deployer.deploy({ repo: REPO, packs: COLD_TARGET, requestedBy: 'bench:bench' });
+        const result = await app.deployer.run({ repo: REPO, packs: COLD_TARGET, requestedBy: 'bench:bench' });
         if (result.packs[0]?.status !== 'deployed') throw new Error(`cold deploy failed: ${JSON.stringify(result)}`);
         cold.push(result.duration_ms);
       } finally {
@@ -125,7 +125,7 @@ export async function benchAutodeploy(options: { runs?: number } = {}): Promise<
     // webhook route, the queue and the notifier have each run once.
     bot = await startBot(path.join(work, 'state'), url);
     const base = bot.httpUrl() ?? '';
-    const all = await bot.deployer.deploy({ repo: REPO, packs: '', requestedBy: 'bench:bench' });
+    const all = await bot.deployer.run({ repo: REPO, packs: '', requestedBy: 'bench:bench' });
     if (all.success_count !== PACKS) throw new Error(`warm-up deployed ${all.success_count} of ${PACKS} packs: ${all.error ?? ''}`);
     let before = await head(repoDir);
 

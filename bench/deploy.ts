@@ -90,11 +90,11 @@ export async function benchDeploy(options: { runs?: number } = {}): Promise<obje
 
       const app = await makeApp(path.join(work, `state-${i}`), url);
       const request = { repo: 'bench', packs: TARGET, requestedBy: 'bench:bench' };
-      let result = await app.deployer.deploy(request);
+      let result = await app.deployer.run(request);
       cold.push(result.duration_ms);
       if (result.packs[0]?.status !== 'deployed') throw new Error(`cold deploy failed: ${JSON.stringify(result)}`);
       for (let w = 0; w < 2; w++) {
-        result = await app.deployer.deploy(request);
+        result = await app.deployer.run(request);
         if (result.packs[0]?.status !== 'unchanged') throw new Error(`warm redeploy was not a no-op: ${JSON.stringify(result.packs[0])}`);
         warm.push(result.duration_ms);
       }

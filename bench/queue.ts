@@ -15,9 +15,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { parseConfig, type PackbotConfig } from '../src/domain/config/index.js';
 import { createCoordinator, type Coordinator } from '../src/services/coord/coordinator.js';
-import type { Notifier } from '../src/services/coord/types.js';
-import { resolveRepository } from '../src/services/deploy/resolve.js';
-import { newDeployId, type DeployRequest, type DeployResult } from '../src/services/deploy/types.js';
+import type { Notifier } from '../src/interfaces/presenter/notifier.js';
+import { createCoordPresenter } from '../src/interfaces/presenter/coord-presenter.js';
+import { planDeploy } from '../src/services/deploy/plan.js';
+import { newDeployId, type DeployPlan, type DeployResult } from '../src/services/deploy/types.js';
 import { createJobRunner } from '../src/domain/jobs/index.js';
 import { createLogger } from '../src/core/logging/logger.js';
 import { createMasker } from '../src/core/masking/masker.js';
@@ -44,9 +45,8 @@ class Trace {
   readonly refused = new Set<string>();
   completed = 0;
 
-  deploy = async (request: DeployRequest): Promise<DeployResult> => {
-    const id = request.id ?? '';
-    const packs = request.packs.split(',');
+  deploy = async (plan: Pick<DeployPlan, 'id' | 'packs' | 'ref'> & { repo: { name: string } }): Promise<DeployResult> => {
+    const { id, packs } = plan;
     const start = performance.now();
     this.runs.set(id, (this.runs.get(id) ?? 0) + 1);
     if (!this.startedAt.has(id)) this.startedAt.set(id, start);
@@ -59,7 +59,7 @@ class Trace {
     }
     this.completed++;
     return {
-      deploy_id: id, repo: request.repo, branch: request.ref ?? 'main', commit: null, success_count: packs.length, failure_count: 0,
+      deploy_id: id, repo: plan.repo.name, branch: plan.ref, commit: null, success_count: packs.length, failure_count: 0,
       duration_ms: end - start, stages: {}, error: null,
       // `deployed` with source = pack, so the turn's lock step (claim per landed pack) runs.
       packs: packs.map((pack) => ({
@@ -137,15 +137,12 @@ async function baseline(plan: Plan[], batch: number) {
   const tails = new Map<string, Promise<unknown>>();
   const submit = async (p: Plan) => {
     // A multi-pack deploy waits for every one of its packs, and both packs then wait for it.
-    const turn = Promise.all(p.packs.map((pack) => tails.get(pack))).then(() => trace.deploy(request(p)));
+    const turn = Promise.all(p.packs.map((pack) => tails.get(pack))).then(() => trace.deploy({ id: p.id, packs: p.packs, ref: 'main', repo: { name: 'bench' } }));
     for (const pack of p.packs) tails.set(pack, turn);
   };
   return drive(plan, batch, trace, submit, async () => void (await Promise.all(tails.values())));
 }
 
-const request = (p: Plan): DeployRequest & { id: string } => ({
-  id: p.id, repo: 'bench', packs: p.packs.join(','), ref: 'main', requestedBy: `console:user${p.user}`, channel: 'bench',
-});
 
 /** Until the queue is empty and every request has run; a queue that empties short of that is reported, a hang throws. */
 async function settle(coordinator: Coordinator, trace: Trace, requests: number, timeoutMs: number, backend: string): Promise<void> {
@@ -198,7 +195,7 @@ async function runBackend(kind: 'embedded' | 'redis', plan: Plan[], batch: numbe
     const state = await createStateStore(config.store, { stateDir: config.state_dir });
     const jobs = await createJobRunner(config.store, { store: state, prefix: config.store.kind === 'redis' ? config.store.prefix : '', stallMs: config.queue.stall_timeout, logger });
     const coordinator = createCoordinator({
-      config, store: state, jobs, history: createStoreHistory(state, masker), notifier, logger, deploy: (r) => trace.deploy(r),
+      config, store: state, jobs, history: createStoreHistory(state, masker), events: createCoordPresenter({ config, notifier, logger }), logger, deploy: (r) => trace.deploy(r),
     });
     await coordinator.start();
     const figures = await submitAll(coordinator, config, plan, batch, trace, timeoutMs, kind).finally(async () => {
@@ -225,9 +222,9 @@ async function runBackend(kind: 'embedded' | 'redis', plan: Plan[], batch: numbe
 }
 
 function submitAll(coordinator: Coordinator, config: PackbotConfig, plan: Plan[], batch: number, trace: Trace, timeoutMs: number, backend: string) {
-  const repo = resolveRepository(config, 'bench');
   const submit = (p: Plan) => coordinator.request({
-    request: request(p), repo, branch: 'main', packs: p.packs, target: { platform: 'console', channel: 'bench', user: `user${p.user}` },
+    plan: planDeploy(config, { id: p.id, repo: 'bench', packs: p.packs, ref: 'main', requestedBy: `console:user${p.user}`, channel: 'bench' }),
+    packs: p.packs, target: { platform: 'console', channel: 'bench', user: `user${p.user}` },
   });
   return drive(plan, batch, trace, submit, () => settle(coordinator, trace, plan.length, timeoutMs, backend));
 }

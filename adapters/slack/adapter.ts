@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type {
   ActionHandler, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage,
 } from '../../src/interfaces/chat/types.js';
+import { errorMessage } from '../../src/core/caught.js';
 import { PackbotError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logging/logger.js';
 import { escapeMrkdwn, linkUserIds, resolvedPrompt, SLACK_LIMITS, type Block } from './blocks.js';
@@ -145,7 +146,7 @@ export class SlackAdapter implements ChatAdapter {
     this.onMessage = onMessage;
     this.onAction = onAction ?? null;
     const auth = await this.web.auth.test().catch((err: unknown) => {
-      throw new Error(`Slack refused adapters.slack.bot_token (auth.test: ${err instanceof Error ? err.message : String(err)})`);
+      throw new Error(`Slack refused adapters.slack.bot_token (auth.test: ${errorMessage(err)})`);
     });
     if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id; check adapters.slack.bot_token');
     this.identity = { userId: auth.user_id, botId: auth.bot_id ?? '' };

@@ -9,7 +9,9 @@
  * a short pause rather than on every message. A lookup never throws and never waits longer
  * than LOOKUP_DEADLINE_MS.
  */
+import { errorMessage } from '../../src/core/caught.js';
 import type { Logger } from '../../src/core/logging/logger.js';
+import { raceTimeout } from '../../src/core/timeout.js';
 
 export const GROUP_PREFIX = 'slack-group:';
 export const GROUPS_TTL_MS = 5 * 60_000;
@@ -64,15 +66,10 @@ export class SlackUserGroups {
   private async current(): Promise<Snapshot> {
     if (this.snapshot && this.now() < this.snapshot.expiresAt) return this.snapshot;
     this.inFlight ??= this.fetch().finally(() => void (this.inFlight = null));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<Snapshot>((resolve) => {
-      timer = setTimeout(() => {
-        this.warn(new Error(`usergroups.list did not answer within ${LOOKUP_DEADLINE_MS} ms`));
-        resolve({ byUser: new Map(), expiresAt: 0 });
-      }, LOOKUP_DEADLINE_MS);
-      timer.unref();
+    return raceTimeout(this.inFlight, LOOKUP_DEADLINE_MS, (): Snapshot => {
+      this.warn(new Error(`usergroups.list did not answer within ${LOOKUP_DEADLINE_MS} ms`));
+      return { byUser: new Map(), expiresAt: 0 };
     });
-    return Promise.race([this.inFlight, deadline]).finally(() => clearTimeout(timer));
   }
 
   private async fetch(): Promise<Snapshot> {
@@ -107,7 +104,7 @@ export class SlackUserGroups {
       : 'check that packbot can reach Slack; it tries again shortly';
     this.opts.logger.warn(
       { err, slackError: code, fix },
-      `cannot read Slack user groups (usergroups.list: ${code ?? (err instanceof Error ? err.message : String(err))}); slack-group: members match nobody until this works — ${fix}`,
+      `cannot read Slack user groups (usergroups.list: ${code ?? errorMessage(err)}); slack-group: members match nobody until this works — ${fix}`,
     );
   }
 }

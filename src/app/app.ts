@@ -1,11 +1,11 @@
 import type { ChatAdapter } from '../interfaces/chat/types.js';
-import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from '../interfaces/chat/dispatcher.js';
-import { actorOf } from '../interfaces/chat/actor.js';
+import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from '../interfaces/commands/dispatcher.js';
+import { actorOf, identityOfEvent } from '../interfaces/chat/actor.js';
 import { createResponder, type Responder } from '../interfaces/chat/responder.js';
 import { createActionHandler } from '../interfaces/chat/actions.js';
 import { storeOffers } from '../interfaces/chat/delete-offer.js';
 import { PackbotError } from '../core/errors.js';
-import { createCommandRegistry } from '../interfaces/commands/registry.js';
+import { createCommandTable } from '../interfaces/commands/command-table.js';
 import { answerReplies } from '../interfaces/commands/coordination.js';
 import type { AliasTable } from '../domain/aliases/index.js';
 import type { PackbotConfig } from '../domain/config/index.js';
@@ -23,16 +23,20 @@ import { createJobRunner } from '../domain/jobs/index.js';
 import { createDeployer, type Deployer } from '../services/deploy/pipeline.js';
 import { createCoordinator } from '../services/coord/coordinator.js';
 import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index.js';
-import type { ChatTarget, Notifier } from '../services/coord/types.js';
 import type { Services } from '../interfaces/commands/types.js';
 import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from '../interfaces/server/http.js';
 import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
 import { mountAppRoutes } from '../interfaces/server/app-server.js';
 import { SERVER_DEFAULTS } from '../domain/config/schema-server.js';
 import { autoDeploy } from '../services/autodeploy/autodeploy.js';
-import { createInstaller, REGISTRY, type Installer } from '../services/install/installer.js';
-import type { DeployRequest, DeployResult } from '../services/deploy/types.js';
-import type { ProgressListener } from '../services/deploy/pipeline.js';
+import { createNotifier } from '../interfaces/presenter/notifier.js';
+import { createCoordPresenter } from '../interfaces/presenter/coord-presenter.js';
+import { createAutoDeployPresenter } from '../interfaces/presenter/autodeploy-presenter.js';
+import { createInstaller, type Installer } from '../services/install/installer.js';
+import { REGISTRY } from '../services/install/install-plan.js';
+import type { DeployPlan, DeployResult } from '../services/deploy/types.js';
+import type { ProgressListener } from '../services/deploy/stage-clock.js';
+import { outcome } from '../services/deploy/result.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -64,30 +68,11 @@ export interface App {
   stop(opts?: { drain?: boolean }): Promise<void>;
 }
 
-/** Background messages go out through the adapter of the platform they concern. */
-function createNotifier(adapters: readonly ChatAdapter[], responder: Responder): Notifier {
-  const adapterFor = (t: ChatTarget) => adapters.find((a) => a.platform === t.platform) ?? adapters[0];
-  const replyTarget = (t: ChatTarget) => ({ channel: t.channel, ...(t.thread ? { thread: t.thread } : {}), userId: t.user ?? '' });
-  return {
-    async send(target, r) {
-      const adapter = adapterFor(target);
-      // No channel (a deploy from the CLI): nowhere to say it.
-      if (!adapter || target.channel === '') return null;
-      return (await responder.send(adapter, replyTarget(target), r))[0] ?? null;
-    },
-    async update(ref, target, r) {
-      const adapter = adapterFor(target);
-      if (adapter) await responder.update(adapter, ref, replyTarget(target), r);
-    },
-  };
-}
-
 /** A deploy, counted: by result and repository (configured names only: URLs are one label), and each stage's time. */
 function countedDeploy(config: PackbotConfig, deployer: Deployer, installer: Installer, metrics: Metrics) {
-  return async (request: DeployRequest, onProgress?: ProgressListener): Promise<DeployResult> => {
-    const result = request.kind === 'install' ? await installer.install(request, onProgress) : await deployer.deploy(request, onProgress);
-    const outcome = result.error !== null || (result.success_count === 0 && result.failure_count > 0) ? 'failure' : result.failure_count > 0 ? 'partial' : 'success';
-    metrics.deployFinished(outcome, config.repositories[result.repo] || result.repo === REGISTRY ? result.repo : 'url');
+  return async (plan: DeployPlan, onProgress?: ProgressListener): Promise<DeployResult> => {
+    const result = plan.kind === 'install' ? await installer.install(plan, onProgress) : await deployer.deploy(plan, onProgress);
+    metrics.deployFinished(outcome(result), config.repositories[result.repo] || result.repo === REGISTRY ? result.repo : 'url');
     for (const [stage, ms] of Object.entries(result.stages)) metrics.stageDuration(stage, ms / 1000);
     return result;
   };
@@ -112,6 +97,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies } : {}),
   });
   const responder = createResponder({ templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name } });
+  // Background messages (a turn, a timer, a push) go out through the adapter of the platform they concern.
   const notifier = createNotifier(deps.adapters, responder);
   // Gauges read the coordinator at scrape time, after it exists.
   const metrics = createMetrics({
@@ -123,17 +109,18 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     // Process metrics only where something serves them (they cost an observer per app).
   }, { defaultMetrics: config.server !== undefined });
   const coordinator = createCoordinator({
-    config, store: state, jobs, history, notifier, logger, deploy: countedDeploy(config, deployer, installer, metrics),
+    config, store: state, jobs, history, logger, deploy: countedDeploy(config, deployer, installer, metrics),
+    events: createCoordPresenter({ config, notifier, logger }),
     changes: (result) => deployer.changes(result),
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
   const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });
-  const services: Services = { deployer, installer, coordinator, notifier, store, history, permissions };
+  const services: Services = { deployer, installer, coordinator, store, history, permissions };
   const offers = storeOffers(state);
   const dispatcher = createDispatcher({
     config,
     aliases: deps.aliases,
-    commands: createCommandRegistry(),
+    commands: createCommandTable(),
     responder,
     logger,
     services,
@@ -144,7 +131,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     onCommand: (alias, outcome) => metrics.commandRun(alias, outcome),
     // A confirmation phrase is typed as a plain message, not addressed to the bot.
     onUnaddressed: async (msg, text) =>
-      text.length > 200 ? [] : answerReplies(await coordinator.answer(`${msg.platform}:${msg.user.id}`, msg.channel.id, text, false, mayConfirmFor(permissions, actorOf(msg)))),
+      text.length > 200 ? [] : answerReplies(await coordinator.answer(identityOfEvent(msg), msg.channel.id, text, false, mayConfirmFor(permissions, actorOf(msg)))),
   });
   const onAction = createActionHandler({
     coordinator, permissions, logger, masker, offers,
@@ -158,8 +145,9 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   let stopped: Promise<void> | null = null;
   let http: HttpServer | null = null;
   let started = false;
+  const pushNotices = createAutoDeployPresenter({ config, notifier, logger });
   const onPush = (event: Parameters<typeof autoDeploy>[1]) => autoDeploy({
-    config, git, store, coordinator, notifier, logger, masker, platform: deps.adapters[0]?.platform ?? 'console',
+    config, git, store, coordinator, events: pushNotices, logger, masker, platform: deps.adapters[0]?.platform ?? 'console',
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   }, event);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/domain/config/index.js';
+import { parseDuration } from '../../src/domain/config/index.js';
+import { formatDuration } from '../../src/core/duration.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/domain/config/index.js';
-import { checkGitUrl } from '../../src/domain/config/paths.js';
+import { checkGitUrl } from '../../src/domain/config/git-url.js';
 import { rejectedConfig } from '../helpers/config.js';
 import type { PackbotError } from '../../src/core/errors.js';
 

@@ -13,7 +13,7 @@ describe('dependencies in a deploy', () => {
     });
     const env = await createDeployEnv({ demo: { url: repo.url } });
     const events: ProgressEvent[] = [];
-    const result = await env.app.deployer.deploy({ repo: 'demo', packs: 'app,lib,base', requestedBy: 'console:alice' }, (e) => events.push(e));
+    const result = await env.app.deployer.run({ repo: 'demo', packs: 'app,lib,base', requestedBy: 'console:alice' }, (e) => events.push(e));
     expect(result.failure_count).toBe(0);
     const installs = events.filter((e) => e.stage === 'install' && e.status === 'done').map((e) => e.pack);
     expect(installs).toEqual(['base', 'lib', 'app']);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { acquireFileLock, LockTimeoutError, withFileLock } from '../../src/core/fs/lock.js';
+import { acquireFileLock, LockTimeoutError, withFileLock } from '../../src/core/fs/file-lock.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -12,7 +12,7 @@ const OPTS = { staleMs: 60_000, waitMs: 5_000, pollMs: 10 };
 /** A child process holding the lock at `dir` (the compiled module: `npm test` builds first). */
 function holder(dir: string, staleMs: number) {
   return spawn(process.execPath, ['--input-type=module', '-e', `
-    const { acquireFileLock } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/core/fs/lock.js'))});
+    const { acquireFileLock } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/core/fs/file-lock.js'))});
     await acquireFileLock(${JSON.stringify(dir)}, { staleMs: ${staleMs}, waitMs: 1000 });
     process.stdout.write('held\\n');
     setInterval(() => {}, 1000);

@@ -1,6 +1,7 @@
 import { GitError } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { firstMeaningfulLine, formatLimit, gitFailure } from '../../src/domain/git/failure.js';
+import { firstMeaningfulLine, gitFailure } from '../../src/domain/git/failure.js';
+import { formatLimit } from '../../src/core/duration.js';
 import { createMasker } from '../../src/core/masking/masker.js';
 
 describe('git failures as one masked line', () => {

@@ -42,7 +42,7 @@ export async function createDeployEnv(repos: Record<string, RepoSpec>, extra = '
   return {
     app, config, masker, root,
     logs: rt.logs,
-    deploy: (req) => app.deployer.deploy({ packs: '', requestedBy: 'console:alice', ...req }),
+    deploy: (req) => app.deployer.run({ packs: '', requestedBy: 'console:alice', ...req }),
   };
 }
 

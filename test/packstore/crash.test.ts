@@ -114,7 +114,7 @@ describe('crash safety', () => {
         'pack.yaml': packYaml,
         'manifest.json': JSON.stringify({ 'pack.yaml': { sha256: createHash('sha256').update(packYaml).digest('hex'), mode: 0o644 } }),
       });
-      const { release } = await store.install(pack, src, meta(pack));
+      const { release } = await store.writeRelease(pack, src, meta(pack));
       expect((await store.active(pack))?.release).toBe(release.release);
       expect(await readFile(join(packsDir, pack, 'pack.yaml'), 'utf8')).toBe('name: after\n');
     }

@@ -173,8 +173,8 @@ describe('node_modules', () => {
     const prepare = (dir: string) => buildEnvironment(options(dir, { pack: 'nodepack', python: 'off', node: 'npm' })).then((r) => void results.push(r));
     const results: unknown[] = [];
     const files = { 'package.json': packageJson, 'package-lock.json': lock };
-    const first = await store.install('nodepack', await release(files), meta('nodepack'), { prepare });
-    const second = await store.install('nodepack', await release(files), meta('nodepack'), { prepare });
+    const first = await store.writeRelease('nodepack', await release(files), meta('nodepack'), { prepare });
+    const second = await store.writeRelease('nodepack', await release(files), meta('nodepack'), { prepare });
     expect(results).toEqual([{ node: { reused: false } }, { node: { reused: true } }]);
     for (const r of [first.release, second.release]) {
       expect((await lstat(join(r.dir, 'node_modules', '.packbot-lock-sha256'))).isFile()).toBe(true);

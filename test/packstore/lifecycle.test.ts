@@ -10,7 +10,7 @@ describe('rollback and activate', () => {
   let names: string[];
   beforeEach(async () => {
     names = [];
-    for (let i = 0; i < 3; i++) names.push((await fx.store.install('demo', await fx.source(), meta('demo'))).release.release);
+    for (let i = 0; i < 3; i++) names.push((await fx.store.writeRelease('demo', await fx.source(), meta('demo'))).release.release);
   });
 
   it('goes back to the previous release, then the one before', async () => {
@@ -57,8 +57,8 @@ describe('rollback and activate', () => {
 
 describe('uninstall', () => {
   it('removes the link, the releases and the environments, and returns what was active', async () => {
-    const { release } = await fx.store.install('demo', await fx.source(), meta('demo'));
-    await fx.store.install('other', await fx.source(), meta('other'));
+    const { release } = await fx.store.writeRelease('demo', await fx.source(), meta('demo'));
+    await fx.store.writeRelease('other', await fx.source(), meta('other'));
     const envs = join(fx.packsDir, '.virtualenvs');
     await writeTree(envs, { 'demo-0123456789ab/.complete': '', 'other-0123456789ab/.complete': '' });
     await symlink('demo-0123456789ab', join(envs, 'demo'));
@@ -77,9 +77,9 @@ describe('environments follow activation', () => {
   it('restores the env a release was built with when it is activated again', async () => {
     const envs = join(fx.packsDir, '.virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo-bbbbbbbbbbbb/.complete': '' });
-    const a = await fx.store.install('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
+    const a = await fx.store.writeRelease('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
     expect(await readlink(join(envs, 'demo'))).toBe('demo-aaaaaaaaaaaa');
-    await fx.store.install('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-bbbbbbbbbbbb"}' }), meta('demo'));
+    await fx.store.writeRelease('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-bbbbbbbbbbbb"}' }), meta('demo'));
     expect(await readlink(join(envs, 'demo'))).toBe('demo-bbbbbbbbbbbb');
     await fx.store.rollback('demo');
     expect((await fx.store.active('demo'))?.release).toBe(a.release.release);
@@ -89,8 +89,8 @@ describe('environments follow activation', () => {
   it('puts the active release\'s env back when an install fails after its env was built', async () => {
     const envs = join(fx.packsDir, '.virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo-bbbbbbbbbbbb/.complete': '' });
-    await fx.store.install('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
-    const failing = fx.store.install('demo', await fx.source(), meta('demo'), {
+    await fx.store.writeRelease('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
+    const failing = fx.store.writeRelease('demo', await fx.source(), meta('demo'), {
       prepare: async () => {
         // What buildEnvironment does for a new requirements.txt, followed by a failing step.
         await rm(join(envs, 'demo'));
@@ -105,7 +105,7 @@ describe('environments follow activation', () => {
 
 describe('recover', () => {
   it('removes temp dirs, temp links and half-built envs left by a crash, and nothing else', async () => {
-    const { release } = await fx.store.install('demo', await fx.source(), meta('demo'));
+    const { release } = await fx.store.writeRelease('demo', await fx.source(), meta('demo'));
     const rel = join(fx.packsDir, '.releases');
     await writeTree(join(rel, 'demo', '.tmp-build-Ab12Cd'), { 'pack.yaml': 'half' });
     await writeTree(join(rel, 'demo', '.tmp-del-1.0.0-abc-x'), { 'pack.yaml': 'doomed' });

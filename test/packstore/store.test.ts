@@ -10,7 +10,7 @@ const fx = useStoreFixture('store');
 describe('install', () => {
   it('copies the source into a release and points <pack> at it with a relative symlink', async () => {
     const src = await fx.source({ 'actions/hello.yaml': 'name: hello\n' });
-    const { release, previous } = await fx.store.install('demo', src, meta('demo', { commit: 'abcdef0123456789abcdef0123456789abcdef01', extra_field: 42 }));
+    const { release, previous } = await fx.store.writeRelease('demo', src, meta('demo', { commit: 'abcdef0123456789abcdef0123456789abcdef01', extra_field: 42 }));
 
     expect(previous).toBeNull();
     expect(release.release).toBe('1.0.0-abcdef0-20240102T030406678Z');
@@ -43,7 +43,7 @@ describe('install', () => {
 
   it('preserves file modes, executable scripts included', async () => {
     const src = await fx.source({ 'actions/run.sh': ['#!/bin/sh\necho hi\n', 0o755], 'actions/lib/data.txt': ['x', 0o640] });
-    const { release } = await fx.store.install('demo', src, meta('demo'));
+    const { release } = await fx.store.writeRelease('demo', src, meta('demo'));
     expect((await stat(join(release.dir, 'actions/run.sh'))).mode & 0o777).toBe(0o755);
     expect((await stat(join(release.dir, 'actions/lib/data.txt'))).mode & 0o777).toBe(0o640);
     expect((await stat(join(release.dir, 'pack.yaml'))).mode & 0o777).toBe(0o644);
@@ -52,7 +52,7 @@ describe('install', () => {
   it('refuses a source containing a symlink and leaves nothing behind', async () => {
     const src = await fx.source();
     await symlink('/etc/passwd', join(src, 'passwd'));
-    const err = await rejection(fx.store.install('demo', src, meta('demo')));
+    const err = await rejection(fx.store.writeRelease('demo', src, meta('demo')));
     expect(err.code).toBe('release_invalid');
     expect(err.message).toContain('symlink');
     expect(await readdir(join(fx.packsDir, '.releases', 'demo'))).toEqual([]);
@@ -62,32 +62,32 @@ describe('install', () => {
   it('rejects invalid pack names and bad metadata before touching the disk', async () => {
     const src = await fx.source();
     for (const bad of ['../evil', 'Demo', 'a/b', '', 'x-y']) {
-      expect(await code(fx.store.install(bad, src, meta(bad)))).toBe('pack_name_invalid');
+      expect(await code(fx.store.writeRelease(bad, src, meta(bad)))).toBe('pack_name_invalid');
     }
-    expect(await code(fx.store.install('demo', src, meta('other')))).toBe('release_invalid');
-    expect(await code(fx.store.install('demo', src, meta('demo', { commit: '../../x' })))).toBe('release_invalid');
+    expect(await code(fx.store.writeRelease('demo', src, meta('other')))).toBe('release_invalid');
+    expect(await code(fx.store.writeRelease('demo', src, meta('demo', { commit: '../../x' })))).toBe('release_invalid');
     await expect(readdir(fx.packsDir)).rejects.toThrow();
   });
 
   it('tames a version that is not path-safe', async () => {
-    const { release } = await fx.store.install('demo', await fx.source(), meta('demo', { version: '../1.0 beta/..' }));
+    const { release } = await fx.store.writeRelease('demo', await fx.source(), meta('demo', { version: '../1.0 beta/..' }));
     expect(release.release).toMatch(/^1\.0_beta_\.-[0-9a-f]{7}-\d{8}T\d{9}Z$/);
     expect(release.meta.version).toBe('../1.0 beta/..');
   });
 
   it('carries config.yaml over from the active release unless the new one ships its own', async () => {
-    const first = await fx.store.install('demo', await fx.source({ 'config.yaml': 'api_key: one\n' }), meta('demo'));
-    const second = await fx.store.install('demo', await fx.source(), meta('demo'));
+    const first = await fx.store.writeRelease('demo', await fx.source({ 'config.yaml': 'api_key: one\n' }), meta('demo'));
+    const second = await fx.store.writeRelease('demo', await fx.source(), meta('demo'));
     expect(second.previous?.release).toBe(first.release.release);
     expect(await readFile(join(second.release.dir, 'config.yaml'), 'utf8')).toBe('api_key: one\n');
 
-    const third = await fx.store.install('demo', await fx.source({ 'config.yaml': 'api_key: three\n' }), meta('demo'));
+    const third = await fx.store.writeRelease('demo', await fx.source({ 'config.yaml': 'api_key: three\n' }), meta('demo'));
     expect(await readFile(join(third.release.dir, 'config.yaml'), 'utf8')).toBe('api_key: three\n');
   });
 
   it('keeps the newest five releases by default', async () => {
     const names: string[] = [];
-    for (let i = 0; i < 7; i++) names.push((await fx.store.install('demo', await fx.source(), meta('demo'))).release.release);
+    for (let i = 0; i < 7; i++) names.push((await fx.store.writeRelease('demo', await fx.source(), meta('demo'))).release.release);
     const kept = await fx.store.releases('demo');
     expect(kept.map((r) => r.release)).toEqual(names.slice(2).reverse());
     expect(kept.map((r) => r.active)).toEqual([true, false, false, false, false]);
@@ -95,29 +95,29 @@ describe('install', () => {
 
   it('never prunes the previous release, even when it is older than the kept ones', async () => {
     fx.store = createPackStore({ packsDir: fx.packsDir, releasesKept: 2, now: steppingClock() });
-    const r1 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
-    const r2 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
+    const r1 = (await fx.store.writeRelease('demo', await fx.source(), meta('demo'))).release.release;
+    const r2 = (await fx.store.writeRelease('demo', await fx.source(), meta('demo'))).release.release;
     await fx.store.rollback('demo', r1);
-    const r3 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
+    const r3 = (await fx.store.writeRelease('demo', await fx.source(), meta('demo'))).release.release;
     // r1 was active before r3: it stays although only two are kept.
     expect((await fx.store.releases('demo')).map((r) => r.release)).toEqual([r3, r2, r1]);
-    const r4 = (await fx.store.install('demo', await fx.source(), meta('demo'))).release.release;
+    const r4 = (await fx.store.writeRelease('demo', await fx.source(), meta('demo'))).release.release;
     expect((await fx.store.releases('demo')).map((r) => r.release)).toEqual([r4, r3]);
   });
 
   it('gives releases unique, ordered names even when the clock stands still', async () => {
     fx.store = createPackStore({ packsDir: fx.packsDir, now: () => new Date(Date.UTC(2024, 5, 1)) });
-    const a = (await fx.store.install('demo', await fx.source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
-    const b = (await fx.store.install('demo', await fx.source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
+    const a = (await fx.store.writeRelease('demo', await fx.source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
+    const b = (await fx.store.writeRelease('demo', await fx.source(), meta('demo', { commit: 'a'.repeat(40) }))).release.release;
     expect(a).toBe('1.0.0-aaaaaaa-20240601T000000000Z');
     expect(b).toBe('1.0.0-aaaaaaa-20240601T000000001Z');
     expect((await fx.store.releases('demo')).map((r) => r.release)).toEqual([b, a]);
   });
 
   it('runs prepare on the release before it becomes visible, and activates nothing if it throws', async () => {
-    const first = await fx.store.install('demo', await fx.source(), meta('demo'));
+    const first = await fx.store.writeRelease('demo', await fx.source(), meta('demo'));
     const seen: string[] = [];
-    const { release } = await fx.store.install('demo', await fx.source(), meta('demo'), {
+    const { release } = await fx.store.writeRelease('demo', await fx.source(), meta('demo'), {
       prepare: async (dir) => {
         seen.push(await readlink(join(fx.packsDir, 'demo')));
         await writeFile(join(dir, 'built.txt'), 'ok');
@@ -126,7 +126,7 @@ describe('install', () => {
     expect(seen).toEqual([`.releases/demo/${first.release.release}`]);
     expect(await readFile(join(release.dir, 'built.txt'), 'utf8')).toBe('ok');
 
-    const failing = fx.store.install('demo', await fx.source(), meta('demo'), {
+    const failing = fx.store.writeRelease('demo', await fx.source(), meta('demo'), {
       prepare: async () => {
         throw new PackbotError('env_failed', 'demo: pip install failed');
       },
@@ -138,7 +138,7 @@ describe('install', () => {
 
   it('refuses to replace a pack directory it does not manage', async () => {
     await writeTree(join(fx.packsDir, 'demo'), { 'pack.yaml': 'name: demo\n' });
-    expect(await code(fx.store.install('demo', await fx.source(), meta('demo')))).toBe('release_invalid');
+    expect(await code(fx.store.writeRelease('demo', await fx.source(), meta('demo')))).toBe('release_invalid');
     expect((await lstat(join(fx.packsDir, 'demo'))).isDirectory()).toBe(true);
     expect(await fx.store.list()).toEqual([]);
     expect(await fx.store.releases('demo')).toEqual([]);
@@ -147,9 +147,9 @@ describe('install', () => {
   it('serialises two stores racing on the same pack', async () => {
     const other = createPackStore({ packsDir: fx.packsDir });
     const results = await Promise.all([
-      fx.store.install('demo', await fx.source(), meta('demo')),
-      other.install('demo', await fx.source(), meta('demo')),
-      fx.store.install('demo', await fx.source(), meta('demo')),
+      fx.store.writeRelease('demo', await fx.source(), meta('demo')),
+      other.writeRelease('demo', await fx.source(), meta('demo')),
+      fx.store.writeRelease('demo', await fx.source(), meta('demo')),
     ]);
     const names = results.map((r) => r.release.release);
     expect(new Set(names).size).toBe(3);
@@ -163,9 +163,9 @@ describe('install', () => {
 
 describe('list and releases', () => {
   it('lists the active release of every installed pack, sorted, and skips foreign entries', async () => {
-    await fx.store.install('zeta', await fx.source(), meta('zeta'));
-    await fx.store.install('alpha', await fx.source(), meta('alpha'));
-    await fx.store.install('alpha', await fx.source(), meta('alpha', { version: '2.0.0' }));
+    await fx.store.writeRelease('zeta', await fx.source(), meta('zeta'));
+    await fx.store.writeRelease('alpha', await fx.source(), meta('alpha'));
+    await fx.store.writeRelease('alpha', await fx.source(), meta('alpha', { version: '2.0.0' }));
     await writeTree(join(fx.packsDir, 'handmade'), { 'pack.yaml': 'x' });
     const listed = await fx.store.list();
     expect(listed.map((r) => [r.pack, r.meta.version, r.active])).toEqual([

@@ -68,7 +68,7 @@ describe('templates per platform', () => {
       send: async (m: unknown) => (sent.push(m), { channel: 'c', id: '1' }),
     };
     const responder = createResponder({ templates: t, masker, globals: {} });
-    await responder.send(adapter, { channel: 'C1', userId: 'U1' }, reply('error', { message: 'boom s3cr3t-value' }, {
+    await responder.send(adapter, { platform: 'slack', channel: 'C1', user: 'U1' }, reply('error', { message: 'boom s3cr3t-value' }, {
       mention: true, card: { tone: 'failure', title: 'failed with s3cr3t-value', fields: [{ label: 'Repo', value: 'https://x:s3cr3t-value@h/r.git' }] },
       buttons: [{ action: 'cancel', entryId: 'e1', label: 'Cancel', style: 'danger' }],
     }));

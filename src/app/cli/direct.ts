@@ -1,15 +1,16 @@
 /**
  * `packbot deploy` and `packbot install`: a deploy run from a shell, on the app chat uses but
- * outside the queue. Locks still apply as in chat — refused past someone's branch lock, taken
- * by a branch deploy, released by the default branch — and the summary is chat's, masked.
+ * outside the queue, through the coordinator's own turn (runNow). Locks still apply as in
+ * chat — refused past someone's branch lock, taken by a branch deploy, released by the
+ * default branch — and the summary is chat's, masked. A request that cannot be planned is
+ * a failed deploy all the same: run() reports and records it.
  */
 import type { Command } from 'commander';
 import { createApp, type App } from '../app.js';
-import { reply } from '../../interfaces/chat/reply.js';
-import { progressLine, summaryView } from '../../interfaces/presenter/deploy-view.js';
-import type { ProgressListener } from '../../services/deploy/pipeline.js';
-import type { ResolvedRepository } from '../../services/deploy/resolve.js';
-import type { DeployRequest, DeployResult, ProgressEvent } from '../../services/deploy/types.js';
+import { createCliPresenter } from '../../interfaces/presenter/cli-presenter.js';
+import type { ProgressListener } from '../../services/deploy/stage-clock.js';
+import type { DeployPlan, DeployResult } from '../../services/deploy/types.js';
+import type { Target } from '../../core/target.js';
 import { loadRuntime } from '../runtime.js';
 
 export interface DirectOpts {
@@ -28,29 +29,34 @@ export async function startApp(program: Command) {
 }
 
 export interface DirectJob {
-  request: DeployRequest;
-  /** What it would touch, for the locks; null when planning fails (the run's result then says why). */
-  plan(app: App): Promise<{ repo: ResolvedRepository; branch: string; packs: string[] } | null>;
-  run(app: App, onProgress: ProgressListener): Promise<DeployResult>;
+  /**
+   * The plan, and the packs it touches for the locks (null when they cannot be looked up: the
+   * run's result says why). Throws when the request cannot be planned.
+   */
+  plan(app: App): Promise<{ plan: DeployPlan; packs: string[] | null }>;
+  /** The run of a request that could not be planned: a failed deploy, reported and recorded. */
+  refused(app: App, onProgress: ProgressListener): Promise<DeployResult>;
 }
+
+/** Nowhere in chat: the CLI's presenter shows this run's events. */
+const CLI_TARGET: Target = { platform: 'cli', channel: '' };
 
 /** Runs the job, prints its summary (or JSON) and sets the exit code: 0 only if every pack succeeded. */
 export async function runDirect(program: Command, opts: DirectOpts, job: DirectJob): Promise<void> {
   const { rt, app } = await startApp(program);
-  const onProgress = (e: ProgressEvent) => {
-    const line = opts.json ? null : progressLine(e);
-    if (line) process.stderr.write(`${rt.masker.mask(line)}\n`);
-  };
+  const cli = createCliPresenter({
+    json: opts.json ?? false, masker: rt.masker, render: (r) => app.responder.render('console', r),
+    out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text),
+  });
   let result: DeployResult;
   try {
-    const planned = await job.plan(app);
-    if (planned) await app.services.coordinator.checkLocks({ requester: opts.user, ...planned });
-    result = await job.run(app, onProgress);
-    if (planned) await app.services.coordinator.settleDirect({ request: job.request, repo: planned.repo, branch: planned.branch, target: { platform: 'cli', channel: '' } }, result);
+    const planned = await job.plan(app).catch(() => null);
+    result = planned
+      ? await app.services.coordinator.runNow({ ...planned, target: CLI_TARGET }, cli)
+      : await job.refused(app, cli.progress);
   } finally {
     await app.stop();
   }
-  const text = opts.json ? JSON.stringify(result, null, 2) : app.responder.render('console', reply('deploy_summary', summaryView(result)));
-  process.stdout.write(`${rt.masker.mask(text)}\n`);
+  cli.summary(result);
   process.exitCode = result.error === null && result.failure_count === 0 ? 0 : 1;
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/caught.js';
 import { isPackbotError } from '../../core/errors.js';
 import { createMasker, type Masker } from '../../core/masking/masker.js';
 
@@ -10,7 +11,7 @@ export function reportCliError(err: unknown, stderr: NodeJS.WritableStream = pro
     stderr.write(`packbot: ${masker.mask(err.describe())}\n`);
     return err.code === 'usage' ? 2 : 1;
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   stderr.write(`packbot: unexpected error: ${masker.mask(message)}\n`);
   return 1;
 }

@@ -1,7 +1,8 @@
+import { identityOf } from '../../core/identity.js';
 import { Option, type Command } from 'commander';
 import { runDirect, startApp, type DirectOpts } from './direct.js';
 import { GRAPH_FORMATS, renderGraph, type GraphFormat } from '../../services/install/deps-graph.js';
-import { parseSpecs, REGISTRY, REGISTRY_REPOSITORY } from '../../services/install/installer.js';
+import { parseSpecs } from '../../services/install/install-plan.js';
 
 /** `packbot install` and `packbot deps`: the registry from a shell, with chat's pipeline. */
 export function registerInstallCommands(program: Command): void {
@@ -11,18 +12,19 @@ export function registerInstallCommands(program: Command): void {
     .argument('<packs...>', 'name, name=1.2.3 or name=<semver range>')
     .option('--json', 'print the result as JSON')
     .option('--force', 'replace a pack deployed from a repository')
-    .option('--user <identity>', 'recorded as the installer', `cli:${process.env['USER'] ?? 'unknown'}`)
+    .option('--user <identity>', 'recorded as the installer', identityOf('cli', process.env['USER'] ?? 'unknown'))
     .action(async (packs: string[], opts: DirectOpts) => {
       const specs = parseSpecs(packs.join(' '));
-      const request = { kind: 'install' as const, repo: REGISTRY, packs: specs.join(','), force: opts.force ?? false, requestedBy: opts.user };
+      const request = { packs: specs, force: opts.force ?? false, requestedBy: opts.user };
       await runDirect(program, opts, {
-        request,
-        // Conflicts and unknown packs are the install's to report, in its result.
         plan: async (app) => {
-          const resolution = await app.services.installer.plan(specs).catch(() => null);
-          return resolution && { repo: REGISTRY_REPOSITORY, branch: REGISTRY, packs: resolution.plan.map((p) => p.name) };
+          const plan = app.services.installer.plan(request);
+          // What it would install, for the locks. Conflicts and unknown packs are the install's to report, in its result.
+          const packs = await app.services.installer.resolve(plan.packs).then((r) => r.plan.map((p) => p.name), () => null);
+          return { plan, packs };
         },
-        run: (app, onProgress) => app.services.installer.install(request, onProgress),
+        // A spec no registry could read: a failed install, reported and recorded.
+        refused: (app, onProgress) => app.services.installer.run(request, onProgress),
       });
     });
 

@@ -7,6 +7,8 @@
 import { execFile } from 'node:child_process';
 import { cp, lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { errnoCode, errorMessage } from '../../core/caught.js';
+import { formatSeconds } from '../../core/duration.js';
 import { PackbotError, isPackbotError } from '../../core/errors.js';
 
 export interface SeedOptions {
@@ -97,7 +99,7 @@ export async function seedDemoRepo(opts: SeedOptions): Promise<SeedResult> {
     return { created: true, repoDir, branches: await listBranches(repoDir) };
   } catch (err) {
     if (isPackbotError(err)) throw err;
-    throw seedError(`could not seed the demo repository at ${repoDir}: ${firstLine(errorText(err))}`, err);
+    throw seedError(`could not seed the demo repository at ${repoDir}: ${firstLine(errorMessage(err))}`, err);
   }
 }
 
@@ -182,7 +184,7 @@ async function isRepo(repoDir: string): Promise<boolean> {
     if (!(await lstat(repoDir)).isDirectory()) throw seedError(`${repoDir} exists and is not a directory`);
     entries = await readdir(repoDir);
   } catch (err) {
-    if (errorCode(err) === 'ENOENT') return false;
+    if (errnoCode(err) === 'ENOENT') return false;
     throw err;
   }
   if (entries.length === 0) return false;
@@ -194,7 +196,7 @@ async function isRepo(repoDir: string): Promise<boolean> {
     const git = gitRunner(null, { GIT_CEILING_DIRECTORIES: dirname(real) });
     gitDir = await git(real, ['rev-parse', '--absolute-git-dir']);
   } catch (err) {
-    const reason = errorText(err).replace(/^git rev-parse failed: (fatal: )?/, '');
+    const reason = errorMessage(err).replace(/^git rev-parse failed: (fatal: )?/, '');
     throw seedError(`${repoDir} is not empty and not a git repository (${reason}); remove it or pick another path`, err);
   }
   if (gitDir === real || gitDir === join(real, '.git')) return true;
@@ -207,7 +209,7 @@ async function publish(bare: string, repoDir: string): Promise<boolean> {
     await rename(bare, repoDir);
     return true;
   } catch (err) {
-    const code = errorCode(err);
+    const code = errnoCode(err);
     if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await isRepo(repoDir))) return false;
     throw err;
   }
@@ -259,7 +261,7 @@ function gitRunner(hooksDir: string | null, extraEnv: Record<string, string> = {
 
 function describeGitFailure(err: Error & { code?: unknown; killed?: boolean }, stdout: string, stderr: string): string {
   if (err.code === 'ENOENT') return 'git is not installed or not on PATH';
-  if (err.killed) return `timed out after ${GIT_TIMEOUT_MS / 1000}s`;
+  if (err.killed) return `timed out after ${formatSeconds(GIT_TIMEOUT_MS)}`;
   // `git commit` reports "nothing to commit" on stdout, so fall back to it.
   return firstLine(stderr) || firstLine(stdout) || `exit code ${String(err.code)}`;
 }
@@ -270,13 +272,4 @@ function seedError(message: string, cause?: unknown): PackbotError {
 
 function firstLine(text: string): string {
   return text.split('\n').map((line) => line.trim()).find(Boolean) ?? '';
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }

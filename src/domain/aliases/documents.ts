@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { locateInYaml } from '../../core/yaml-locate.js';
 
 /**
  * Splits one alias file into alias entries, each with a way to name a place inside it as
@@ -28,14 +29,8 @@ export function pathString(path: readonly PropertyKey[]): string {
 }
 
 function locator(file: string, doc: Document, counter: LineCounter, base: readonly PropertyKey[], label: readonly PropertyKey[]) {
-  const lineOf = (path: readonly PropertyKey[]): number => {
-    // A missing key has no node: point at the nearest ancestor that exists.
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn([...base, ...path.slice(0, n)], true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return counter.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
+  // A missing key has no node: the nearest ancestor that exists stands for it.
+  const lineOf = (path: readonly PropertyKey[]): number => locateInYaml(doc, counter, [...base, ...path])?.line ?? 1;
   return { lineOf, locate: (path: readonly PropertyKey[]) => `${file}:${lineOf(path)}: ${pathString([...label, ...path])}` };
 }
 

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { errnoCode, errorMessage } from '../../core/caught.js';
 import { PackbotError, isPackbotError } from '../../core/errors.js';
 import { compileFormat } from './format.js';
 import { readEntries, type AliasEntry } from './documents.js';
@@ -30,7 +31,7 @@ async function expandPaths(paths: readonly string[], errors: string[]): Promise<
         files.push(...names.map((n) => join(path, n)));
       } else files.push(path);
     } catch (err) {
-      errors.push(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      errors.push(`${path}: cannot read (${errnoCode(err) ?? errorMessage(err)})`);
     }
   }
   return files;
@@ -97,7 +98,7 @@ export async function loadAliasFiles(paths: string[]): Promise<LoadedAliases> {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      out.errors.push(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      out.errors.push(`${file}: cannot read (${errnoCode(err) ?? errorMessage(err)})`);
       continue;
     }
     const { entries, errors, warnings } = readEntries(file, text);

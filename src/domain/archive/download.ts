@@ -13,9 +13,11 @@
  */
 import { createHash } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
+import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { writeAll } from './staging.js';
 import { displayUrl } from '../../core/net/urls.js';
+import { hasUserinfo } from '../../core/net/url-credentials.js';
 
 export interface DownloadOptions {
   allowedHosts: readonly string[];
@@ -52,8 +54,7 @@ function parseAllowEntry(entry: string): string {
   }
   if (
     (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.username !== '' ||
-    url.password !== '' ||
+    hasUserinfo(url) ||
     url.pathname !== '/' ||
     url.search !== '' ||
     url.hash !== ''
@@ -67,7 +68,7 @@ function checkUrl(url: URL, allowed: ReadonlySet<string>): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw fail(`archive URL scheme "${url.protocol}" is not supported; use an https:// URL`);
   }
-  if (url.username !== '' || url.password !== '') {
+  if (hasUserinfo(url)) {
     throw fail(`archive URL for ${url.host} carries credentials; remove them from the URL`);
   }
   if (allowed.has(url.origin)) return;
@@ -165,7 +166,7 @@ export async function downloadArchive(rawUrl: string, opts: DownloadOptions): Pr
     try {
       file = await open(opts.dest, 'wx', 0o600);
     } catch (err) {
-      const code = isErrno(err) ? err.code : 'error';
+      const code = errnoCode(err) ?? 'error';
       throw fail(`archive download target ${opts.dest} cannot be created (${code}); download into a fresh staging directory`);
     }
     created = true;
@@ -196,8 +197,4 @@ export async function downloadArchive(rawUrl: string, opts: DownloadOptions): Pr
     if (created) await rm(opts.dest, { force: true }).catch(() => undefined);
     throw describeFetchError(err, current, opts.timeoutMs, signal);
   }
-}
-
-function isErrno(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
 }

@@ -7,6 +7,7 @@
 import { constants } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode } from '../../core/caught.js';
 import type { AdmittedEntry, ExtractLimits } from './entries.js';
 import { refuse } from './entries.js';
 
@@ -17,11 +18,6 @@ export interface Staging {
 }
 
 const FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-
-function errnoCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 /** A single write() may be short; a truncated pack file must never pass as written. */
 export async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {

@@ -12,6 +12,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { errorMessage } from '../../core/caught.js';
 import type { EntryType, ExtractLimits, RawEntry } from './entries.js';
 import { refuse, showName } from './entries.js';
 
@@ -51,7 +52,7 @@ function unwrap(err: unknown, signal: AbortSignal): unknown {
 }
 
 function corrupt(err: unknown): Error {
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorMessage(err);
   return refuse(`archive is not a valid .tar.gz (${detail.split('\n')[0] ?? ''}); check the URL points at a release tarball`);
 }
 

@@ -4,6 +4,7 @@
  * rather than yauzl quietly turning backslashes into slashes.
  */
 import yauzl from 'yauzl';
+import { errorMessage } from '../../core/caught.js';
 import type { EntryType, ExtractLimits, RawEntry } from './entries.js';
 import { refuse, showName } from './entries.js';
 import type { EntryHandler } from './tar.js';
@@ -55,7 +56,7 @@ function malformed(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   // Filesystem errors from writing are not the archive's fault; zlib's (Z_*) are.
   if (typeof code === 'string' && !code.startsWith('Z_')) return err;
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorMessage(err);
   return refuse(`archive is not a valid .zip (${detail.slice(0, 200)}); check the URL points at the pack's zip`);
 }
 

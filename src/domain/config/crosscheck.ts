@@ -3,8 +3,9 @@
  * refinement would be skipped whenever a sibling field is broken, and the promise is that every
  * problem is reported in one go. Each rule only fires when the fields it compares are readable.
  */
-import { formatDuration, tryParseDuration } from './duration.js';
-import { checkGitUrl } from './paths.js';
+import { formatDuration } from '../../core/duration.js';
+import { tryParseDuration } from './duration.js';
+import { checkGitUrl } from './git-url.js';
 import { DEFAULTS } from './schema.js';
 import type { PathSegment } from './interpolate.js';
 import { BUILTIN_ROLES, isRoleName } from '../../core/members.js';

@@ -3,6 +3,7 @@
  * from the parsed config alone: the credential inside a header value ("Bearer T", "token T",
  * "Basic base64(user:pass)"), and the password or `?api_key=` in the register hook's URL.
  */
+import { urlPasswordSpellings } from '../../core/net/url-credentials.js';
 import type { PackbotConfig } from './index.js';
 import { credentialFields } from './secrets.js';
 
@@ -12,7 +13,7 @@ export function configSecrets(config: PackbotConfig): string[] {
   const found = credentialFields(config);
   const http = config.register.http;
   for (const value of Object.values(http?.headers ?? {})) found.push(...headerCredentials(value));
-  if (http) found.push(...urlCredentials(http.url), ...queryCredentials(http.url));
+  if (http) found.push(...urlPasswordSpellings(http.url), ...queryCredentials(http.url));
   return [...new Set(found.filter((v): v is string => typeof v === 'string' && v.trim() !== ''))];
 }
 
@@ -30,16 +31,6 @@ export function headerCredentials(value: string): string[] {
     }
   }
   return out;
-}
-
-/** The password of a URL, as written (percent-encoded) and as sent. */
-export function urlCredentials(url: string): string[] {
-  try {
-    const password = new URL(url).password;
-    return password === '' ? [] : [password, decodeURIComponent(password)];
-  } catch {
-    return [];
-  }
 }
 
 const SENSITIVE_PARAM = /token|secret|password|passwd|key|auth|sig/i;

@@ -3,16 +3,14 @@
  * A bare number is rejected on purpose: "revert_after: 60" is ambiguous between seconds and
  * minutes, and guessing wrong silently unlocks a branch an hour early.
  */
-
-const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
-type Unit = keyof typeof UNIT_MS;
-const UNITS_DESC: readonly Unit[] = ['d', 'h', 'm', 's', 'ms'];
+import { DURATION_UNITS } from '../../core/duration.js';
 
 /**
  * Units must appear largest first and at most once, so `1h30m` is accepted and `30m1h` is not;
  * a single space between parts lets `formatDuration` output be pasted back into the file.
+ * Reads `^(?=\\d)(?:(\\d+)d)?(?: ?(\\d+)h)?(?: ?(\\d+)m)?(?: ?(\\d+)s)?(?: ?(\\d+)ms)?$`: one group per unit.
  */
-export const DURATION_PATTERN = '^(?=\\d)(?:(\\d+)d)?(?: ?(\\d+)h)?(?: ?(\\d+)m)?(?: ?(\\d+)s)?(?: ?(\\d+)ms)?$';
+export const DURATION_PATTERN = `^(?=\\d)${DURATION_UNITS.map(([symbol], i) => `(?:${i === 0 ? '' : ' ?'}(\\d+)${symbol})?`).join('')}$`;
 const DURATION_RE = new RegExp(DURATION_PATTERN);
 
 export const DURATION_WANTED = 'a duration like 90s, 10m or 1h';
@@ -31,26 +29,9 @@ export function tryParseDuration(s: unknown): number | undefined {
   const m = DURATION_RE.exec(s);
   if (!m) return undefined;
   let total = 0;
-  UNITS_DESC.forEach((unit, i) => {
+  DURATION_UNITS.forEach(([, size], i) => {
     const digits = m[i + 1];
-    if (digits !== undefined) total += Number(digits) * UNIT_MS[unit];
+    if (digits !== undefined) total += Number(digits) * size;
   });
   return Number.isSafeInteger(total) ? total : undefined;
-}
-
-/** Human form for chat: `1h 30m`, `1m 30s`, `500ms`; zero is `0s`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 0) return `-${formatDuration(-ms)}`;
-  let rest = Math.round(ms);
-  if (rest === 0) return '0s';
-  const parts: string[] = [];
-  for (const unit of UNITS_DESC) {
-    const n = Math.floor(rest / UNIT_MS[unit]);
-    if (n > 0) {
-      parts.push(`${n}${unit}`);
-      rest -= n * UNIT_MS[unit];
-    }
-  }
-  return parts.join(' ');
 }

@@ -10,4 +10,4 @@ export type { ConfigIssue } from './issues.js';
 export { parseConfig } from './parse.js';
 export { findConfigPath, loadConfig } from './load.js';
 export { configJsonSchema } from './jsonschema.js';
-export { parseDuration, formatDuration } from './duration.js';
+export { parseDuration } from './duration.js';

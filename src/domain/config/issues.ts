@@ -2,8 +2,9 @@
  * Turns YAML, interpolation, schema and cross-field problems into one list of
  * `{path, message, line, column}` and then into the lines users read, sorted by position.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { locateInYaml } from '../../core/yaml-locate.js';
 import type { PathSegment } from './interpolate.js';
 
 export interface ConfigIssue {
@@ -36,32 +37,8 @@ export class Positions {
 
   /** Position of the value at `path`, or of its key when `atKey` (for unknown keys). */
   locate(path: readonly PathSegment[], atKey = false): { line: number; column: number } | undefined {
-    let node: unknown = this.doc.contents;
-    let best: unknown = node;
-    for (const [i, seg] of path.entries()) {
-      const last = i === path.length - 1;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
-        if (last && atKey) {
-          best = pair.key;
-          break;
-        }
-        node = pair.value;
-        // `key:` with no value has a null value node only sometimes; the key still marks the spot.
-        best = isNode(node) ? node : pair.key;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        node = node.items[seg];
-        if (!isNode(node)) break;
-        best = node;
-      } else {
-        break;
-      }
-    }
-    const offset = isNode(best) ? (best as Node).range?.[0] : undefined;
-    if (offset === undefined) return undefined;
-    const pos = this.lines.linePos(offset);
-    return { line: pos.line, column: pos.col };
+    const at = locateInYaml(this.doc, this.lines, path, { atKey });
+    return at && { line: at.line, column: at.column };
   }
 
   issue(path: readonly PathSegment[], message: string, atKey = false): ConfigIssue {

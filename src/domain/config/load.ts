@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import type { Env } from './interpolate.js';
 import { parseConfig, type LoadedConfig } from './parse.js';
@@ -39,7 +40,7 @@ export async function loadConfig(opts: FindOptions): Promise<LoadedConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+    const code = errnoCode(err) ?? 'unknown error';
     if (code === 'ENOENT') throw new PackbotError('config_not_found', `no configuration file at ${file}; ${FIX}`, { cause: err });
     throw new PackbotError('config_invalid', `${file}: cannot read the configuration (${code})`, { cause: err });
   }

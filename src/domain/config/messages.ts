@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { unknownKeyMessage } from './suggest.js';
-import { quoteForMessage } from './paths.js';
+import { quoteForMessage } from '../../core/quote.js';
 
 type RawIssue = z.core.$ZodRawIssue;
 

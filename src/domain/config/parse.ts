@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { crossCheck } from './crosscheck.js';
 import { interpolateTree, type Env } from './interpolate.js';
@@ -64,7 +65,7 @@ function yamlIssue(err: YAMLError, lines: LineCounter): ConfigIssue {
 }
 
 function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   return text.split('\n')[0]?.trim() ?? '';
 }
 

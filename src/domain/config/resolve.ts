@@ -2,7 +2,8 @@
  * Makes every path in a validated config absolute, relative to the config file's directory
  * (see paths.ts for why), and turns local repository paths into file:// URLs.
  */
-import { normalizeGitUrl, resolveConfigPath } from './paths.js';
+import { normalizeGitUrl } from './git-url.js';
+import { resolveConfigPath } from './path-values.js';
 import type { PackbotConfig } from './schema.js';
 
 export function resolveConfigPaths(config: PackbotConfig, baseDir: string): PackbotConfig {

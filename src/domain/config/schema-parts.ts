@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, DURATION_WANTED, parseDuration } from './duration.js';
 import { expected, expectedSecret, strictObjectError } from './messages.js';
-import { pathProblem } from './paths.js';
+import { pathProblem } from './path-values.js';
 
 /** A mapping whose unknown keys are errors, each with a did-you-mean. */
 export function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping') {

@@ -4,6 +4,7 @@
  * install settings don't crowd it.
  */
 import { z } from 'zod';
+import { hasUserinfo } from '../../core/net/url-credentials.js';
 import { expected } from './messages.js';
 import { httpUrl, path, positiveDuration, strict } from './schema-parts.js';
 
@@ -20,8 +21,7 @@ export const REGISTRY_DEFAULTS = {
 /** Index and download URLs: a token belongs in the environment of a proxy, never in packbot.yaml. */
 const credentialFreeUrl = httpUrl.refine((u) => {
   try {
-    const url = new URL(u);
-    return url.username === '' && url.password === '';
+    return !hasUserinfo(new URL(u));
   } catch {
     return true;
   }

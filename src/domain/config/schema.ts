@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { expected, expectedSecret, strictObjectError } from './messages.js';
-import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED, quoteForMessage } from './paths.js';
+import { quoteForMessage } from '../../core/quote.js';
+import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED } from './git-url.js';
 import { COMMAND_NAMES } from '../../core/command-names.js';
 import { serverSchema } from './schema-server.js';
 import { duration, httpUrl, path, positiveDuration, secret, strict } from './schema-parts.js';

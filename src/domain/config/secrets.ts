@@ -3,6 +3,7 @@
  * logs or history: credential fields by name, a Redis URL password, and anything `${VAR}`
  * substituted into a key that looks sensitive.
  */
+import { urlPasswordSpellings } from '../../core/net/url-credentials.js';
 import type { InterpolatedTree } from './interpolate.js';
 import type { PackbotConfig } from './schema.js';
 
@@ -18,7 +19,7 @@ export function credentialFields(config: PackbotConfig): Array<string | undefine
     config.server?.webhooks.gitlab?.token, config.server?.webhooks.gitlab?.signing_secret,
     ...Object.values(config.register.http?.headers ?? {}),
     ...Object.values(config.register.env),
-    ...(config.store.kind === 'redis' ? redisPassword(config.store.url) : []),
+    ...(config.store.kind === 'redis' ? urlPasswordSpellings(config.store.url) : []),
   ];
 }
 
@@ -29,14 +30,4 @@ export function collectSecrets(config: PackbotConfig, substituted: InterpolatedT
     if (s.key !== undefined && SENSITIVE_KEY_RE.test(s.key)) found.push(s.value, ...s.pieces);
   }
   return [...new Set(found.filter((v): v is string => typeof v === 'string' && v.trim() !== ''))];
-}
-
-/** The password as written (percent-encoded) and as sent. */
-function redisPassword(url: string): string[] {
-  try {
-    const password = new URL(url).password;
-    return password === '' ? [] : [password, decodeURIComponent(password)];
-  } catch {
-    return [];
-  }
 }

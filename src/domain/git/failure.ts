@@ -4,6 +4,8 @@
  * carry a secret) and paired with the fix when the cause is recognisable.
  */
 import { GitPluginError } from 'simple-git';
+import { errorMessage } from '../../core/caught.js';
+import { formatLimit } from '../../core/duration.js';
 import { PackbotError } from '../../core/errors.js';
 import type { Masker } from '../../core/masking/masker.js';
 import type { GitProtocol } from './protocol.js';
@@ -23,12 +25,6 @@ const MAX_LINE = 240;
 const NOISE = /^(hint:|remote: (counting|compressing|enumerating|total)|cloning into|from |receiving objects|resolving deltas|warning: redirecting)/i;
 const AUTH = /authentication failed|could not read (username|password)|terminal prompts disabled|returned error: 40[13]|http 40[13]|permission denied \(publickey|host key verification failed|invalid username or password/i;
 const PROTOCOL = /transport '([^']+)' not allowed/i;
-
-export function formatLimit(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000) return `${Math.round(ms / 100) / 10}s`;
-  return `${ms}ms`;
-}
 
 /** git's most useful stderr line: the first fatal/error line, else the first non-noise line. */
 export function firstMeaningfulLine(stderr: string): string {
@@ -55,7 +51,7 @@ export function gitFailure(err: unknown, ctx: FailureContext): PackbotError {
   if (ctx.timedOut || plugin === 'timeout' || plugin === 'abort') {
     return one('git_timeout', `${capitalise(ctx.what)} timed out for ${where} after ${formatLimit(ctx.timeoutMs)} (the git time limit).`);
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   if (plugin === 'unsafe') {
     return one('git_failed', `${capitalise(ctx.what)} for ${where} was refused by simple-git's safety check: ${firstMeaningfulLine(message)}.`);
   }

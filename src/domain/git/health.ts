@@ -5,6 +5,7 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { inMirror, type Repo } from './repo.js';
 import { runGit, tryGit, type GitContext, type RunSpec } from './run.js';
@@ -83,7 +84,7 @@ export async function isHealthy(ctx: GitContext, repo: Repo): Promise<boolean> {
     }
     return true;
   } catch (err) {
-    ctx.logger.debug({ repo: repo.remote.name, reason: err instanceof Error ? err.message : String(err) }, 'git mirror failed its health check');
+    ctx.logger.debug({ repo: repo.remote.name, reason: errorMessage(err) }, 'git mirror failed its health check');
     return false;
   }
 }

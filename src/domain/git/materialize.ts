@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { readMirror } from './health.js';
 import type { Repo } from './repo.js';
@@ -36,8 +37,8 @@ async function emptyOrAbsent(dest: string): Promise<void> {
   try {
     entries = await readdir(dest);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new PackbotError('internal', `Cannot write a pack into ${dest}: it is a file.`);
+    if (errnoCode(err) === 'ENOENT') return;
+    if (errnoCode(err) === 'ENOTDIR') throw new PackbotError('internal', `Cannot write a pack into ${dest}: it is a file.`);
     throw err;
   }
   if (entries.length > 0) throw new PackbotError('internal', `Cannot write a pack into ${dest}: the directory is not empty.`);

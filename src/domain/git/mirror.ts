@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hasMirror, isCorruption, isHealthy } from './health.js';
-import { withMirrorLock } from './lock.js';
+import { withMirrorLock } from './mirror-lock.js';
 import { inMirror, type Repo } from './repo.js';
 import { runGit, type GitContext } from './run.js';
 import type { SyncResult } from './types.js';

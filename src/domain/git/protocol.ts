@@ -6,7 +6,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { PackbotError } from '../../core/errors.js';
-import { checkGitUrl } from '../config/paths.js';
+import { checkGitUrl } from '../config/git-url.js';
 import type { GitRemote } from './types.js';
 
 export type GitProtocol = 'https' | 'http' | 'ssh' | 'git' | 'file';

@@ -5,6 +5,7 @@
 import { GitError, simpleGit } from 'simple-git';
 import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
+import { deadline } from '../../core/timeout.js';
 import { basicAuthValue, invocation, type Layout } from './env.js';
 import { gitFailure } from './failure.js';
 import type { GitProtocol } from './protocol.js';
@@ -60,13 +61,8 @@ async function execute(ctx: GitContext, spec: RunSpec, quietMissOk: boolean): Pr
     // Before git runs, so even a message git prints about the header is masked.
     ctx.masker.add(spec.remote.token, basicAuthValue(spec.remote) ?? '');
   }
-  const controller = new AbortController();
-  let timedOut = false;
   // timeout.block only fires after a silence; this caps the whole process.
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, ctx.timeoutMs);
+  const limit = deadline(ctx.timeoutMs);
   const started = Date.now();
   try {
     const git = simpleGit({
@@ -77,7 +73,7 @@ async function execute(ctx: GitContext, spec: RunSpec, quietMissOk: boolean): Pr
       timeout: { block: ctx.timeoutMs },
       unsafe: inv.unsafe,
       config: inv.config,
-      abort: controller.signal,
+      abort: limit.signal,
       errors(error, result) {
         if (error) return error;
         if (result.exitCode === 0) return undefined;
@@ -91,9 +87,9 @@ async function execute(ctx: GitContext, spec: RunSpec, quietMissOk: boolean): Pr
     if (err instanceof QuietMiss) return null;
     // git's output is collected whole (never streamed or logged): masked whole here, before any line is picked or cut.
     if (err instanceof Error) err.message = ctx.masker.mask(err.message);
-    throw gitFailure(err, { what: spec.what, remote: spec.remote, protocol: spec.protocol, masker: ctx.masker, timeoutMs: ctx.timeoutMs, timedOut });
+    throw gitFailure(err, { what: spec.what, remote: spec.remote, protocol: spec.protocol, masker: ctx.masker, timeoutMs: ctx.timeoutMs, timedOut: limit.timedOut() });
   } finally {
-    clearTimeout(timer);
+    limit.clear();
     ctx.logger.debug({ repo: spec.remote.name, git: spec.args[0], ms: Date.now() - started }, `git ${spec.what}`);
   }
 }

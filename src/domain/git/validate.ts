@@ -5,7 +5,7 @@
  * a revision expression or pathspec magic.
  */
 import { PackbotError } from '../../core/errors.js';
-import { quoteForMessage } from '../config/paths.js';
+import { quoteForMessage } from '../../core/quote.js';
 
 const MAX_LENGTH = 200;
 const SAFE_CHARS = /^[A-Za-z0-9._/-]+$/;

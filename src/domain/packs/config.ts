@@ -7,6 +7,7 @@
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errnoCode } from '../../core/caught.js';
 import { describe, formatProblem, isObject, parseYaml, type Problem, type YamlFile } from './problems.js';
 
 export const CONFIG_SCHEMA_FILE = 'config.schema.yaml';
@@ -120,7 +121,7 @@ export async function checkPackConfig(opts: { ref: string; packDir: string; conf
   return { warnings, secrets: [...new Set(found.secrets)] };
 }
 
-const errCode = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? String(err);
+const errCode = (err: unknown): string => errnoCode(err) ?? String(err);
 
 interface Found {
   missing: string[];

@@ -17,8 +17,9 @@
  * is something its owner chose to deploy, not something a resolver should hide.
  */
 import semver from 'semver';
+import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
-import { quoteForMessage } from '../config/paths.js';
+import { quoteForMessage } from '../../core/quote.js';
 
 export interface DependencySpec {
   ref: string;
@@ -126,7 +127,6 @@ export interface DependencyPlan {
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function mismatch(need: string, source: 'deploy' | 'installed', version: string): string {
   const shown = normalizeVersion(version) === null ? `${JSON.stringify(version)}, which is not semver` : version;
@@ -154,7 +154,7 @@ export function planDependencies(input: PlanInput): DependencyPlan {
       try {
         spec = parseDependency(raw);
       } catch (err) {
-        problems.push(`${ref}: ${errorText(err)}`);
+        problems.push(`${ref}: ${errorMessage(err)}`);
         continue;
       }
       const need = `${ref} needs ${spec.ref}${spec.range === '*' ? '' : ` ${spec.range}`}`;

@@ -6,6 +6,7 @@
  */
 import semver from 'semver';
 import { z } from 'zod';
+import { errorMessage } from '../../core/caught.js';
 import { PACK_REF_RE, parseDependency } from './dependencies.js';
 import { describe, isObject, want, zodProblems, type Problem, type YamlFile } from './problems.js';
 
@@ -93,7 +94,7 @@ export function checkManifest(yaml: YamlFile, dirName: string): ManifestCheck {
         const spec = parseDependency(dep);
         if (ref !== null && spec.ref === ref) errors.push(at(['dependencies', i], `the pack depends on itself (${JSON.stringify(dep)})`));
       } catch (err) {
-        errors.push(at(['dependencies', i], err instanceof Error ? err.message : String(err)));
+        errors.push(at(['dependencies', i], errorMessage(err)));
       }
     });
   }

@@ -3,8 +3,10 @@
  * file relative to the pack root and, where the YAML tells us, the line, so a pack author can
  * jump straight to it: `actions/greet.yaml:4: entry_point "greet.py": actions/greet.py does not exist`.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { errorMessage } from '../../core/caught.js';
+import { findYamlNode, locateInYaml } from '../../core/yaml-locate.js';
 
 export interface Problem {
   /** Path relative to the pack root, with `/` separators; empty for the pack as a whole. */
@@ -36,7 +38,7 @@ export interface YamlFile {
 
 export type YamlResult = { ok: true; yaml: YamlFile } | { ok: false; problems: Problem[] };
 
-const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]?.trim() ?? '';
+const firstLine = (err: unknown): string => errorMessage(err).split('\n')[0]?.trim() ?? '';
 
 export function parseYaml(file: string, text: string): YamlResult {
   const lines = new LineCounter();
@@ -62,44 +64,17 @@ export function parseYaml(file: string, text: string): YamlResult {
       text,
       value,
       lineOf: (path, atKey = false) => {
-        const { node, best, key } = find(doc, path);
+        const at = locateInYaml(doc, lines, path, { atKey });
         // A missing top-level key has no place of its own; line 1 would only point at the
         // document. A missing nested key is shown at its parent.
-        const offset = atKey && key ? key.range?.[0] : node === undefined && best === doc.contents && path.length > 0 ? undefined : best?.range?.[0];
-        return offset === undefined ? undefined : lines.linePos(offset).line;
+        return at === undefined || (at.depth === 0 && path.length > 0) ? undefined : at.line;
       },
       sourceOf: (path) => {
-        const { node } = find(doc, path);
+        const { node } = findYamlNode(doc, path);
         return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
       },
     },
   };
-}
-
-/** The node at `path` (if it exists) and the deepest node found on the way, for its line. */
-function find(doc: Document, path: Path): { node: Node | undefined; best: Node | undefined; key: Node | undefined } {
-  let node: unknown = doc.contents;
-  let best: unknown = node;
-  let key: unknown;
-  let found = true;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      node = pair?.value;
-      key = pair?.key;
-      if (!pair) found = false;
-      else best = isNode(node) ? node : pair.key;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg];
-      key = undefined;
-      if (!isNode(node)) found = false;
-      else best = node;
-    } else {
-      found = false;
-    }
-    if (!found) break;
-  }
-  return { node: found && isNode(node) ? node : undefined, best: isNode(best) ? best : undefined, key: found && isNode(key) ? key : undefined };
 }
 
 export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

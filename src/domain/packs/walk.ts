@@ -9,6 +9,7 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Stats } from 'node:fs';
+import { errnoCode, errorMessage } from '../../core/caught.js';
 import type { Problem } from './problems.js';
 
 export interface WalkLimits {
@@ -58,7 +59,7 @@ export async function walkPack(dir: string, limits: WalkLimits = DEFAULT_LIMITS)
   try {
     rootStat = await lstat(root);
   } catch (err) {
-    fail('', `${dir}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : `cannot read it (${errCode(err)})`}`);
+    fail('', `${dir}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : `cannot read it (${errCode(err)})`}`);
     return tree;
   }
   if (rootStat.isSymbolicLink()) {
@@ -137,5 +138,5 @@ async function describeLink(root: string, abs: string): Promise<string> {
 }
 
 function errCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+  return errnoCode(err) ?? errorMessage(err);
 }

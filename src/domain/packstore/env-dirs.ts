@@ -6,7 +6,8 @@
  */
 import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { discard, errno, fsyncPath, lstatOrNull, readdirOrEmpty, removeSymlink, swapSymlink } from './fsutil.js';
+import { errnoCode } from '../../core/caught.js';
+import { discard, fsyncPath, lstatOrNull, readdirOrEmpty, removeSymlink, swapSymlink } from './fsutil.js';
 import { isEnvDirOf, TMP_DELETE, TMP_LINK } from './layout.js';
 import { isPackName } from './names.js';
 
@@ -62,7 +63,7 @@ export async function readEnvRecord(releaseDir: string, pack: string): Promise<s
     const parsed = JSON.parse(await readFile(join(releaseDir, ENV_RECORD), 'utf8')) as { python?: unknown };
     return typeof parsed.python === 'string' && isEnvDirOf(pack, parsed.python) ? parsed.python : null;
   } catch (err) {
-    if (errno(err) === 'ENOENT' || err instanceof SyntaxError) return null;
+    if (errnoCode(err) === 'ENOENT' || err instanceof SyntaxError) return null;
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A pack's runtime environments: a Python virtualenv (shared, under envsDir) when the pack
  * has requirements.txt, and node_modules (inside the pack) when it has package.json.
- * Best called from PackStore.install's `prepare` hook, on the release before it is
+ * Best called from PackStore.writeRelease's `prepare` hook, on the release before it is
  * visible: node_modules then lands in the release without a copy (the store refuses to
  * copy symlinks, and npm makes some), and a failure activates nothing.
  */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Dirent } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rename, rm, symlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { errnoCode, isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { TMP_DELETE, TMP_LINK } from './layout.js';
 
@@ -19,15 +20,11 @@ export function randomSuffix(): string {
   return randomBytes(6).toString('hex');
 }
 
-export function errno(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | null)?.code;
-}
-
 export async function lstatOrNull(path: string) {
   try {
     return await lstat(path);
   } catch (err) {
-    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null;
     throw err;
   }
 }
@@ -36,7 +33,7 @@ export async function readdirOrEmpty(dir: string): Promise<Dirent[]> {
   try {
     return await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return [];
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return [];
     throw err;
   }
 }
@@ -76,7 +73,7 @@ export async function copyFileSafe(from: string, to: string, root: string = from
   try {
     input = await open(from, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
-    if (errno(err) === 'ELOOP') throw refuse(root, from, 'a symlink');
+    if (errnoCode(err) === 'ELOOP') throw refuse(root, from, 'a symlink');
     throw err;
   }
   try {
@@ -174,7 +171,7 @@ export async function discard(path: string): Promise<boolean> {
   try {
     await rename(path, doomed);
   } catch (err) {
-    if (errno(err) === 'ENOENT') return false;
+    if (errnoCode(err) === 'ENOENT') return false;
     throw err;
   }
   await fsyncPath(dirname(path));

@@ -1,4 +1,4 @@
-export { createPackStore, type InstallOptions, type PackStore, type PackStoreOptions } from './store.js';
+export { createPackStore, type WriteReleaseOptions, type PackStore, type PackStoreOptions } from './store.js';
 export type { Release, ReleaseMeta, StoredMeta } from './meta.js';
 export { buildEnvironment, type EnvOptions, type EnvResult } from './envs.js';
 export { assertPackName, isPackName, isReleaseName } from './names.js';

@@ -4,7 +4,7 @@
  *
  *   <packsDir>/<pack>                         symlink → .releases/<pack>/<release>
  *   <packsDir>/.releases/<pack>/<release>/    complete releases, each with .packbot.json
- *   <packsDir>/.releases/<pack>.lock          cross-process lock (src/core/fs/lock.ts)
+ *   <packsDir>/.releases/<pack>.lock          cross-process lock (src/core/fs/file-lock.ts)
  *   <packsDir>/.virtualenvs/<pack>            symlink → <pack>-<hash>
  *   <packsDir>/.virtualenvs/<pack>-<hash>/    python environments
  *

@@ -5,9 +5,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { META_FILE } from './layout.js';
-import { errno } from './fsutil.js';
 import { isCommitSha } from './names.js';
 
 export interface ReleaseMeta {
@@ -78,7 +78,7 @@ export async function readMeta(dir: string, pack: string, release: string): Prom
   try {
     text = await readFile(join(dir, META_FILE), 'utf8');
   } catch (err) {
-    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null;
     throw err;
   }
   let parsed: unknown;

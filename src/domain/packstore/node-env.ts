@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
-import { errno, lstatOrNull } from './fsutil.js';
+import { lstatOrNull } from './fsutil.js';
 import { runTool, type ToolRun } from './tool.js';
 
 export interface NodeEnvInput {
@@ -28,7 +29,7 @@ async function lockHash(pack: string, packDir: string): Promise<string> {
   try {
     return createHash('sha256').update(await readFile(join(packDir, LOCK_FILE))).digest('hex');
   } catch (err) {
-    if (errno(err) !== 'ENOENT') throw err;
+    if (errnoCode(err) !== 'ENOENT') throw err;
     throw new PackbotError(
       'env_failed',
       `${pack}: package.json has no package-lock.json beside it, and npm ci needs one; ` +

@@ -1,6 +1,6 @@
 /**
  * Pack config secrets (keys marked `secret: true` in config.schema.yaml) of the packs already
- * installed: a deploy registers them as it reads the config (deploy/install.ts), but after a
+ * installed: a deploy registers them as it reads the config (deploy/activate.ts), but after a
  * restart the masker starts empty while rollbacks and register hooks still run those packs.
  */
 import { readdir } from 'node:fs/promises';

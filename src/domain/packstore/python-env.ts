@@ -14,7 +14,7 @@ import { PackbotError } from '../../core/errors.js';
 import { BUILDING_MARKER, envsToKeep, isComplete, markComplete, pruneEnvs, useEnv, writeEnvRecord } from './env-dirs.js';
 import { fsyncTree } from './fsutil.js';
 import { envLockPath } from './layout.js';
-import { DEFAULT_LOCK, withLock } from './lock.js';
+import { DEFAULT_LOCK, withLock } from './release-lock.js';
 import { runTool, type ToolRun } from './tool.js';
 
 export interface PythonEnvInput {

@@ -8,27 +8,28 @@
  */
 import { chmod, mkdir, mkdtemp, readlink, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { readEnvRecord, removeEnvs, useEnv } from './env-dirs.js';
 import {
-  copyFileSafe, copyTree, discard, errno, fsyncPath, fsyncTree, lstatOrNull, readdirOrEmpty, removeSymlink, swapSymlink,
+  copyFileSafe, copyTree, discard, fsyncPath, fsyncTree, lstatOrNull, readdirOrEmpty, removeSymlink, swapSymlink,
 } from './fsutil.js';
 import { envLockPath, envsRoot, linkTarget, packLockPath, packReleasesDir, RELEASES_DIR, TMP_BUILD } from './layout.js';
-import { DEFAULT_LOCK, withLock, type LockGuard, type LockOptions } from './lock.js';
+import { DEFAULT_LOCK, withLock, type LockGuard, type LockOptions } from './release-lock.js';
 import { checkMeta, readMeta, storedMeta, writeMeta, type Release, type ReleaseMeta, type StoredMeta } from './meta.js';
 import { assertPackName, compareReleasesNewestFirst, isPackName, isReleaseName, releaseName, releaseTime } from './names.js';
 import { recoverLeftovers } from './recover.js';
 
 export interface PackStoreOptions {
   packsDir: string;
-  /** Releases kept per pack after an install (default 5); the active and previous ones always are. */
+  /** Releases kept per pack after a new one is written (default 5); the active and previous ones always are. */
   releasesKept?: number;
   now?: () => Date;
   /** How long a hung process's lock blocks others (default 10 s); a crashed one's is taken over at once. */
   lockStaleMs?: number;
 }
 
-export interface InstallOptions {
+export interface WriteReleaseOptions {
   /**
    * Runs on the release directory before it becomes visible (e.g. buildEnvironment, tests):
    * what it writes is fsynced with the release, and if it throws nothing is activated.
@@ -47,11 +48,11 @@ export interface PackStore {
    * the new one has none), write .packbot.json, run `prepare`, fsync, rename into place,
    * activate, and prune to releasesKept (never the new or the previous release).
    */
-  install(
+  writeRelease(
     pack: string,
     sourceDir: string,
     meta: ReleaseMeta,
-    options?: InstallOptions,
+    options?: WriteReleaseOptions,
   ): Promise<{ release: Release; previous: Release | null }>;
   /** Make `release` active by atomic symlink swap; unknown or malformed names → release_unknown. */
   activate(pack: string, release: string): Promise<void>;
@@ -94,7 +95,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     try {
       target = await readlink(join(packsDir, pack));
     } catch (err) {
-      if (errno(err) === 'ENOENT' || errno(err) === 'EINVAL') return null;
+      if (isErrno(err, 'ENOENT', 'EINVAL')) return null;
       throw err;
     }
     const prefix = `${RELEASES_DIR}/${pack}/`;
@@ -113,7 +114,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
   async function active(pack: string): Promise<Release | null> {
     assertPackName(pack);
     const name = await activeName(pack);
-    // A link to a missing or unreadable release is treated as not installed; install repairs it.
+    // A link to a missing or unreadable release is treated as not installed; writing a release repairs it.
     return name ? releaseAt(pack, name, true) : null;
   }
 
@@ -124,7 +125,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     return found.filter((r): r is Release => r !== null);
   }
 
-  /** Strictly after every existing release, so names stay unique and sort in install order even if the clock steps back. */
+  /** Strictly after every existing release, so names stay unique and sort in the order they were written even if the clock steps back. */
   async function nextInstant(pack: string): Promise<Date> {
     const times = (await releaseNames(pack)).map((n) => releaseTime(n) ?? -Infinity);
     return new Date(Math.max(now().getTime(), Math.max(-Infinity, ...times) + 1));
@@ -152,7 +153,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     }
   }
 
-  async function install(pack: string, sourceDir: string, meta: ReleaseMeta, options: InstallOptions = {}) {
+  async function writeRelease(pack: string, sourceDir: string, meta: ReleaseMeta, options: WriteReleaseOptions = {}) {
     assertPackName(pack);
     checkMeta(pack, meta);
     const source = resolve(sourceDir);
@@ -196,7 +197,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       await swapSymlink(join(packsDir, pack), linkTarget(pack, name));
       const release: Release = { pack, release: name, dir: join(dir, name), meta: stored, active: true };
       await syncEnv(release);
-      // The release is live: an old one that cannot be removed now is retried by the next install.
+      // The release is live: an old one that cannot be removed now is retried by the next release written.
       await prune(pack, new Set(previous ? [name, previous.release] : [name])).catch(() => undefined);
       return { release, previous: previous ? { ...previous, active: false } : null };
     });
@@ -280,5 +281,5 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     return found.filter((r): r is Release => r !== null);
   }
 
-  return { active, list, releases, install, activate, rollback, uninstall, recover };
+  return { active, list, releases, writeRelease, activate, rollback, uninstall, recover };
 }

@@ -4,6 +4,7 @@
  * and every output line masked before anyone sees it.
  */
 import { execa } from 'execa';
+import { formatSeconds } from '../../core/duration.js';
 import { PackbotError } from '../../core/errors.js';
 import type { Masker } from '../../core/masking/masker.js';
 import { maskedOutput } from '../../core/masking/stream.js';
@@ -84,7 +85,7 @@ export async function execTool(run: ToolRun): Promise<ToolOutcome> {
   if (!result.failed) return { lines, failed: false, exitCode: result.exitCode, why: '' };
 
   let why: string;
-  if (result.timedOut) why = `timed out after ${+(run.timeoutMs / 1000).toFixed(1)}s`;
+  if (result.timedOut) why = `timed out after ${formatSeconds(run.timeoutMs)}`;
   else if (result.exitCode !== undefined) why = `exit ${result.exitCode}`;
   else if (result.signal) why = `killed by ${result.signal}`;
   else why = `could not start ${run.file}: ${run.masker.mask(result.originalMessage ?? result.shortMessage ?? 'unknown error')}`;

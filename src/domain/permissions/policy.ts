@@ -11,6 +11,7 @@
  *   who: they hold for admins too, so "prod deploys only from #ops" stays true.
  */
 import type { PackbotConfig } from '../config/index.js';
+import { displayIdentity, isChatIdentity } from '../../core/identity.js';
 import { ALIAS_PERMISSIONS, channelMatches } from '../../core/members.js';
 
 /** The person asking, as the checker sees them. */
@@ -34,8 +35,7 @@ const VERBS: Record<RepoAction, string> = {
 
 /** `console:root` → `@root`; groups stay as written. */
 function who(member: string): string {
-  const [platform, ...rest] = member.split(':');
-  return ['console', 'slack', 'discord'].includes(platform ?? '') ? `@${rest.join(':')}` : member;
+  return isChatIdentity(member) ? displayIdentity(member) : member;
 }
 
 export function createPolicy(config: PackbotConfig) {

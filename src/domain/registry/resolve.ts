@@ -22,6 +22,7 @@
  * Pure: no I/O; everything comes in through the arguments.
  */
 import semver from 'semver';
+import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { DEFAULT_BUILTINS } from '../packs/dependencies.js';
 import type { RegistryVersion } from './index-format.js';
@@ -77,7 +78,6 @@ type Decision = { kind: 'index'; version: RegistryVersion; index: LoadedIndex } 
 
 const MAX_ROUNDS = 20;
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const who = (need: Need, name: string): string =>
   need.path.length === 0 ? `the request ${JSON.stringify(need.raw)}` : `${need.path.join(' → ')} needs ${name}${need.range === '*' ? '' : ` ${need.range}`}`;
 const key = (d: Decision | undefined): string => (d === undefined ? '' : d.kind === 'index' ? `i${d.version.version}` : d.kind === 'installed' ? `l${d.version}` : 'n');
@@ -91,7 +91,7 @@ export function resolveInstall(input: ResolveInput): Resolution {
     try {
       roots.push(parseRequest(raw));
     } catch (err) {
-      requestProblems.push(errorText(err));
+      requestProblems.push(errorMessage(err));
     }
   }
   const requested = new Set(roots.map((r) => r.name));
@@ -151,7 +151,7 @@ function traverse(
       try {
         dep = parseRequest(raw, { allowUrl: true });
       } catch (err) {
-        walk.problems.push(`${path.join(' → ')} ${decision.version.version}: ${errorText(err)}`);
+        walk.problems.push(`${path.join(' → ')} ${decision.version.version}: ${errorMessage(err)}`);
         continue;
       }
       if (builtins.has(dep.name) && !requested.has(dep.name)) continue;

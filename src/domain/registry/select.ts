@@ -24,9 +24,10 @@
  * purpose from deploy's `satisfies`, which accepts prereleases a repository owner deployed:
  * here they are a publisher's previews, which nobody should get by asking for `aws`.
  */
-import { quoteForMessage } from '../config/paths.js';
+import { quoteForMessage } from '../../core/quote.js';
 import semver from 'semver';
 import { closest } from '../config/suggest.js';
+import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { normalizeVersion, parseDependency } from '../packs/dependencies.js';
 import type { RegistryPack, RegistryVersion } from './index-format.js';
@@ -68,7 +69,7 @@ export function parseRequest(raw: string, opts: { allowUrl?: boolean } = {}): Pa
     return request;
   } catch (err) {
     const prefix = `dependency ${quoteForMessage(written, 60)}: `;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const why = message.startsWith(prefix) ? message.slice(prefix.length) : message;
     throw new PackbotError('registry_request_invalid', `cannot read ${quoteForMessage(isUrl ? displayUrl(raw.trim()) : raw, 60)}: ${why}`);
   }

@@ -11,9 +11,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { errnoCode, errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { parseIndex, type IndexFormat, type RegistryPack } from './index-format.js';
 import { displayUrl, scrubUrl } from '../../core/net/urls.js';
+import { hasUserinfo } from '../../core/net/url-credentials.js';
+import { deadline, type Deadline } from '../../core/timeout.js';
 
 export interface IndexSource {
   name?: string;
@@ -105,7 +108,7 @@ async function readSource(source: IndexSource, opts: LoadOptions): Promise<Outco
     try {
       return { ok: true, json: JSON.parse(text) as unknown };
     } catch (err) {
-      return { ok: false, reason: `not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+      return { ok: false, reason: `not valid JSON (${errorMessage(err)})` };
     }
   } catch (err) {
     if (err instanceof ReadFailure) return { ok: false, reason: err.message };
@@ -136,7 +139,7 @@ async function readLocal(path: string, opts: LoadOptions): Promise<Uint8Array | 
     return await readFile(path);
   } catch (err) {
     if (err instanceof ReadFailure) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     throw new ReadFailure(code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`);
   }
 }
@@ -153,49 +156,44 @@ async function readHttp(url: URL, written: string, opts: LoadOptions): Promise<U
   const headers: Record<string, string> = { accept: 'application/json' };
   const target = new URL(url);
   // fetch refuses URLs with userinfo; send it the way a browser would, as Basic auth.
-  if (target.username !== '' || target.password !== '') {
+  if (hasUserinfo(target)) {
     const user = decodeURIComponent(target.username);
     const pass = decodeURIComponent(target.password);
     headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
     target.username = '';
     target.password = '';
   }
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, opts.timeoutMs);
+  const limit = deadline(opts.timeoutMs);
   try {
-    const res = await (opts.fetch ?? fetch)(target, { headers, signal: controller.signal, redirect: 'follow' });
+    const res = await (opts.fetch ?? fetch)(target, { headers, signal: limit.signal, redirect: 'follow' });
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       throw new ReadFailure(`HTTP ${res.status}${res.statusText === '' ? '' : ` ${res.statusText}`}`);
     }
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > opts.maxBytes) {
-      controller.abort();
+      limit.abort();
       throw new ReadFailure(tooLarge(opts.maxBytes, declared));
     }
-    return await readBody(res, opts.maxBytes, controller);
+    return await readBody(res, opts.maxBytes, limit);
   } catch (err) {
     if (err instanceof ReadFailure) throw err;
-    if (timedOut) throw new ReadFailure(`no complete answer within ${opts.timeoutMs} ms`);
+    if (limit.timedOut()) throw new ReadFailure(`no complete answer within ${opts.timeoutMs} ms`);
     throw new ReadFailure(networkReason(err, written));
   } finally {
-    clearTimeout(timer);
+    limit.clear();
   }
 }
 
 /** Counts while reading: Content-Length can be absent or wrong (chunked, compressed). */
-async function readBody(res: Response, maxBytes: number, controller: AbortController): Promise<Uint8Array> {
+async function readBody(res: Response, maxBytes: number, limit: Deadline): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (res.body === null) return new Uint8Array();
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > maxBytes) {
-      controller.abort();
+      limit.abort();
       throw new ReadFailure(tooLarge(maxBytes));
     }
     chunks.push(chunk);
@@ -206,6 +204,6 @@ async function readBody(res: Response, maxBytes: number, controller: AbortContro
 function networkReason(err: unknown, url: string): string {
   const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return `network error (${cause.code})`;
-  const message = cause && typeof cause.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err);
+  const message = cause && typeof cause.message === 'string' ? cause.message : errorMessage(err);
   return `network error (${scrubUrl(message, url)})`;
 }

@@ -9,7 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PackbotError } from '../../core/errors.js';
-import { acquireFileLock, LockTimeoutError, type HeldLock } from '../../core/fs/lock.js';
+import { acquireFileLock, LockTimeoutError, type HeldLock } from '../../core/fs/file-lock.js';
 import { Journal, type Entry, type Mutation, type SnapshotState } from './journal.js';
 import { DEFAULT_LIST_MAX, type SetOptions, type StateStore } from './state.js';
 

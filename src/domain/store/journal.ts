@@ -14,6 +14,7 @@
 import { constants } from 'node:fs';
 import { open, readFile, rename, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode, errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 
 export type Entry =
@@ -75,7 +76,7 @@ async function readIfExists(file: string): Promise<string | null> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errnoCode(err) === 'ENOENT') return null;
     throw err;
   }
 }
@@ -155,7 +156,7 @@ export class Journal {
   }
 
   fail(err: unknown, what = 'a write failed'): void {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     this.failed ??= new Error(`the state store in ${this.dir} stopped because ${what}: ${why}`, { cause: err });
   }
 

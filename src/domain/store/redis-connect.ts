@@ -4,7 +4,9 @@
  * the fix, and a connection that was up keeps reconnecting in the background.
  */
 import { Redis } from 'ioredis';
+import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
+import { urlPasswordSpellings } from '../../core/net/url-credentials.js';
 import { createMasker } from '../../core/masking/masker.js';
 
 export interface RedisTarget {
@@ -16,15 +18,13 @@ export interface RedisTarget {
 
 export function redisTarget(url: string, what: string): RedisTarget {
   const masker = createMasker();
-  try {
-    const password = new URL(url).password;
-    if (password) masker.add(password, decodeURIComponent(password));
-  } catch {
-    // Not a URL: ioredis will say so, and the masker still strips anything userinfo-shaped.
-  }
+  // Nothing for a URL that is not one: ioredis will say so, and the masker still strips
+  // anything userinfo-shaped.
+  const password = urlPasswordSpellings(url);
+  if (password.length > 0) masker.add(...password);
   const where = masker.mask(url);
   const unavailable = (err: unknown) => {
-    const why = masker.mask((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
+    const why = masker.mask(errorMessage(err).split('\n')[0] ?? '');
     return new PackbotError('store_unavailable', `the Redis ${what} at ${where} is unavailable (${why}): check store.url and that Redis is running`);
   };
   return {

@@ -6,17 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Coordinator } from '../../services/coord/coordinator.js';
-import { displayName } from '../../services/coord/types.js';
+import { displayIdentity } from '../../core/identity.js';
 import { isPackbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
 import { type PermissionGate } from '../../domain/permissions/index.js';
-import { actorOf } from './actor.js';
+import { actorOf, identityOfEvent } from './actor.js';
 import { answerDeleteClick, type Offers } from './delete-offer.js';
 import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
 
 export interface ActionDeps {
-  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel' | 'queue'>;
+  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel' | 'repoOf'>;
   /** Clicks are checked like the typed commands: the command, then the deploy's repository. */
   permissions: PermissionGate;
   logger: Logger;
@@ -35,19 +35,19 @@ async function decide(deps: ActionDeps, action: IncomingAction, identity: string
   const actor = actorOf(action);
   const denied = await deps.permissions.action(actor, action.action);
   if (denied !== null) return { accepted: false, note: denied };
-  const repo = ((await deps.coordinator.queue.get(action.entryId))?.payload as { repo?: string } | undefined)?.repo;
+  const repo = await deps.coordinator.repoOf(action.entryId);
   // Throws not_permitted (recorded) when the repository's allowed_users or allowed_channels say no.
   if (repo) await deps.permissions.repo(actor, action.action, repo, { command: action.action });
   if (action.action === 'cancel') {
     const { entry, forced } = await deps.coordinator.cancel(identity, action.channel.id, action.entryId);
-    return { accepted: true, note: `Cancelled by ${displayName(identity)}${forced ? ` (it was ${displayName(entry.requester)}'s)` : ''}.` };
+    return { accepted: true, note: `Cancelled by ${displayIdentity(identity)}${forced ? ` (it was ${displayIdentity(entry.requester)}'s)` : ''}.` };
   }
   const answer = await deps.coordinator.confirmEntry(identity, action.entryId);
   switch (answer.kind) {
     case 'confirmed':
-      return { accepted: true, note: `Confirmed by ${displayName(identity)}.` };
+      return { accepted: true, note: `Confirmed by ${displayIdentity(identity)}.` };
     case 'not_yours':
-      return { accepted: false, note: `That is ${displayName(answer.pending.requester)}'s deployment; only they can confirm it.` };
+      return { accepted: false, note: `That is ${displayIdentity(answer.pending.requester)}'s deployment; only they can confirm it.` };
     default:
       return { accepted: false, note: 'That deployment is no longer waiting for confirmation (confirmed, cancelled or timed out).' };
   }
@@ -56,7 +56,7 @@ async function decide(deps: ActionDeps, action: IncomingAction, identity: string
 export function createActionHandler(deps: ActionDeps): ActionHandler {
   return async (action) => {
     if (!(await deps.firstSeen(`${action.platform}:action:${action.id}`))) return { accepted: false, note: 'That click was already handled.' };
-    const identity = `${action.platform}:${action.user.id}`;
+    const identity = identityOfEvent(action);
     const log = deps.logger.child({ platform: action.platform, action: action.action, entry: action.entryId, user: identity });
     try {
       const outcome = await decide(deps, action, identity);

@@ -1,20 +1,14 @@
 import type { Card, ChatAdapter, MessageRef, OutgoingMessage } from './types.js';
+import type { Target } from '../../core/target.js';
 import type { Reply } from './reply.js';
 import type { Templates } from '../templates/environment.js';
 import type { Masker } from '../../core/masking/masker.js';
 import { splitMessage } from './split.js';
 
-export interface ReplyTarget {
-  channel: string;
-  thread?: string;
-  /** The requester, mentioned when the reply asks for it. */
-  userId?: string;
-}
-
 export interface Responder {
-  send(adapter: ChatAdapter, target: ReplyTarget, reply: Reply): Promise<MessageRef[]>;
+  send(adapter: ChatAdapter, target: Target, reply: Reply): Promise<MessageRef[]>;
   /** Replace a message in place (progress); cut to one message's length. */
-  update(adapter: ChatAdapter, ref: MessageRef, target: ReplyTarget, reply: Reply): Promise<void>;
+  update(adapter: ChatAdapter, ref: MessageRef, target: Target, reply: Reply): Promise<void>;
   /** Rendered, masked text without sending: for the CLI and tests. */
   render(platform: string, reply: Reply): string;
 }
@@ -52,7 +46,7 @@ export function createResponder(deps: { templates: Templates; masker: Masker; gl
       });
       const refs: MessageRef[] = [];
       for (const [i, part] of parts.entries()) {
-        const mentions = i === 0 && r.mention && target.userId ? [target.userId] : [];
+        const mentions = i === 0 && r.mention && target.user ? [target.user] : [];
         refs.push(await adapter.send({
           channel: target.channel, ...(target.thread ? { thread: target.thread } : {}), text: part, mentions, ...extras(r, i === 0, i === parts.length - 1),
         }));

@@ -1,17 +1,7 @@
 import { reply, type Reply } from '../chat/reply.js';
-import type { IncomingMessage } from '../chat/types.js';
-import type { ChatTarget } from '../../services/coord/types.js';
-import { newDeployId } from '../../services/deploy/types.js';
 import { truthy } from '../presenter/format.js';
-import { actorOf } from '../chat/actor.js';
+import { actorOf, targetOf } from '../chat/actor.js';
 import type { CommandContext } from './types.js';
-
-export { progressLine, summaryView } from '../presenter/deploy-view.js';
-
-/** Where background messages about a request go: back where it was asked, to who asked. */
-export function targetOf(msg: IncomingMessage): ChatTarget {
-  return { platform: msg.platform, channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), user: msg.user.id };
-}
 
 /**
  * `pack deploy <repo> [packs] [branch]`: check what it would touch (repository, ref, packs,
@@ -20,19 +10,19 @@ export function targetOf(msg: IncomingMessage): ChatTarget {
  */
 export async function deployCommand(ctx: CommandContext): Promise<Reply[]> {
   const { deployer, coordinator } = ctx.services;
-  // Before plan(): a refused deploy must not even fetch the repository.
+  // Before planning: a refused deploy must not even fetch the repository.
   await ctx.services.permissions.repo(actorOf(ctx.message), 'deploy', ctx.params['repo'] ?? '', { command: ctx.alias.command });
-  const planned = await deployer.plan({ repo: ctx.params['repo'] ?? '', packs: ctx.params['packs'] ?? '', ref: ctx.params['branch'] ?? '' });
-  const id = newDeployId();
-  const request = {
-    id, repo: ctx.params['repo'] ?? '', packs: planned.packs.join(','), ref: planned.branch,
+  const plan = deployer.plan({
+    repo: ctx.params['repo'] ?? '', packs: ctx.params['packs'] ?? '', ref: ctx.params['branch'] ?? '',
     force: truthy(ctx.params['force']), requestedBy: ctx.identity, channel: ctx.message.channel.name,
-  };
+  });
+  // A queued deploy deploys exactly the packs its locks were checked for: "all" means the packs on the ref now.
+  const packs = await deployer.targets(plan);
   const { entry } = await coordinator.request({
-    request, repo: planned.repo, branch: planned.branch, packs: planned.packs, target: targetOf(ctx.message),
+    plan: { ...plan, packs }, packs, target: targetOf(ctx.message),
     ...(ctx.alias.confirm ? { aliasPolicy: ctx.alias.confirm } : {}),
   });
-  const current = await coordinator.queue.get(id);
+  const current = await coordinator.queue.get(plan.id);
   if (current?.state !== 'waiting') return [];
-  return [reply('deploy_queued', { what: entry.summary, ahead: entry.ahead ?? 0, id })];
+  return [reply('deploy_queued', { what: entry.summary, ahead: entry.ahead ?? 0, id: plan.id })];
 }

@@ -4,29 +4,24 @@
  * replaced from the registry), and the dependency graph as text.
  */
 import { reply, type Reply } from '../chat/reply.js';
-import { newDeployId } from '../../services/deploy/types.js';
-import { parseSpecs, REGISTRY, REGISTRY_REPOSITORY } from '../../services/install/installer.js';
+import { parseSpecs } from '../../services/install/install-plan.js';
 import { renderGraph } from '../../services/install/deps-graph.js';
-import { targetOf } from './deploy.js';
+import { targetOf } from '../chat/actor.js';
 import { truthy } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 
 export async function installCommand(ctx: CommandContext): Promise<Reply[]> {
   const { installer, coordinator } = ctx.services;
-  const specs = parseSpecs(ctx.params['packs'] ?? '');
+  const plan = installer.plan({ packs: ctx.params['packs'] ?? '', force: truthy(ctx.params['force']), requestedBy: ctx.identity, channel: ctx.message.channel.name });
   // Everything it would install (dependencies too) is known, and every conflict reported, before it queues.
-  const resolution = await installer.plan(specs);
+  const resolution = await installer.resolve(plan.packs);
   if (resolution.plan.length === 0) {
     return [reply('install_nothing', { packs: resolution.alreadyInstalled.map((k) => `${k.name} ${k.version}`).join(', ') })];
   }
-  const id = newDeployId();
-  const request = {
-    id, kind: 'install' as const, repo: REGISTRY, packs: specs.join(','), force: truthy(ctx.params['force']),
-    requestedBy: ctx.identity, channel: ctx.message.channel.name,
-  };
+  const id = plan.id;
   const packs = resolution.plan.map((p) => p.name);
   const { entry } = await coordinator.request({
-    request, repo: REGISTRY_REPOSITORY, branch: REGISTRY, packs, target: targetOf(ctx.message),
+    plan, packs, target: targetOf(ctx.message),
     ...(ctx.alias.confirm ? { aliasPolicy: ctx.alias.confirm } : {}),
   });
   const current = await coordinator.queue.get(id);

@@ -2,10 +2,11 @@ import { reply, type Reply } from '../chat/reply.js';
 import { summarizePack } from '../../domain/packs/index.js';
 import type { Release } from '../../domain/packstore/index.js';
 import { PackbotError } from '../../core/errors.js';
-import { ago, displayUser, shortSha } from '../presenter/format.js';
+import { timeAgo } from '../../core/duration.js';
+import { displayUser, shortSha } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 import { lockView, stateLabel } from './coordination.js';
-import { displayName } from '../../services/coord/types.js';
+import { displayIdentity } from '../../core/identity.js';
 
 export function releaseView(r: Release, now = new Date()) {
   return {
@@ -17,7 +18,7 @@ export function releaseView(r: Release, now = new Date()) {
     commit: shortSha(r.meta.commit),
     by: displayUser(r.meta.deployed_by),
     at: r.meta.deployed_at,
-    ago: ago(r.meta.deployed_at, now),
+    ago: timeAgo(r.meta.deployed_at, now),
   };
 }
 
@@ -47,8 +48,8 @@ export async function statusCommand(ctx: CommandContext): Promise<Reply[]> {
   return [reply('pack_status', {
     ...releaseView(active),
     lock: lock ? lockView(lock) : null,
-    queued: queued.map((e) => ({ id: e.id, state: stateLabel(e), what: e.summary, by: displayName(e.requester) })),
-    last: last ? { id: last.id, kind: last.kind, result: last.result, by: displayUser(last.requested_by), ago: ago(last.finished_at), status: lastPack?.status, error: lastPack?.error } : null,
+    queued: queued.map((e) => ({ id: e.id, state: stateLabel(e), what: e.summary, by: displayIdentity(e.requester) })),
+    last: last ? { id: last.id, kind: last.kind, result: last.result, by: displayUser(last.requested_by), ago: timeAgo(last.finished_at), status: lastPack?.status, error: lastPack?.error } : null,
   })];
 }
 

@@ -2,7 +2,6 @@ import type { IncomingMessage, MessageRef } from '../chat/types.js';
 import type { Installer } from '../../services/install/installer.js';
 import type { Deployer } from '../../services/deploy/pipeline.js';
 import type { Coordinator } from '../../services/coord/coordinator.js';
-import type { Notifier } from '../../services/coord/types.js';
 import type { PackStore } from '../../domain/packstore/index.js';
 import type { HistoryStore } from '../../domain/store/history.js';
 import type { Reply } from '../chat/reply.js';
@@ -33,8 +32,6 @@ export interface Services {
   /** `pack install`: packs from registry indexes. */
   installer: Installer;
   coordinator: Coordinator;
-  /** Messages to other channels (a repository's notify_channel). */
-  notifier: Notifier;
   store: PackStore;
   history: HistoryStore;
   /** Who may run what, where; records every refusal. */

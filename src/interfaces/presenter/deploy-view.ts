@@ -1,7 +1,8 @@
 /** How a deploy reads in chat: progress lines and the summary, shared by every road to a deploy. */
 import type { Card } from '../chat/types.js';
 import type { DeployResult, PackResult, ProgressEvent } from '../../services/deploy/types.js';
-import { formatMs, shortSha } from './format.js';
+import { formatElapsed } from '../../core/duration.js';
+import { shortSha } from './format.js';
 
 const ICON = { deployed: '✓', unchanged: '=', failed: '✗', rolled_back: '↩' } as const;
 
@@ -24,7 +25,7 @@ export function summaryView(result: DeployResult) {
     error: result.error,
     ok: result.success_count,
     failed: result.failure_count,
-    duration: formatMs(result.duration_ms),
+    duration: formatElapsed(result.duration_ms),
     packs: result.packs.map((p) => packLine(p, result.commit)),
   };
 }
@@ -34,7 +35,7 @@ export function progressLine(e: ProgressEvent): string | null {
   // Recording history is bookkeeping, not a step anyone waits on.
   if ((e.status !== 'done' && e.status !== 'failed') || e.stage === 'record') return null;
   const icon = e.status === 'done' ? '✓' : '✗';
-  return `${icon} ${e.stage}${e.pack ? ` ${e.pack}` : ''}${e.elapsedMs !== undefined ? ` (${formatMs(e.elapsedMs)})` : ''}`;
+  return `${icon} ${e.stage}${e.pack ? ` ${e.pack}` : ''}${e.elapsedMs !== undefined ? ` (${formatElapsed(e.elapsedMs)})` : ''}`;
 }
 
 /** The status line and fields of a deploy in progress ("Deploying docker,sensu…"). */

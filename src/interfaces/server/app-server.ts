@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ChatAdapter } from '../chat/types.js';
+import { errorMessage } from '../../core/caught.js';
 import type { Logger } from '../../core/logging/logger.js';
+import { raceTimeout } from '../../core/timeout.js';
 import type { Masker } from '../../core/masking/masker.js';
 import type { StateStore } from '../../domain/store/state.js';
 import type { Metrics } from './metrics.js';
@@ -31,16 +33,10 @@ const PROBE_TIMEOUT_MS = 2000;
 
 /** A store call that answers within the probe's time, or the reason it did not. */
 async function storeProblem(state: StateStore): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS);
-  });
   try {
-    return await Promise.race([state.get('readyz').then(() => null), timeout]);
+    return await raceTimeout(state.get('readyz').then(() => null), PROBE_TIMEOUT_MS, () => `no answer within ${PROBE_TIMEOUT_MS} ms`);
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    clearTimeout(timer);
+    return errorMessage(err);
   }
 }
 

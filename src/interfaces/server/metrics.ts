@@ -8,6 +8,7 @@
  * so a series count stays proportional to the config rather than to traffic.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { raceTimeout } from '../../core/timeout.js';
 
 export type DeployResult = 'success' | 'partial' | 'failure';
 export type CommandOutcome = 'ok' | 'error' | 'denied';
@@ -186,21 +187,9 @@ function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
 
-/**
- * Promise.race subscribes to the source's promise too, so if it rejects after the timeout
- * that rejection is handled, not an unhandledRejection. The timer is unref'd and cleared
- * so it never holds the process open.
- */
 async function withTimeout<T>(fn: () => Promise<T>, ms: number, source: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`metrics source ${source} timed out after ${ms} ms`)), ms);
-    timer.unref();
+  // Calling fn through then() turns a source that throws synchronously into a rejection.
+  return raceTimeout(Promise.resolve().then(fn), ms, (): never => {
+    throw new Error(`metrics source ${source} timed out after ${ms} ms`);
   });
-  try {
-    // Calling fn through then() turns a source that throws synchronously into a rejection.
-    return await Promise.race([Promise.resolve().then(fn), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

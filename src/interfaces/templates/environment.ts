@@ -7,6 +7,7 @@ import { COORD_TEMPLATES } from './coord.js';
 import { NOTIFY_TEMPLATES } from './notify.js';
 import { SECURITY_TEMPLATES } from './security.js';
 import { registerHelpers } from './helpers.js';
+import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 
 export interface Templates {
@@ -65,7 +66,7 @@ async function readTemplateDir(dir: string): Promise<Array<[string, string]>> {
   try {
     entries = await readdir(dir);
   } catch (err) {
-    throw new PackbotError('config_invalid', `templates.dir ${dir} cannot be read (${(err as NodeJS.ErrnoException).code}); fix the path in packbot.yaml`);
+    throw new PackbotError('config_invalid', `templates.dir ${dir} cannot be read (${errnoCode(err)}); fix the path in packbot.yaml`);
   }
   const out: Array<[string, string]> = [];
   for (const file of entries.filter((f) => f.endsWith('.hbs')).sort()) {

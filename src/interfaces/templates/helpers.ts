@@ -1,5 +1,5 @@
 import type Handlebars from 'handlebars';
-import { ago, formatMs } from '../presenter/format.js';
+import { formatElapsed, timeAgo } from '../../core/duration.js';
 
 /** Inline code that survives values containing backticks. */
 export function inlineCode(value: unknown): string {
@@ -45,9 +45,9 @@ export function registerHelpers(hb: typeof Handlebars): void {
   });
   hb.registerHelper('bold', (value: unknown, options: unknown) => bold(value, platformOf(options)));
   hb.registerHelper('mention', (id: unknown, options: unknown) => mention(id, platformOf(options)));
-  hb.registerHelper('timespan', (ms: unknown) => formatMs(Number(ms)));
+  hb.registerHelper('timespan', (ms: unknown) => formatElapsed(Number(ms)));
   // Relative to the moment of rendering; a reply is rendered right before it is sent.
-  hb.registerHelper('timeago', (iso: unknown) => ago(String(iso)));
+  hb.registerHelper('timeago', (iso: unknown) => timeAgo(String(iso)));
   hb.registerHelper('join', (list: unknown, sep: unknown) =>
     Array.isArray(list) ? list.map(String).join(isOptions(sep) ? ', ' : String(sep)) : '',
   );

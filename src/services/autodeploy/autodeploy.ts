@@ -4,14 +4,14 @@
  * queue, locks and notifications behave as for a person), without a confirmation unless
  * `auto_deployment.confirm` asks for one. Locked packs are left alone and their holders told.
  */
-import { reply } from '../../interfaces/chat/reply.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import type { Coordinator } from '../coord/coordinator.js';
-import { decideLock, humanSpan } from '../coord/locks.js';
-import type { ChatTarget, Notifier } from '../coord/types.js';
-import { splitIdentity } from '../coord/types.js';
+import { decideLock } from '../coord/locks.js';
+import type { Target } from '../../core/target.js';
+import { identityOf, parseIdentity } from '../../core/identity.js';
 import { resolveRepository } from '../deploy/resolve.js';
 import { newDeployId } from '../deploy/types.js';
+import { planResolved } from '../deploy/plan.js';
 import { isPackbotError } from '../../core/errors.js';
 import type { Git } from '../../domain/git/index.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -19,6 +19,7 @@ import type { Masker } from '../../core/masking/masker.js';
 import type { PackStore } from '../../domain/packstore/index.js';
 import type { PushEvent } from './push-event.js';
 import { changedPacks } from './changed.js';
+import type { AutoDeployEvents } from './events.js';
 import { repositoriesFor, type MatchedRepository } from './match.js';
 
 export interface AutoDeployDeps {
@@ -26,7 +27,8 @@ export interface AutoDeployDeps {
   git: Git;
   store: Pick<PackStore, 'list'>;
   coordinator: Pick<Coordinator, 'request' | 'locks'>;
-  notifier: Notifier;
+  /** Where the notices about a push go (the app's presenter). */
+  events: AutoDeployEvents;
   logger: Logger;
   masker: Masker;
   /** The chat platform notify channels are on (the first adapter's). */
@@ -52,13 +54,8 @@ export interface PushOutcome {
 /** `github:alice`: who a webhook deploy is recorded as (a name, not a chat identity). */
 export function pusherIdentity(event: PushEvent): string {
   const who = (event.pusher.login ?? event.pusher.name).trim().replace(/\s+/g, '_') || 'unknown';
-  return `${event.provider}:${who}`;
+  return identityOf(event.provider, who);
 }
-
-const firstLines = (message: string) => {
-  const text = message.trim().split('\n').slice(0, 3).join('\n');
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
-};
 
 export async function autoDeploy(deps: AutoDeployDeps, event: PushEvent): Promise<PushOutcome[]> {
   const matched = repositoriesFor(deps.config, event.repoUrls);
@@ -71,7 +68,7 @@ export async function autoDeploy(deps: AutoDeployDeps, event: PushEvent): Promis
       const reason = deps.masker.mask(isPackbotError(err) ? err.message : err instanceof Error ? err.message : String(err));
       deps.logger.warn({ repo: repo.name, provider: event.provider, err: reason }, 'auto deployment failed');
       const channel = repo.config.auto_deployment?.notify_channel ?? repo.config.notify_channel ?? '';
-      await send(deps, { platform: deps.platform, channel }, reply('autodeploy_failed', { repo: repo.name, branch: event.branch ?? '', reason }));
+      await deps.events.emit({ kind: 'autodeploy_failed', repo: repo.name, branch: event.branch, reason, target: { platform: deps.platform, channel } });
       outcomes.push({ repo: repo.name, status: 'failed', reason, packs: [], locked: [], removed: [] });
     }
   }
@@ -85,12 +82,12 @@ async function forRepository(deps: AutoDeployDeps, match: MatchedRepository, eve
   if (event.branch === null) return { ...base, status: 'ignored', reason: 'not a branch push' };
   if (event.branch !== auto.branch) return { ...base, status: 'ignored', reason: `pushes to ${event.branch} are not deployed (auto deployment follows ${auto.branch})` };
   const channel = auto.notify_channel ?? match.config.notify_channel ?? '';
-  const target: ChatTarget = { platform: deps.platform, channel };
+  const target: Target = { platform: deps.platform, channel };
   const author = event.headCommit?.author ?? event.pusher.name;
   const log = deps.logger.child({ repo: match.name, provider: event.provider, branch: event.branch });
 
   if (event.deleted || event.after === null) {
-    await send(deps, target, reply('autodeploy_branch_deleted', { repo: match.name, branch: event.branch, author: event.pusher.name }));
+    await deps.events.emit({ kind: 'autodeploy_branch_deleted', repo: match.name, branch: event.branch, pusher: event.pusher.name, target });
     return { ...base, status: 'ignored', reason: 'the branch was deleted; nothing deployed or removed' };
   }
 
@@ -117,30 +114,29 @@ async function forRepository(deps: AutoDeployDeps, match: MatchedRepository, eve
       continue;
     }
     locked.push(pack);
-    const holder = splitIdentity(decision.lock.owner);
-    const where: ChatTarget = decision.lock.target ?? { ...target, platform: holder.platform || target.platform };
-    await send(deps, { ...where, user: holder.user }, reply('autodeploy_locked', {
-      repo: match.name, branch: event.branch, author, pack, held: decision.lock.branch,
-      since: humanSpan(now().getTime() - Date.parse(decision.lock.since)), prefix: deps.config.bot.prefix,
-    }, { mention: true }));
+    const holder = parseIdentity(decision.lock.owner);
+    const where: Target = decision.lock.target ?? { ...target, platform: holder.platform || target.platform };
+    await deps.events.emit({
+      kind: 'autodeploy_locked', repo: match.name, branch: event.branch, author, pack, lock: decision.lock,
+      heldMs: now().getTime() - Date.parse(decision.lock.since), target: { ...where, user: holder.id },
+    });
   }
   const outcome = { ...base, packs: free, locked, removed: changed.removed, forced: changed.forced };
   if (free.length === 0) return { ...outcome, status: 'skipped', reason: 'every changed pack is locked' };
 
   const id = newDeployId();
-  const packs = match.config.subtree ? free.join(',') : '';
-  await send(deps, target, reply('autodeploy_triggered', {
-    repo: match.name, branch: event.branch, author, packs: free.join(', '), skipped: locked.length, forced: changed.forced,
-    message: firstLines(event.headCommit?.message ?? ''),
-  }));
+  // A root pack is the repository itself: "all" (shown so), its lock checked as `free` says.
+  const plan = planResolved(resolved, {
+    id, packs: match.config.subtree ? free : [], ref: event.branch, requestedBy: identity, channel,
+    note: `auto deployment: ${event.provider} push ${event.after.slice(0, 12)}`,
+  });
+  await deps.events.emit({
+    kind: 'autodeploy_triggered', repo: match.name, branch: event.branch, author, packs: free, locked, forced: changed.forced,
+    message: event.headCommit?.message ?? '', target,
+  });
   try {
     await deps.coordinator.request({
-      request: {
-        id, repo: match.name, packs, ref: event.branch, requestedBy: identity, channel,
-        note: `auto deployment: ${event.provider} push ${event.after.slice(0, 12)}`,
-      },
-      repo: resolved, branch: event.branch, packs: free, target,
-      policy: auto.confirm ? 'always' : 'never',
+      plan, packs: free, target, policy: auto.confirm ? 'always' : 'never',
     });
   } catch (err) {
     // A lock taken between the check above and the queue: the holder keeps the pack.
@@ -148,10 +144,4 @@ async function forRepository(deps: AutoDeployDeps, match: MatchedRepository, eve
     throw err;
   }
   return { ...outcome, status: 'queued', deploy_id: id };
-}
-
-/** A notification that fails is logged: the deploy it is about goes ahead regardless. */
-async function send(deps: AutoDeployDeps, target: ChatTarget, r: ReturnType<typeof reply>): Promise<void> {
-  if (target.channel === '') return;
-  await deps.notifier.send(target, r).catch((err: unknown) => deps.logger.warn({ err, template: r.template }, 'could not send an auto deployment notice'));
 }

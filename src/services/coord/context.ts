@@ -1,14 +1,14 @@
 import type { PackChange } from '../deploy/changes.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
-import type { ProgressListener } from '../deploy/pipeline.js';
-import type { DeployRequest, DeployResult } from '../deploy/types.js';
+import type { ProgressListener } from '../deploy/stage-clock.js';
+import type { DeployPlan, DeployResult } from '../deploy/types.js';
 import type { JobRunner } from '../../domain/jobs/types.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { HistoryStore } from '../../domain/store/history.js';
 import type { Confirmations } from './confirmations.js';
 import type { Locks } from './locks.js';
 import type { Queue } from './queue.js';
-import type { Notifier } from './types.js';
+import type { CoordEvents } from './events.js';
 
 /** What the coordination modules share; built once by createCoordinator. */
 export interface CoordContext {
@@ -18,11 +18,13 @@ export interface CoordContext {
   confirmations: Confirmations;
   jobs: JobRunner;
   history: HistoryStore;
-  notifier: Notifier;
+  /** Where everything coordination has to say goes (the app's presenter). */
+  events: CoordEvents;
   logger: Logger;
   now: () => Date;
-  deploy: (request: DeployRequest, onProgress: ProgressListener) => Promise<DeployResult>;
-  /** What a finished deploy changed per pack, for announce_channel (absent: no announcements). */
+  /** Runs a plan as it is (a deploy or an install): nothing in it is looked up again. */
+  deploy: (plan: DeployPlan, onProgress: ProgressListener) => Promise<DeployResult>;
+  /** What a finished deploy changed per pack, for its announcement (absent: no announcements). */
   changes?: (result: DeployResult) => Promise<PackChange[]>;
   /** Moves whatever may start now to the front (asks for confirmations, starts turns). */
   pump: () => Promise<void>;

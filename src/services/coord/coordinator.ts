@@ -6,20 +6,22 @@
  * background step a job that any process may run.
  */
 import { PackbotError } from '../../core/errors.js';
-import { reply } from '../../interfaces/chat/reply.js';
-import { formatDuration } from '../../domain/config/index.js';
-import { newDeployId, type DeployRequest, type DeployResult } from '../deploy/types.js';
-import type { ResolvedRepository } from '../deploy/resolve.js';
+import { newDeployId, type DeployPlan, type DeployResult } from '../deploy/types.js';
+import type { PlannedRepository } from '../deploy/resolve.js';
 import type { StateStore } from '../../domain/store/state.js';
 import { createConfirmations, type Answer, type PendingConfirmation } from './confirmations.js';
 import { JOBS, jobIds, type CoordContext } from './context.js';
+import { subjectOf, type CoordEvents } from './events.js';
 import { createLocks, decideLock, refusalMessage } from './locks.js';
 import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
 import { choosePhrase } from './phrases.js';
+import { readPayload } from './payload.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
 import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
-import { moveLocks, runTurn } from './turn.js';
-import { displayName, isChatIdentity, type ChatTarget, type ConfirmPolicy, type DeployPayload } from './types.js';
+import { runNow, runTurn } from './turn.js';
+import { type ConfirmPolicy, type DeployPayload } from './types.js';
+import { displayIdentity, isChatIdentity } from '../../core/identity.js';
+import type { Target } from '../../core/target.js';
 
 export interface CoordinatorDeps extends Omit<CoordContext, 'queue' | 'locks' | 'confirmations' | 'pump' | 'now'> {
   store: StateStore;
@@ -31,22 +33,33 @@ export interface CoordinatorDeps extends Omit<CoordContext, 'queue' | 'locks' | 
 }
 
 export interface DeployAsk {
-  request: DeployRequest & { id: string };
-  repo: ResolvedRepository;
-  branch: string;
+  /** Queued as it is, and run so at its turn. */
+  plan: DeployPlan;
+  /** The packs it touches, for the locks and the queue (for "all": the packs on its ref now). */
   packs: string[];
-  target: ChatTarget;
+  target: Target;
   aliasPolicy?: ConfirmPolicy;
   /** Exactly this policy, whatever the config says (auto deployment's `confirm`). */
   policy?: ConfirmPolicy;
 }
 
-const payloadOf = (e: QueueEntry) => e.payload as DeployPayload;
-const whatOf = (p: DeployPayload) => (p.request.kind === 'install' ? `${p.request.packs} from the registry` : `${p.request.packs || 'all packs'} from ${p.repo} ${p.branch}`);
+/** A deploy run at once, outside the queue (the CLI's `packbot deploy` and `install`). */
+export interface DirectRun {
+  plan: DeployPlan;
+  /** The packs it touches, for the locks; null when that is not known (the run's result says why). */
+  packs: string[] | null;
+  target: Target;
+}
+
+/** What it does, for `pack queue` and confirmation prompts. */
+function whatOf({ plan }: DeployPayload): string {
+  const packs = plan.packs.join(',') || 'all packs';
+  return plan.kind === 'install' ? `${packs} from the registry` : `${packs} from ${plan.repo.name} ${plan.ref}`;
+}
 
 export function createCoordinator(deps: CoordinatorDeps) {
   const now = deps.now ?? (() => new Date());
-  const { config, jobs, notifier, logger } = deps;
+  const { config, jobs, events, logger } = deps;
   const queue = createQueue(deps.store, {
     concurrency: config.queue.concurrency, now,
     onRetry: (err) => logger.warn({ err }, 'the deploy queue could not be written; trying again'),
@@ -58,26 +71,18 @@ export function createCoordinator(deps: CoordinatorDeps) {
   let sweeper: NodeJS.Timeout | null = null;
 
   const ctx: CoordContext = { ...deps, queue, locks, confirmations, now, pump };
+  const payloadOf = (e: QueueEntry) => readPayload(config, e.payload);
 
   const needsConfirmation = (e: QueueEntry) => e.policy === 'always' || (e.policy === 'when_queued' && (e.ahead ?? 0) > 0);
 
   async function ask(e: QueueEntry): Promise<void> {
     const p = payloadOf(e);
-    const timeoutMs = confirmTimeout(config, p.repo);
-    const phrase = choosePhrase(confirmPhrases(config, p.repo), deps.pick);
+    const timeoutMs = confirmTimeout(config, p.plan.repo.name);
+    const phrase = choosePhrase(confirmPhrases(config, p.plan.repo.name), deps.pick);
     const pending = await confirmations.ask({ entryId: e.id, requester: e.requester, channel: p.target.channel, phrase, timeoutMs, what: e.summary });
     if (!pending) return;
     await jobs.schedule(JOBS.confirmTimeout, jobIds.confirmTimeout(e.id), { id: e.id }, Date.parse(pending.expires_at));
-    await notifier.send(p.target, reply('confirm_prompt', {
-      phrase, packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, timeout: formatDuration(timeoutMs), id: e.id,
-      ...(isChatIdentity(e.requester) ? {} : { pushedBy: displayName(e.requester) }),
-    }, {
-      mention: true,
-      buttons: [
-        { action: 'confirm', entryId: e.id, label: 'Confirm', style: 'primary' },
-        { action: 'cancel', entryId: e.id, label: 'Cancel', style: 'danger' },
-      ],
-    }));
+    await events.emit({ kind: 'confirmation_requested', deploy: subjectOf(p), phrase, timeoutMs });
   }
 
   async function dispatch(e: QueueEntry): Promise<void> {
@@ -107,20 +112,15 @@ export function createCoordinator(deps: CoordinatorDeps) {
     const p = payloadOf(e);
     if (!(await confirmations.withdraw(p.target.channel, e.requester, id))) return;
     if (!(await queue.finish(id))) return;
-    await notifier.send(p.target, reply('confirm_timeout', {
-      packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, timeout: formatDuration(confirmTimeout(config, p.repo)),
-    }, { mention: true }));
+    await events.emit({ kind: 'confirmation_expired', deploy: subjectOf(p), timeoutMs: confirmTimeout(config, p.plan.repo.name) });
     await pump();
   }
 
   /** Old requests out, due work in: also what picks up after a process that died. */
   async function sweep(starting: boolean): Promise<void> {
     for (const e of await queue.expire(config.queue.max_wait)) {
-      const p = payloadOf(e);
-      await notifier.send(p.target, reply('queue_expired', {
-        packs: p.request.packs || 'all packs', repo: p.repo, branch: p.branch, id: e.id,
-        waited: formatDuration(Math.round((now().getTime() - Date.parse(e.enqueued_at)) / 1000) * 1000), max: formatDuration(config.queue.max_wait),
-      }, { mention: true }));
+      const waitedMs = now().getTime() - Date.parse(e.enqueued_at);
+      await events.emit({ kind: 'queue_expired', deploy: subjectOf(payloadOf(e)), waitedMs, maxWaitMs: config.queue.max_wait });
     }
     await pump();
     const stranded = (await queue.list()).filter((e) => e.state === 'ready' && (e.awaiting === 'worker' || starting));
@@ -129,48 +129,50 @@ export function createCoordinator(deps: CoordinatorDeps) {
     if (starting) await queue.tidy();
   }
 
-  /** Confirmed: the timeout is moot and a worker may run the turn. */
-  async function proceed(id: string): Promise<void> {
+  /** Confirmed by `by`: the timeout is moot and a worker may run the turn. */
+  async function proceed(id: string, by: string): Promise<void> {
     await jobs.cancel(jobIds.confirmTimeout(id));
-    if (await queue.confirmed(id)) await jobs.run(JOBS.turn, jobIds.turn(id), { id });
+    if (!(await queue.confirmed(id))) return;
+    await events.emit({ kind: 'confirmed', id, by });
+    await jobs.run(JOBS.turn, jobIds.turn(id), { id });
   }
 
   async function turnFailed(id: string, reason: string): Promise<void> {
     const e = await queue.finish(id);
     if (!e) return;
-    const p = payloadOf(e);
-    await notifier.send(p.target, reply('deploy_interrupted', { id, packs: p.request.packs || 'all packs', reason }, { mention: true }));
+    await events.emit({ kind: 'deploy_interrupted', deploy: subjectOf(payloadOf(e)), reason });
     await pump();
   }
 
   return {
     queue, locks, confirmations, pump,
 
-    checkLocks,
-
     /**
-     * A deploy run outside the queue (the CLI): its packs' locks move as a queued deploy's
-     * would — taken for a branch, released by the default branch — with the same timers.
+     * Runs a deploy now, outside the queue (the CLI), as its turn would run: refused
+     * (pack_locked) past someone's lock, then deployed with the same events, and its packs'
+     * locks taken for a branch or released by the default branch, with the same timers.
+     * Without `packs` (what it touches is not known; the result says why) the locks are not
+     * looked at. Its events go to `to` (the CLI's presenter) instead of the app's.
      */
-    async settleDirect(a: { request: DeployRequest; repo: ResolvedRepository; branch: string; target: ChatTarget }, result: DeployResult): Promise<void> {
-      await moveLocks(ctx, {
-        request: { ...a.request, id: result.deploy_id }, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch, target: a.target, policy: 'never',
-      }, result);
+    async runNow(a: DirectRun, to: CoordEvents = events): Promise<DeployResult> {
+      if (a.packs) await checkLocks(a.plan, a.packs);
+      return runNow({ ...ctx, events: to }, { plan: a.plan, target: a.target, policy: 'never' }, a.packs !== null);
     },
 
     /** Queue a deploy; refused at once (nothing queued) if a lock stands in its way. */
     async request(a: DeployAsk): Promise<{ entry: QueueEntry; ahead: number }> {
-      await checkLocks({ requester: a.request.requestedBy, repo: a.repo, branch: a.branch, packs: a.packs });
-      const payload: DeployPayload = {
-        request: a.request, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch, target: a.target,
-        policy: a.policy ?? confirmPolicy(config, a.repo.name, a.aliasPolicy),
-      };
+      const { plan } = a;
+      await checkLocks(plan, a.packs);
+      const payload: DeployPayload = { plan, target: a.target, policy: a.policy ?? confirmPolicy(config, plan.repo.name, a.aliasPolicy) };
       const queued = await queue.enqueue({
-        id: a.request.id, packs: a.packs, requester: a.request.requestedBy, channel: a.target.channel, summary: whatOf(payload), policy: payload.policy, payload,
+        id: plan.id, packs: a.packs, requester: plan.requestedBy, channel: a.target.channel, summary: whatOf(payload), policy: payload.policy, payload,
       });
+      // Nothing to show for it (the request's reply says it): a failure to tell must not undo it.
+      await events.emit({ kind: 'queued', deploy: subjectOf(payload), ahead: queued.ahead, policy: payload.policy })
+        .catch((err: unknown) => logger.warn({ err, entry: plan.id }, 'could not tell that a deploy was queued'));
       // Queued is queued: if handing it on fails now, the sweep hands it on shortly, so the
       // requester must not be told to try again (that would deploy twice).
-      await pump().catch((err: unknown) => logger.warn({ err, entry: a.request.id }, 'could not hand on queued work; the sweep will'));
+      await pump().catch((err: unknown) => logger.warn({ err, entry: plan.id }, 'could not hand on queued work; the sweep will'));
       return queued;
     },
 
@@ -182,11 +184,17 @@ export function createCoordinator(deps: CoordinatorDeps) {
       const adopt = async (p: PendingConfirmation) => {
         if (!mayConfirm || isChatIdentity(p.requester)) return false;
         const entry = await queue.get(p.entryId);
-        return entry !== null && mayConfirm(payloadOf(entry).repo);
+        return entry !== null && mayConfirm(payloadOf(entry).plan.repo.name);
       };
       const answer = await confirmations.answer(identity, channel, text, explicit, adopt);
-      if (answer.kind === 'confirmed') await proceed(answer.pending.entryId);
+      if (answer.kind === 'confirmed') await proceed(answer.pending.entryId, identity);
       return answer;
+    },
+
+    /** The repository queue entry `id` deploys from (for its permission checks); undefined once it left the queue. */
+    async repoOf(id: string): Promise<string | undefined> {
+      const entry = await queue.get(id);
+      return entry?.payload ? payloadOf(entry).plan.repo.name : undefined;
     },
 
     /** A Confirm button on entry `entryId`'s prompt: only its requester's click counts. */
@@ -199,7 +207,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
       // A push's deploy has no chat requester: the button's permission check decides who may.
       if (e.requester !== identity && isChatIdentity(e.requester)) return { kind: 'not_yours', pending };
       if (!(await confirmations.withdraw(channel, e.requester, entryId))) return { kind: 'none' };
-      await proceed(entryId);
+      await proceed(entryId, identity);
       return { kind: 'confirmed', pending };
     },
 
@@ -215,11 +223,14 @@ export function createCoordinator(deps: CoordinatorDeps) {
       const entry = await queue.cancel(target, identity, isAdmin(config, identity));
       await confirmations.withdraw(payloadOf(entry).target.channel, entry.requester, entry.id);
       await jobs.cancel(jobIds.confirmTimeout(entry.id));
+      const forced = entry.requester !== identity;
+      await events.emit({ kind: 'cancelled', deploy: subjectOf(payloadOf(entry)), by: identity, forced });
       await pump();
-      return { entry, forced: entry.requester !== identity };
+      return { entry, forced };
     },
 
-    async unlock(pack: string, identity: string) {
+    /** `pack unlock`, asked at `origin` (the repository's notify channel hears it elsewhere). */
+    async unlock(pack: string, identity: string, origin: Target) {
       const result = await locks.release(pack, identity, { admin: isAdmin(config, identity) });
       await cancelLockTimers(ctx, pack);
       const at = now().toISOString();
@@ -227,14 +238,16 @@ export function createCoordinator(deps: CoordinatorDeps) {
         id: newDeployId(), kind: 'unlock', requested_by: identity,
         repo: result.lock.repo, branch: result.lock.branch, started_at: at, finished_at: at, duration_ms: 0, result: 'success',
         packs: [{ pack, status: 'unlocked', from: result.lock.branch, to: null, warnings: [] }], stages: {},
-        note: result.forced ? `forced; the lock was ${displayName(result.lock.owner)}'s` : 'released by its owner',
+        note: result.forced ? `forced; the lock was ${displayIdentity(result.lock.owner)}'s` : 'released by its owner',
       });
+      await events.emit({ kind: result.forced ? 'lock_force_released' : 'lock_unlocked', lock: result.lock, by: identity, origin });
       return result;
     },
 
     async extend(pack: string, identity: string, ms: number) {
       const lock = await locks.extend(pack, identity, ms);
       await scheduleLockTimers(ctx, lock);
+      await events.emit({ kind: 'lock_extended', lock, by: identity, extendedByMs: ms });
       return lock;
     },
 
@@ -265,12 +278,13 @@ export function createCoordinator(deps: CoordinatorDeps) {
     },
   };
 
-  /** Throws pack_locked, saying who holds it and how to unlock, if a lock stands in the way. */
-  async function checkLocks(a: { requester: string; repo: ResolvedRepository; branch: string; packs: readonly string[] }): Promise<void> {
-    for (const pack of a.packs) {
-      const decision = decideLock(await locks.get(pack), { requester: a.requester, repo: a.repo.name, branch: a.branch, defaultBranch: a.repo.defaultBranch });
+  /** Throws pack_locked, saying who holds it and how to unlock, if a lock stands in the way of `plan` on `packs`. */
+  async function checkLocks(plan: { requestedBy: string; repo: Pick<PlannedRepository, 'name' | 'defaultBranch'>; ref: string }, packs: readonly string[]): Promise<void> {
+    const { repo } = plan;
+    for (const pack of packs) {
+      const decision = decideLock(await locks.get(pack), { requester: plan.requestedBy, repo: repo.name, branch: plan.ref, defaultBranch: repo.defaultBranch });
       if (decision.kind === 'refused') {
-        throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: a.repo.defaultBranch, prefix: config.bot.prefix, display: displayName }));
+        throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: repo.defaultBranch, prefix: config.bot.prefix, display: displayIdentity }));
       }
     }
   }

@@ -4,14 +4,16 @@
  * survive restarts. Each carries the lock's `since` and `expires_at`: a timer for a lock that
  * was since extended, released or retaken finds a different lock and does nothing.
  */
-import { reply } from '../../interfaces/chat/reply.js';
 import { newDeployId } from '../deploy/types.js';
-import { formatDuration } from '../../domain/config/index.js';
+import { planDeploy } from '../deploy/plan.js';
+import { formatDuration } from '../../core/duration.js';
 import type { CoordContext } from './context.js';
 import { JOBS, jobIds } from './context.js';
-import { humanSpan, type LockRecord } from './locks.js';
+import { subjectOf } from './events.js';
+import type { LockRecord } from './locks.js';
 import { revertAfter, warnBefore } from './settings.js';
-import { displayName, SYSTEM_IDENTITY, type DeployPayload } from './types.js';
+import { type DeployPayload } from './types.js';
+import { SYSTEM_IDENTITY, displayIdentity } from '../../core/identity.js';
 
 interface LockTimerData {
   pack: string;
@@ -41,12 +43,10 @@ async function sameLock(ctx: CoordContext, data: LockTimerData): Promise<LockRec
 
 export async function warnOwner(ctx: CoordContext, raw: unknown): Promise<void> {
   const lock = await sameLock(ctx, raw as LockTimerData);
+  // Taken nowhere anyone can be told (an older lock): no one to warn.
   if (!lock?.target) return;
-  const left = Math.max(0, Date.parse(lock.expires_at) - ctx.now().getTime());
-  const defaultBranch = ctx.config.repositories[lock.repo]?.branch ?? 'the default branch';
-  await ctx.notifier.send(lock.target, reply('lock_warning', {
-    pack: lock.pack, repo: lock.repo, default: defaultBranch, branch: lock.branch, left: humanSpan(left),
-  }, { mention: true }));
+  const leftMs = Math.max(0, Date.parse(lock.expires_at) - ctx.now().getTime());
+  await ctx.events.emit({ kind: 'lock_warning', lock, defaultBranch: ctx.config.repositories[lock.repo]?.branch ?? null, leftMs, target: lock.target });
 }
 
 /** Queue a deploy of the default branch by packbot itself; its turn releases the lock. */
@@ -58,24 +58,23 @@ export async function revertLock(ctx: CoordContext, raw: unknown): Promise<void>
   if (!repo) {
     // The repository left the config: nothing to deploy from, but the lock must not outlive it.
     await ctx.locks.releaseIf(lock.pack, lock.since);
-    await ctx.notifier.send(target, reply('lock_reverted', {
-      pack: lock.pack, repo: lock.repo, default: 'its default branch', branch: lock.branch, owner: displayName(lock.owner),
-      error: `${lock.repo} is no longer configured`,
-    }));
+    await ctx.events.emit({ kind: 'lock_dropped', lock, target });
     return;
   }
   const id = newDeployId();
-  const payload: DeployPayload = {
-    request: {
-      id, repo: lock.repo, packs: lock.pack, ref: repo.branch, requestedBy: SYSTEM_IDENTITY, channel: target.channel,
-      note: `auto-revert: ${displayName(lock.owner)}'s lock on ${lock.branch} expired after ${formatDuration(revertAfter(ctx.config, lock.repo))}`,
-    },
-    repo: lock.repo, branch: repo.branch, defaultBranch: repo.branch,
-    target, policy: 'never', revert: lock,
-  };
-  await ctx.queue.enqueue({
+  const planned = planDeploy(ctx.config, {
+    id, repo: lock.repo, packs: [], ref: repo.branch, requestedBy: SYSTEM_IDENTITY, channel: target.channel,
+    note: `auto-revert: ${displayIdentity(lock.owner)}'s lock on ${lock.branch} expired after ${formatDuration(revertAfter(ctx.config, lock.repo))}`,
+  });
+  // The pack is a directory a deploy found on the tree (as a chat deploy's targets are), not
+  // a name someone typed: taken as is, so no pack a deploy could lock fails to revert.
+  const payload: DeployPayload = { plan: { ...planned, packs: [lock.pack] }, target, policy: 'never', revert: lock };
+  const { ahead } = await ctx.queue.enqueue({
     id, packs: [lock.pack], requester: SYSTEM_IDENTITY, channel: target.channel,
     summary: `${lock.pack} back to ${lock.repo} ${repo.branch} (auto-revert)`, policy: 'never', payload,
   });
+  // Queued is queued: a failure to tell it must not keep it from its turn.
+  await ctx.events.emit({ kind: 'queued', deploy: subjectOf(payload), ahead, policy: 'never' })
+    .catch((err: unknown) => ctx.logger.warn({ err, entry: id }, 'could not tell that a deploy was queued'));
   await ctx.pump();
 }

@@ -7,8 +7,10 @@
  * StateStore with a compare-and-set loop, so two people racing for one pack get one answer.
  */
 import { PackbotError } from '../../core/errors.js';
+import { humanSpan } from '../../core/duration.js';
 import type { StateStore } from '../../domain/store/state.js';
-import { displayName, type ChatTarget } from './types.js';
+import { displayIdentity } from '../../core/identity.js';
+import type { Target } from '../../core/target.js';
 
 export interface LockRecord {
   pack: string;
@@ -20,7 +22,7 @@ export interface LockRecord {
   since: string;
   expires_at: string;
   /** Where it was taken: the owner is warned there before it reverts. */
-  target?: ChatTarget;
+  target?: Target;
 }
 
 export interface LockRequest {
@@ -29,7 +31,7 @@ export interface LockRequest {
   branch: string;
   defaultBranch: string;
   reason?: string;
-  target?: ChatTarget;
+  target?: Target;
 }
 
 export type LockDecision =
@@ -121,7 +123,7 @@ export function createLocks(store: StateStore, opts: LocksOptions) {
       return update(pack, (lock) => {
         if (!lock) throw new PackbotError('usage', `${pack} is not locked; \`pack locks\` lists the locked packs.`);
         if (lock.owner !== by && !opts2.admin) {
-          throw new PackbotError('not_permitted', `${pack} is locked by ${displayName(lock.owner)}; only they or an admin can unlock it.`);
+          throw new PackbotError('not_permitted', `${pack} is locked by ${displayIdentity(lock.owner)}; only they or an admin can unlock it.`);
         }
         return { next: null, result: { lock, forced: lock.owner !== by } };
       });
@@ -136,7 +138,7 @@ export function createLocks(store: StateStore, opts: LocksOptions) {
     extend(pack: string, by: string, ms: number): Promise<LockRecord> {
       return update(pack, (lock) => {
         if (!lock) throw new PackbotError('usage', `${pack} is not locked; \`pack locks\` lists the locked packs.`);
-        if (lock.owner !== by) throw new PackbotError('not_permitted', `${pack} is locked by ${displayName(lock.owner)}; only they can extend it.`);
+        if (lock.owner !== by) throw new PackbotError('not_permitted', `${pack} is locked by ${displayIdentity(lock.owner)}; only they can extend it.`);
         const next = { ...lock, expires_at: new Date(now().getTime() + ms).toISOString() };
         return { next, result: next };
       });
@@ -145,16 +147,6 @@ export function createLocks(store: StateStore, opts: LocksOptions) {
 }
 
 export type Locks = ReturnType<typeof createLocks>;
-
-/** "45s", "12m", "2h 5m": coarse on purpose, for people reading chat. */
-export function humanSpan(ms: number): string {
-  const seconds = Math.max(1, Math.round(Math.abs(ms) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  return minutes % 60 === 0 ? `${hours}h` : `${hours}h ${minutes % 60}m`;
-}
 
 /**
  * What a refused deployer is told: who holds the pack, on which branch, since when, when it

@@ -13,7 +13,8 @@
 import { PackbotError } from '../../core/errors.js';
 import { createBatchedDoc } from '../../domain/store/batched-doc.js';
 import type { StateStore } from '../../domain/store/state.js';
-import { displayName, type ConfirmPolicy } from './types.js';
+import { type ConfirmPolicy } from './types.js';
+import { displayIdentity } from '../../core/identity.js';
 
 export type EntryState = 'waiting' | 'ready' | 'running';
 
@@ -218,7 +219,7 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
         const i = d.entries.findIndex((e) => e.id === id);
         const entry = d.entries[i];
         if (!entry) throw new PackbotError('usage', `There is no queued request ${JSON.stringify(id.slice(0, 40))}; see \`pack queue\`.`);
-        if (entry.requester !== by && !admin) throw new PackbotError('not_permitted', `Request ${id} is ${displayName(entry.requester)}'s; only they or an admin can cancel it.`);
+        if (entry.requester !== by && !admin) throw new PackbotError('not_permitted', `Request ${id} is ${displayIdentity(entry.requester)}'s; only they or an admin can cancel it.`);
         if (entry.state === 'running') throw new PackbotError('usage', `Request ${id} is already running; it can no longer be cancelled.`);
         d.entries.splice(i, 1);
         return entry;

@@ -1,75 +1,67 @@
 /**
- * One queued deploy's turn: check the locks again (something may have changed while it
- * waited), deploy with progress in the requester's channel, then move the locks as the
- * outcome says. The queue guarantees nobody else deploys these packs meanwhile, so the
- * check at the start and the lock change at the end see the same world.
+ * One deploy's turn: check the locks again (something may have changed while it waited),
+ * deploy with its progress told as events, then move the locks as the outcome says. The
+ * queue guarantees nobody else deploys these packs meanwhile, so the check at the start and
+ * the lock change at the end see the same world. A deploy run at once (the CLI) takes the
+ * same road without the queue (runNow).
  */
-import { reply } from '../../interfaces/chat/reply.js';
-import type { MessageRef } from '../../interfaces/chat/types.js';
-import { progressLine, summaryCard, summaryView, workingCard } from '../../interfaces/presenter/deploy-view.js';
-import type { DeployResult, ProgressEvent } from '../deploy/types.js';
-import { announcementReply } from '../../interfaces/presenter/announcement.js';
+import type { ProgressEvent } from '../deploy/stage-clock.js';
+import type { DeployResult } from '../deploy/types.js';
 import type { CoordContext } from './context.js';
-import { notifyRepo } from './notify.js';
+import { subjectOf, type DeploySubject } from './events.js';
 import { cancelLockTimers, scheduleLockTimers } from './lock-timers.js';
-import { decideLock, humanSpan, refusalMessage, type LockRecord } from './locks.js';
+import { decideLock, type LockRecord, type LockRequest } from './locks.js';
+import { readPayload } from './payload.js';
 import type { QueueEntry } from './queue.js';
-import { displayName, type DeployPayload } from './types.js';
+import type { DeployPayload } from './types.js';
+
+/** Who deploys what, as the lock rules see it. */
+function lockRequest(p: DeployPayload): LockRequest {
+  return { requester: p.plan.requestedBy, repo: p.plan.repo.name, branch: p.plan.ref, defaultBranch: p.plan.repo.defaultBranch };
+}
+
+type LockProblem =
+  /** Someone else's lock, found at `at`. */
+  | { kind: 'refused'; lock: LockRecord; at: string }
+  /** An auto-revert whose lock changed while it waited: nothing left to revert. */
+  | { kind: 'moot'; reason: string };
 
 /** Why this turn may not deploy now, or null. */
-async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: DeployPayload): Promise<string | null> {
+async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: DeployPayload): Promise<LockProblem | null> {
   for (const pack of entry.packs) {
     const lock = await ctx.locks.get(pack);
     if (p.revert) {
       // Only the very lock it was queued for, and only once it has run out (not extended).
       const same = lock && lock.since === p.revert.since;
-      if (!same || Date.parse(lock.expires_at) > ctx.now().getTime()) return `the lock on ${pack} was released or extended meanwhile`;
+      if (!same || Date.parse(lock.expires_at) > ctx.now().getTime()) return { kind: 'moot', reason: `the lock on ${pack} was released or extended meanwhile` };
       continue;
     }
-    const decision = decideLock(lock, { requester: p.request.requestedBy, repo: p.repo, branch: p.branch, defaultBranch: p.defaultBranch });
-    if (decision.kind === 'refused') {
-      return refusalMessage(decision.lock, { now: ctx.now(), defaultBranch: p.defaultBranch, prefix: ctx.config.bot.prefix, display: displayName });
-    }
+    const decision = decideLock(lock, lockRequest(p));
+    if (decision.kind === 'refused') return { kind: 'refused', lock: decision.lock, at: ctx.now().toISOString() };
   }
   return null;
 }
 
-async function deployWithProgress(ctx: CoordContext, p: DeployPayload): Promise<DeployResult> {
-  // An install names versions, not a branch: "Installing slack=2.3.0 from registry…".
-  const head = p.request.kind === 'install'
-    ? { repo: p.repo, packs: p.request.packs, branch: '', verb: 'Installing' }
-    : { repo: p.repo, packs: p.request.packs === '' ? 'all packs' : p.request.packs, branch: p.branch, verb: 'Deploying' };
-  const by = displayName(p.request.requestedBy);
-  // An auto-revert is announced by its own lock_reverted message instead.
-  if (!p.revert) await notifyRepo(ctx, p.repo, p.target, reply('notify_deploy_started', { ...head, by, id: p.request.id }));
-  const card = workingCard(head);
-  const ack: MessageRef | null = await ctx.notifier.send(p.target, reply('deploy_ack', head, { card }));
-  const lines: string[] = [];
-  let updates: Promise<void> = Promise.resolve();
-  const onProgress = (event: ProgressEvent) => {
-    const line = progressLine(event);
-    if (!line || !ack) return;
-    lines.push(line);
-    const snapshot = [...lines];
-    updates = updates.then(() => ctx.notifier.update(ack, p.target, reply('deploy_progress', { ...head, lines: snapshot }, { card })));
+async function deployWithEvents(ctx: CoordContext, p: DeployPayload): Promise<DeployResult> {
+  const deploy = subjectOf(p);
+  await ctx.events.emit({ kind: 'deploy_started', deploy });
+  const onProgress = (progress: ProgressEvent) => {
+    // Not awaited: the presenter keeps the updates in order and the finish waits for them.
+    ctx.events.emit({ kind: 'progress', deploy, progress }).catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
   };
-  const result = await ctx.deploy(p.request, onProgress);
-  await updates.catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
-  await ctx.notifier.send(p.target, reply('deploy_summary', summaryView(result), { mention: true, moreHint: `\`pack history ${result.deploy_id}\``, card: summaryCard(result) }));
-  if (!p.revert) {
-    await notifyRepo(ctx, p.repo, p.target, reply('notify_deploy_finished', { ...summaryView(result), packs: head.packs, by }, { card: summaryCard(result) }));
-    await announce(ctx, p, result, by);
-  }
+  const result = await ctx.deploy(p.plan, onProgress);
+  await ctx.events.emit({ kind: 'deploy_finished', deploy, result });
+  // An auto-revert is told by its own lock_reverted event instead.
+  if (!p.revert) await announce(ctx, deploy, result);
   return result;
 }
 
-/** After a successful deploy of the default branch: what changed, in announce_channel. */
-async function announce(ctx: CoordContext, p: DeployPayload, result: DeployResult, by: string): Promise<void> {
-  const channel = ctx.config.repositories[p.repo]?.announce_channel;
-  if (!channel || !ctx.changes || result.error || result.success_count === 0 || p.branch !== p.defaultBranch) return;
+/** After a successful deploy of the default branch: what changed, if anyone is told. */
+async function announce(ctx: CoordContext, deploy: DeploySubject, result: DeployResult): Promise<void> {
+  if (!ctx.events.announces(deploy.repo) || !ctx.changes || result.error || result.success_count === 0 || deploy.branch !== deploy.defaultBranch) return;
   try {
     const changes = await ctx.changes(result);
-    if (changes.length > 0) await ctx.notifier.send({ platform: p.target.platform, channel }, announcementReply(result, changes, by));
+    if (changes.length > 0) await ctx.events.emit({ kind: 'announcement', deploy, result, changes });
   } catch (err) {
     ctx.logger.warn({ err, deploy: result.deploy_id }, 'could not announce the deploy');
   }
@@ -81,24 +73,21 @@ function landed(result: DeployResult): string[] {
   return result.packs.filter((r) => r.status === 'deployed' || r.status === 'unchanged').map((r) => r.source);
 }
 
-/** Takes, keeps or releases each landed pack's lock as the outcome says (also for deploys run outside the queue). */
-export async function moveLocks(ctx: CoordContext, p: DeployPayload, result: DeployResult): Promise<void> {
-  const by = displayName(p.request.requestedBy);
+/** Takes, keeps or releases each landed pack's lock as the outcome says. */
+async function moveLocks(ctx: CoordContext, p: DeployPayload, result: DeployResult): Promise<void> {
   for (const pack of landed(result)) {
     const before = await ctx.locks.get(pack);
-    const { decision, lock } = await ctx.locks.claim(pack, {
-      requester: p.request.requestedBy, repo: p.repo, branch: p.branch, defaultBranch: p.defaultBranch, target: p.target,
-    });
+    const { decision, lock } = await ctx.locks.claim(pack, { ...lockRequest(p), target: p.target });
     if (decision.kind === 'take' && lock) {
       await scheduleLockTimers(ctx, lock);
       if (lock.since !== before?.since) {
-        const reverts = humanSpan(Date.parse(lock.expires_at) - ctx.now().getTime());
-        await notifyRepo(ctx, p.repo, p.target, reply('notify_lock_taken', { by, pack, repo: p.repo, branch: p.branch, default: p.defaultBranch, reverts }));
+        const revertsInMs = Date.parse(lock.expires_at) - ctx.now().getTime();
+        await ctx.events.emit({ kind: 'lock_taken', lock, defaultBranch: p.plan.repo.defaultBranch, revertsInMs, origin: p.target });
       }
     }
     if (decision.kind === 'release') {
       await cancelLockTimers(ctx, pack);
-      await notifyRepo(ctx, p.repo, p.target, reply('notify_lock_released', { by, pack, repo: p.repo, branch: p.defaultBranch, back: true }));
+      await ctx.events.emit({ kind: 'lock_released', pack, repo: p.plan.repo.name, by: p.plan.requestedBy, defaultBranch: p.plan.repo.defaultBranch, origin: p.target });
     }
   }
 }
@@ -108,14 +97,11 @@ async function finishRevert(ctx: CoordContext, p: DeployPayload & { revert: Lock
   // Released whatever happened: a lock that cannot revert must not hold the pack forever.
   await ctx.locks.releaseIf(lock.pack, lock.since);
   await cancelLockTimers(ctx, lock.pack);
-  const failed = landed(result).includes(lock.pack) ? null : (result.error ?? result.packs.find((r) => r.source === lock.pack)?.error ?? 'the deploy failed');
-  const view = {
-    pack: lock.pack, repo: lock.repo, default: p.defaultBranch, branch: lock.branch, owner: displayName(lock.owner),
-    held: humanSpan(ctx.now().getTime() - Date.parse(lock.since)), error: failed,
-  };
-  const owner = lock.target ?? p.target;
-  await ctx.notifier.send(owner, reply('lock_reverted', view, { mention: true }));
-  await notifyRepo(ctx, lock.repo, owner, reply('lock_reverted', view));
+  const error = landed(result).includes(lock.pack) ? null : (result.error ?? result.packs.find((r) => r.source === lock.pack)?.error ?? 'the deploy failed');
+  await ctx.events.emit({
+    kind: 'lock_reverted', lock, defaultBranch: p.plan.repo.defaultBranch, heldMs: ctx.now().getTime() - Date.parse(lock.since), error,
+    target: lock.target ?? p.target,
+  });
 }
 
 /**
@@ -125,19 +111,19 @@ async function finishRevert(ctx: CoordContext, p: DeployPayload & { revert: Lock
 export async function runTurn(ctx: CoordContext, entryId: string, attempt: number): Promise<void> {
   const entry = await ctx.queue.start(entryId, attempt > 1);
   if (!entry) return;
-  const p = entry.payload as DeployPayload;
   try {
+    const p = readPayload(ctx.config, entry.payload);
     if (attempt > 1) ctx.logger.warn({ entry: entryId, attempt }, 'resuming a deploy whose worker died');
     const problem = await lockProblem(ctx, entry, p);
-    if (problem && p.revert) {
-      ctx.logger.info({ pack: p.revert.pack, reason: problem }, 'auto-revert skipped');
+    if (problem?.kind === 'moot') {
+      ctx.logger.info({ pack: p.revert?.pack, reason: problem.reason }, 'auto-revert skipped');
       return;
     }
     if (problem) {
-      await ctx.notifier.send(p.target, reply('deploy_refused', { message: problem }, { mention: true }));
+      await ctx.events.emit({ kind: 'deploy_refused', deploy: subjectOf(p), lock: problem.lock, at: problem.at });
       return;
     }
-    const result = await deployWithProgress(ctx, p);
+    const result = await deployWithEvents(ctx, p);
     if (p.revert) await finishRevert(ctx, { ...p, revert: p.revert }, result);
     else await moveLocks(ctx, p, result);
   } finally {
@@ -145,4 +131,15 @@ export async function runTurn(ctx: CoordContext, entryId: string, attempt: numbe
     await ctx.queue.finish(entryId);
     await ctx.pump().catch((err: unknown) => ctx.logger.warn({ err }, 'could not hand on queued work; the sweep will'));
   }
+}
+
+/**
+ * A deploy run at once, outside the queue (the CLI): the same deploy, events and lock moves
+ * as a queued turn. Its caller checked the locks first; `settle` false (nothing known of what
+ * it touches: its ref or packs could not be looked up, and the result says why) leaves them alone.
+ */
+export async function runNow(ctx: CoordContext, p: DeployPayload, settle: boolean): Promise<DeployResult> {
+  const result = await deployWithEvents(ctx, p);
+  if (settle) await moveLocks(ctx, p, result);
+  return result;
 }

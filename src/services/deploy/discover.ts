@@ -1,5 +1,6 @@
 import type { Git } from '../../domain/git/index.js';
 import { PackbotError } from '../../core/errors.js';
+import type { Release } from '../../domain/packstore/index.js';
 import type { ResolvedRepository } from './resolve.js';
 
 export interface PackSource {
@@ -38,4 +39,20 @@ export async function discoverPacks(
     throw new PackbotError('pack_unknown', `No pack ${list} in ${repo.name} at ${branch} (${commit.slice(0, 7)}); packs there: ${dirs.sort().join(', ')}.`);
   }
   return wanted.map(source);
+}
+
+/**
+ * Named packs whose active release came from this repo at this very commit need no look at
+ * the tree: they exist there and are unchanged. The common "deploy it again" costs a fetch.
+ */
+export function alreadyActive(installed: readonly Release[], repo: string, commit: string, wanted: string[] | null): PackSource[] | null {
+  if (!wanted) return null;
+  const sources: PackSource[] = [];
+  for (const name of wanted) {
+    const path = `packs/${name}`;
+    const active = installed.find((r) => r.meta.repo === repo && r.meta['source'] === path && r.meta.commit === commit);
+    if (!active || typeof active.meta['tree'] !== 'string') return null;
+    sources.push({ name, path, treeId: active.meta['tree'] });
+  }
+  return sources;
 }

@@ -2,7 +2,7 @@ import type { HistoryRecord } from '../../domain/store/history.js';
 import { PackbotError, isPackbotError } from '../../core/errors.js';
 import { registerPacks, unregisterPacks } from './register.js';
 import { newDeployId, type DeployerDeps } from './types.js';
-import type { KeyedMutex } from './mutex.js';
+import type { KeyedMutex } from '../../core/keyed-mutex.js';
 
 const PACK_REF = /^[a-z0-9_]+$/;
 

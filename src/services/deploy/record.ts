@@ -1,15 +1,18 @@
 import type { HistoryRecord, HistoryStore, PackRecord } from '../../domain/store/history.js';
-import type { DeployRequest, DeployResult } from './types.js';
+import { outcome } from './result.js';
+import type { DeployPlan, DeployResult } from './types.js';
 
-function outcome(result: DeployResult): HistoryRecord['result'] {
-  if (result.error || (result.failure_count > 0 && result.success_count === 0)) return 'failure';
-  if (result.failure_count > 0) return 'partial';
-  if (result.packs.every((p) => p.status === 'unchanged')) return 'noop';
-  return 'success';
+/** History tells a success that changed nothing (every pack already there) apart. */
+function recordedResult(result: DeployResult): HistoryRecord['result'] {
+  const o = outcome(result);
+  return o === 'success' && result.packs.every((p) => p.status === 'unchanged') ? 'noop' : o;
 }
 
+/** Who asked, as history keeps it. */
+export type RecordedBy = Pick<DeployPlan, 'requestedBy' | 'channel' | 'note'>;
+
 /** One history record per deploy, whatever happened (the store masks it). */
-export async function recordDeploy(history: HistoryStore, request: DeployRequest, result: DeployResult, started: Date): Promise<void> {
+export async function recordDeploy(history: HistoryStore, request: RecordedBy, result: DeployResult, started: Date): Promise<void> {
   const packs: PackRecord[] = result.packs.map((p) => ({
     pack: p.pack,
     status: p.status,
@@ -30,7 +33,7 @@ export async function recordDeploy(history: HistoryStore, request: DeployRequest
     started_at: started.toISOString(),
     finished_at: new Date(started.getTime() + result.duration_ms).toISOString(),
     duration_ms: result.duration_ms,
-    result: outcome(result),
+    result: recordedResult(result),
     packs,
     stages: result.stages as Record<string, number>,
     ...(result.error ? { error: result.error } : {}),

@@ -5,6 +5,7 @@
  */
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from '../../core/process-alive.js';
 
 export function stagingRoot(stateDir: string, id: string): string {
   return path.join(stateDir, 'staging', String(process.pid), id);
@@ -15,16 +16,6 @@ export async function removeStaging(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
   // Fails while another deploy of this process still stages there, as it should.
   await rmdir(path.dirname(root)).catch(() => undefined);
-}
-
-/** Signal 0 checks existence only; EPERM means alive but someone else's. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Staging left by crashed processes (and by this one's predecessors under the same pid). */

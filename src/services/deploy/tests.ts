@@ -1,6 +1,6 @@
 /**
  * The test gate: a pack's tests run on its staged release, after its environment is built
- * and before it goes live (from PackStore.install's `prepare` hook), so a failure activates
+ * and before it goes live (from PackStore.writeRelease's `prepare` hook), so a failure activates
  * nothing and the previous release stays.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -74,11 +74,11 @@ export interface TestSettings {
 }
 
 /** Whether a pack of this repository must pass its tests, and how they run; null = no gate. */
-export function testSettings(config: PackbotConfig, repo: ResolvedRepository, ref: string, source: string): TestSettings | null {
-  const wanted = repo.config?.require_tests ?? false;
+export function testSettings(config: PackbotConfig, repo: Pick<ResolvedRepository, 'settings'>, ref: string, source: string): TestSettings | null {
+  const wanted = repo.settings?.require_tests ?? false;
   const required = Array.isArray(wanted) ? wanted.includes(ref) || wanted.includes(source) : wanted;
   if (!required) return null;
-  const own = repo.config?.tests;
+  const own = repo.settings?.tests;
   return {
     command: own?.command ?? config.tests?.command ?? null,
     timeoutMs: own?.timeout ?? config.tests?.timeout ?? parseDuration(DEFAULTS.testsTimeout),

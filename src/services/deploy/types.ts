@@ -6,17 +6,16 @@ import type { Masker } from '../../core/masking/masker.js';
 import type { ContentSummary } from '../../domain/packs/index.js';
 import type { PackStore } from '../../domain/packstore/index.js';
 import type { HistoryStore } from '../../domain/store/history.js';
+import type { PlannedRepository } from './resolve.js';
+import type { Stage, StageClock } from './stage-clock.js';
+
+export type { ProgressEvent } from './stage-clock.js';
 
 /**
- * Installs `specs` (dependencies a deploy lacks) from the registry as part of deploy
- * `deployId`; resolves to their results. Throws, installing nothing, on any conflict.
+ * Installs `specs` (dependencies a deploy lacks) from the registry as part of deploy `plan`,
+ * on its clock; resolves to their results. Throws, installing nothing, on any conflict.
  */
-export type DependencyFetcher = (specs: string[], ctx: { clock: StageClockLike; deployId: string; request: DeployRequest }) => Promise<PackResult[]>;
-
-/** The part of pipeline.ts's StageClock a fetcher uses (kept here to avoid an import cycle). */
-export interface StageClockLike {
-  run<T>(stage: Stage, work: () => Promise<T>, pack?: string, failure?: (result: T) => string | null): Promise<T>;
-}
+export type DependencyFetcher = (specs: string[], ctx: { clock: StageClock; plan: DeployPlan }) => Promise<PackResult[]>;
 
 export interface DeployerDeps {
   /** Present when a registry is configured: missing dependencies come from it. */
@@ -34,11 +33,10 @@ export function newDeployId(): string {
   return randomBytes(4).toString('hex');
 }
 
-export type Stage =
-  | 'resolve' | 'fetch' | 'discover' | 'validate' | 'dependencies' | 'env' | 'test' | 'install' | 'register' | 'record';
-
-export const STAGES: readonly Stage[] = ['resolve', 'fetch', 'discover', 'validate', 'dependencies', 'env', 'test', 'install', 'register', 'record'];
-
+/**
+ * A deploy as asked, in text: what a plan is made from (plan.ts), and what the queue held
+ * before it held plans (coord/payload.ts reads those entries).
+ */
 export interface DeployRequest {
   /** The deploy id (the queue entry's); a new one when absent. */
   id?: string;
@@ -58,12 +56,29 @@ export interface DeployRequest {
   kind?: 'deploy' | 'install';
 }
 
-export interface ProgressEvent {
-  stage: Stage;
-  status: 'start' | 'done' | 'failed' | 'skipped';
-  pack?: string;
-  detail?: string;
-  elapsedMs?: number;
+/**
+ * One deploy (or install), resolved and checked once, then run as is: the queue stores it
+ * and the pipeline executes it without looking anything up again. Plain JSON: no functions,
+ * no credentials (the repository's are added from the config when it runs), nothing undefined.
+ */
+export interface DeployPlan {
+  /** The deploy id: the queue entry's and the history record's. */
+  id: string;
+  kind: 'deploy' | 'install';
+  /** Where it comes from, its default branch and settings. */
+  repo: PlannedRepository;
+  /** The branch, tag or commit to deploy (the repository's branch when none was asked); for an install, the registry. */
+  ref: string;
+  /** A deploy's pack directory names, empty for every pack on the ref; an install's registry specs (`slack=2.3.0`). */
+  packs: string[];
+  /** Redeploy an unchanged pack; replace a pack that came from elsewhere. */
+  force: boolean;
+  /** `<platform>:<user id>`, or who pushed (`github:alice`). */
+  requestedBy: string;
+  /** Recorded in history. */
+  channel?: string;
+  /** Recorded in history when packbot deploys on its own (an auto-revert, a push). */
+  note?: string;
 }
 
 export type PackStatus = 'deployed' | 'unchanged' | 'failed' | 'rolled_back';

@@ -1,39 +1,32 @@
 /**
  * `pack install <name>[=<version>] …`: packs from registry indexes through the same stages
  * as a deploy — validate, dependencies, env, tests, install (atomic), register, record. What
- * to install is worked out first, dependencies included, and every conflict or problem stops
- * the request before anything is fetched. Packs then go in dependency order, each on its own:
- * a failed dependency fails the packs that need it (their dependency check sees it missing).
+ * to install is worked out first (the resolve stage), dependencies included, and every
+ * conflict or problem stops the request before anything is fetched. Packs then go in
+ * dependency order, each on its own: a failed dependency fails the packs that need it (their
+ * dependency check sees it missing).
  */
 import path from 'node:path';
-import { isPackbotError, PackbotError } from '../../core/errors.js';
-import { StageClock, toResult, type ProgressListener } from '../deploy/pipeline.js';
+import { PackbotError } from '../../core/errors.js';
+import { activatePrepared } from '../deploy/activate.js';
 import { checkProblems, type PreparedPack } from '../deploy/prepare.js';
-import { installPrepared } from '../deploy/install.js';
-import { removeStaging, stagingRoot } from '../deploy/staging.js';
 import { recordDeploy } from '../deploy/record.js';
-import type { ResolvedRepository } from '../deploy/resolve.js';
-import { newDeployId, type DependencyFetcher, type DeployerDeps, type DeployRequest, type DeployResult, type PackResult, type StageClockLike } from '../deploy/types.js';
+import { refusedRun } from '../deploy/refuse.js';
+import { errorText, finishResult } from '../deploy/result.js';
+import { StageClock, type ProgressListener } from '../deploy/stage-clock.js';
+import { removeStaging, stagingRoot } from '../deploy/staging.js';
+import { newDeployId, type DependencyFetcher, type DeployerDeps, type DeployPlan, type DeployResult, type PackResult } from '../deploy/types.js';
 import { validatePackDir } from '../../domain/packs/index.js';
 import { loadIndexes, type LoadResult } from '../../domain/registry/sources.js';
 import { assertResolution, resolveInstall, type PlannedInstall, type Resolution } from '../../domain/registry/resolve.js';
-import { stagePack } from './stage.js';
-import { buildGraph, type DepGraph } from './deps-graph.js';
 import { parseRequest } from '../../domain/registry/select.js';
+import { buildGraph, type DepGraph } from './deps-graph.js';
+import { fetchPack } from './fetch.js';
+import { checkSpecs, planInstall, REGISTRY, REGISTRY_REPOSITORY, tryPlanInstall, type InstallRequest } from './install-plan.js';
 
-/** What installs are recorded as coming from (a release's `repo`), and what locks see as the default branch. */
-export const REGISTRY = 'registry';
 
-export const REGISTRY_REPOSITORY: ResolvedRepository = {
-  name: REGISTRY, remote: { name: REGISTRY, url: '' }, subtree: null, defaultBranch: REGISTRY, config: null,
-};
-
-/** `slack=2.3.0, docker` → ['slack=2.3.0', 'docker']; specs are validated by the resolver. */
-export function parseSpecs(text: string): string[] {
-  const specs = text.split(/[,\s]+/).map((s) => s.trim()).filter((s) => s !== '');
-  if (specs.length === 0) throw new PackbotError('usage', 'Name at least one pack, e.g. `pack install slack` or `pack install slack=2.3.0 docker`.');
-  return [...new Set(specs)];
-}
+/** Who an install runs for: its id (and history's), force, and who asked. */
+type Requester = Pick<DeployPlan, 'id' | 'force' | 'requestedBy'>;
 
 export function createInstaller(deps: DeployerDeps) {
   const { config, masker } = deps;
@@ -49,10 +42,11 @@ export function createInstaller(deps: DeployerDeps) {
     return loaded;
   }
 
-  /** What `specs` would install (dependencies first) and keep; throws with every conflict at once. */
-  async function plan(specs: readonly string[]): Promise<Resolution> {
-    // Chat text is checked before any index is fetched: a hostile spec costs nothing.
-    for (const spec of specs) parseRequest(spec);
+  /**
+   * What `specs` (checked already, see checkSpecs) would install (dependencies first) and keep,
+   * against the indexes and what is installed now; throws with every conflict at once.
+   */
+  async function resolve(specs: readonly string[]): Promise<Resolution> {
     const loaded = await indexes();
     const installed = new Map((await deps.store.list()).map((r) => [r.pack, r.meta.version]));
     const resolution = resolveInstall({ requests: specs, installed, indexes: loaded.indexes, maxDepth: registry.max_depth });
@@ -60,7 +54,7 @@ export function createInstaller(deps: DeployerDeps) {
     return resolution;
   }
 
-  async function prepare(p: PlannedInstall, stagingRoot: string, force: boolean): Promise<PreparedPack & { commit?: string }> {
+  async function prepare(p: PlannedInstall, staging: string, force: boolean): Promise<PreparedPack & { commit?: string }> {
     const installed = await deps.store.list();
     const active = installed.find((r) => r.pack === p.name) ?? null;
     const base: PreparedPack = { source: { name: p.name, path: '' }, treeId: '', stagingDir: '', check: null, active, unchanged: false, error: null };
@@ -68,69 +62,76 @@ export function createInstaller(deps: DeployerDeps) {
       if (active && active.meta.repo !== REGISTRY && !force) {
         return { ...base, error: `A pack "${p.name}" is already installed from repository ${active.meta.repo}; add force=true to replace it with ${p.version} from the registry.` };
       }
-      const staged = await stagePack({ git: deps.git, registry }, p, path.join(stagingRoot, p.name));
-      const check = await validatePackDir(staged.dir, { dirName: p.name });
-      const source = { name: p.name, path: staged.origin, treeId: staged.treeId };
+      const fetched = await fetchPack({ git: deps.git, registry }, p, path.join(staging, p.name));
+      const check = await validatePackDir(fetched.dir, { dirName: p.name });
+      const source = { name: p.name, path: fetched.origin, treeId: fetched.treeId };
       const problems = checkProblems(check);
-      if (problems) return { ...base, source, treeId: staged.treeId, check, error: problems };
+      if (problems) return { ...base, source, treeId: fetched.treeId, check, error: problems };
       if ((check.ref ?? p.name) !== p.name) {
         return { ...base, source, check, error: `The index calls it ${p.name}, but its pack.yaml says ref ${check.ref}; the index is wrong, so it is not installed.` };
       }
-      const unchanged = !force && active?.meta.repo === REGISTRY && active.meta['tree'] === staged.treeId;
-      return { ...base, source, treeId: staged.treeId, stagingDir: staged.dir, check, unchanged, commit: staged.commit };
+      const unchanged = !force && active?.meta.repo === REGISTRY && active.meta['tree'] === fetched.treeId;
+      return { ...base, source, treeId: fetched.treeId, stagingDir: fetched.dir, check, unchanged, commit: fetched.commit };
     } catch (err) {
-      return { ...base, error: masker.mask(isPackbotError(err) ? err.describe() : err instanceof Error ? err.message : String(err)) };
+      return { ...base, error: errorText(err, masker) };
     }
   }
 
-  /** Each planned pack, dependencies first: staged, then through the deploy's install stages. */
-  async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClockLike; stagingRoot: string; deployId: string; request: DeployRequest }): Promise<PackResult[]> {
+  /** Each planned pack, dependencies first: fetched and validated, then through the deploy's stages to going live. */
+  async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClock; staging: string; by: Requester }): Promise<PackResult[]> {
     const results: PackResult[] = [];
     for (const p of planned) {
-      const prepared = await ctx.clock.run('fetch', () => prepare(p, ctx.stagingRoot, ctx.request.force ?? false), p.name, (x) => x.error);
-      results.push(...(await installPrepared({
+      const prepared = await ctx.clock.run('fetch', () => prepare(p, ctx.staging, ctx.by.force), p.name, (x) => x.error);
+      results.push(...(await activatePrepared({
         deps, clock: ctx.clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, branch: p.version, commit: prepared.commit ?? 'unknown',
-        deployId: ctx.deployId, request: ctx.request, toResult,
+        deployId: ctx.by.id, requestedBy: ctx.by.requestedBy,
       })));
     }
     return results;
   }
 
   /** For a deploy whose packs need packs nobody provides: those, from the registry, before the deploy's own. */
-  const fetchDependencies: DependencyFetcher = async (specs, ctx) => {
-    const resolution = await ctx.clock.run('dependencies', () => plan(specs));
-    const staging = stagingRoot(config.state_dir, `${ctx.deployId}-deps`);
+  const fetchDependencies: DependencyFetcher = async (specs, { clock, plan }) => {
+    const resolution = await clock.run('dependencies', async () => {
+      checkSpecs(specs);
+      return resolve(specs);
+    });
+    const staging = stagingRoot(config.state_dir, `${plan.id}-deps`);
     try {
-      return await installPlanned(resolution.plan, { ...ctx, stagingRoot: staging });
+      return await installPlanned(resolution.plan, { clock, staging, by: plan });
     } finally {
       await removeStaging(staging);
     }
   };
 
-  async function install(request: DeployRequest, onProgress: ProgressListener = () => {}): Promise<DeployResult> {
-    const id = request.id ?? newDeployId();
+  /** Runs an install plan; which versions it means is resolved now, against what is installed by now. */
+  async function install(plan: DeployPlan, onProgress: ProgressListener = () => {}): Promise<DeployResult> {
     const started = new Date();
     const clock = new StageClock(onProgress);
-    const staging = stagingRoot(config.state_dir, id);
+    const staging = stagingRoot(config.state_dir, plan.id);
     const packs: PackResult[] = [];
     let error: string | null = null;
     try {
-      const resolution = await clock.run('resolve', () => plan(parseSpecs(request.packs)));
-      packs.push(...(await installPlanned(resolution.plan, { clock, stagingRoot: staging, deployId: id, request })));
+      const resolution = await clock.run('resolve', () => resolve(plan.packs));
+      packs.push(...(await installPlanned(resolution.plan, { clock, staging, by: plan })));
     } catch (err) {
-      error = masker.mask(isPackbotError(err) ? err.describe() : err instanceof Error ? err.message : String(err));
-      deps.logger.warn({ deploy: id, err: error }, 'install failed');
+      error = errorText(err, masker);
+      deps.logger.warn({ deploy: plan.id, err: error }, 'install failed');
     } finally {
       await removeStaging(staging);
     }
-    const result: DeployResult = {
-      deploy_id: id, repo: REGISTRY, branch: '', commit: null, packs,
-      success_count: packs.filter((p) => p.status === 'deployed' || p.status === 'unchanged').length,
-      failure_count: packs.filter((p) => p.status === 'failed' || p.status === 'rolled_back').length,
-      duration_ms: Date.now() - started.getTime(), stages: clock.stages, error,
-    };
-    await clock.run('record', () => recordDeploy(deps.history, request, result, started));
+    const result = finishResult({ id: plan.id, repo: REGISTRY, branch: '', commit: null, packs, started, stages: clock.stages, error });
+    await clock.run('record', () => recordDeploy(deps.history, plan, result, started));
     return result;
+  }
+
+  /** Plans and installs at once (the CLI): a request that cannot be planned is a failed install. */
+  async function run(request: InstallRequest, onProgress?: ProgressListener): Promise<DeployResult> {
+    const planned = tryPlanInstall(request);
+    if ('plan' in planned) return install(planned.plan, onProgress);
+    return refusedRun(deps, {
+      id: request.id ?? newDeployId(), repo: REGISTRY, branch: '', by: request, err: planned.refused, resolved: false, what: 'install',
+    }, onProgress);
   }
 
   /** The dependency graph of `specs`: installed packs, and what the registry would add (when there is one). */
@@ -142,7 +143,7 @@ export function createInstaller(deps: DeployerDeps) {
     return buildGraph(specs.map((s) => parseRequest(s).name), installed, resolution);
   }
 
-  return { plan, install, graph, fetchDependencies };
+  return { plan: planInstall, resolve, install, run, graph, fetchDependencies };
 }
 
 export type Installer = ReturnType<typeof createInstaller>;

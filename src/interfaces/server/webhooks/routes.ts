@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isPackbotError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logging/logger.js';
 import type { Masker } from '../../../core/masking/masker.js';
+import { raceTimeout } from '../../../core/timeout.js';
 import type { WebhookResult } from '../metrics.js';
 import { parseDelivery } from './providers/index.js';
 import { type WebhookSecrets } from './types.js';
@@ -93,8 +94,7 @@ export async function mountWebhooks(fastify: FastifyInstance, deps: WebhookRoute
         })();
         // Providers give up on a slow answer (GitHub after 10 s) and call the delivery failed;
         // a big fetch must not make them, so past the limit the answer goes and the work goes on.
-        const late = new Promise<'late'>((resolve) => setTimeout(resolve, deps.answerWithinMs ?? ANSWER_WITHIN_MS, 'late').unref());
-        const first = await Promise.race([work, late]);
+        const first = await raceTimeout(work, deps.answerWithinMs ?? ANSWER_WITHIN_MS, () => 'late' as const);
         if (first === 'late') {
           work.catch(async (err: unknown) => {
             await deps.forget(key);

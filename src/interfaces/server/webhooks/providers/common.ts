@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { branchProblem } from '../../../../domain/config/schema.js';
-import { quoteForMessage } from '../../../../domain/config/paths.js';
+import { quoteForMessage } from '../../../../core/quote.js';
 import { PackbotError } from '../../../../core/errors.js';
 import type { Provider } from '../../../../services/autodeploy/push-event.js';
 

@@ -1,14 +1,15 @@
 /**
- * One planned pack from the registry into a staging directory: an archive (downloaded under
- * the allow-list, hashed, extracted in-process) or a git repository at the version's tag
- * (through packbot's hardened git, as a deploy would). Either way only `allowed_urls` is
- * fetched from: an index names URLs, but it is the operator who trusts them.
+ * The fetch stage of an install: one planned pack from the registry into a directory of the
+ * install's staging: an archive (downloaded under the allow-list, hashed, extracted
+ * in-process) or a git repository at the version's tag (through packbot's hardened git, as a
+ * deploy would). Either way only `allowed_urls` is fetched from: an index names URLs, but it
+ * is the operator who trusts them.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { RegistryConfig } from '../../domain/config/schema-registry.js';
-import { checkGitUrl } from '../../domain/config/paths.js';
+import { checkGitUrl } from '../../domain/config/git-url.js';
 import { PackbotError } from '../../core/errors.js';
 import { downloadArchive } from '../../domain/archive/download.js';
 import { extractArchive } from '../../domain/archive/extract.js';
@@ -16,7 +17,7 @@ import type { Git, GitRemote } from '../../domain/git/index.js';
 import type { PlannedInstall } from '../../domain/registry/resolve.js';
 import { displayUrl } from '../../core/net/urls.js';
 
-export interface StagedPack {
+export interface FetchedPack {
   /** The pack's own directory (holding pack.yaml). */
   dir: string;
   /** What identifies this content: the git tree, or the archive's sha256. */
@@ -27,7 +28,7 @@ export interface StagedPack {
   origin: string;
 }
 
-export interface StageDeps {
+export interface FetchDeps {
   git: Git;
   registry: RegistryConfig;
 }
@@ -52,7 +53,7 @@ async function packRoot(root: string): Promise<string> {
   throw new PackbotError('pack_invalid', 'the archive has no pack.yaml at its top (or in its single top-level directory)');
 }
 
-async function fromArchive(deps: StageDeps, planned: PlannedInstall, dest: string): Promise<StagedPack> {
+async function fromArchive(deps: FetchDeps, planned: PlannedInstall, dest: string): Promise<FetchedPack> {
   const archive = planned.source.archive!;
   if (!allowed(deps.registry, archive.url)) throw notAllowed('The archive', archive.url);
   const work = `${dest}.download`;
@@ -76,7 +77,7 @@ async function fromArchive(deps: StageDeps, planned: PlannedInstall, dest: strin
   }
 }
 
-async function fromGit(deps: StageDeps, planned: PlannedInstall, dest: string): Promise<StagedPack> {
+async function fromGit(deps: FetchDeps, planned: PlannedInstall, dest: string): Promise<FetchedPack> {
   const url = planned.source.repo_url!;
   const check = checkGitUrl(url);
   if (!check.ok || check.kind !== 'url') throw new PackbotError('repo_unknown', `The index gives ${planned.name} an unusable repository URL (${check.ok ? 'not a URL' : check.reason}).`);
@@ -90,7 +91,7 @@ async function fromGit(deps: StageDeps, planned: PlannedInstall, dest: string): 
   return { dir: dest, treeId, commit, origin: `${displayUrl(url)}@${ref}` };
 }
 
-export async function stagePack(deps: StageDeps, planned: PlannedInstall, dest: string): Promise<StagedPack> {
+export async function fetchPack(deps: FetchDeps, planned: PlannedInstall, dest: string): Promise<FetchedPack> {
   if (planned.source.archive) return fromArchive(deps, planned, dest);
   if (planned.source.repo_url) return fromGit(deps, planned, dest);
   throw new PackbotError('pack_invalid', `The index lists ${planned.name} ${planned.version} with neither an archive nor a repository to fetch it from.`);

@@ -1,6 +1,6 @@
 /**
- * Serialises work per key (pack) inside one process. Locks are taken in sorted order so two
- * multi-pack deploys can never wait on each other in a cycle.
+ * Serialises work per key (a pack, say) inside one process. Keys are taken in sorted order so
+ * two runs over several keys (multi-pack deploys) can never wait on each other in a cycle.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();

@@ -10,6 +10,8 @@ import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/pr
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errnoCode } from '../caught.js';
+import { processAlive } from '../process-alive.js';
 
 export interface FileLockOptions {
   staleMs: number;
@@ -39,15 +41,6 @@ interface Owner {
 
 const OWNER = 'owner.json';
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function readOwner(lockDir: string): Promise<{ owner: Owner | null; touchedMs: number | null }> {
   const file = path.join(lockDir, OWNER);
   try {
@@ -61,7 +54,7 @@ async function readOwner(lockDir: string): Promise<{ owner: Owner | null; touche
 }
 
 function abandoned(owner: Owner | null, touchedMs: number | null, staleMs: number): boolean {
-  if (owner && owner.host === hostname() && owner.pid !== process.pid && !pidAlive(owner.pid)) return true;
+  if (owner && owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid)) return true;
   return touchedMs !== null && Date.now() - touchedMs > staleMs;
 }
 
@@ -90,7 +83,7 @@ export async function acquireFileLock(lockDir: string, opts: FileLockOptions): P
       await mkdir(lockDir);
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (errnoCode(err) !== 'EEXIST') throw err;
     }
     const { owner, touchedMs } = await readOwner(lockDir);
     if (abandoned(owner, touchedMs, opts.staleMs)) {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createDispatcher, MAX_COMMAND_LENGTH } from '../../src/interfaces/chat/dispatcher.js';
+import { createDispatcher, MAX_COMMAND_LENGTH } from '../../src/interfaces/commands/dispatcher.js';
 import { createApp } from '../../src/app/app.js';
 import { testRuntime } from '../helpers/runtime.js';
 import { tempDir } from '../helpers/config.js';
 import { createResponder } from '../../src/interfaces/chat/responder.js';
 import { reply, type Reply } from '../../src/interfaces/chat/reply.js';
 import { PackbotError } from '../../src/core/errors.js';
-import { createCommandRegistry } from '../../src/interfaces/commands/registry.js';
+import { createCommandTable } from '../../src/interfaces/commands/command-table.js';
 import type { CommandHandler } from '../../src/interfaces/commands/types.js';
 import type { ChatAdapter, IncomingMessage, OutgoingMessage } from '../../src/interfaces/chat/types.js';
 
@@ -31,7 +31,7 @@ async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (
   // The real services of a real app; these handlers just don't need them.
   const { services } = await createApp(rt.config, { ...rt, adapters: [] });
   const responder = createResponder({ templates: rt.templates, masker: rt.masker, globals: { prefix: '!' } });
-  const commands = new Map([...createCommandRegistry(), ...Object.entries(handlers)]);
+  const commands = new Map([...createCommandTable(), ...Object.entries(handlers)]);
   const dispatcher = createDispatcher({
     config: rt.config, aliases: rt.aliases, commands, responder, logger: rt.logger, services, ...(onUnaddressed ? { onUnaddressed } : {}),
   });

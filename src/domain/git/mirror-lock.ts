@@ -1,12 +1,12 @@
 /**
  * One fetch per mirror at a time, across processes: two packbot instances sharing a state
  * dir (or two deploys in one process) must never write into the same bare repository at once.
- * A holder that crashed is detected at once (see src/core/fs/lock.ts).
+ * A holder that crashed is detected at once (see src/core/fs/file-lock.ts).
  */
-import { LockTimeoutError, withFileLock } from '../../core/fs/lock.js';
+import { LockTimeoutError, withFileLock } from '../../core/fs/file-lock.js';
 import { PackbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging/logger.js';
-import { formatLimit } from './failure.js';
+import { formatLimit } from '../../core/duration.js';
 
 const STALE_MS = 20_000;
 

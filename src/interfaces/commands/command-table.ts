@@ -7,9 +7,8 @@ import { infoCommand, listCommand, statusCommand } from './packs.js';
 import { rollbackCommand, uninstallCommand } from './releases.js';
 import { depsCommand, installCommand } from './install.js';
 
-export { COMMAND_NAMES, type CommandName } from '../../core/command-names.js';
-
-export function createCommandRegistry(): ReadonlyMap<string, CommandHandler> {
+/** Command name (an alias's `command:`) → its handler. */
+export function createCommandTable(): ReadonlyMap<string, CommandHandler> {
   const handlers = new Map<string, CommandHandler>();
   handlers.set('help', helpCommand);
   handlers.set('deploy', deployCommand);

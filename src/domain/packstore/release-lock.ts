@@ -1,9 +1,9 @@
 /**
- * Cross-process mutual exclusion for one pack's releases (src/core/fs/lock.ts). Within one process
+ * Cross-process mutual exclusion for one pack's releases (src/core/fs/file-lock.ts). Within one process
  * the caller already serialises per pack; this guards against a second packbot, or a
  * restarted one, on the same packs dir.
  */
-import { LockTimeoutError, withFileLock } from '../../core/fs/lock.js';
+import { LockTimeoutError, withFileLock } from '../../core/fs/file-lock.js';
 import { PackbotError } from '../../core/errors.js';
 
 export interface LockOptions {

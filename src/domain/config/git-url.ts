@@ -1,9 +1,9 @@
 /**
- * Git URL and filesystem path handling for the config. The repo URL ends up in a git argv,
- * so anything git could read as an option (`-u x`), a remote helper (`ext::sh -c …`) or a
- * credential is refused here, at load time, with a message that never repeats a secret.
+ * A repository's URL as packbot.yaml gives it. The URL ends up in a git argv, so anything git
+ * could read as an option (`-u x`), a remote helper (`ext::sh -c …`) or a credential is
+ * refused here, at load time, with a message that never repeats a secret.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const GIT_URL_WANTED = 'a git URL (https://, ssh://, git@host:path or a local path)';
@@ -75,27 +75,4 @@ export function normalizeGitUrl(raw: string, baseDir: string): string {
   const check = checkGitUrl(raw);
   if (check.ok && check.kind === 'local') return pathToFileURL(resolve(baseDir, raw)).href;
   return raw;
-}
-
-/**
- * Relative paths in packbot.yaml are relative to the file itself, not to the process cwd, so
- * `packbot serve` behaves the same whichever directory it is started from.
- */
-export function resolveConfigPath(p: string, baseDir: string): string {
-  return isAbsolute(p) ? resolve(p) : resolve(baseDir, p);
-}
-
-/** Why a path value is unusable, or undefined when it is fine. */
-export function pathProblem(p: string): string | undefined {
-  if (p.trim() === '') return 'expected a path, got an empty string';
-  if (/[\u0000-\u001f\u007f]/.test(p)) return 'the path contains control characters';
-  // "~" is a shell feature; resolved against the config dir it would create a directory named "~".
-  if (p === '~' || p.startsWith('~/')) return 'a leading "~" is not expanded; write ${HOME}/... or an absolute path';
-  return undefined;
-}
-
-/** Shows a rejected value without leaking much of it: quoted, escaped, truncated. */
-export function quoteForMessage(value: string, max = 80): string {
-  const shown = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(shown);
 }

@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatAdapter, IncomingMessage } from './types.js';
-import type { Responder } from './responder.js';
-import { reply, type Reply } from './reply.js';
-import { addressedText } from './address.js';
-import { Deduper } from './dedupe.js';
+import type { ChatAdapter, IncomingMessage } from '../chat/types.js';
+import type { Responder } from '../chat/responder.js';
+import { reply, type Reply } from '../chat/reply.js';
+import { addressedText } from '../chat/address.js';
+import { Deduper } from '../chat/dedupe.js';
 import { normalizeText, type AliasMatch, type AliasTable } from '../../domain/aliases/index.js';
-import type { CommandHandler, CommandContext, Services } from '../commands/types.js';
+import type { CommandHandler, CommandContext, Services } from './types.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
-import { refusePastedCredential } from './pasted.js';
-import { withDeleteOffer, type Offers } from './delete-offer.js';
+import { refusePastedCredential } from '../chat/pasted.js';
+import { withDeleteOffer, type Offers } from '../chat/delete-offer.js';
 import { isPackbotError } from '../../core/errors.js';
-import { actorOf } from './actor.js';
+import { actorOf, identityOfEvent, targetOf } from '../chat/actor.js';
 
 export interface DispatcherDeps {
   config: PackbotConfig;
@@ -94,11 +94,11 @@ export function createDispatcher(deps: DispatcherDeps) {
       return [reply('error', { message: denied })];
     }
     log.info({ alias: alias.name, command: alias.command }, 'command');
-    const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
+    const target = targetOf(msg);
     const ctx: CommandContext = {
       message: msg, alias, params, config: deps.config, aliases: deps.aliases, logger: log, track,
       services: deps.services,
-      identity: `${msg.platform}:${msg.user.id}`,
+      identity: identityOfEvent(msg),
       chat: {
         send: async (r) => (await deps.responder.send(adapter, target, r))[0] ?? null,
         update: (ref, r) => deps.responder.update(adapter, ref, target, r),
@@ -116,8 +116,8 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function handle(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
     if (!(await firstSeen(`${msg.platform}:${msg.id}`))) return;
-    const log = deps.logger.child({ platform: msg.platform, msg: msg.id, user: `${msg.platform}:${msg.user.id}` });
-    const target = { channel: msg.channel.id, ...(msg.thread ? { thread: msg.thread } : {}), userId: msg.user.id };
+    const log = deps.logger.child({ platform: msg.platform, msg: msg.id, user: identityOfEvent(msg) });
+    const target = targetOf(msg);
     let replies: Reply[];
     try {
       replies = await route(msg, adapter, log);

@@ -1,0 +1,99 @@
+/**
+ * Everything coordination has to say, as plain data: ids, packs, repositories, branches,
+ * identities (`slack:U123`), where it happened or whom it concerns (a Target), and
+ * durations in ms. No wording, templates or channels: turning an event into a message, and
+ * deciding where else it is shown (a repository's notify or announce channel), is the
+ * presenter's job (interfaces/presenter/coord-presenter.ts for chat, another for the CLI).
+ */
+import type { PackChange } from '../deploy/changes.js';
+import type { ProgressEvent } from '../deploy/stage-clock.js';
+import type { DeployResult } from '../deploy/types.js';
+import type { LockRecord } from './locks.js';
+import type { ConfirmPolicy, DeployPayload } from './types.js';
+import type { Target } from '../../core/target.js';
+
+/** The deploy an event is about. */
+export interface DeploySubject {
+  /** The deploy id, which is also its queue entry's id. */
+  id: string;
+  kind: 'deploy' | 'install';
+  repo: string;
+  /** As requested: pack directories, or registry specs for an install; empty means every pack. */
+  packs: string[];
+  /** The ref deployed ('registry' for an install). */
+  branch: string;
+  defaultBranch: string;
+  requester: string;
+  /** Where it was asked for: its requester is told there. */
+  target: Target;
+  /** packbot's own deploy putting a pack back on the default branch after its lock expired. */
+  autoRevert: boolean;
+}
+
+export type CoordEvent =
+  /** Accepted into the queue; `ahead` requests on its packs were there first. */
+  | { kind: 'queued'; deploy: DeploySubject; ahead: number; policy: ConfirmPolicy }
+  /** Its turn came (or it runs at once, outside the queue): the deploy starts now. */
+  | { kind: 'deploy_started'; deploy: DeploySubject }
+  /** A pipeline stage started, finished or failed. */
+  | { kind: 'progress'; deploy: DeploySubject; progress: ProgressEvent }
+  | { kind: 'deploy_finished'; deploy: DeploySubject; result: DeployResult }
+  /** What a successful default-branch deploy changed, per pack (only when `announces(repo)`). */
+  | { kind: 'announcement'; deploy: DeploySubject; result: DeployResult; changes: PackChange[] }
+  /** Its turn waits for the requester to type `phrase` (or press Confirm) within `timeoutMs`. */
+  | { kind: 'confirmation_requested'; deploy: DeploySubject; phrase: string; timeoutMs: number }
+  /** `by` confirmed queue entry `id` (the deploy's id): its turn is handed to a worker. */
+  | { kind: 'confirmed'; id: string; by: string }
+  /** Withdrawn before it started, by its requester or (forced) an admin. */
+  | { kind: 'cancelled'; deploy: DeploySubject; by: string; forced: boolean }
+  /** Nobody confirmed within `timeoutMs`: it left the queue. */
+  | { kind: 'confirmation_expired'; deploy: DeploySubject; timeoutMs: number }
+  /** It waited longer than queue.max_wait: it left the queue. */
+  | { kind: 'queue_expired'; deploy: DeploySubject; waitedMs: number; maxWaitMs: number }
+  /** At its turn, `lock` (someone else's) stood in the way; `at` is when that was found. */
+  | { kind: 'deploy_refused'; deploy: DeploySubject; lock: LockRecord; at: string }
+  /** Its turn's job failed (a crash, an error outside the pipeline); `reason` is the job's. */
+  | { kind: 'deploy_interrupted'; deploy: DeploySubject; reason: string }
+  /** A branch deploy took the pack's lock, taken at `origin`; it reverts in `revertsInMs`. */
+  | { kind: 'lock_taken'; lock: LockRecord; defaultBranch: string; revertsInMs: number; origin: Target }
+  /** `by`, the lock's owner, deployed the default branch again: the pack is back there, free. */
+  | { kind: 'lock_released'; pack: string; repo: string; by: string; defaultBranch: string; origin: Target }
+  /** Its owner released it with `pack unlock`, at `origin`. */
+  | { kind: 'lock_unlocked'; lock: LockRecord; by: string; origin: Target }
+  /** An admin released someone else's lock, at `origin`. */
+  | { kind: 'lock_force_released'; lock: LockRecord; by: string; origin: Target }
+  /** Its owner pushed the auto-revert back by `extendedByMs` (`lock` is the extended one). */
+  | { kind: 'lock_extended'; lock: LockRecord; by: string; extendedByMs: number }
+  /**
+   * The lock reverts in `leftMs`; its owner hears it at `target`, where it was taken.
+   * `defaultBranch` is null when its repository left the config.
+   */
+  | { kind: 'lock_warning'; lock: LockRecord; defaultBranch: string | null; leftMs: number; target: Target }
+  /**
+   * The auto-revert ran: the lock is gone whatever happened; `error` says why the pack could
+   * not go back. `target` is where its owner hears it (where the lock was taken).
+   */
+  | { kind: 'lock_reverted'; lock: LockRecord; defaultBranch: string; heldMs: number; error: string | null; target: Target }
+  /** The lock expired but its repository is no longer configured: released, nothing deployed. */
+  | { kind: 'lock_dropped'; lock: LockRecord; target: Target };
+
+/** Where coordination says things; the app gives it a presenter. */
+export interface CoordEvents {
+  /**
+   * Resolves once the event is shown (or, for `progress`, queued to be: progress must not
+   * hold the deploy up). A rejection is a failure to tell the requester and fails the step.
+   */
+  emit(event: CoordEvent): Promise<void>;
+  /** Whether an announcement of this repository's deploys would be shown: computing one costs a diff. */
+  announces(repo: string): boolean;
+}
+
+/** The subject of every event about the deploy a queue entry (or a direct run) carries. */
+export function subjectOf(p: DeployPayload): DeploySubject {
+  const { plan } = p;
+  return {
+    id: plan.id, kind: plan.kind, repo: plan.repo.name, packs: plan.packs,
+    branch: plan.ref, defaultBranch: plan.repo.defaultBranch, requester: plan.requestedBy, target: p.target,
+    autoRevert: p.revert !== undefined,
+  };
+}

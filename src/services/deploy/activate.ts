@@ -1,0 +1,80 @@
+/**
+ * From validated staging dirs to live, registered releases, stage by stage: dependencies
+ * (all or nothing), then per pack in dependency order its env and tests inside the new
+ * release and the release going live, then registration. Dependency problems stop every pack
+ * before anything goes live; an env or test failure stops only its pack; a failing
+ * registration hook puts the packs it covered back on their previous release.
+ */
+import { checkPackConfig } from '../../domain/packs/index.js';
+import { checkDependencies, refOf } from './dependency-check.js';
+import type { PreparedPack } from './prepare.js';
+import { registerOrRevert, type Activated } from './register-or-revert.js';
+import { releaseSetup } from './release-setup.js';
+import type { ResolvedRepository } from './resolve.js';
+import { errorText, toResult } from './result.js';
+import type { StageClock } from './stage-clock.js';
+import type { DeployerDeps, PackResult } from './types.js';
+
+export interface ActivateInput {
+  deps: DeployerDeps;
+  clock: StageClock;
+  prepared: PreparedPack[];
+  repo: Pick<ResolvedRepository, 'name' | 'settings'>;
+  branch: string;
+  commit: string;
+  deployId: string;
+  requestedBy: string;
+}
+
+/** The install stage for one pack: its release written (env and tests inside it) and made live. */
+async function goLive(input: ActivateInput, p: PreparedPack, ref: string): Promise<Activated> {
+  const { deps, clock } = input;
+  const setup = releaseSetup(deps, clock, input.repo, ref, p.source.name);
+  const { release, previous } = await clock.run('install', () => deps.store.writeRelease(ref, p.stagingDir, {
+    pack: ref,
+    version: p.check?.manifest?.version ?? '0.0.0',
+    repo: input.repo.name,
+    branch: input.branch,
+    commit: input.commit,
+    deployed_by: input.requestedBy,
+    deploy_id: input.deployId,
+    source: p.source.path,
+    tree: p.treeId,
+    dependencies: p.check?.manifest?.dependencies ?? [],
+  }, setup ? { prepare: setup } : {}), ref);
+  const config = await checkPackConfig({ ref, packDir: release.dir, configsDir: deps.config.configs_dir });
+  deps.masker.add(...config.secrets);
+  const warnings = [...(p.check?.warnings ?? []), ...config.warnings];
+  return { ref, p, previous: previous?.release ?? null, result: toResult(p, { pack: ref, release: release.release, previous_release: previous?.release ?? null, warnings }) };
+}
+
+export async function activatePrepared(input: ActivateInput): Promise<PackResult[]> {
+  const { deps, clock, prepared } = input;
+  const results = new Map<PreparedPack, PackResult>();
+  const inOrder = () => prepared.map((p) => results.get(p) ?? toResult(p));
+  const ready = prepared.filter((p) => !p.error && !p.unchanged && p.check?.manifest);
+  if (ready.length === 0) return inOrder();
+
+  const dependencies = await checkDependencies(clock, ready, await deps.store.list(), input.repo.name);
+  if (dependencies.problems.length > 0) {
+    const text = `Dependencies: ${dependencies.problems.join('; ')}`;
+    for (const p of ready) results.set(p, toResult({ ...p, error: text }));
+    return inOrder();
+  }
+
+  const byRef = new Map(ready.map((p) => [refOf(p), p]));
+  const activated: Activated[] = [];
+  for (const ref of dependencies.order) {
+    const p = byRef.get(ref);
+    if (!p) continue;
+    try {
+      const live = await goLive(input, p, ref);
+      activated.push(live);
+      results.set(p, live.result);
+    } catch (err) {
+      results.set(p, toResult({ ...p, error: errorText(err, deps.masker) }, { pack: ref }));
+    }
+  }
+  for (const { p, result } of await registerOrRevert(deps, clock, activated)) results.set(p, result);
+  return inOrder();
+}

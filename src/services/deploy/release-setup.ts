@@ -1,0 +1,34 @@
+/**
+ * The env and test stages: what runs inside a new release before it goes live (PackStore's
+ * writeRelease `prepare`). The environment is built there, so nothing is copied after the build
+ * (npm's .bin symlinks) and a failure activates nothing; the tests run there after it, so they
+ * see the env the release will run with.
+ */
+import path from 'node:path';
+import { buildEnvironment } from '../../domain/packstore/index.js';
+import type { ResolvedRepository } from './resolve.js';
+import type { StageClock } from './stage-clock.js';
+import { runPackTests, testSettings } from './tests.js';
+import type { DeployerDeps } from './types.js';
+
+export type ReleaseSetup = (releaseDir: string) => Promise<void>;
+
+/** For pack `ref` (directory `source`) of `repo`; undefined when there is nothing to do. */
+export function releaseSetup(deps: DeployerDeps, clock: StageClock, repo: Pick<ResolvedRepository, 'settings'>, ref: string, source: string): ReleaseSetup | undefined {
+  const { config, masker } = deps;
+  const envsOn = config.envs.python !== 'off' || config.envs.node !== 'off';
+  const tests = testSettings(config, repo, ref, source);
+  if (!envsOn && !tests) return undefined;
+  const envsDir = path.join(config.packs_dir, '.virtualenvs');
+  return async (releaseDir) => {
+    const env = envsOn ? await clock.run('env', () => buildEnvironment({
+      pack: ref, packDir: releaseDir, envsDir, python: config.envs.python, node: config.envs.node,
+      timeoutMs: config.timeouts.env, masker,
+    }), ref) : null;
+    if (tests) {
+      await clock.run('test', () => runPackTests({
+        pack: ref, releaseDir, envDir: env?.python?.dir ?? null, command: tests.command, timeoutMs: tests.timeoutMs, masker,
+      }), ref);
+    }
+  };
+}

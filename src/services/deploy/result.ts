@@ -1,0 +1,66 @@
+/**
+ * How a deploy's (or an install's) outcome is written down: each pack's result, the counts,
+ * the one-word outcome, and error text fit to show (masked, no stack). Shared by the pipeline,
+ * the installer, history and metrics, so they can never disagree about what happened.
+ */
+import { isPackbotError } from '../../core/errors.js';
+import type { Masker } from '../../core/masking/masker.js';
+import type { PreparedPack } from './prepare.js';
+import type { Stage } from './stage-clock.js';
+import type { DeployResult, PackResult } from './types.js';
+
+/** An error as users see it: a PackbotError with its details, anything else by its message; masked. */
+export function errorText(err: unknown, masker: Masker): string {
+  return masker.mask(isPackbotError(err) ? err.describe() : err instanceof Error ? err.message : String(err));
+}
+
+/** A prepared pack's result as it stands; `extra` adds what later stages learnt (release, warnings). */
+export function toResult(p: PreparedPack, extra: Partial<PackResult> = {}): PackResult {
+  return {
+    pack: p.check?.ref ?? p.active?.pack ?? p.source.name,
+    source: p.source.name,
+    status: p.error ? 'failed' : p.unchanged ? 'unchanged' : 'deployed',
+    version: p.check?.manifest?.version ?? p.active?.meta.version ?? null,
+    release: p.unchanged ? (p.active?.release ?? null) : null,
+    previous_release: p.active?.release ?? null,
+    components: p.check?.summary ?? null,
+    warnings: p.check?.warnings ?? [],
+    error: p.error,
+    ...extra,
+  };
+}
+
+export interface Finished {
+  id: string;
+  repo: string;
+  branch: string;
+  commit: string | null;
+  packs: PackResult[];
+  started: Date;
+  stages: Partial<Record<Stage, number>>;
+  error: string | null;
+}
+
+/** The result of a run that started at `started` and ends now. */
+export function finishResult(f: Finished): DeployResult {
+  return {
+    deploy_id: f.id,
+    repo: f.repo,
+    branch: f.branch,
+    commit: f.commit,
+    packs: f.packs,
+    success_count: f.packs.filter((p) => p.status === 'deployed' || p.status === 'unchanged').length,
+    failure_count: f.packs.filter((p) => p.status === 'failed' || p.status === 'rolled_back').length,
+    duration_ms: Date.now() - f.started.getTime(),
+    stages: f.stages,
+    error: f.error,
+  };
+}
+
+export type Outcome = 'failure' | 'partial' | 'success';
+
+/** Failure: the whole run failed, or no pack made it; partial: some did. */
+export function outcome(result: DeployResult): Outcome {
+  if (result.error !== null || (result.failure_count > 0 && result.success_count === 0)) return 'failure';
+  return result.failure_count > 0 ? 'partial' : 'success';
+}
