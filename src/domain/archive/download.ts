@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
-import { writeAll } from './staging.js';
+import { writeAll } from './entry-writer.js';
 import { displayUrl } from '../../core/net/urls.js';
 import { hasUserinfo } from '../../core/net/url-credentials.js';
 

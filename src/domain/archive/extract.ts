@@ -10,7 +10,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { createLedger, refuse, type ExtractLimits } from './entries.js';
-import { clearDest, createStaging, prepareDest } from './staging.js';
+import { clearDest, createEntryWriter, prepareDest } from './entry-writer.js';
 import { walkTarGz, type EntryHandler } from './tar.js';
 import { walkZip } from './zip.js';
 
@@ -87,7 +87,7 @@ export async function extractArchive(file: string, dest: string, opts: ExtractOp
 
   const created = await prepareDest(target);
   const ledger = createLedger(limits);
-  const staging = createStaging(target, limits);
+  const writer = createEntryWriter(target, limits);
   try {
     await walk(
       kind,
@@ -96,8 +96,8 @@ export async function extractArchive(file: string, dest: string, opts: ExtractOp
       async (raw, body) => {
         const entry = ledger.admit(raw);
         if (entry === undefined) return;
-        if (entry.type === 'dir') await staging.dir(entry);
-        else await staging.file(entry, body);
+        if (entry.type === 'dir') await writer.dir(entry);
+        else await writer.file(entry, body);
       },
       true,
     );
@@ -109,5 +109,5 @@ export async function extractArchive(file: string, dest: string, opts: ExtractOp
     throw err;
   }
   const top = ledger.topDir();
-  return { files: ledger.files, bytes: staging.bytes, root: top === undefined ? target : path.join(target, top) };
+  return { files: ledger.files, bytes: writer.bytes, root: top === undefined ? target : path.join(target, top) };
 }

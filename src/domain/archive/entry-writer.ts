@@ -1,5 +1,5 @@
 /**
- * Writes admitted entries under the staging directory. Paths were validated already; this layer
+ * Writes admitted entries under the extraction directory. Paths were validated already; this layer
  * still refuses to follow or replace anything it did not create (O_EXCL | O_NOFOLLOW, lstat), so a
  * planted symlink in dest cannot redirect a write, and it counts the real bytes, because a header's
  * size is only a claim.
@@ -11,7 +11,7 @@ import { errnoCode } from '../../core/caught.js';
 import type { AdmittedEntry, ExtractLimits } from './entries.js';
 import { refuse } from './entries.js';
 
-export interface Staging {
+export interface EntryWriter {
   dir(entry: AdmittedEntry): Promise<void>;
   file(entry: AdmittedEntry, body: AsyncIterable<Uint8Array>): Promise<void>;
   readonly bytes: number;
@@ -58,7 +58,7 @@ export async function clearDest(dest: string, created: boolean): Promise<void> {
   await Promise.all(names.map((n) => rm(path.join(dest, n), { recursive: true, force: true })));
 }
 
-export function createStaging(dest: string, limits: ExtractLimits): Staging {
+export function createEntryWriter(dest: string, limits: ExtractLimits): EntryWriter {
   const made = new Set<string>();
   let bytes = 0;
 
