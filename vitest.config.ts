@@ -53,7 +53,7 @@ const INTEGRATION = [
   'test/commands/deploy-chat.test.ts',
   'test/commands/releases-locks.test.ts',
   'test/coord/confirmations.test.ts',
-  'test/coord/locks.test.ts',
+  'test/coord/branch-locks.test.ts',
   'test/coord/queue.test.ts',
   'test/deploy/crash.test.ts',
   'test/deploy/dependencies-hooks.test.ts',

@@ -8,7 +8,7 @@ import { withCredentials } from '../../src/services/deploy/resolve.js';
 import { planInstall } from '../../src/services/install/install-plan.js';
 import { readPayload, type LegacyPayload } from '../../src/services/coord/payload.js';
 import type { DeployPayload } from '../../src/services/coord/types.js';
-import type { LockRecord } from '../../src/services/coord/locks.js';
+import type { LockRecord } from '../../src/services/coord/branch-locks.js';
 
 const config = parseConfig(
   [

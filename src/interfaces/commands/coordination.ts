@@ -3,7 +3,7 @@ import { reply, type Reply } from '../chat/reply.js';
 import type { Answer } from '../../services/coord/confirmations.js';
 import { displayIdentity, isChatIdentity } from '../../core/identity.js';
 import type { QueueEntry } from '../../services/coord/queue.js';
-import type { LockRecord } from '../../services/coord/locks.js';
+import type { LockRecord } from '../../services/coord/branch-locks.js';
 import { parseDuration } from '../../domain/config/index.js';
 import { formatDuration, humanSpan } from '../../core/duration.js';
 import { PackbotError } from '../../core/errors.js';

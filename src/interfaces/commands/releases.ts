@@ -3,7 +3,7 @@ import { PackbotError } from '../../core/errors.js';
 import type { CommandContext } from './types.js';
 import { type RepoAction } from '../../domain/permissions/index.js';
 import { actorOf } from '../chat/actor.js';
-import { refusalMessage } from '../../services/coord/locks.js';
+import { refusalMessage } from '../../services/coord/branch-locks.js';
 import { isAdmin } from '../../services/coord/settings.js';
 import { displayIdentity } from '../../core/identity.js';
 

@@ -14,7 +14,7 @@ import { formatDuration, humanSpan } from '../../core/duration.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { DeployResult, ProgressEvent } from '../../services/deploy/types.js';
 import type { CoordEvent, CoordEvents, DeploySubject } from '../../services/coord/events.js';
-import { refusalMessage, type LockRecord } from '../../services/coord/locks.js';
+import { refusalMessage, type LockRecord } from '../../services/coord/branch-locks.js';
 import { displayIdentity, isChatIdentity } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
 import { announcementReply } from './announcement.js';

@@ -6,7 +6,7 @@
  */
 import type { PackbotConfig } from '../../domain/config/index.js';
 import type { Coordinator } from '../coord/coordinator.js';
-import { decideLock } from '../coord/locks.js';
+import { decideLock } from '../coord/branch-locks.js';
 import type { Target } from '../../core/target.js';
 import { identityOf, parseIdentity } from '../../core/identity.js';
 import { resolveRepository } from '../deploy/resolve.js';

@@ -3,7 +3,7 @@
  * presenter words it. `target` is the channel the repository's pushes are told in (empty:
  * none), or, for a locked pack, its holder where they took the lock.
  */
-import type { LockRecord } from '../coord/locks.js';
+import type { LockRecord } from '../coord/branch-locks.js';
 import type { Target } from '../../core/target.js';
 
 export type AutoDeployEvent =

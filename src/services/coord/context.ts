@@ -6,7 +6,7 @@ import type { JobRunner } from '../../domain/jobs/types.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { HistoryStore } from '../../domain/store/history.js';
 import type { Confirmations } from './confirmations.js';
-import type { Locks } from './locks.js';
+import type { Locks } from './branch-locks.js';
 import type { Queue } from './queue.js';
 import type { CoordEvents } from './events.js';
 

@@ -12,7 +12,7 @@ import type { StateStore } from '../../domain/store/state.js';
 import { createConfirmations, type Answer, type PendingConfirmation } from './confirmations.js';
 import { JOBS, jobIds, type CoordContext } from './context.js';
 import { subjectOf, type CoordEvents } from './events.js';
-import { createLocks, decideLock, refusalMessage } from './locks.js';
+import { createLocks, decideLock, refusalMessage } from './branch-locks.js';
 import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
 import { choosePhrase } from './phrases.js';
 import { readPayload } from './payload.js';

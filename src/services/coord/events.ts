@@ -8,7 +8,7 @@
 import type { PackChange } from '../deploy/changes.js';
 import type { ProgressEvent } from '../deploy/stage-clock.js';
 import type { DeployResult } from '../deploy/types.js';
-import type { LockRecord } from './locks.js';
+import type { LockRecord } from './branch-locks.js';
 import type { ConfirmPolicy, DeployPayload } from './types.js';
 import type { Target } from '../../core/target.js';
 

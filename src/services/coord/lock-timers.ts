@@ -10,7 +10,7 @@ import { formatDuration } from '../../core/duration.js';
 import type { CoordContext } from './context.js';
 import { JOBS, jobIds } from './context.js';
 import { subjectOf } from './events.js';
-import type { LockRecord } from './locks.js';
+import type { LockRecord } from './branch-locks.js';
 import { revertAfter, warnBefore } from './settings.js';
 import { type DeployPayload } from './types.js';
 import { SYSTEM_IDENTITY, displayIdentity } from '../../core/identity.js';

@@ -10,7 +10,7 @@ import type { DeployResult } from '../deploy/types.js';
 import type { CoordContext } from './context.js';
 import { subjectOf, type DeploySubject } from './events.js';
 import { cancelLockTimers, scheduleLockTimers } from './lock-timers.js';
-import { decideLock, type LockRecord, type LockRequest } from './locks.js';
+import { decideLock, type LockRecord, type LockRequest } from './branch-locks.js';
 import { readPayload } from './payload.js';
 import type { QueueEntry } from './queue.js';
 import type { DeployPayload } from './types.js';

@@ -1,6 +1,6 @@
 import type { Target } from '../../core/target.js';
 import type { DeployPlan } from '../deploy/types.js';
-import type { LockRecord } from './locks.js';
+import type { LockRecord } from './branch-locks.js';
 
 export type ConfirmPolicy = 'always' | 'when_queued' | 'never';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocks, decideLock, type LockRecord, type LockRequest } from '../../src/services/coord/locks.js';
+import { createLocks, decideLock, type LockRecord, type LockRequest } from '../../src/services/coord/branch-locks.js';
 import type { StateStore } from '../../src/domain/store/index.js';
 import { cleanUp, STORE_BACKENDS } from '../helpers/stores.js';
 
@@ -74,7 +74,7 @@ describe.each(STORE_BACKENDS)('branch locks over the %s store', (_name, open) =>
 
 describe('refusalMessage', () => {
   it('names the holder, the branch, how long ago, when it reverts and how to unlock', async () => {
-    const { refusalMessage } = await import('../../src/services/coord/locks.js');
+    const { refusalMessage } = await import('../../src/services/coord/branch-locks.js');
     const held = { ...lock('slack:U024BE7LH', 'feature-x'), since: '2026-11-21T09:40:00.000Z', expires_at: '2026-11-21T10:40:00.000Z' };
     const text = refusalMessage(held, { now: new Date('2026-11-21T10:00:00.000Z'), defaultBranch: 'master', prefix: '!', display: (id) => `<@${id.split(':')[1]}>` });
     expect(text).toBe('docker is locked to branch feature-x by <@U024BE7LH> since 20m ago; it goes back to master automatically in 40m. '
