@@ -3,6 +3,7 @@
  * release before the release is renamed into view, so every visible release has one; a
  * directory without a readable one is not a release and is never listed or activated.
  */
+import type { Identity } from '../../core/identity.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno } from '../../core/caught.js';
@@ -16,7 +17,7 @@ export interface ReleaseMeta {
   repo: string;
   branch: string;
   commit: string;
-  deployed_by: string;
+  deployed_by: Identity;
   deploy_id: string;
   [k: string]: unknown;
 }

@@ -11,13 +11,13 @@
  *   who: they hold for admins too, so "prod deploys only from #ops" stays true.
  */
 import type { PackbotConfig } from '../config/index.js';
-import { displayIdentity, isChatIdentity } from '../../core/identity.js';
+import { displayIdentity, isChatIdentity, type Identity } from '../../core/identity.js';
 import { ALIAS_PERMISSIONS, channelMatches } from '../../core/members.js';
 
 /** The person asking, as the checker sees them. */
 export interface Actor {
   /** `<platform>:<user id>`. */
-  identity: string;
+  identity: Identity;
   /** Platform groups they are in: `discord-role:<id>`, `slack-group:<id>`. */
   groups: readonly string[];
   channel: { id: string; name: string };

@@ -1,3 +1,4 @@
+import type { Identity } from '../../core/identity.js';
 import type { Masker } from '../../core/masking/masker.js';
 import type { StateStore } from './state.js';
 
@@ -17,7 +18,7 @@ export interface HistoryRecord {
   id: string;
   /** `denied`: someone asked for something they may not do (who, what, where and why). */
   kind: 'deploy' | 'rollback' | 'uninstall' | 'unlock' | 'denied';
-  requested_by: string;
+  requested_by: Identity;
   channel?: string;
   repo?: string;
   branch?: string;

@@ -3,7 +3,7 @@ import { summarizePack } from '../../domain/packs/index.js';
 import type { Release } from '../../domain/packstore/index.js';
 import { PackbotError } from '../../core/errors.js';
 import { timeAgo } from '../../core/duration.js';
-import { displayUser, shortSha } from '../presenter/format.js';
+import { shortSha } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 import { lockView, stateLabel } from './coordination.js';
 import { displayIdentity } from '../../core/identity.js';
@@ -16,7 +16,7 @@ export function releaseView(r: Release, now = new Date()) {
     repo: r.meta.repo,
     branch: r.meta.branch,
     commit: shortSha(r.meta.commit),
-    by: displayUser(r.meta.deployed_by),
+    by: displayIdentity(r.meta.deployed_by, 'bare'),
     at: r.meta.deployed_at,
     ago: timeAgo(r.meta.deployed_at, now),
   };
@@ -49,7 +49,7 @@ export async function statusCommand(ctx: CommandContext): Promise<Reply[]> {
     ...releaseView(active),
     lock: lock ? lockView(lock) : null,
     queued: queued.map((e) => ({ id: e.id, state: stateLabel(e), what: e.summary, by: displayIdentity(e.requester) })),
-    last: last ? { id: last.id, kind: last.kind, result: last.result, by: displayUser(last.requested_by), ago: timeAgo(last.finished_at), status: lastPack?.status, error: lastPack?.error } : null,
+    last: last ? { id: last.id, kind: last.kind, result: last.result, by: displayIdentity(last.requested_by, 'bare'), ago: timeAgo(last.finished_at), status: lastPack?.status, error: lastPack?.error } : null,
   })];
 }
 

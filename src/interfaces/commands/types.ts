@@ -1,3 +1,4 @@
+import type { Identity } from '../../core/identity.js';
 import type { IncomingMessage, MessageRef } from '../chat/types.js';
 import type { Installer } from '../../services/install/installer.js';
 import type { Deployer } from '../../services/deploy/pipeline.js';
@@ -23,7 +24,7 @@ export interface CommandContext {
   /** Talk back before the handler returns (acknowledgements, progress edited in place). */
   chat: ChatChannel;
   /** `<platform>:<user id>` of the sender. */
-  identity: string;
+  identity: Identity;
 }
 
 /** The core a command handler may call. */

@@ -9,13 +9,13 @@
 import { PackbotError } from '../../core/errors.js';
 import { humanSpan } from '../../core/duration.js';
 import type { StateStore } from '../../domain/store/state.js';
-import { displayIdentity } from '../../core/identity.js';
+import { displayIdentity, type Identity } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
 
 export interface LockRecord {
   pack: string;
   /** `<platform>:<user id>` */
-  owner: string;
+  owner: Identity;
   branch: string;
   repo: string;
   reason?: string;
@@ -26,7 +26,7 @@ export interface LockRecord {
 }
 
 export interface LockRequest {
-  requester: string;
+  requester: Identity;
   repo: string;
   branch: string;
   defaultBranch: string;

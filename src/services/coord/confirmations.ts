@@ -7,13 +7,14 @@
  * deadline must still find it to withdraw it (and tell the requester), while answer()
  * already treats it as gone. The grace TTL only cleans up after a process that never ran it.
  */
+import type { Identity } from '../../core/identity.js';
 import type { StateStore } from '../../domain/store/state.js';
 import { phraseMatches } from './phrases.js';
 
 export interface PendingConfirmation {
   /** The queue entry waiting for it. */
   entryId: string;
-  requester: string;
+  requester: Identity;
   channel: string;
   phrase: string;
   /** What it confirms, for people told it is not theirs ("docker,sensu from st2contrib feature-x"). */

@@ -5,6 +5,7 @@
  * deciding where else it is shown (a repository's notify or announce channel), is the
  * presenter's job (interfaces/presenter/coord-presenter.ts for chat, another for the CLI).
  */
+import type { Identity } from '../../core/identity.js';
 import type { PackChange } from '../deploy/changes.js';
 import type { ProgressEvent } from '../deploy/stage-clock.js';
 import type { DeployResult } from '../deploy/types.js';
@@ -23,7 +24,7 @@ export interface DeploySubject {
   /** The ref deployed ('registry' for an install). */
   branch: string;
   defaultBranch: string;
-  requester: string;
+  requester: Identity;
   /** Where it was asked for: its requester is told there. */
   target: Target;
   /** packbot's own deploy putting a pack back on the default branch after its lock expired. */

@@ -14,7 +14,7 @@ import { PackbotError } from '../../core/errors.js';
 import { createBatchedDoc } from '../../domain/store/batched-doc.js';
 import type { StateStore } from '../../domain/store/state.js';
 import { type ConfirmPolicy } from './types.js';
-import { displayIdentity } from '../../core/identity.js';
+import { displayIdentity, type Identity } from '../../core/identity.js';
 
 export type EntryState = 'waiting' | 'ready' | 'running';
 
@@ -22,7 +22,7 @@ export interface QueueEntry {
   id: string;
   seq: number;
   packs: string[];
-  requester: string;
+  requester: Identity;
   channel?: string;
   /** What is being done, for `pack queue` ("docker,sensu from st2contrib feature-x"). */
   summary: string;
@@ -84,7 +84,7 @@ export interface QueueOptions {
 export interface EnqueueInput {
   id: string;
   packs: string[];
-  requester: string;
+  requester: Identity;
   channel?: string;
   summary: string;
   policy?: ConfirmPolicy;

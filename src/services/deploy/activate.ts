@@ -5,6 +5,7 @@
  * before anything goes live; an env or test failure stops only its pack; a failing
  * registration hook puts the packs it covered back on their previous release.
  */
+import type { Identity } from '../../core/identity.js';
 import { checkPackConfig } from '../../domain/packs/index.js';
 import { checkDependencies, refOf } from './dependency-check.js';
 import type { PreparedPack } from './prepare.js';
@@ -23,7 +24,7 @@ export interface ActivateInput {
   branch: string;
   commit: string;
   deployId: string;
-  requestedBy: string;
+  requestedBy: Identity;
 }
 
 /** The install stage for one pack: its release written (env and tests inside it) and made live. */

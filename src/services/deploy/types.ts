@@ -1,3 +1,4 @@
+import type { Identity } from '../../core/identity.js';
 import { randomBytes } from 'node:crypto';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import type { Git } from '../../domain/git/index.js';
@@ -48,7 +49,7 @@ export interface DeployRequest {
   ref?: string;
   force?: boolean;
   /** `<platform>:<user id>` */
-  requestedBy: string;
+  requestedBy: Identity;
   channel?: string;
   /** Recorded in history when packbot deploys on its own (an auto-revert). */
   note?: string;
@@ -74,7 +75,7 @@ export interface DeployPlan {
   /** Redeploy an unchanged pack; replace a pack that came from elsewhere. */
   force: boolean;
   /** `<platform>:<user id>`, or who pushed (`github:alice`). */
-  requestedBy: string;
+  requestedBy: Identity;
   /** Recorded in history. */
   channel?: string;
   /** Recorded in history when packbot deploys on its own (an auto-revert, a push). */
