@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRepo } from '../helpers/git-repo.js';
 import { createDeployEnv, pack } from '../helpers/deploy.js';
-import type { ProgressEvent } from '../../src/services/deploy/types.js';
+import type { ProgressEvent } from '../../src/services/deploy/stage-clock.js';
 
 describe('dependencies in a deploy', () => {
   it('installs in dependency order', async () => {

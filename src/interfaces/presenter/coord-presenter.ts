@@ -12,7 +12,8 @@ import type { Card, MessageRef } from '../chat/types.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import { formatDuration, humanSpan } from '../../core/duration.js';
 import type { Logger } from '../../core/logging/logger.js';
-import type { DeployResult, ProgressEvent } from '../../services/deploy/types.js';
+import type { DeployResult } from '../../services/deploy/types.js';
+import type { ProgressEvent } from '../../services/deploy/stage-clock.js';
 import type { CoordEvent, CoordEvents, DeploySubject } from '../../services/coord/events.js';
 import { refusalMessage, type LockRecord } from '../../services/coord/branch-locks.js';
 import { displayIdentity, isChatIdentity } from '../../core/identity.js';
@@ -39,15 +40,14 @@ interface Live {
   updates: Promise<void>;
 }
 
+const packsText = (d: DeploySubject) => d.packs.join(',') || 'all packs';
+
 /** How messages about a deploy name it. An install names versions, not a branch: "Installing slack=2.3.0 from registry…". */
 function headOf(d: DeploySubject): Head {
-  const packs = d.packs.join(',');
   return d.kind === 'install'
-    ? { repo: d.repo, packs, branch: '', verb: 'Installing' }
-    : { repo: d.repo, packs: packs === '' ? 'all packs' : packs, branch: d.branch, verb: 'Deploying' };
+    ? { repo: d.repo, packs: d.packs.join(','), branch: '', verb: 'Installing' }
+    : { repo: d.repo, packs: packsText(d), branch: d.branch, verb: 'Deploying' };
 }
-
-const packsText = (d: DeploySubject) => d.packs.join(',') || 'all packs';
 
 const lockView = (lock: LockRecord, by: string, forced: boolean) => ({
   pack: lock.pack, branch: lock.branch, owner: displayIdentity(lock.owner), by: displayIdentity(by), forced,

@@ -1,6 +1,7 @@
 /** How a deploy reads in chat: progress lines and the summary, shared by every road to a deploy. */
 import type { Card } from '../chat/types.js';
-import type { DeployResult, PackResult, ProgressEvent } from '../../services/deploy/types.js';
+import type { DeployResult, PackResult } from '../../services/deploy/types.js';
+import type { ProgressEvent } from '../../services/deploy/stage-clock.js';
 import { formatElapsed } from '../../core/duration.js';
 import { shortSha } from './format.js';
 

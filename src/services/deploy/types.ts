@@ -10,7 +10,6 @@ import type { HistoryStore } from '../../domain/store/history.js';
 import type { PlannedRepository } from './resolve.js';
 import type { Stage, StageClock } from './stage-clock.js';
 
-export type { ProgressEvent } from './stage-clock.js';
 
 /**
  * Installs `specs` (dependencies a deploy lacks) from the registry as part of deploy `plan`,
