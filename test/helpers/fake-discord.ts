@@ -21,7 +21,8 @@ export interface RecordedRequest {
   response?: any;
 }
 
-export interface FakeUser { id: string; username: string; bot?: boolean }
+/** `globalName`: the display name chosen on Discord; `nick`: the nickname in the fake's guild. */
+export interface FakeUser { id: string; username: string; bot?: boolean; globalName?: string; nick?: string }
 
 type Msg = Record<string, any> & { id: string; channel_id: string; content: string };
 
@@ -45,8 +46,12 @@ export class FakeDiscord {
   readonly unknownRoutes: string[] = [];
   /** Close the gateway with this code on IDENTIFY (4014: disallowed intents, 4004: bad token). */
   refuseIdentify: number | null = null;
+  /** Members of the guild (whoever spoke or clicked there, and whom a test adds), for GET .../members/:id. */
+  readonly members = new Map<string, FakeUser>();
   /** Messages as they stand now (edits applied), by id; ephemeral follow-ups included. */
   readonly messages = new Map<string, Msg>();
+  /** Users Discord knows who are not in the guild (a DM correspondent, someone who left). */
+  readonly users = new Map<string, FakeUser>();
   private readonly interactions = new Map<string, { messageId: string; channelId: string }>();
   private readonly server: Server;
   private readonly gateway: WebSocketServer;
@@ -120,15 +125,16 @@ export class FakeDiscord {
   }
 
   private author(u: FakeUser) {
-    return { id: u.id, username: u.username, discriminator: '0', global_name: u.username, avatar: null, ...(u.bot ? { bot: true } : {}) };
+    return { id: u.id, username: u.username, discriminator: '0', global_name: u.globalName ?? u.username, avatar: null, ...(u.bot ? { bot: true } : {}) };
   }
 
   private member(u: FakeUser) {
-    return { user: this.author(u), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '68608' };
+    return { user: this.author(u), nick: u.nick ?? null, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '68608' };
   }
 
   /** A user posts `content` (in the guild channel, or in a DM with `direct`); returns the message id. */
   say(user: FakeUser, content: string, opts: { direct?: string } = {}): string {
+    if (!opts.direct) this.members.set(user.id, user);
     const id = snowflake();
     const base = {
       id, content, author: this.author(user), timestamp: new Date().toISOString(), edited_timestamp: null, tts: false,
@@ -144,6 +150,7 @@ export class FakeDiscord {
   click(user: FakeUser, messageId: string, customId: string): string {
     const message = this.messages.get(messageId);
     if (!message) throw new Error(`no message ${messageId}`);
+    this.members.set(user.id, user);
     const id = snowflake();
     const token = `itoken-${id}`;
     this.interactions.set(token, { messageId, channelId: message.channel_id });
@@ -179,6 +186,14 @@ export class FakeDiscord {
       return reply(200, { url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
     }
     if (method === 'GET' && path === '/users/@me') return reply(200, this.author(this.bot));
+    if (method === 'GET' && (m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path))) {
+      const member = m[1] === this.guildId ? this.members.get(m[2]!) : undefined;
+      return member ? reply(200, this.member(member)) : reply(404, { message: 'Unknown Member', code: 10007 });
+    }
+    if (method === 'GET' && (m = /^\/users\/(\d+)$/.exec(path))) {
+      const user = this.members.get(m[1]!) ?? this.users.get(m[1]!);
+      return user ? reply(200, this.author(user)) : reply(404, { message: 'Unknown User', code: 10013 });
+    }
     if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return reply(200, this.create(m[1]!, rec.body));
     if (method === 'PATCH' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) return reply(200, this.edit(m[2]!, rec.body));
     if (method === 'POST' && (m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) return reply(204);

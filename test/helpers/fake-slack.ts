@@ -3,12 +3,16 @@
  * real WebClient sends them) and a Socket Mode WebSocket server (`hello`, then `events_api` /
  * `interactive` envelopes, acks by envelope_id). Every request and every frame it receives
  * is recorded, headers and raw bodies included, so tests can assert exactly what was sent —
- * and what was not (secrets).
+ * and what was not (secrets). `{ realistic: true }` adds Slack's rate limits, its heartbeat
+ * and its echo of the bot's own messages (fake-slack-limits.ts).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { botEcho, eventsApiEnvelope, SLACK_LIMITS, SlackRateLimits, SocketLog, type EventOptions, type RealisticOptions } from './fake-slack-limits.js';
+
+export type { EnvelopeRecord, EventOptions, PingRecord, RealisticOptions } from './fake-slack-limits.js';
 
 export interface RecordedCall {
   method: string;
@@ -19,6 +23,8 @@ export interface RecordedCall {
   params: Record<string, string>;
   /** 200, or 429 when the fake answered with a rate limit. */
   status: number;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface PostedMessage {
@@ -51,19 +57,47 @@ export interface FakeSlack {
   failUserGroups(error: string | null): void;
   /** Make `chat.delete` answer `{ok: false, error}` (e.g. `cant_delete_message`); null: delete again. */
   failDelete(error: string | null): void;
+  /** People `users.info` knows (id → profile names); anyone else is `user_not_found`. */
+  setUsers(users: Record<string, FakeSlackUser>): void;
+  /** Make `users.info` answer `{ok: false, error}` (e.g. `missing_scope`); null: answer again. */
+  failUsersInfo(error: string | null): void;
   /** Answer the next `times` calls of `method` with 429 and Retry-After. */
   rateLimit(method: string, times: number, retryAfterSec: number): void;
   /** Resolves once a Socket Mode client has connected and been sent `hello`. */
   connected(): Promise<void>;
   /** Delivers an events_api envelope; resolves with the client's ack. */
-  sendEvent(event: Record<string, unknown>, opts?: { envelopeId?: string; eventId?: string; retryAttempt?: number; retryReason?: string }): Promise<Ack>;
+  sendEvent(event: Record<string, unknown>, opts?: EventOptions): Promise<Ack>;
   /** Delivers an interactive envelope (block_actions); resolves with the ack. */
   sendInteractive(payload: Record<string, unknown>): Promise<Ack>;
   /** The first recorded call (past or future) matching `pred`. */
   waitForCall(method: string, pred?: (c: RecordedCall) => boolean): Promise<RecordedCall>;
   /** Every body and frame received, concatenated (for "no secret anywhere" checks). */
   everythingReceived(): string;
+  /** Socket Mode as the fake saw it: connections, envelopes and their acks, pings and pongs (realistic mode). */
+  readonly socketLog: SocketLog;
   close(): Promise<void>;
+}
+
+/** What users.info says of someone: the names Slack shows (any may be empty). */
+export interface FakeSlackUser {
+  name?: string;
+  real_name?: string;
+  display_name?: string;
+}
+
+/** users.info's answer, shaped as Slack's (the fields packbot reads and a few around them). */
+function usersInfo(id: string, users: Record<string, FakeSlackUser>, error: string | null): Record<string, unknown> {
+  if (error === 'missing_scope') return { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write' };
+  if (error) return { ok: false, error };
+  const u = users[id];
+  if (!u) return { ok: false, error: 'user_not_found' };
+  return {
+    ok: true,
+    user: {
+      id, team_id: 'T0000001', name: u.name ?? id.toLowerCase(), real_name: u.real_name ?? '', deleted: false, is_bot: false,
+      profile: { display_name: u.display_name ?? '', real_name: u.real_name ?? '', display_name_normalized: u.display_name ?? '' },
+    },
+  };
 }
 
 export const FAKE_BOT = { userId: 'UBOT0001', botId: 'BBOT0001', team: 'T0000001', appId: 'A0000001' };
@@ -78,7 +112,10 @@ function parseParams(raw: string, contentType: string | undefined): Record<strin
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+export async function startFakeSlack(options: { realistic?: boolean | RealisticOptions } = {}): Promise<FakeSlack> {
+  const realistic = options.realistic === true ? {} : options.realistic || null;
+  const rates = realistic ? new SlackRateLimits(realistic) : null;
+  const socketLog = new SocketLog();
   const calls: RecordedCall[] = [];
   const frames: string[] = [];
   const messages = new Map<string, PostedMessage>();
@@ -94,6 +131,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let userGroups: Record<string, string[]> = {};
   let userGroupsError: string | null = null;
   let deleteError: string | null = null;
+  let people: Record<string, FakeSlackUser> = {};
+  let usersInfoError: string | null = null;
 
   /** Like Slack, chat.postMessage takes a channel name too and answers with the id. */
   const channelId = (c: string) => (/^[CDG][A-Z0-9]{2,}$/.test(c) ? c : `C${c.replace(/^#/, '').toUpperCase().replace(/[^A-Z0-9]/g, '')}NAMED`);
@@ -145,6 +184,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           })),
         };
       }
+      case 'users.info':
+        return usersInfo(p['user'] ?? '', people, usersInfoError);
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
       default:
@@ -154,18 +195,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
+    const at = Date.now();
     req.setEncoding('utf8');
     req.on('data', (d: string) => (raw += d));
     req.on('end', () => {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
-      const call: RecordedCall = { method, headers: req.headers, raw, params: parseParams(raw, req.headers['content-type']), status: 200 };
+      const call: RecordedCall = { method, headers: req.headers, raw, params: parseParams(raw, req.headers['content-type']), status: 200, at };
       const limit = limits.get(method);
-      if (limit && limit.times > 0) {
-        limit.times -= 1;
+      const retryAfter = limit && limit.times > 0 ? (limit.times -= 1, limit.retryAfter) : rates?.retryAfter(method, channelId(call.params['channel'] ?? ''), at) ?? null;
+      if (retryAfter !== null) {
         call.status = 429;
         calls.push(call);
         events.emit('call', call);
-        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(limit.retryAfter) });
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
@@ -174,6 +216,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       events.emit('call', call);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
+      const posted = method === 'chat.postMessage' && body['ok'] === true ? messages.get(String(body['ts'])) : undefined;
+      if (posted && realistic && realistic.echo !== false && socket?.readyState === 1) send(eventEnvelope(botEcho(FAKE_BOT, posted)), true);
     });
   });
 
@@ -187,10 +231,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
   wss.on('connection', (ws: WebSocket) => {
     socket = ws;
+    socketLog.watch(ws, realistic ? realistic.pingEveryMs ?? SLACK_LIMITS.pingEveryMs : undefined);
     ws.on('message', (data) => {
       const text = data.toString();
       frames.push(text);
       const ack = JSON.parse(text) as Ack;
+      socketLog.acked(ack.envelope_id);
       ackWaiters.get(ack.envelope_id)?.(ack);
       ackWaiters.delete(ack.envelope_id);
     });
@@ -209,11 +255,22 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
   };
 
-  const deliver = (envelope: Record<string, unknown> & { envelope_id: string }): Promise<Ack> => {
+  type Envelope = Record<string, unknown> & { envelope_id: string };
+  const send = (envelope: Envelope, echo = false): void => {
     if (!socket) throw new Error('fake Slack: no Socket Mode client connected');
-    const acked = new Promise<Ack>((resolve) => ackWaiters.set(envelope.envelope_id, resolve));
+    socketLog.sent(envelope.envelope_id, String(envelope['type']), echo);
     socket.send(JSON.stringify(envelope));
+  };
+
+  const deliver = (envelope: Envelope): Promise<Ack> => {
+    const acked = new Promise<Ack>((resolve) => ackWaiters.set(envelope.envelope_id, resolve));
+    send(envelope);
     return guard(`the ack of ${envelope.envelope_id}`, acked);
+  };
+
+  const eventEnvelope = (event: Record<string, unknown>, opts: EventOptions = {}): Envelope => {
+    envelopeCounter += 1;
+    return eventsApiEnvelope(FAKE_BOT, envelopeCounter, event, opts);
   };
 
   return {
@@ -234,6 +291,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     failDelete(error) {
       deleteError = error;
     },
+    setUsers(users) {
+      people = { ...users };
+    },
+    failUsersInfo(error) {
+      usersInfoError = error;
+    },
     rateLimit(method, times, retryAfterSec) {
       limits.set(method, { times, retryAfter: retryAfterSec });
     },
@@ -242,20 +305,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return guard('a Socket Mode connection', new Promise<void>((resolve) => events.once('connected', () => resolve())));
     },
     sendEvent(event, opts = {}) {
-      envelopeCounter += 1;
-      const envelopeId = opts.envelopeId ?? `env-${envelopeCounter}`;
-      return deliver({
-        envelope_id: envelopeId,
-        type: 'events_api',
-        accepts_response_payload: false,
-        retry_attempt: opts.retryAttempt ?? 0,
-        retry_reason: opts.retryReason ?? '',
-        payload: {
-          token: 'legacy-verification-token', team_id: FAKE_BOT.team, api_app_id: FAKE_BOT.appId, event,
-          type: 'event_callback', event_id: opts.eventId ?? `Ev${envelopeCounter}`, event_time: 1_700_000_000,
-          authorizations: [{ team_id: FAKE_BOT.team, user_id: FAKE_BOT.userId, is_bot: true, is_enterprise_install: false }],
-        },
-      });
+      return deliver(eventEnvelope(event, opts));
     },
     sendInteractive(payload) {
       envelopeCounter += 1;
@@ -275,6 +325,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }));
     },
     everythingReceived: () => [...calls.map((c) => c.raw), ...frames].join('\n'),
+    socketLog,
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
