@@ -38,8 +38,9 @@ describe('a private repository with a token', () => {
     const chat = out.map((m) => m.text).join('\n');
     expect(chat).toMatch(/✓ alpha 1\.0\.0 — deployed/);
     expect(chat).toMatch(/✗ beta .*missing_pack/);
-    expect(chat).toMatch(/✗ Deploy `\w+` from `private` \(no-such-branch\) failed: .*no-such-branch/);
-    expect(chat).toMatch(/✗ Deploy `\w+` from `wrongtoken` \(main\) failed: .*repositories\.wrongtoken\.token/);
+    // Checked before queueing (the deploy's preflight fetches): answered at once, never queued.
+    expect(chat).toMatch(/^There is no branch `no-such-branch` in private\. Branches: `main`\.$/m);
+    expect(chat).toMatch(/^Cloning failed for repository "wrongtoken": .*repositories\.wrongtoken\.token/m);
     expect(server.requests.some((r) => r.authorized && String(r.headers.authorization).startsWith('Basic '))).toBe(true);
     for (const form of forms) {
       expect(chat).not.toContain(form);

@@ -14,7 +14,7 @@ export interface Layout {
   homeDir: string;
   /** core.hooksPath: an empty directory, so no hook in any repository runs. */
   hooksDir: string;
-  /** Temporary index files for materialize. */
+  /** Scratch space for git; empty, since materialize writes blobs itself rather than through a temporary index. */
   tmpDir: string;
 }
 

@@ -89,7 +89,8 @@ export async function isHealthy(ctx: GitContext, repo: Repo): Promise<boolean> {
   }
 }
 
-async function guarded<T>(ctx: GitContext, repo: Repo, run: () => Promise<T>): Promise<T> {
+/** Runs a read; damage it trips over marks the mirror for a fresh clone. */
+export async function guarded<T>(ctx: GitContext, repo: Repo, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {

@@ -3,9 +3,7 @@
  * changed paths for push webhooks. Both read the mirror only.
  */
 import { readMirror } from './health.js';
-import { peelCommit } from './refs.js';
-import type { Repo } from './repo.js';
-import type { GitContext } from './run.js';
+import { commitTree, type ObjectAccess } from './objects.js';
 import { validatePath } from './validate.js';
 import type { CommitInfo } from './types.js';
 
@@ -14,17 +12,21 @@ const HARD_MAX = 1000;
 const FIELD = '\x1f';
 const RECORD = '\x1e';
 
+/** A commit argument: checked to exist through the object reader (no git process for a full sha). */
+async function commitOf(a: ObjectAccess, commit: string): Promise<string> {
+  return (await commitTree(a, commit)).sha;
+}
+
 export async function log(
-  ctx: GitContext,
-  repo: Repo,
+  a: ObjectAccess,
   from: string | null,
   to: string,
   dir: string,
   max = DEFAULT_MAX,
 ): Promise<CommitInfo[]> {
   validatePath(dir);
-  const toSha = await peelCommit(ctx, repo, to);
-  const fromSha = from === null ? null : await peelCommit(ctx, repo, from);
+  const toSha = await commitOf(a, to);
+  const fromSha = from === null ? null : await commitOf(a, from);
   const count = Math.min(HARD_MAX, Math.max(1, Math.floor(Number.isFinite(max) ? max : DEFAULT_MAX)));
   const range = fromSha === null ? toSha : `${fromSha}..${toSha}`;
   const args = [
@@ -36,7 +38,7 @@ export async function log(
     range,
     ...(dir === '' ? [] : ['--', dir]),
   ];
-  const out = await readMirror(ctx, repo, 'reading the history', args);
+  const out = await readMirror(a.ctx, a.repo, 'reading the history', args);
   return out
     .split(RECORD)
     .map((r) => r.replace(/^\n/, ''))
@@ -47,9 +49,9 @@ export async function log(
     });
 }
 
-export async function changedPaths(ctx: GitContext, repo: Repo, from: string, to: string): Promise<string[]> {
-  const [fromSha, toSha] = [await peelCommit(ctx, repo, from), await peelCommit(ctx, repo, to)];
+export async function changedPaths(a: ObjectAccess, from: string, to: string): Promise<string[]> {
+  const [fromSha, toSha] = [await commitOf(a, from), await commitOf(a, to)];
   const args = ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--no-commit-id', '--end-of-options', fromSha, toSha];
-  const out = await readMirror(ctx, repo, 'comparing commits', args);
+  const out = await readMirror(a.ctx, a.repo, 'comparing commits', args);
   return [...new Set(out.split('\0').filter((p) => p !== ''))].sort();
 }

@@ -9,11 +9,13 @@ import { layoutOf } from './env.js';
 import { changedPaths, log } from './history.js';
 import { materialize } from './materialize.js';
 import { syncMirror } from './mirror.js';
+import { ObjectReaders } from './object-reader.js';
+import { commitTree, treeAt, type ObjectAccess } from './objects.js';
 import { repoOf, type Repo } from './repo.js';
-import { peelCommit, resolveRef } from './refs.js';
+import { refNames, resolveRef } from './refs.js';
 import { PackbotError } from '../../core/errors.js';
 import type { GitContext } from './run.js';
-import { listPackDirs, packTrees, tree, treeOidAt } from './tree.js';
+import { listPackDirs, packTrees, tree } from './tree.js';
 import { validatePath, validateRef } from './validate.js';
 import type { Git, GitOptions, GitRemote } from './types.js';
 
@@ -48,25 +50,44 @@ export function createGit(opts: GitOptions): Git {
     await prepare();
     return repo;
   };
+  // One cat-file per mirror serves every object read (object-reader.ts).
+  const readers = new ObjectReaders(ctx);
+  const reading = async (remote: GitRemote, refs: ReadonlyArray<string | null>, path?: string): Promise<ObjectAccess> => {
+    const repo = await open(remote, refs, path);
+    return { ctx, repo, reader: readers.of(repo) };
+  };
 
   return {
-    sync: async (remote) => syncMirror(ctx, await open(remote, [])),
+    sync: async (remote) => {
+      const repo = await open(remote, []);
+      try {
+        return await syncMirror(ctx, repo);
+      } finally {
+        // A reader started before may hold a replaced mirror's files open: the next read starts afresh.
+        await readers.close(repo.mirrorDir);
+      }
+    },
     resolveRef: async (remote, ref) => resolveRef(ctx, await open(remote, [ref]), ref),
+    refNames: async (remote) => refNames(ctx, await open(remote, [])),
     hasCommit: async (remote, sha) => {
       try {
-        await peelCommit(ctx, await open(remote, [sha]), sha);
+        await commitTree(await reading(remote, [sha]), sha);
         return true;
       } catch (err) {
         if (err instanceof PackbotError && err.code === 'git_ref_unknown') return false;
         throw err;
       }
     },
-    treeId: async (remote, commit, path) => (await treeOidAt(ctx, await open(remote, [commit], path), commit, path)).oid,
-    tree: async (remote, commit, path) => tree(ctx, await open(remote, [commit], path), commit, path),
-    listPackDirs: async (remote, commit) => listPackDirs(ctx, await open(remote, [commit]), commit),
-    packTrees: async (remote, commit) => packTrees(ctx, await open(remote, [commit]), commit),
-    materialize: async (remote, commit, path, dest) => materialize(ctx, await open(remote, [commit], path), commit, path, dest),
-    log: async (remote, from, to, path, max) => log(ctx, await open(remote, [from, to], path), from, to, path, max),
-    changedPaths: async (remote, from, to) => changedPaths(ctx, await open(remote, [from, to]), from, to),
+    treeId: async (remote, commit, path) => (await treeAt(await reading(remote, [commit], path), commit, path)).oid,
+    tree: async (remote, commit, path) => tree(await reading(remote, [commit], path), commit, path),
+    listPackDirs: async (remote, commit) => listPackDirs(await reading(remote, [commit]), commit),
+    packTrees: async (remote, commit) => packTrees(await reading(remote, [commit]), commit),
+    materialize: async (remote, commit, path, dest) => materialize(await reading(remote, [commit], path), commit, path, dest),
+    log: async (remote, from, to, path, max) => log(await reading(remote, [from, to], path), from, to, path, max),
+    changedPaths: async (remote, from, to) => changedPaths(await reading(remote, [from, to]), from, to),
+    closeReaders: async (remote) => {
+      if (remote === undefined) return readers.close();
+      return readers.close(repoOf(ctx, remote).mirrorDir);
+    },
   };
 }

@@ -5,18 +5,17 @@
  * fsck would flag but a fetch does not check) would escape or fake a repository. Any of them
  * refuses the pack and nothing is written.
  *
- * The files are written by git itself (`read-tree --reset -u` into a throwaway index, with
- * `dest` as the work tree): no shell, no archive parsing, no .git in the result.
+ * The files are the blobs as stored, read through the mirror's object reader and written
+ * here (mode 100755 → executable): no git process per pack, no shell, no archive parsing,
+ * no .git in the result. The bytes are exactly the committed ones: unlike git's checkout,
+ * a pack's own .gitattributes (eol=crlf, ident, working-tree-encoding) rewrites nothing.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
-import { readMirror } from './health.js';
-import type { Repo } from './repo.js';
-import type { GitContext } from './run.js';
-import { listTree, treeOidAt, type RawEntry } from './tree.js';
+import { readBlob, treeAt, walkTree, type ObjectAccess } from './objects.js';
+import type { RawEntry } from './tree.js';
 
 const SHOWN = 5;
 
@@ -44,36 +43,59 @@ async function emptyOrAbsent(dest: string): Promise<void> {
   if (entries.length > 0) throw new PackbotError('internal', `Cannot write a pack into ${dest}: the directory is not empty.`);
 }
 
-export async function materialize(ctx: GitContext, repo: Repo, commit: string, dir: string, dest: string): Promise<void> {
-  const { sha, oid } = await treeOidAt(ctx, repo, commit, dir);
+// Blobs asked for ahead of the one being written: the reader stays busy, memory stays small.
+const WINDOW = 16;
+
+export async function materialize(a: ObjectAccess, commit: string, dir: string, dest: string): Promise<void> {
+  const { sha, oid } = await treeAt(a, commit, dir);
   const target = path.resolve(dest);
   await emptyOrAbsent(target);
 
-  const entries = await listTree(ctx, repo, oid, { recursive: true });
+  const entries = await walkTree(a, oid);
   const problems = entries.map(unsafeReason).filter((r): r is string => r !== undefined);
   if (problems.length > 0) {
     const shown = problems.slice(0, SHOWN).join('; ') + (problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : '');
     const what = dir === '' ? 'the repository root' : `"${dir}"`;
     throw new PackbotError(
       'pack_unsafe',
-      ctx.masker.mask(`Refusing to deploy ${what} of repository "${repo.remote.name}" at ${sha.slice(0, 7)}: ${shown}. Packs may contain only regular files and directories.`),
+      a.ctx.masker.mask(`Refusing to deploy ${what} of repository "${a.repo.remote.name}" at ${sha.slice(0, 7)}: ${shown}. Packs may contain only regular files and directories.`),
     );
   }
 
   // The first directory this call created (undefined when dest existed), to undo on failure.
   const created = await mkdir(target, { recursive: true });
-  const indexFile = path.join(ctx.layout.tmpDir, `index-${randomUUID()}`);
-  const spec = { workTree: target, indexFile };
   try {
-    // One process reads the tree into the throwaway index and writes the files (-u).
-    await readMirror(ctx, repo, 'writing the pack files', ['read-tree', '--reset', '-u', '--end-of-options', oid], spec);
+    await writeBlobs(a, target, entries.filter((e) => e.type === 'blob'));
   } catch (err) {
     // Leave dest as it was found: a half-written pack must never be mistaken for a whole one.
     if (created !== undefined) await rm(created, { recursive: true, force: true });
     else await Promise.all((await readdir(target)).map((e) => rm(path.join(target, e), { recursive: true, force: true })));
     throw err;
-  } finally {
-    await rm(indexFile, { force: true });
-    await rm(`${indexFile}.lock`, { force: true });
+  }
+}
+
+async function writeBlobs(a: ObjectAccess, target: string, blobs: RawEntry[]): Promise<void> {
+  const ask = (e: RawEntry) => {
+    const p = readBlob(a, e.oid, e.path);
+    p.catch(() => undefined); // awaited in turn below; a failure meanwhile is not unhandled
+    return p;
+  };
+  // Blob i + WINDOW is asked for as blob i is written; each is dropped once written.
+  const asked = new Map(blobs.slice(0, WINDOW).map((e, i) => [i, ask(e)]));
+  const dirs = new Set<string>([target]);
+  for (const [i, entry] of blobs.entries()) {
+    const next = blobs[i + WINDOW];
+    if (next) asked.set(i + WINDOW, ask(next));
+    const content = await (asked.get(i) ?? ask(entry));
+    asked.delete(i);
+    const file = path.join(target, ...entry.path.split('/'));
+    const parent = path.dirname(file);
+    if (!dirs.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      dirs.add(parent);
+    }
+    // What git's checkout does: 0666 or 0777, less the umask; 'wx' never follows or replaces.
+    const executable = (parseInt(entry.mode, 8) & 0o100) !== 0;
+    await writeFile(file, content, { mode: executable ? 0o777 : 0o666, flag: 'wx' });
   }
 }

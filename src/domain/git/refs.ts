@@ -91,6 +91,17 @@ async function commitOf(ctx: GitContext, repo: Repo, candidate: string, ref: str
   }
 }
 
+/** Every branch and tag name, the most recently active first: what a mistyped ref is compared with. */
+export async function refNames(ctx: GitContext, repo: Repo): Promise<{ branches: string[]; tags: string[] }> {
+  await ensureMirror(ctx, repo);
+  const list = async (prefix: string, sort: string) => {
+    const out = await readMirror(ctx, repo, 'listing refs', ['for-each-ref', `--sort=${sort}`, '--format=%(refname:lstrip=2)', prefix]);
+    return out.split('\n').filter((n) => n !== '');
+  };
+  const [branches, tags] = await Promise.all([list('refs/heads', '-committerdate'), list('refs/tags', '-creatordate')]);
+  return { branches, tags };
+}
+
 /** "branches: main, dev; tags: v1.2" — the most recently active first. */
 async function knownRefs(ctx: GitContext, repo: Repo): Promise<string> {
   const list = async (prefix: string, sort: string) => {

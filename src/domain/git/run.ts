@@ -1,5 +1,6 @@
 /**
- * The only place a git process starts. Each call builds a fresh simple-git instance so its
+ * Where git commands start (the other git process is object-reader.ts's long-lived cat-file,
+ * with the same environment). Each call builds a fresh simple-git instance so its
  * environment (which may carry a token) belongs to that one process and nothing else.
  */
 import { GitError, simpleGit } from 'simple-git';

@@ -1,13 +1,13 @@
 /**
  * Reading trees straight from the mirror's object store: no checkout, no work tree. Paths
- * come back exactly as stored (`ls-tree -z`, no quoting), so callers see hostile names too.
+ * come back exactly as stored (`ls-tree -z` or raw tree objects, no quoting), so callers see
+ * hostile names too.
  */
 import { PackbotError } from '../../core/errors.js';
-import { markBroken, readMirror, tryReadMirror } from './health.js';
-import { peelCommit } from './refs.js';
+import { markBroken, readMirror } from './health.js';
+import { commitTree, treeAt, treeEntries, type ObjectAccess } from './objects.js';
 import type { Repo } from './repo.js';
 import type { GitContext } from './run.js';
-import { isFullSha, validatePath } from './validate.js';
 import type { TreeEntry } from './types.js';
 
 export interface RawEntry extends TreeEntry {
@@ -16,24 +16,6 @@ export interface RawEntry extends TreeEntry {
 
 // <mode> SP <type> SP <object> SP+ <size> TAB <path>; the size is BAD when the blob is missing.
 const LINE = /^(\d{6}) (blob|tree|commit) ([0-9a-f]+) +(-|\d+|BAD)\t(.+)$/s;
-
-/** The tree object of `path` at commit; pack_unknown when it is missing or not a directory. */
-export async function treeOidAt(ctx: GitContext, repo: Repo, commit: string, path: string): Promise<{ sha: string; oid: string }> {
-  validatePath(path);
-  const sha = await peelCommit(ctx, repo, commit);
-  const where = `at ${sha.slice(0, 7)} in repository "${repo.remote.name}"`;
-  if (path === '') {
-    const root = (await tryReadMirror(ctx, repo, 'reading the tree', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${sha}^{tree}`]))?.trim() ?? '';
-    if (root === '') throw new PackbotError('pack_unknown', `There is no tree ${where}.`);
-    return { sha, oid: root };
-  }
-  // One ls-tree names the entry's type and id: a file where a directory should be is refused.
-  const out = await readMirror(ctx, repo, 'reading the tree', ['ls-tree', '-z', '--end-of-options', sha, '--', path]);
-  const entry = out.split('\0').map((r) => /^\d{6} (\w+) ([0-9a-f]+)\t(.*)$/s.exec(r)).find((m) => m?.[3] === path);
-  if (!entry) throw new PackbotError('pack_unknown', `There is no directory "${path}" ${where}.`);
-  if (entry[1] !== 'tree') throw new PackbotError('pack_unknown', `"${path}" is not a directory ${where}.`);
-  return { sha, oid: entry[2] ?? '' };
-}
 
 export async function listTree(ctx: GitContext, repo: Repo, treeOid: string, opts: { recursive: boolean }): Promise<RawEntry[]> {
   const flags = opts.recursive ? ['-r', '-t'] : [];
@@ -52,32 +34,21 @@ export async function listTree(ctx: GitContext, repo: Repo, treeOid: string, opt
   return entries;
 }
 
-export async function tree(ctx: GitContext, repo: Repo, commit: string, path: string): Promise<TreeEntry[]> {
-  const { oid } = await treeOidAt(ctx, repo, commit, path);
-  return (await listTree(ctx, repo, oid, { recursive: true })).map(({ oid: _oid, ...entry }) => entry);
+export async function tree(a: ObjectAccess, commit: string, path: string): Promise<TreeEntry[]> {
+  const { oid } = await treeAt(a, commit, path);
+  // ls-tree, not the reader: this listing gives blob sizes without reading every blob.
+  return (await listTree(a.ctx, a.repo, oid, { recursive: true })).map(({ oid: _oid, ...entry }) => entry);
 }
 
-/** The directories under packs/ at commit, with their tree ids, in one ls-tree. */
-export async function packTrees(ctx: GitContext, repo: Repo, commit: string): Promise<Array<{ name: string; treeId: string }>> {
-  // A full sha (what resolveRef returns) needs no check: ls-tree itself refuses a missing one.
-  const sha = isFullSha(commit) ? commit : await peelCommit(ctx, repo, commit);
-  // A trailing slash lists the directory's children; an absent packs/ lists nothing.
-  let out: string;
-  try {
-    out = await readMirror(ctx, repo, 'reading the tree', ['ls-tree', '-z', '--end-of-options', sha, '--', 'packs/']);
-  } catch (err) {
-    // Say why properly: an unknown commit, or a damaged mirror (peelCommit tells them apart).
-    await peelCommit(ctx, repo, commit);
-    throw err;
-  }
-  const packs: Array<{ name: string; treeId: string }> = [];
-  for (const record of out.split('\0')) {
-    const m = /^\d{6} tree ([0-9a-f]+)\tpacks\/([^/]+)$/s.exec(record);
-    if (m) packs.push({ name: m[2] ?? '', treeId: m[1] ?? '' });
-  }
-  return packs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** The directories under packs/ at commit, with their tree ids, read through the object reader. */
+export async function packTrees(a: ObjectAccess, commit: string): Promise<Array<{ name: string; treeId: string }>> {
+  const { tree: root } = await commitTree(a, commit);
+  const packs = (await treeEntries(a, root, '.')).find((e) => e.name === 'packs' && e.type === 'tree');
+  if (!packs) return [];
+  const dirs = (await treeEntries(a, packs.oid, 'packs')).filter((e) => e.type === 'tree');
+  return dirs.map((e) => ({ name: e.name, treeId: e.oid })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
-export async function listPackDirs(ctx: GitContext, repo: Repo, commit: string): Promise<string[]> {
-  return (await packTrees(ctx, repo, commit)).map((p) => p.name);
+export async function listPackDirs(a: ObjectAccess, commit: string): Promise<string[]> {
+  return (await packTrees(a, commit)).map((p) => p.name);
 }

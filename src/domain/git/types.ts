@@ -48,6 +48,8 @@ export interface Git {
   sync(remote: GitRemote): Promise<SyncResult>;
   /** Branch, tag, or (abbreviated) commit sha → full commit sha. Unknown → git_ref_unknown naming the ref and listing a few branches/tags. */
   resolveRef(remote: GitRemote, ref: string): Promise<string>;
+  /** Every branch and tag of the mirror, the most recently active first (for "did you mean"). */
+  refNames(remote: GitRemote): Promise<{ branches: string[]; tags: string[] }>;
   /** Whether the mirror has this commit (one git process for a full sha, unlike resolveRef). */
   hasCommit(remote: GitRemote, sha: string): Promise<boolean>;
   /** The tree object id of `path` ('' = root) at commit: equal ids mean identical content. */
@@ -64,4 +66,10 @@ export interface Git {
   log(remote: GitRemote, from: string | null, to: string, path: string, max?: number): Promise<CommitInfo[]>;
   /** Paths changed between two commits, sorted. */
   changedPaths(remote: GitRemote, from: string, to: string): Promise<string[]>;
+  /**
+   * Closes the object reader (one `git cat-file --batch`) of the remote's mirror, or of every
+   * mirror, once it has answered what it was asked; the next read starts another. Readers also
+   * close after a few idle seconds, and with packbot.
+   */
+  closeReaders(remote?: GitRemote): Promise<void>;
 }

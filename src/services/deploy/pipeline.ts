@@ -3,12 +3,14 @@ import { deployChanges, type PackChange } from './changes.js';
 import { alreadyActive, discoverPacks } from './discover.js';
 import { createMaintenance } from './maintenance.js';
 import { missingDependencies } from './missing.js';
+import { mapBounded, packConcurrency } from '../../core/bounded.js';
 import { KeyedMutex } from '../../core/keyed-mutex.js';
 import { planDeploy, tryPlanDeploy, type PlanRequest } from './plan.js';
 import { preparePack, type PreparedPack } from './prepare.js';
+import { preflight } from './preflight.js';
 import { recordDeploy } from './record.js';
 import { refusedRun } from './refuse.js';
-import { askedAs, resolveRepository, withCredentials } from './resolve.js';
+import { askedAs, resolveRepository, withCredentials, type ResolvedRepository } from './resolve.js';
 import { errorText, finishResult } from './result.js';
 import { StageClock, type ProgressListener } from './stage-clock.js';
 import { recoverStaging, removeStaging, stagingRoot } from './staging.js';
@@ -32,9 +34,11 @@ export function createDeployer(deps: DeployerDeps) {
     let packs: PackResult[] = [];
     let error: string | null = null;
     const staging = stagingRoot(config.state_dir, plan.id);
+    let remote: ResolvedRepository['remote'] | null = null;
     try {
       // What the plan cannot hold: the repository's credentials, from the config.
       const repo = await clock.run('resolve', async () => withCredentials(config, plan.repo));
+      remote = repo.remote;
       const wanted = plan.packs.length > 0 ? plan.packs : null;
       const sha: string = await clock.run('fetch', async () => {
         await git.sync(repo.remote);
@@ -45,14 +49,15 @@ export function createDeployer(deps: DeployerDeps) {
       const sources = await clock.run('discover', async () =>
         (plan.force ? null : alreadyActive(installed, repo.name, sha, wanted)) ?? discoverPacks(git, repo, sha, plan.ref, wanted));
       packs = await mutex.run(sources.map((s) => `${repo.name}/${s.name}`), async () => {
-        const prepared = await Promise.all(sources.map((source) =>
+        // A few packs at a time: each is read through the mirror's one object reader, written and validated.
+        const prepared = await mapBounded(sources, packConcurrency(), (source) =>
           clock.run('validate', async () => {
             try {
               return await preparePack({ git, repo, commit: sha, source, stagingRoot: staging, installed, force: plan.force });
             } catch (err) {
               return { source, treeId: '', stagingDir: '', check: null, active: null, unchanged: false, error: errorText(err, masker) } satisfies PreparedPack;
             }
-          }, source.name, (p) => p.error)));
+          }, source.name, (p) => p.error));
         // Dependencies nothing provides come from the registry first, when there is one.
         const missing = deps.fetchDependencies ? missingDependencies(prepared, installed) : [];
         const fetched = missing.length > 0 && deps.fetchDependencies ? await deps.fetchDependencies(missing, { clock, plan }) : [];
@@ -66,6 +71,8 @@ export function createDeployer(deps: DeployerDeps) {
       deps.logger.warn({ deploy: plan.id, err: error }, 'deploy failed');
     } finally {
       await removeStaging(staging);
+      // The mirror's object reader (one git process) is not kept past the deploy.
+      if (remote) await git.closeReaders(remote).catch(() => undefined);
     }
     const result = finishResult({ id: plan.id, repo: askedAs(plan.repo), branch: plan.ref, commit, packs, started, stages: clock.stages, error });
     await clock.run('record', () => recordDeploy(deps.history, plan, result, started));
@@ -79,15 +86,11 @@ export function createDeployer(deps: DeployerDeps) {
 
   /**
    * The packs a plan touches, for the locks and the queue: the ones it names, or for "all",
-   * every pack on its ref now (which means fetching it).
+   * every pack on its ref now. Fetches, so that a mistyped ref or pack is refused here, with
+   * suggestions, rather than queued (preflight.ts).
    */
   async function targets(plan: DeployPlan): Promise<string[]> {
-    if (plan.repo.subtree === false) return [plan.packs[0] ?? plan.repo.name];
-    if (plan.packs.length > 0) return plan.packs;
-    const repo = withCredentials(config, plan.repo);
-    await git.sync(repo.remote);
-    const sha = await git.resolveRef(repo.remote, plan.ref);
-    return (await discoverPacks(git, repo, sha, plan.ref, null)).map((s) => s.name);
+    return (await preflight(git, withCredentials(config, plan.repo), plan.ref, plan.packs)).packs;
   }
 
   /**

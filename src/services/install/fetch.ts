@@ -85,10 +85,15 @@ async function fromGit(deps: FetchDeps, planned: PlannedInstall, dest: string): 
   const remote = registryRemote(url);
   await deps.git.sync(remote);
   const ref = planned.source.git_ref ?? `v${planned.version}`;
-  const commit = await deps.git.resolveRef(remote, ref);
-  const treeId = await deps.git.treeId(remote, commit, '');
-  await deps.git.materialize(remote, commit, '', dest);
-  return { dir: dest, treeId, commit, origin: `${displayUrl(url)}@${ref}` };
+  try {
+    const commit = await deps.git.resolveRef(remote, ref);
+    const treeId = await deps.git.treeId(remote, commit, '');
+    await deps.git.materialize(remote, commit, '', dest);
+    return { dir: dest, treeId, commit, origin: `${displayUrl(url)}@${ref}` };
+  } finally {
+    // One pack per registry repository: its object reader has nothing more to do.
+    await deps.git.closeReaders(remote).catch(() => undefined);
+  }
 }
 
 export async function fetchPack(deps: FetchDeps, planned: PlannedInstall, dest: string): Promise<FetchedPack> {
