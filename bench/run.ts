@@ -5,6 +5,7 @@
 import { benchAliases } from './aliases.js';
 import { benchAutodeploy } from './autodeploy.js';
 import { benchDeploy } from './deploy.js';
+import { benchLag } from './lag.js';
 import { benchQueue } from './queue.js';
 
 const results: Record<string, unknown> = {
@@ -15,5 +16,6 @@ const results: Record<string, unknown> = {
   deploy: await benchDeploy(),
   queue: await benchQueue(),
   autodeploy: await benchAutodeploy(),
+  lag: await benchLag(),
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -69,7 +69,7 @@ describe('runValidate', () => {
     const dir = await tempDir();
     const r = await runValidate([dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`pack.yaml: missing: every pack needs one at its root (${path.join(dir, 'pack.yaml')})`);
+    expect(r.stdout).toContain('pack.yaml: missing: every pack needs one at its root');
   });
 
   it('checks pack configuration with --configs-dir, as warnings', async () => {
@@ -79,7 +79,7 @@ describe('runValidate', () => {
     await mkdir(configsDir, { recursive: true });
     const r = await runValidate([dir], { configsDir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`  warning: monitoring needs configuration: auth_token — see monitoring.yaml.example; set them in ${path.join(configsDir, 'monitoring.yaml')}`);
+    expect(r.stdout).toContain(`  warning: monitoring needs configuration: auth_token — see monitoring.yaml.example; set them in configs/monitoring.yaml`);
   });
 });
 

@@ -29,7 +29,8 @@ async function setup(opts: { schema?: string | null; config?: string; example?: 
   const packDir = await writePack(files, { name: ref });
   const configsDir = await tempDir();
   if (opts.config !== undefined) await writeFile(path.join(configsDir, `${ref}.yaml`), opts.config);
-  return { ref, packDir, configsDir, configPath: path.join(configsDir, `${ref}.yaml`) };
+  // Messages reach chat: the file is named relative to configs_dir, never by its server path.
+  return { ref, packDir, configsDir, configPath: `configs/${ref}.yaml` };
 }
 
 describe('checkPackConfig', () => {
@@ -94,6 +95,7 @@ accounts:
     expect(result.secrets).toEqual([]);
     expect(result.warnings).toHaveLength(1);
     expect(result.warnings[0]).toMatch(new RegExp(`^${s.configPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot be read \\(line \\d+\\): YAML syntax error: .*; monitoring runs without its configuration$`));
+    expect(result.warnings[0]).not.toContain(s.configsDir);
   });
 
   it('names a config file that is not a mapping', async () => {

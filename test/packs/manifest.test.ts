@@ -29,10 +29,10 @@ system: {apt: [curl]}
     expect(check.manifest?.dependencies).toEqual(['monitoring', 'incident=1.2.0', 'other@^2']);
   });
 
-  it('names the missing pack.yaml with its path', async () => {
+  it('names the missing pack.yaml relative to the pack, never by its path on the server', async () => {
     const dir = await writePack({ 'pack.yaml': null });
     const check = await validatePackDir(dir);
-    expect(check.errors).toEqual([`pack.yaml: missing: every pack needs one at its root (${path.join(dir, 'pack.yaml')})`]);
+    expect(check.errors).toEqual(['pack.yaml: missing: every pack needs one at its root']);
     expect(check.ref).toBeNull();
     expect(check.manifest).toBeNull();
   });

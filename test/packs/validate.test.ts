@@ -58,4 +58,12 @@ describe('assertValid', () => {
     expect(isPackbotError(thrown) && thrown.message).toBe('demo: 2 problems in the pack');
     expect(isPackbotError(thrown) && thrown.details).toEqual(check.errors);
   });
+
+  it('names a pack without a ref by its directory, never by its path (a deploy validates in a staging dir)', async () => {
+    const dir = await writePack({ 'pack.yaml': null }, { name: 'nameless' });
+    const check = await validatePackDir(dir);
+    expect(check.ref).toBeNull();
+    expect(() => assertValid(check)).toThrow(expect.objectContaining({ message: 'nameless: 1 problem in the pack' }));
+    expect(check.errors.join('\n')).not.toContain(dir);
+  });
 });

@@ -138,7 +138,11 @@ describe('install', () => {
 
   it('refuses to replace a pack directory it does not manage', async () => {
     await writeTree(join(fx.packsDir, 'demo'), { 'pack.yaml': 'name: demo\n' });
-    expect(await code(fx.store.writeRelease('demo', await fx.source(), meta('demo')))).toBe('release_invalid');
+    const err = await rejection(fx.store.writeRelease('demo', await fx.source(), meta('demo')));
+    expect(err.code).toBe('release_invalid');
+    // Named as operators know it; the message reaches chat, where the server's paths don't belong.
+    expect(err.message).toBe('packs_dir/demo exists and is not a packbot symlink; move it away before installing demo');
+    expect((await rejection(fx.store.writeRelease('demo', join(fx.packsDir, 'nope'), meta('demo')))).message).toBe('the pack source is not a directory');
     expect((await lstat(join(fx.packsDir, 'demo'))).isDirectory()).toBe(true);
     expect(await fx.store.list()).toEqual([]);
     expect(await fx.store.releases('demo')).toEqual([]);

@@ -130,14 +130,46 @@ describe('createMetrics', () => {
   });
 
   it('includes the default process metrics unless turned off, prefixed when asked', async () => {
-    const withDefaults = parseFamilies((await createMetrics(fakeSources()).render()).body);
+    const m = createMetrics(fakeSources());
+    const withDefaults = parseFamilies((await m.render()).body);
+    m.close();
     expect(withDefaults.get('process_cpu_user_seconds_total')?.type).toBe('counter');
     expect(withDefaults.get('nodejs_eventloop_lag_seconds')?.type).toBe('gauge');
     expect(withDefaults.get('packbot_deploys_total')?.type).toBe('counter');
 
-    const prefixed = parseFamilies((await createMetrics(fakeSources(), { prefix: 'packbot_' }).render()).body);
+    const p = createMetrics(fakeSources(), { prefix: 'packbot_' });
+    const prefixed = parseFamilies((await p.render()).body);
+    p.close();
     expect(prefixed.get('packbot_process_cpu_user_seconds_total')?.type).toBe('counter');
     expect(prefixed.has('process_cpu_user_seconds_total')).toBe(false);
+    // packbot's own names do not take the prefix.
+    expect(prefixed.get('packbot_event_loop_delay_max_seconds')?.type).toBe('gauge');
+  });
+
+  it('reports how late the event loop ran since the previous scrape, max and p99', async () => {
+    const m = createMetrics(fakeSources());
+    try {
+      const families = parseFamilies((await m.render()).body);
+      expect(families.get('packbot_event_loop_delay_max_seconds')?.type).toBe('gauge');
+      expect(families.get('packbot_event_loop_delay_p99_seconds')?.type).toBe('gauge');
+      // A stall right after a scrape: the window monitorEventLoopDelay loses at its reset.
+      const stalled = performance.now();
+      while (performance.now() - stalled < 500);
+      const after = await scrape(m);
+      const max = sample(after, 'packbot_event_loop_delay_max_seconds') ?? 0;
+      expect(max).toBeGreaterThanOrEqual(0.45);
+      expect(sample(after, 'packbot_event_loop_delay_p99_seconds')).toBeGreaterThan(0);
+      // The window starts again at each scrape: the stall is not reported twice.
+      expect(sample(await scrape(m), 'packbot_event_loop_delay_max_seconds')).toBeLessThan(max);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('has no event-loop timer without the process metrics', async () => {
+    const m = createMetrics(fakeSources(), { defaultMetrics: false });
+    expect(parseFamilies((await m.render()).body).has('packbot_event_loop_delay_max_seconds')).toBe(false);
+    m.close();
   });
 
   it('counts deploys, commands and webhook deliveries by their labels', async () => {

@@ -1,5 +1,4 @@
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { locateInYaml } from '../../core/yaml-locate.js';
+import { readYamlDocs, YamlPlaces } from '../../core/yaml-safe/index.js';
 
 /**
  * Splits one alias file into alias entries, each with a way to name a place inside it as
@@ -28,9 +27,9 @@ export function pathString(path: readonly PropertyKey[]): string {
   return out === '' ? '(document)' : out;
 }
 
-function locator(file: string, doc: Document, counter: LineCounter, base: readonly PropertyKey[], label: readonly PropertyKey[]) {
+function locator(file: string, places: YamlPlaces, base: readonly PropertyKey[], label: readonly PropertyKey[]) {
   // A missing key has no node: the nearest ancestor that exists stands for it.
-  const lineOf = (path: readonly PropertyKey[]): number => locateInYaml(doc, counter, [...base, ...path])?.line ?? 1;
+  const lineOf = (path: readonly PropertyKey[]): number => places.locate([...base, ...path])?.line ?? 1;
   return { lineOf, locate: (path: readonly PropertyKey[]) => `${file}:${lineOf(path)}: ${pathString([...label, ...path])}` };
 }
 
@@ -39,37 +38,49 @@ function yamlMessage(message: string): string {
   return (message.split('\n')[0] ?? '').replace(YAML_POSITION, '');
 }
 
-export function readEntries(file: string, text: string): FileEntries {
-  const counter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: counter });
-  const docs = Array.isArray(parsed) ? parsed : [];
+/** Reads within packbot's YAML limits (size, nesting, keys, alias expansion); big files off the main thread. */
+export async function readEntries(file: string, text: string): Promise<FileEntries> {
   const out: FileEntries = { entries: [], errors: [], warnings: [] };
+  const read = await readYamlDocs(text);
+  if (!read.ok) {
+    const line = read.problem.kind === 'syntax' ? read.problem.line : 1;
+    out.errors.push(`${file}:${line}: YAML: ${read.problem.message}`);
+    return out;
+  }
+  const { docs } = read;
   for (const [d, doc] of docs.entries()) {
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) out.errors.push(`${file}:${e.linePos?.[0].line ?? 1}: YAML: ${yamlMessage(e.message)}`);
+      for (const e of doc.errors) out.errors.push(`${file}:${e.line}: YAML: ${yamlMessage(e.message)}`);
       continue;
     }
-    if (doc.toJS() == null) continue; // an empty document, e.g. after a trailing `---`
+    if (doc.readError !== undefined) {
+      out.errors.push(`${file}:1: YAML: ${doc.readError}`);
+      continue;
+    }
+    if (doc.value == null) continue; // an empty document, e.g. after a trailing `---`
+    const places = new YamlPlaces(doc.outline, read.lineStarts, text);
     const label: PropertyKey[] = docs.length > 1 ? ['documents', d] : [];
-    const at = (base: PropertyKey[]) => locator(file, doc, counter, base, [...label, ...base]);
-    if (!isMap(doc.contents)) {
+    const at = (base: PropertyKey[]) => locator(file, places, base, [...label, ...base]);
+    const root = doc.outline;
+    if (root?.kind !== 'map') {
       out.errors.push(`${at([]).locate([])}: must be an alias (a mapping) or {aliases: [...]}`);
       continue;
     }
-    if (!doc.contents.has('aliases')) {
-      out.entries.push({ value: doc.toJS(), ...at([]) });
+    const list = root.pairs.find((p) => p.key === 'aliases');
+    if (!list) {
+      out.entries.push({ value: doc.value, ...at([]) });
       continue;
     }
-    const list = doc.contents.get('aliases', true);
-    for (const item of doc.contents.items) {
-      const key = (item.key as { value?: unknown } | null)?.value;
-      if (key !== 'aliases') out.warnings.push(`${at([]).locate([String(key)])}: unknown field "${String(key)}" (ignored)`);
+    for (const pair of root.pairs) {
+      // As the yaml library names a key that is not a scalar: "undefined".
+      const key = pair.key ?? 'undefined';
+      if (key !== 'aliases') out.warnings.push(`${at([]).locate([key])}: unknown field "${key}" (ignored)`);
     }
-    if (!isSeq(list)) {
+    if (list.value?.kind !== 'seq') {
       out.errors.push(`${at([]).locate(['aliases'])}: must be a list of aliases`);
       continue;
     }
-    const values = (doc.toJS() as { aliases: unknown[] }).aliases;
+    const values = (doc.value as { aliases: unknown[] }).aliases;
     values.forEach((value, i) => out.entries.push({ value, ...at(['aliases', i]) }));
   }
   return out;

@@ -101,7 +101,7 @@ export async function loadAliasFiles(paths: string[]): Promise<LoadedAliases> {
       out.errors.push(`${file}: cannot read (${errnoCode(err) ?? errorMessage(err)})`);
       continue;
     }
-    const { entries, errors, warnings } = readEntries(file, text);
+    const { entries, errors, warnings } = await readEntries(file, text);
     out.errors.push(...errors);
     out.warnings.push(...warnings);
     for (const entry of entries) checkEntry(entry, file, seen, out);

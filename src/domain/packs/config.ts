@@ -63,6 +63,11 @@ export async function readRegularFile(path: string): Promise<string | null> {
   }
 }
 
+/** How a pack's configuration file is named in messages: `configs/<ref>.yaml`, relative to configs_dir. */
+function configFileLabel(ref: string): string {
+  return `configs/${ref}.yaml`;
+}
+
 export interface PackConfigCheck {
   warnings: string[];
   /** Values of keys marked `secret: true`, for the masker. */
@@ -81,27 +86,29 @@ export async function checkPackConfig(opts: { ref: string; packDir: string; conf
     return { warnings: [`${ref}: cannot read ${CONFIG_SCHEMA_FILE} (${errCode(err)})`], secrets: [] };
   }
   if (schemaText === null) return { warnings: [], secrets: [] };
-  const schema = parseYaml(CONFIG_SCHEMA_FILE, schemaText);
+  const schema = await parseYaml(CONFIG_SCHEMA_FILE, schemaText);
   if (!schema.ok) return { warnings: schema.problems.map((p) => `${ref}: ${formatProblem(p)}`), secrets: [] };
   if (!isObject(schema.yaml.value)) return { warnings: [], secrets: [] };
 
   const configPath = join(configsDir, `${ref}.yaml`);
+  // Named as operators know it, never by its path on the server: messages reach chat.
+  const shown = configFileLabel(ref);
   let configText: string | null;
   try {
     configText = await readRegularFile(configPath);
   } catch (err) {
-    return { warnings: [`${configPath}: cannot read it (${errCode(err)}); ${ref} runs without its configuration`], secrets: [] };
+    return { warnings: [`${shown}: cannot read it (${errCode(err)}); ${ref} runs without its configuration`], secrets: [] };
   }
   let config: Record<string, unknown> = {};
   if (configText !== null) {
-    const parsed = parseYaml(configPath, configText);
+    const parsed = await parseYaml(shown, configText);
     if (!parsed.ok) {
       const first = parsed.problems[0];
       const where = first?.line === undefined ? '' : ` (line ${first.line})`;
-      return { warnings: [`${configPath}: cannot be read${where}: ${first?.message ?? 'invalid YAML'}; ${ref} runs without its configuration`], secrets: [] };
+      return { warnings: [`${shown}: cannot be read${where}: ${first?.message ?? 'invalid YAML'}; ${ref} runs without its configuration`], secrets: [] };
     }
     if (parsed.yaml.value !== null && parsed.yaml.value !== undefined && !isObject(parsed.yaml.value)) {
-      return { warnings: [`${configPath}: expected a mapping of config keys, got ${describe(parsed.yaml.value)}; ${ref} runs without its configuration`], secrets: [] };
+      return { warnings: [`${shown}: expected a mapping of config keys, got ${describe(parsed.yaml.value)}; ${ref} runs without its configuration`], secrets: [] };
     }
     config = isObject(parsed.yaml.value) ? parsed.yaml.value : {};
   }
@@ -111,12 +118,12 @@ export async function checkPackConfig(opts: { ref: string; packDir: string; conf
   const warnings: string[] = [];
   if (found.missing.length > 0) {
     const example = (await readRegularFile(join(packDir, `${ref}.yaml.example`))) !== null;
-    const hint = example ? `see ${ref}.yaml.example; set them in ${configPath}` : `set them in ${configPath}`;
+    const hint = example ? `see ${ref}.yaml.example; set them in ${shown}` : `set them in ${shown}`;
     warnings.push(`${ref} needs configuration: ${found.missing.join(', ')} — ${hint}`);
   }
   // st2 refuses such a config: secret values are decrypted for the pack already.
   for (const key of found.decrypted) {
-    warnings.push(`${configPath}: ${key} is a secret, which StackStorm decrypts itself; remove "| decrypt_kv" from it`);
+    warnings.push(`${shown}: ${key} is a secret, which StackStorm decrypts itself; remove "| decrypt_kv" from it`);
   }
   return { warnings, secrets: [...new Set(found.secrets)] };
 }

@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_YAML_LIMITS, tooManyBytes } from '../../core/yaml-safe/index.js';
 import { describe, isObject, parseYaml, want, zodProblems, type Problem, type YamlFile } from './problems.js';
 import { CONTENT_KINDS, metadataFiles, type ContentKind } from './summary.js';
 import type { PackTree } from './walk.js';
@@ -15,7 +16,7 @@ export const RUNNERS_WITH_ENTRY_POINT: readonly string[] = [
 ];
 
 /** Metadata bigger than this is not metadata; parsing it would only stall the bot. */
-export const MAX_YAML_BYTES = 1024 * 1024;
+export const MAX_YAML_BYTES = DEFAULT_YAML_LIMITS.maxBytes;
 
 const required = (hint: string) => z.string({ error: want(hint) }).refine((s) => s.trim() !== '', { message: 'must not be empty' });
 
@@ -67,12 +68,13 @@ export async function checkContent(tree: PackTree, ref: string | null, read: Rea
   const parsed = new Map<string, YamlFile>();
   const yamlFiles = [...tree.files.keys()].filter(needsParsing).sort();
   for (const file of yamlFiles) {
-    const size = tree.files.get(file) ?? 0;
-    if (size > MAX_YAML_BYTES) {
-      problems.push({ file, message: `is ${size} bytes; metadata files are limited to ${MAX_YAML_BYTES} bytes` });
+    // Judged by the walk's size, before a byte of it is read.
+    const tooBig = tooManyBytes(tree.files.get(file) ?? 0, DEFAULT_YAML_LIMITS);
+    if (tooBig) {
+      problems.push({ file, message: tooBig });
       continue;
     }
-    const result = parseYaml(file, await read(file));
+    const result = await parseYaml(file, await read(file));
     if (result.ok) parsed.set(file, result.yaml);
     else problems.push(...result.problems);
   }

@@ -3,10 +3,8 @@
  * file relative to the pack root and, where the YAML tells us, the line, so a pack author can
  * jump straight to it: `actions/greet.yaml:4: entry_point "greet.py": actions/greet.py does not exist`.
  */
-import { isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { errorMessage } from '../../core/caught.js';
-import { findYamlNode, locateInYaml } from '../../core/yaml-locate.js';
+import { readYaml, YamlPlaces, type YamlProblem } from '../../core/yaml-safe/index.js';
 
 export interface Problem {
   /** Path relative to the pack root, with `/` separators; empty for the pack as a whole. */
@@ -38,41 +36,36 @@ export interface YamlFile {
 
 export type YamlResult = { ok: true; yaml: YamlFile } | { ok: false; problems: Problem[] };
 
-const firstLine = (err: unknown): string => errorMessage(err).split('\n')[0]?.trim() ?? '';
+const firstLine = (message: string): string => message.split('\n')[0]?.trim() ?? '';
 
-export function parseYaml(file: string, text: string): YamlResult {
-  const lines = new LineCounter();
-  // PyYAML (StackStorm's parser) silently keeps the last of two equal keys; a duplicate is
-  // nearly always a bad merge, so it is reported rather than resolved behind the author's back.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    // Only the first: after a syntax error the parser's further complaints are mostly echoes of it.
-    return { ok: false, problems: [{ file, line: lines.linePos(syntax.pos[0]).line, message: `YAML syntax error: ${firstLine(syntax)}` }] };
-  }
-  let value: unknown;
-  try {
-    // The alias cap stops a "billion laughs" file from exhausting memory.
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    return { ok: false, problems: [{ file, message: `cannot read the YAML: ${firstLine(err)}` }] };
-  }
+function yamlProblem(file: string, p: YamlProblem): Problem {
+  if (p.kind === 'syntax') return { file, line: p.line, message: `YAML syntax error: ${firstLine(p.message)}` };
+  if (p.kind === 'read') return { file, message: `cannot read the YAML: ${firstLine(p.message)}` };
+  return { file, message: p.message };
+}
+
+/**
+ * Parses within packbot's YAML limits (size, nesting, keys, alias expansion), off the main
+ * thread when the file is big. PyYAML (StackStorm's parser) silently keeps the last of two
+ * equal keys; a duplicate is nearly always a bad merge, so it is reported as a syntax error.
+ */
+export async function parseYaml(file: string, text: string): Promise<YamlResult> {
+  const read = await readYaml(text);
+  if (!read.ok) return { ok: false, problems: [yamlProblem(file, read.problem)] };
+  const places = new YamlPlaces(read.outline, read.lineStarts, text);
   return {
     ok: true,
     yaml: {
       file,
       text,
-      value,
+      value: read.value,
       lineOf: (path, atKey = false) => {
-        const at = locateInYaml(doc, lines, path, { atKey });
+        const at = places.locate(path, atKey);
         // A missing top-level key has no place of its own; line 1 would only point at the
         // document. A missing nested key is shown at its parent.
         return at === undefined || (at.depth === 0 && path.length > 0) ? undefined : at.line;
       },
-      sourceOf: (path) => {
-        const { node } = findYamlNode(doc, path);
-        return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
-      },
+      sourceOf: (path) => places.sourceOf(path),
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { basename, join, resolve } from 'node:path';
 import { PackbotError } from '../../core/errors.js';
+import { tooManyBytes } from '../../core/yaml-safe/index.js';
 import { checkConfigSchema, CONFIG_SCHEMA_FILE, readRegularFile } from './config.js';
 import { checkContent, MAX_YAML_BYTES } from './content.js';
 import { checkManifest, MANIFEST_FILE, type PackManifest } from './manifest.js';
@@ -47,7 +48,7 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
     errors.push(...m.errors);
     warnings.push(...m.warnings);
     if (tree.files.has(CONFIG_SCHEMA_FILE)) {
-      const parsed = parseYaml(CONFIG_SCHEMA_FILE, await read(CONFIG_SCHEMA_FILE));
+      const parsed = await parseYaml(CONFIG_SCHEMA_FILE, await read(CONFIG_SCHEMA_FILE));
       errors.push(...(parsed.ok ? checkConfigSchema(parsed.yaml) : parsed.problems));
     }
     errors.push(...(await checkContent(tree, ref, read)));
@@ -60,18 +61,18 @@ async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: st
   if (!tree.files.has(MANIFEST_FILE)) {
     // A pack.yaml that is a symlink or a FIFO was reported by the walk; saying "missing" too would mislead.
     const reported = tree.problems.some((p) => p.file === MANIFEST_FILE);
-    return { ...none, errors: reported ? [] : [{ file: MANIFEST_FILE, message: `missing: every pack needs one at its root (${join(tree.root, MANIFEST_FILE)})` }] };
+    return { ...none, errors: reported ? [] : [{ file: MANIFEST_FILE, message: 'missing: every pack needs one at its root' }] };
   }
-  const size = tree.files.get(MANIFEST_FILE) ?? 0;
-  if (size > MAX_YAML_BYTES) return { ...none, errors: [{ file: MANIFEST_FILE, message: `is ${size} bytes; metadata files are limited to ${MAX_YAML_BYTES} bytes` }] };
-  const parsed = parseYaml(MANIFEST_FILE, await read(MANIFEST_FILE));
+  const tooBig = tooManyBytes(tree.files.get(MANIFEST_FILE) ?? 0, { maxBytes: MAX_YAML_BYTES });
+  if (tooBig) return { ...none, errors: [{ file: MANIFEST_FILE, message: tooBig }] };
+  const parsed = await parseYaml(MANIFEST_FILE, await read(MANIFEST_FILE));
   if (!parsed.ok) return { ...none, errors: parsed.problems };
   return checkManifest(parsed.yaml, dirName);
 }
 
-/** For the deploy pipeline: one error listing every problem, or nothing. */
+/** For the deploy pipeline: one error listing every problem, or nothing; the pack by name, never by its (staging) path. */
 export function assertValid(check: PackCheck): void {
   if (check.errors.length === 0) return;
   const n = check.errors.length;
-  throw new PackbotError('pack_invalid', `${check.ref ?? check.dir}: ${n} ${n === 1 ? 'problem' : 'problems'} in the pack`, { details: check.errors });
+  throw new PackbotError('pack_invalid', `${check.ref ?? basename(check.dir)}: ${n} ${n === 1 ? 'problem' : 'problems'} in the pack`, { details: check.errors });
 }

@@ -59,15 +59,16 @@ export async function walkPack(dir: string, limits: WalkLimits = DEFAULT_LIMITS)
   try {
     rootStat = await lstat(root);
   } catch (err) {
-    fail('', `${dir}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : `cannot read it (${errCode(err)})`}`);
+    // The pack directory by its role, not its path: a deploy's is a staging dir on the server.
+    fail('', errnoCode(err) === 'ENOENT' ? 'the pack directory does not exist' : `the pack directory cannot be read (${errCode(err)})`);
     return tree;
   }
   if (rootStat.isSymbolicLink()) {
-    fail('', `${dir}: is a symbolic link; ${ONLY_FILES}`);
+    fail('', `the pack directory is a symbolic link; ${ONLY_FILES}`);
     return tree;
   }
   if (!rootStat.isDirectory()) {
-    fail('', `${dir}: not a directory`);
+    fail('', 'the pack is not a directory');
     return tree;
   }
 

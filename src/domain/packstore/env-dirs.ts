@@ -36,7 +36,7 @@ export async function markComplete(envDir: string): Promise<void> {
 export async function useEnv(envsDir: string, pack: string, name: string): Promise<boolean> {
   const dir = join(envsDir, name);
   if (!isEnvDirOf(pack, name) || !(await isComplete(dir))) return false;
-  await swapSymlink(join(envsDir, pack), name);
+  await swapSymlink(join(envsDir, pack), name, `packs_dir/.virtualenvs/${pack}`);
   const t = new Date();
   await utimes(join(dir, COMPLETE_MARKER), t, t);
   return true;
@@ -92,7 +92,7 @@ export async function pruneEnvs(envsDir: string, pack: string, keep: ReadonlySet
 
 /** Everything a pack has under envsDir. Caller holds the env lock. */
 export async function removeEnvs(envsDir: string, pack: string): Promise<boolean> {
-  const hadLink = await removeSymlink(join(envsDir, pack));
+  const hadLink = await removeSymlink(join(envsDir, pack), `packs_dir/.virtualenvs/${pack}`);
   const removed = await pruneEnvs(envsDir, pack, new Set());
   return hadLink || removed.length > 0;
 }

@@ -133,7 +133,7 @@ export async function fsyncTree(dir: string): Promise<void> {
  * Point `linkPath` at `target` atomically: a reader sees the old target or the new one,
  * never nothing. A crash leaves at most a `.tmp-link-*` beside it for recovery to remove.
  */
-export async function swapSymlink(linkPath: string, target: string): Promise<void> {
+export async function swapSymlink(linkPath: string, target: string, shown = basename(linkPath)): Promise<void> {
   const parent = dirname(linkPath);
   const tmp = join(parent, `${TMP_LINK}${basename(linkPath)}-${randomSuffix()}`);
   await symlink(target, tmp);
@@ -142,7 +142,7 @@ export async function swapSymlink(linkPath: string, target: string): Promise<voi
     if (existing && !existing.isSymbolicLink()) {
       throw new PackbotError(
         'release_invalid',
-        `${linkPath} exists and is not a packbot symlink; move it away before installing over it`,
+        `${shown} exists and is not a packbot symlink; move it away before installing over it`,
       );
     }
     await rename(tmp, linkPath);
@@ -153,12 +153,12 @@ export async function swapSymlink(linkPath: string, target: string): Promise<voi
   await fsyncPath(parent);
 }
 
-/** Remove a symlink (not what it points at); true if there was one. */
-export async function removeSymlink(linkPath: string): Promise<boolean> {
+/** Remove a symlink (not what it points at); true if there was one. `shown` names it in messages, which reach chat. */
+export async function removeSymlink(linkPath: string, shown = basename(linkPath)): Promise<boolean> {
   const st = await lstatOrNull(linkPath);
   if (!st) return false;
   if (!st.isSymbolicLink()) {
-    throw new PackbotError('release_invalid', `${linkPath} is not a packbot symlink; leaving it alone`);
+    throw new PackbotError('release_invalid', `${shown} is not a packbot symlink; leaving it alone`);
   }
   await rm(linkPath, { force: true });
   await fsyncPath(dirname(linkPath));

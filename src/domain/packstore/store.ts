@@ -65,6 +65,8 @@ export interface PackStore {
 }
 
 const CONFIG_FILE = 'config.yaml';
+/** A pack's link as messages name it: they reach chat, where the server's paths don't belong. */
+const shownLink = (pack: string): string => `packs_dir/${pack}`;
 
 export function createPackStore(opts: PackStoreOptions): PackStore {
   const packsDir = resolve(opts.packsDir);
@@ -158,7 +160,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     checkMeta(pack, meta);
     const source = resolve(sourceDir);
     const sourceStat = await lstatOrNull(source);
-    if (!sourceStat?.isDirectory()) throw new PackbotError('release_invalid', `pack source ${source} is not a directory`);
+    if (!sourceStat?.isDirectory()) throw new PackbotError('release_invalid', 'the pack source is not a directory');
     const dir = packReleasesDir(packsDir, pack);
 
     return locked(pack, async (guard) => {
@@ -166,7 +168,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       await mkdir(dir, { recursive: true });
       const existing = await lstatOrNull(join(packsDir, pack));
       if (existing && !existing.isSymbolicLink()) {
-        const why = `${join(packsDir, pack)} exists and is not a packbot symlink; move it away before installing ${pack}`;
+        const why = `${shownLink(pack)} exists and is not a packbot symlink; move it away before installing ${pack}`;
         throw new PackbotError('release_invalid', why);
       }
       const previous = await active(pack);
@@ -194,7 +196,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       }
       await fsyncPath(dir);
       guard();
-      await swapSymlink(join(packsDir, pack), linkTarget(pack, name));
+      await swapSymlink(join(packsDir, pack), linkTarget(pack, name), shownLink(pack));
       const release: Release = { pack, release: name, dir: join(dir, name), meta: stored, active: true };
       await syncEnv(release);
       // The release is live: an old one that cannot be removed now is retried by the next release written.
@@ -214,7 +216,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       const target = await releaseAt(pack, release, true);
       if (!target) throw unknown(pack, release, await releases(pack));
       guard();
-      await swapSymlink(join(packsDir, pack), linkTarget(pack, target.release));
+      await swapSymlink(join(packsDir, pack), linkTarget(pack, target.release), shownLink(pack));
       await syncEnv(target);
     });
   }
@@ -242,7 +244,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       }
       if (to.release !== from?.release) {
         guard();
-        await swapSymlink(join(packsDir, pack), linkTarget(pack, to.release));
+        await swapSymlink(join(packsDir, pack), linkTarget(pack, to.release), shownLink(pack));
         await syncEnv(to);
       }
       return {
@@ -258,7 +260,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       const current = await active(pack);
       guard();
       // The link first: from here on st2 no longer sees the pack, whatever happens next.
-      const hadLink = await removeSymlink(join(packsDir, pack));
+      const hadLink = await removeSymlink(join(packsDir, pack), shownLink(pack));
       const hadReleases = await discard(packReleasesDir(packsDir, pack));
       const hadEnvs = await withEnvLock(pack, () => removeEnvs(envsDir, pack));
       if (!hadLink && !hadReleases && !hadEnvs) throw new PackbotError('pack_not_installed', `${pack} is not installed`);

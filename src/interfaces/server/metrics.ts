@@ -9,6 +9,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { raceTimeout } from '../../core/timeout.js';
+import { monitorLoopDelay, type LoopDelayReading } from './loop-delay.js';
 
 export type DeployResult = 'success' | 'partial' | 'failure';
 export type CommandOutcome = 'ok' | 'error' | 'denied';
@@ -26,6 +27,8 @@ export interface Metrics {
   webhookDelivery(provider: string, result: WebhookResult): void;
   /** Render for /metrics */
   render(): Promise<{ contentType: string; body: string }>;
+  /** Stops the event-loop delay timer (the app calls it when it stops). */
+  close(): void;
 }
 
 export interface MetricsSources {
@@ -35,7 +38,10 @@ export interface MetricsSources {
 }
 
 export interface MetricsOptions {
-  /** prom-client's process/Node.js metrics (CPU, memory, event loop, GC). Default true. */
+  /**
+   * prom-client's process/Node.js metrics (CPU, memory, event loop, GC), and
+   * packbot_event_loop_delay_{max,p99}_seconds. Default true.
+   */
   defaultMetrics?: boolean;
   /** Prefix for the default process metrics' names only; packbot_* names are fixed. */
   prefix?: string;
@@ -160,6 +166,36 @@ export function createMetrics(sources: MetricsSources, opts: MetricsOptions = {}
   // should be no series (as with the labelled queue gauge), not a made-up "no locks".
   locks.remove({});
 
+  const loop = (opts.defaultMetrics ?? true) ? monitorLoopDelay() : null;
+  if (loop) {
+    // Both gauges are collected in the same synchronous pass of a scrape; they share one
+    // reading (the read resets the window), dropped once that pass is over.
+    let reading: LoopDelayReading | undefined;
+    const current = (): LoopDelayReading => {
+      if (!reading) {
+        reading = loop.read();
+        queueMicrotask(() => (reading = undefined));
+      }
+      return reading;
+    };
+    new Gauge({
+      name: 'packbot_event_loop_delay_max_seconds',
+      help: 'The longest the event loop ran late since the previous scrape (0 when never late).',
+      registers,
+      collect() {
+        this.set(current().max);
+      },
+    });
+    new Gauge({
+      name: 'packbot_event_loop_delay_p99_seconds',
+      help: '99th percentile of how late the event loop ran, sampled every 10 ms, since the previous scrape.',
+      registers,
+      collect() {
+        this.set(current().p99);
+      },
+    });
+  }
+
   return {
     registry,
     deployFinished(result, repo) {
@@ -179,6 +215,9 @@ export function createMetrics(sources: MetricsSources, opts: MetricsOptions = {}
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+    close() {
+      loop?.stop();
     },
   };
 }
