@@ -15,9 +15,9 @@ export interface AdapterOptions {
   console?: Omit<ConsoleAdapterOptions, 'botName'>;
   /** Where platform adapters log (discord.js diagnostics); `packbot serve` passes its logger. */
   logger?: Logger;
-  /** Discord REST options (tests point `api` at a fake Discord on 127.0.0.1). */
+  /** Discord REST options; wins over adapters.discord.api_url (tests point `api` at a fake Discord). */
   discord?: Pick<DiscordAdapterOptions, 'rest'>;
-  /** Slack test seams: a fake Slack's Web API URL, how a Retry-After is waited out. */
+  /** Slack test seams: a fake Slack's Web API URL (wins over adapters.slack.api_url), how a Retry-After is waited out. */
   slack?: Pick<SlackAdapterOptions, 'apiUrl' | 'sleep' | 'now'>;
 }
 
@@ -39,6 +39,7 @@ export function createAdapters(config: PackbotConfig, opts: AdapterOptions): Cha
       ...(slack.app_token ? { appToken: slack.app_token } : {}),
       ...(slack.user_token ? { userToken: slack.user_token } : {}),
       ...(slack.signing_secret ? { signingSecret: slack.signing_secret } : {}),
+      ...(slack.api_url ? { apiUrl: slack.api_url } : {}),
       ...opts.slack,
     }));
   }
@@ -46,7 +47,10 @@ export function createAdapters(config: PackbotConfig, opts: AdapterOptions): Cha
   const discord = opts.console ? undefined : config.adapters.discord;
   if (discord) {
     adapters.push(new DiscordAdapter({
-      token: discord.token, ...opts.discord,
+      token: discord.token,
+      // discord.js joins `${api}/v10/...`: a trailing slash would double up.
+      ...(discord.api_url ? { rest: { api: discord.api_url.replace(/\/+$/, '') } } : {}),
+      ...opts.discord,
       ...(discord.application_id ? { applicationId: discord.application_id } : {}), ...(opts.logger ? { logger: opts.logger } : {}),
     }));
   }

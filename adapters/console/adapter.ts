@@ -134,7 +134,8 @@ export class ConsoleAdapter implements ChatAdapter {
     while (same < before.length && same < after.length && before[same] === after[same]) same++;
     this.remember(ref.id, msg.text);
     const fresh = after.slice(same).join('\n');
-    if (fresh.trim() !== '') this.print({ ...msg, text: fresh, mentions: [] });
+    // Mentions only with a new first line (the message is another now: a summary naming its requester).
+    if (fresh.trim() !== '') this.print({ ...msg, text: fresh, mentions: same === 0 ? msg.mentions : [] });
   }
 
   private remember(id: string, text: string): void {

@@ -6,10 +6,13 @@ import {
 } from 'discord.js';
 import type { ActionHandler, ActionOutcome, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/interfaces/chat/types.js';
 import type { Logger } from '../../src/core/logging/logger.js';
+import type { PersonHow } from '../../src/core/identity.js';
+import { peopleFor } from '../../src/interfaces/chat/people.js';
 import { buttonRows } from './components.js';
 import { cardEmbed, LIMITS, messageContent, renderUserRefs, truncate } from './embeds.js';
 import { PLATFORM, toIncomingAction, toIncomingMessage } from './incoming.js';
 import { routeClientLogs } from './logging.js';
+import { DiscordPeople } from './people.js';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -18,6 +21,10 @@ export interface DiscordAdapterOptions {
   logger?: Logger;
   /** REST client options; tests point `api` at a fake Discord on 127.0.0.1. */
   rest?: ClientOptions['rest'];
+  /** packbot's clock (ms), for the display-name cache's TTL. */
+  now?: () => number;
+  /** How long a person's display name is trusted; default 15 minutes. */
+  peopleTtlMs?: number;
 }
 
 /** The one login failure whose fix is not obvious from discord.js's message. */
@@ -42,9 +49,17 @@ export class DiscordAdapter implements ChatAdapter {
   private client: Client | null = null;
   private botId: string | null = null;
   private readonly log: Logger | undefined;
+  private readonly people: DiscordPeople;
 
   constructor(private readonly opts: DiscordAdapterOptions) {
     this.log = opts.logger?.child({ platform: PLATFORM });
+    this.people = new DiscordPeople({
+      client: () => this.client,
+      guildOf: (channel) => this.guildOf(channel),
+      ...(this.log ? { logger: this.log } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.peopleTtlMs !== undefined ? { ttlMs: opts.peopleTtlMs } : {}),
+    });
   }
 
   /** The gateway session is up (discord.js reconnects on its own; /readyz shows the gap). */
@@ -117,17 +132,24 @@ export class DiscordAdapter implements ChatAdapter {
    * Refused: only the clicker hears why; the prompt stays as it was for its owner.
    */
   private async answerClick(interaction: ButtonInteraction, outcome: ActionOutcome): Promise<void> {
+    // A note may name people with marks, as replies do: shown here as in a reply.
+    const said = await peopleFor(this, interaction.channelId).resolve(outcome.note);
     if (outcome.accepted) {
       const before = interaction.message.content;
-      const note = renderUserRefs(outcome.note);
+      const note = renderUserRefs(said);
       await interaction.editReply({
         content: truncate(before ? `${before}\n${note}` : note, LIMITS.content),
         components: [],
         allowedMentions: { parse: [] },
       });
     } else {
-      await interaction.followUp({ content: truncate(renderUserRefs(outcome.note), LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      await interaction.followUp({ content: truncate(renderUserRefs(said), LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     }
+  }
+
+  /** `<@id>` (a ping, when the message lists it) or the name the channel's server shows; null when unknown. */
+  person(userId: string, how: PersonHow, where: { channel: string }): Promise<string | null> {
+    return this.people.show(userId, how, where.channel);
   }
 
   async send(msg: OutgoingMessage): Promise<MessageRef> {
@@ -148,13 +170,15 @@ export class DiscordAdapter implements ChatAdapter {
   private body(msg: OutgoingMessage): RESTPostAPIChannelMessageJSONBody & RESTPatchAPIChannelMessageJSONBody {
     const mentions = [...new Set(msg.mentions)];
     const content = messageContent(msg.text, mentions);
+    // Pinged: people the text mentions on purpose (their turn, their result); nobody else.
+    const pinged = [...new Set([...mentions, ...(msg.pinged ?? [])])];
     return {
       // Discord refuses a message with nothing in it; a zero-width space is nothing visible.
       content: content || (msg.card ? '' : '\u200b'),
       embeds: msg.card ? [cardEmbed(msg.card)] : [],
       components: msg.buttons?.length ? buttonRows(msg.buttons) : [],
       // Only the people the message is for get pinged; never @everyone or roles from text.
-      allowed_mentions: { parse: [], users: mentions.slice(0, 100) },
+      allowed_mentions: { parse: [], users: pinged.slice(0, 100) },
     };
   }
 
@@ -168,6 +192,18 @@ export class DiscordAdapter implements ChatAdapter {
     const found = client.channels.cache.find((c) => 'name' in c && c.name === name && c.isTextBased());
     if (!found) throw new Error(`packbot sees no Discord channel named #${name}`);
     return found.id;
+  }
+
+  /** The server a channel belongs to; null for a DM or a channel packbot doesn't see. */
+  private guildOf(channel: string): string | null {
+    const client = this.client;
+    if (!client) return null;
+    try {
+      const found = client.channels.cache.get(this.channelId(client, channel));
+      return found && 'guildId' in found && typeof found.guildId === 'string' ? found.guildId : null;
+    } catch {
+      return null;
+    }
   }
 
   private started(): Client {

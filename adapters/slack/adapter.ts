@@ -10,6 +10,8 @@ import type {
   ActionHandler, AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage,
 } from '../../src/interfaces/chat/types.js';
 import { errorMessage } from '../../src/core/caught.js';
+import type { PersonHow } from '../../src/core/identity.js';
+import { peopleFor } from '../../src/interfaces/chat/people.js';
 import { PackbotError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logging/logger.js';
 import { escapeMrkdwn, linkUserIds, resolvedPrompt, SLACK_LIMITS, type Block } from './blocks.js';
@@ -17,6 +19,7 @@ import { PLATFORM, toIncomingAction, toIncomingMessage, type BlockActionsBody, t
 import { SlackUserGroups, type SlackUserGroup } from './groups.js';
 import { boltLogger } from './logger.js';
 import { Outbox } from './outbox.js';
+import { SlackPeople, type SlackUserInfo } from './people.js';
 import { FastifySlackReceiver } from './receiver.js';
 
 export { BOT_EVENTS, BOT_SCOPES, EVENTS_PATH, USER_SCOPES } from './manifest.js';
@@ -41,6 +44,8 @@ export interface SlackAdapterOptions {
   groupsTtlMs?: number;
   /** Look up user groups at all: only when a permission names a `slack-group:` (default true). */
   lookupGroups?: boolean;
+  /** How long a person's display name from `users.info` is trusted; default 15 minutes. */
+  peopleTtlMs?: number;
 }
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -58,6 +63,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly outbox: Outbox;
   private readonly bolt: App;
   private readonly groups: SlackUserGroups;
+  private readonly people: SlackPeople;
   private identity: { userId: string; botId: string } | null = null;
   private onMessage: ((msg: IncomingMessage) => Promise<void>) | null = null;
   private onAction: ActionHandler | null = null;
@@ -97,6 +103,12 @@ export class SlackAdapter implements ChatAdapter {
       logger: this.log,
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.groupsTtlMs !== undefined ? { ttlMs: opts.groupsTtlMs } : {}),
+    });
+    this.people = new SlackPeople({
+      info: async (user) => (await this.web.users.info({ user })).user as SlackUserInfo | undefined,
+      logger: this.log,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.peopleTtlMs !== undefined ? { ttlMs: opts.peopleTtlMs } : {}),
     });
     const receiver = this.createReceiver(logger);
     if (receiver instanceof FastifySlackReceiver) this.mount = (server) => receiver.mount(server);
@@ -154,6 +166,11 @@ export class SlackAdapter implements ChatAdapter {
     await this.bolt.start();
   }
 
+  /** `<@U…>` (a ping) or the display name from users.info (cached); null when Slack can't say. */
+  person(userId: string, how: PersonHow): Promise<string | null> {
+    return this.people.show(userId, how);
+  }
+
   send(msg: OutgoingMessage): Promise<MessageRef> {
     return this.outbox.post(msg);
   }
@@ -206,10 +223,12 @@ export class SlackAdapter implements ChatAdapter {
     if (this.opts.lookupGroups !== false) action.groups = await this.groups.of(action.user.id);
     const outcome = await this.onAction(action);
     const channel = action.channel.id;
-    const note = linkUserIds(escapeMrkdwn(outcome.note));
+    // A note may name people with marks, as replies do: shown here as in a reply.
+    const said = await peopleFor(this, channel).resolve(outcome.note);
+    const note = linkUserIds(escapeMrkdwn(said));
     const ts = body.container?.message_ts ?? body.message?.ts;
     if (outcome.accepted && ts) {
-      const blocks = resolvedPrompt((body.message?.blocks ?? []) as Block[], outcome.note);
+      const blocks = resolvedPrompt((body.message?.blocks ?? []) as Block[], said);
       const text = body.message?.text ?? note;
       await this.outbox.call(channel, async () => void (await this.web.chat.update({ channel, ts, text, blocks })));
       return;

@@ -126,12 +126,20 @@ export function renderMessage(msg: OutgoingMessage): SlackMessage {
   const actions = msg.buttons?.length ? [buttonsBlock(msg.buttons)] : [];
   const room = SLACK_LIMITS.blocksPerMessage - card.length - actions.length;
   const blocks = [...card, ...textBlocks(text, room), ...actions].slice(0, SLACK_LIMITS.blocksPerMessage);
-  return { text: clip(text === '' ? (msg.card?.title ?? ' ') : text, 40_000), blocks, ...(msg.thread ? { thread_ts: msg.thread } : {}) };
+  return { text: clip(text === '' ? (msg.card?.title ?? ' ') : text, 40_000), blocks, ...(msg.thread ? { thread_ts: threadTs(msg.thread) } : {}) };
 }
 
 /** Already-rendered (escaped) text alone: merged messages from the outbox. */
 export function renderText(text: string, thread?: string): SlackMessage {
-  return { text: clip(text, 40_000), blocks: textBlocks(text, SLACK_LIMITS.blocksPerMessage), ...(thread ? { thread_ts: thread } : {}) };
+  return { text: clip(text, 40_000), blocks: textBlocks(text, SLACK_LIMITS.blocksPerMessage), ...(thread ? { thread_ts: threadTs(thread) } : {}) };
+}
+
+/**
+ * The thread a message starts: a part of a merged message (the outbox's `<ts>/<n>` ref) has
+ * its thread under the message it is part of.
+ */
+export function threadTs(thread: string): string {
+  return thread.split('/')[0] ?? thread;
 }
 
 /**

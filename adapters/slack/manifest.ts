@@ -11,6 +11,7 @@ export const BOT_SCOPES = [
   'mpim:history', // group direct messages
   'chat:write', // replies, progress updates, ephemeral notes
   'usergroups:read', // who is in which user group, for `slack-group:` members in permissions
+  'users:read', // people's display names (users.info), so messages name people rather than ids
 ] as const;
 
 /**

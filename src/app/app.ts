@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { ChatAdapter } from '../interfaces/chat/types.js';
 import { createDispatcher, DEDUPE_TTL_MS, type Dispatcher } from '../interfaces/commands/dispatcher.js';
 import { actorOf, identityOfEvent } from '../interfaces/chat/actor.js';
 import { createResponder, type Responder } from '../interfaces/chat/responder.js';
+import { serverPathScrubber } from '../interfaces/chat/server-paths.js';
 import { createActionHandler } from '../interfaces/chat/actions.js';
 import { storeOffers } from '../interfaces/chat/delete-offer.js';
 import { PackbotError } from '../core/errors.js';
@@ -26,6 +28,7 @@ import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index
 import type { Services } from '../interfaces/commands/types.js';
 import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from '../interfaces/server/http.js';
 import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
+import { closeYamlWorkers } from '../core/yaml-safe/index.js';
 import { mountAppRoutes } from '../interfaces/server/app-server.js';
 import { SERVER_DEFAULTS } from '../domain/config/schema-server.js';
 import { autoDeploy } from '../services/autodeploy/autodeploy.js';
@@ -96,7 +99,16 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     // A deployed pack's dependencies that nothing provides come from the registry, when there is one.
     ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies } : {}),
   });
-  const responder = createResponder({ templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name } });
+  const responder = createResponder({
+    templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name },
+    // A staging directory is never named; the others by the setting that holds them.
+    scrub: serverPathScrubber([
+      { path: path.join(config.state_dir, 'staging'), shownAs: '' },
+      { path: config.configs_dir, shownAs: 'configs' },
+      { path: config.packs_dir, shownAs: 'packs_dir' },
+      { path: config.state_dir, shownAs: 'state_dir' },
+    ]),
+  });
   // Background messages (a turn, a timer, a push) go out through the adapter of the platform they concern.
   const notifier = createNotifier(deps.adapters, responder);
   // Gauges read the coordinator at scrape time, after it exists.
@@ -108,9 +120,10 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     locksHeld: async () => (await coordinator.locks.list()).length,
     // Process metrics only where something serves them (they cost an observer per app).
   }, { defaultMetrics: config.server !== undefined });
+  const presenter = createCoordPresenter({ config, notifier, logger, state });
   const coordinator = createCoordinator({
     config, store: state, jobs, history, logger, deploy: countedDeploy(config, deployer, installer, metrics),
-    events: createCoordPresenter({ config, notifier, logger }),
+    events: presenter,
     changes: (result) => deployer.changes(result),
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
@@ -180,7 +193,11 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
       }
     },
     httpUrl: () => http?.url(),
-    idle: () => dispatcher.idle(),
+    // Commands answered, and what their deploys had to say delivered.
+    async idle() {
+      await dispatcher.idle();
+      await presenter.idle();
+    },
     stop(opts = {}) {
       stopped ??= (async () => {
         // First stop taking events in; requests in flight are answered.
@@ -188,8 +205,12 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
         await dispatcher.idle();
         await coordinator.stop(opts);
         await dispatcher.idle();
+        // What coordination handed to chat goes out before the adapters close (the state store holds its message refs).
+        await presenter.idle();
         for (const adapter of deps.adapters) await adapter.stop();
         await state.close();
+        metrics.close();
+        await closeYamlWorkers();
       })();
       return stopped;
     },

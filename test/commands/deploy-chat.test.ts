@@ -14,7 +14,7 @@ async function bot() {
 }
 
 describe('deploy commands in chat', () => {
-  it('acknowledges, reports a line per stage, then a summary per pack mentioning the requester', async () => {
+  it('acknowledges, reports a line per stage, then edits that message into a summary per pack', async () => {
     const b = await bot();
     const out = await b.converse(['@bob #ops !pack deploy demo alpha,beta']);
     const texts = out.map((m) => m.text);
@@ -24,6 +24,7 @@ describe('deploy commands in chat', () => {
       expect(progress.some((t) => t.startsWith(`✓ ${stage} (`))).toBe(true);
     }
     const summary = out.at(-1);
+    // The deploy's one message, edited into its summary, names its requester.
     expect(summary?.mentions).toEqual(['bob']);
     expect(summary?.channel).toBe('ops');
     expect(summary?.text).toMatch(/^Deploy `[0-9a-f]{8}` from `demo` main at `[0-9a-f]{7}`: 2 ok, 0 failed/);

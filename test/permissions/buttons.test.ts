@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { click, liveBot, type LiveBot } from './helpers.js';
+import { stripPeople } from '../../src/core/identity.js';
 
 const bots: LiveBot[] = [];
 afterEach(async () => {
@@ -34,7 +35,9 @@ describe('Confirm and Cancel clicks', () => {
       ['console:bob', 'cancel', 'strict'], ['console:bob', 'cancel', 'strict'], ['console:carol', 'cancel', null], ['console:carol', 'confirm', null],
     ]);
 
-    expect(await b.click(click('alice', 'confirm', entryId, 'c4'))).toEqual({ accepted: true, note: 'Confirmed by @alice.' });
+    // The note names people with marks each platform resolves; as plain text, displayIdentity's.
+    const confirmed = await b.click(click('alice', 'confirm', entryId, 'c4'));
+    expect({ ...confirmed, note: stripPeople(confirmed.note) }).toEqual({ accepted: true, note: 'Confirmed by @alice.' });
     expect((await b.waitFor((m) => m.text.startsWith('Deploy `'))).text).toMatch(/✓ alpha 1\.0\.0 — deployed/);
   }, 30_000);
 });

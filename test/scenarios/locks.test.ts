@@ -75,7 +75,8 @@ describe('branch locks, scripted through packbot chat', () => {
     expect((await chat.waitFor((m) => m.channel === 'ops' && /is back on/.test(m.text), { from: 0 })).text).toBe(reverted.text);
     const ops = chat.messages().filter((m) => m.channel === 'ops').map((m) => m.text);
     expect(ops[0]).toMatch(/^▶ @alice is deploying \*alpha\* from demo _feature-x_/);
-    expect(ops).toContainEqual(expect.stringMatching(/^🔒 @alice took \*alpha\* to demo _feature-x_/));
+    // The lock is a line added to the deploy's notify message.
+    expect(ops).toContainEqual(expect.stringMatching(/^🔒 \*alpha\* stays on _feature-x_, locked to @alice/));
 
     chat.say('!pack locks');
     expect((await chat.waitFor(/locked/)).text).toBe('No packs are locked.');

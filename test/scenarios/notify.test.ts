@@ -26,8 +26,9 @@ describe('notifications and announcements', () => {
     expect(ops.filter((t) => t.startsWith('▶ @alice is deploying *alpha* from demo _main_'))).toHaveLength(2);
     expect(ops.filter((t) => /^✓ @alice's deploy `[0-9a-f]{8}` of \*alpha\* from demo _main_ finished: 1 ok, 0 failed/.test(t))).toHaveLength(2);
     expect(ops).toContainEqual(expect.stringMatching(/^▶ @alice is deploying \*alpha\* from demo _feature-x_/));
-    expect(ops).toContainEqual(expect.stringMatching(/^🔒 @alice took \*alpha\* to demo _feature-x_; others can't deploy it from another branch until @alice deploys _main_ or the lock ends in /));
-    expect(ops).toContainEqual('🔓 @alice released the lock on *alpha*: it is back on demo _main_.');
+    // The lock a deploy took or gave back is a line added to that deploy's notify message (an edit: the console prints what is new).
+    expect(ops).toContainEqual(expect.stringMatching(/^🔒 \*alpha\* stays on _feature-x_, locked to @alice until they deploy _main_ or the lock ends in /));
+    expect(ops).toContainEqual("🔓 *alpha* is back on _main_; @alice's lock is released.");
     // Bob deployed in #ops itself: nobody needs telling twice there.
     expect(ops.filter((t) => t.includes('@bob is deploying'))).toEqual([]);
 

@@ -25,9 +25,20 @@ describe('templates per platform', () => {
     const t = await createTemplates({ dir });
     const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
     const view = { user: 'U024BE7LH', ms: 95_000, at, name: 'docker' };
-    expect(t.render('probe', 'slack', view)).toBe('<@U024BE7LH> on slack: took 1m 35s, 3h ago, `docker`');
-    expect(t.render('probe', 'discord', view)).toBe('<@U024BE7LH> on discord: took 1m 35s, 3h ago, `docker`');
-    expect(t.render('probe', 'console', view)).toBe('@U024BE7LH on console: took 1m 35s, 3h ago, `docker`');
+    // A mention is a mark the responder resolves per adapter; rendered without one (the CLI), it reads `@id`.
+    const responder = createResponder({ templates: t, masker: createMasker([]), globals: {} });
+    expect(responder.render('console', reply('probe', view))).toBe('@U024BE7LH on console: took 1m 35s, 3h ago, `docker`');
+    for (const platform of ['slack', 'discord']) {
+      const sent: Array<{ text: string }> = [];
+      const adapter = {
+        platform, limits: { maxMessageLength: 3000, maxMessagesPerReply: 5 }, mentionTokens: () => [],
+        start: async () => undefined, stop: async () => undefined, update: async () => undefined,
+        send: async (m: { text: string }) => (sent.push(m), { channel: 'c', id: '1' }),
+        person: async (id: string, how: string) => (how === 'mention' ? `<@${id}>` : null),
+      };
+      await responder.send(adapter, { platform, channel: 'C1' }, reply('probe', view));
+      expect(sent.map((m) => m.text)).toEqual([`<@U024BE7LH> on ${platform}: took 1m 35s, 3h ago, \`docker\``]);
+    }
   });
 
   it('a platform variant overrides one platform only; the others keep the default', async () => {
@@ -83,7 +94,7 @@ describe('helper names', () => {
     const { DEPLOY_TEMPLATES } = await import('../../src/interfaces/templates/deploy.js');
     const { COORD_TEMPLATES } = await import('../../src/interfaces/templates/coord.js');
     const { NOTIFY_TEMPLATES } = await import('../../src/interfaces/templates/notify.js');
-    const helpers = ['bold', 'mention', 'timespan', 'timeago', 'code', 'plural', 'join', 'concat'];
+    const helpers = ['bold', 'mention', 'person', 'timespan', 'timeago', 'code', 'plural', 'join', 'concat'];
     const bare = Object.entries({ ...DEFAULT_TEMPLATES, ...DEPLOY_TEMPLATES, ...COORD_TEMPLATES, ...NOTIFY_TEMPLATES })
       .flatMap(([name, source]) => [...source.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].filter((m) => helpers.includes(m[1]!)).map((m) => `${name}: ${m[0]}`));
     expect(bare).toEqual([]);

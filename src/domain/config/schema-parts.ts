@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DURATION_PATTERN, DURATION_WANTED, parseDuration } from './duration.js';
 import { expected, expectedSecret, strictObjectError } from './messages.js';
 import { pathProblem } from './path-values.js';
+import { hasUserinfo } from '../../core/net/url-credentials.js';
 
 /** A mapping whose unknown keys are errors, each with a did-you-mean. */
 export function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping') {
@@ -34,3 +35,21 @@ export const httpUrl = z.string({ error: expected('an http(s) URL') }).refine((u
     return false;
   }
 }, { message: 'expected an http(s) URL' });
+
+/**
+ * A platform API's base URL, for GovSlack, an egress proxy or a test double. Never echoed and
+ * no userinfo: packbot authenticates with its token, and a base URL ends up in debug logs.
+ */
+export function apiBase(example: string) {
+  return z.string({ error: expectedSecret(`an http(s) URL like ${example}`) }).superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected an http(s) URL like ${example}` });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `expected an http(s) URL like ${example}, got a ${url.protocol.slice(0, -1)}: URL` });
+    else if (hasUserinfo(url)) ctx.addIssue({ code: 'custom', message: 'must not carry a user or password (user:password@): packbot signs in with its token' });
+  });
+}

@@ -11,7 +11,7 @@ import { quoteForMessage } from '../../core/quote.js';
 import { checkGitUrl, GIT_URL_HINT, GIT_URL_WANTED } from './git-url.js';
 import { COMMAND_NAMES } from '../../core/command-names.js';
 import { serverSchema } from './schema-server.js';
-import { duration, httpUrl, path, positiveDuration, secret, strict } from './schema-parts.js';
+import { apiBase, duration, httpUrl, path, positiveDuration, secret, strict } from './schema-parts.js';
 import { registrySchema } from './schema-registry.js';
 import { MEMBER_HINT, MEMBER_OR_ROLE_HINT, MEMBER_PATTERN, ROLE_PATTERN } from '../../core/members.js';
 
@@ -123,6 +123,7 @@ const slack = strict({
   app_token: secret.optional(),
   signing_secret: secret.optional(),
   mode: z.enum(['socket', 'http'], { error: expected('socket or http') }).default('socket'),
+  api_url: apiBase('https://slack-gov.com/api/').optional().describe('Web API base URL (Socket Mode connects through it too); default https://slack.com/api/'),
 });
 
 const discord = strict({
@@ -132,6 +133,8 @@ const discord = strict({
     .string({ error: expected('a quoted application id like "80351110224678912" (unquoted, YAML rounds it)') })
     .regex(/^\d+$/)
     .optional(),
+  // discord.js takes the gateway's address from GET /gateway/bot on this base: no gateway option.
+  api_url: apiBase('https://discord.com/api').optional().describe('REST API base URL; the gateway is wherever its /gateway/bot says. Default https://discord.com/api'),
 });
 
 const adapters = strict({

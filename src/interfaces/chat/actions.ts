@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Coordinator } from '../../services/coord/coordinator.js';
-import { displayIdentity } from '../../core/identity.js';
+import { personMark } from '../../core/identity.js';
 import { isPackbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
@@ -39,15 +39,15 @@ async function decide(deps: ActionDeps, action: IncomingAction, identity: string
   // Throws not_permitted (recorded) when the repository's allowed_users or allowed_channels say no.
   if (repo) await deps.permissions.repo(actor, action.action, repo, { command: action.action });
   if (action.action === 'cancel') {
-    const { entry, forced } = await deps.coordinator.cancel(identity, action.channel.id, action.entryId);
-    return { accepted: true, note: `Cancelled by ${displayIdentity(identity)}${forced ? ` (it was ${displayIdentity(entry.requester)}'s)` : ''}.` };
+    const { entry, forced } = await deps.coordinator.cancel(identity, action.channel.id, action.entryId, 'button');
+    return { accepted: true, note: `Cancelled by ${personMark(identity, 'name')}${forced ? ` (it was ${personMark(entry.requester, 'name')}'s)` : ''}.` };
   }
   const answer = await deps.coordinator.confirmEntry(identity, action.entryId);
   switch (answer.kind) {
     case 'confirmed':
-      return { accepted: true, note: `Confirmed by ${displayIdentity(identity)}.` };
+      return { accepted: true, note: `Confirmed by ${personMark(identity, 'name')}.` };
     case 'not_yours':
-      return { accepted: false, note: `That is ${displayIdentity(answer.pending.requester)}'s deployment; only they can confirm it.` };
+      return { accepted: false, note: `That is ${personMark(answer.pending.requester, 'name')}'s deployment; only they can confirm it.` };
     default:
       return { accepted: false, note: 'That deployment is no longer waiting for confirmation (confirmed, cancelled or timed out).' };
   }

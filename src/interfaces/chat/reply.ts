@@ -12,6 +12,8 @@ export interface Reply {
   card?: Card;
   /** Buttons (a confirmation prompt's Confirm and Cancel). */
   buttons?: Button[];
+  /** At most this many messages, fewer than the platform allows (a thread's one reply); the rest is cut with moreHint. */
+  maxMessages?: number;
 }
 
 export function reply(template: string, data: Record<string, unknown> = {}, extra: Omit<Reply, 'template' | 'data'> = {}): Reply {

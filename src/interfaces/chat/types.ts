@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { PersonHow } from '../../core/identity.js';
 
 /** Who did something, where: what a message and a button click have in common. */
 export interface ChatEvent {
@@ -52,6 +53,11 @@ export interface OutgoingMessage {
   text: string;
   /** User ids mentioned at the start of the message (rendered per platform). */
   mentions: string[];
+  /**
+   * User ids the text mentions on purpose (resolved `mention` marks): platforms that ping
+   * only the people a message lists (Discord's allowed_mentions) let these through too.
+   */
+  pinged?: string[];
   card?: Card;
   buttons?: Button[];
 }
@@ -112,4 +118,13 @@ export interface ChatAdapter {
    * Throws a PackbotError with a one-line reason when the platform refuses.
    */
   deleteMessage?(messageId: string): Promise<void>;
+  /**
+   * How this platform shows one of its users (`userId`, the id of a `<platform>:<id>`
+   * identity): `mention` notifies them (`<@U…>`), `name` only names them (a display name).
+   * Null when it cannot tell (an unknown user, a failed lookup): the message then shows the
+   * identity as displayIdentity would. Lookups are cached by the adapter; `channel` is where
+   * the message goes (Discord names people as the server the channel belongs to knows them).
+   * Absent: people are shown as displayIdentity would (`@alice`).
+   */
+  person?(userId: string, how: PersonHow, where: { channel: string }): Promise<string | null>;
 }

@@ -1,7 +1,7 @@
 /** The queue, confirmation and lock commands: thin views over the coordinator. */
 import { reply, type Reply } from '../chat/reply.js';
 import type { Answer } from '../../services/coord/confirmations.js';
-import { displayIdentity, isChatIdentity } from '../../core/identity.js';
+import { isChatIdentity, personMark } from '../../core/identity.js';
 import type { QueueEntry } from '../../services/coord/queue.js';
 import type { LockRecord } from '../../services/coord/branch-locks.js';
 import { parseDuration } from '../../domain/config/index.js';
@@ -16,7 +16,7 @@ export function answerReplies(answer: Answer): Reply[] {
   switch (answer.kind) {
     case 'not_yours':
       return [reply('confirm_not_yours', {
-        owner: displayIdentity(answer.pending.requester), what: answer.pending.what ?? answer.pending.entryId, pushed: !isChatIdentity(answer.pending.requester),
+        owner: personMark(answer.pending.requester, 'name'), what: answer.pending.what ?? answer.pending.entryId, pushed: !isChatIdentity(answer.pending.requester),
       })];
     case 'wrong_phrase':
       return [reply('confirm_wrong', { phrase: answer.pending.phrase, what: answer.pending.what ?? answer.pending.entryId }, { mention: true })];
@@ -37,7 +37,7 @@ export async function cancelCommand(ctx: CommandContext): Promise<Reply[]> {
   const repo = id === '' ? undefined : await ctx.services.coordinator.repoOf(id);
   if (repo) await ctx.services.permissions.repo(actorOf(ctx.message), 'cancel', repo, { command: ctx.alias.command });
   const { entry, forced } = await ctx.services.coordinator.cancel(ctx.identity, ctx.message.channel.id, id);
-  return [reply('cancelled', { what: entry.summary, id: entry.id, forced, owner: displayIdentity(entry.requester) })];
+  return [reply('cancelled', { what: entry.summary, id: entry.id, forced, owner: personMark(entry.requester, 'name') })];
 }
 
 export function stateLabel(e: QueueEntry): string {
@@ -50,14 +50,14 @@ export async function queueCommand(ctx: CommandContext): Promise<Reply[]> {
   const entries = await ctx.services.coordinator.queue.list();
   const now = new Date();
   return [reply('queue_list', {
-    entries: entries.map((e, i) => ({ position: i + 1, id: e.id, state: stateLabel(e), what: e.summary, by: displayIdentity(e.requester), ago: humanSpan(now.getTime() - Date.parse(e.enqueued_at)) })),
+    entries: entries.map((e, i) => ({ position: i + 1, id: e.id, state: stateLabel(e), what: e.summary, by: personMark(e.requester, 'name'), ago: humanSpan(now.getTime() - Date.parse(e.enqueued_at)) })),
   })];
 }
 
 export function lockView(lock: LockRecord, now = new Date()) {
   const left = Date.parse(lock.expires_at) - now.getTime();
   return {
-    pack: lock.pack, repo: lock.repo, branch: lock.branch, by: displayIdentity(lock.owner), reason: lock.reason,
+    pack: lock.pack, repo: lock.repo, branch: lock.branch, by: personMark(lock.owner, 'name'), reason: lock.reason,
     since: humanSpan(now.getTime() - Date.parse(lock.since)),
     reverts: left > 0 ? `in ${humanSpan(left)}` : 'now',
   };
@@ -86,5 +86,5 @@ export async function unlockCommand(ctx: CommandContext): Promise<Reply[]> {
   const pack = (ctx.params['pack'] ?? '').trim();
   // The repository's notify channel hears of it from the coordinator's event.
   const { lock, forced } = await ctx.services.coordinator.unlock(pack, ctx.identity, { platform: ctx.message.platform, channel: ctx.message.channel.id });
-  return [reply('lock_released', { pack, branch: lock.branch, owner: displayIdentity(lock.owner), by: displayIdentity(ctx.identity), forced })];
+  return [reply('lock_released', { pack, branch: lock.branch, owner: personMark(lock.owner, 'name'), by: personMark(ctx.identity, 'name'), forced })];
 }

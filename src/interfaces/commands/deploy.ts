@@ -1,12 +1,13 @@
-import { reply, type Reply } from '../chat/reply.js';
+import type { Reply } from '../chat/reply.js';
 import { truthy } from '../presenter/format.js';
 import { actorOf, targetOf } from '../chat/actor.js';
 import type { CommandContext } from './types.js';
+import { personMark } from '../../core/identity.js';
 
 /**
  * `pack deploy <repo> [packs] [branch]`: check what it would touch (repository, ref, packs,
- * locks) at once, then queue it. Its turn acknowledges, edits one progress message as
- * stages finish and ends with a summary; if it has to wait, the requester hears so now.
+ * locks) at once, then queue it. Everything after that is the deploy's one message, which
+ * the presenter posts and edits (queued, the prompt, the stages, the summary).
  */
 export async function deployCommand(ctx: CommandContext): Promise<Reply[]> {
   const { deployer, coordinator } = ctx.services;
@@ -18,11 +19,10 @@ export async function deployCommand(ctx: CommandContext): Promise<Reply[]> {
   });
   // A queued deploy deploys exactly the packs its locks were checked for: "all" means the packs on the ref now.
   const packs = await deployer.targets(plan);
-  const { entry } = await coordinator.request({
-    plan: { ...plan, packs }, packs, target: targetOf(ctx.message),
+  await coordinator.request({
+    plan: { ...plan, packs, ...(plan.packs.length === 0 ? { all: true } : {}) }, packs, target: targetOf(ctx.message),
     ...(ctx.alias.confirm ? { aliasPolicy: ctx.alias.confirm } : {}),
+    display: (identity) => personMark(identity, 'name'),
   });
-  const current = await coordinator.queue.get(plan.id);
-  if (current?.state !== 'waiting') return [];
-  return [reply('deploy_queued', { what: entry.summary, ahead: entry.ahead ?? 0, id: plan.id })];
+  return [];
 }

@@ -1,4 +1,4 @@
-import { displayIdentity } from '../../core/identity.js';
+import { personMark } from '../../core/identity.js';
 import { assertPackName } from '../../domain/packstore/names.js';
 import { reply, type Reply } from '../chat/reply.js';
 import type { HistoryRecord } from '../../domain/store/history.js';
@@ -11,7 +11,7 @@ const HISTORY_LIMIT = 10;
 function recordView(r: HistoryRecord, pack?: string) {
   const packs = r.packs.filter((p) => !pack || p.pack === pack);
   return {
-    id: r.id, kind: r.kind, result: r.result, by: displayIdentity(r.requested_by, 'bare'), ago: timeAgo(r.finished_at), at: r.finished_at,
+    id: r.id, kind: r.kind, result: r.result, by: personMark(r.requested_by, 'name', 'bare'), ago: timeAgo(r.finished_at), at: r.finished_at,
     repo: r.repo ?? '', branch: r.branch ?? '', commit: shortSha(r.commit), duration: formatElapsed(r.duration_ms), error: r.error ?? '',
     packs: packs.map((p) => ({ pack: p.pack, status: p.status, from: p.from ?? '-', to: p.to ?? '-', error: p.error ?? '', warnings: p.warnings })),
   };

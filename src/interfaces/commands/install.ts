@@ -9,6 +9,7 @@ import { renderGraph } from '../../services/install/deps-graph.js';
 import { targetOf } from '../chat/actor.js';
 import { truthy } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
+import { personMark } from '../../core/identity.js';
 
 export async function installCommand(ctx: CommandContext): Promise<Reply[]> {
   const { installer, coordinator } = ctx.services;
@@ -18,16 +19,15 @@ export async function installCommand(ctx: CommandContext): Promise<Reply[]> {
   if (resolution.plan.length === 0) {
     return [reply('install_nothing', { packs: resolution.alreadyInstalled.map((k) => `${k.name} ${k.version}`).join(', ') })];
   }
-  const id = plan.id;
   const packs = resolution.plan.map((p) => p.name);
-  const { entry } = await coordinator.request({
+  await coordinator.request({
     plan, packs, target: targetOf(ctx.message),
     ...(ctx.alias.confirm ? { aliasPolicy: ctx.alias.confirm } : {}),
+    display: (identity) => personMark(identity, 'name'),
   });
-  const current = await coordinator.queue.get(id);
+  // What it resolved to; being queued, asked to confirm or run is the install's own message.
   const planned = resolution.plan.map((p) => `${p.name} ${p.replaces ? `${p.replaces} → ` : ''}${p.version}${p.reason === 'requested' ? '' : ` (${p.reason})`}`);
-  if (current?.state !== 'waiting') return [reply('install_planned', { planned })];
-  return [reply('install_planned', { planned }), reply('deploy_queued', { what: entry.summary, ahead: entry.ahead ?? 0, id })];
+  return [reply('install_planned', { planned })];
 }
 
 export async function depsCommand(ctx: CommandContext): Promise<Reply[]> {

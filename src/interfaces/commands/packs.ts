@@ -6,7 +6,7 @@ import { timeAgo } from '../../core/duration.js';
 import { shortSha } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 import { lockView, stateLabel } from './coordination.js';
-import { displayIdentity } from '../../core/identity.js';
+import { personMark } from '../../core/identity.js';
 
 export function releaseView(r: Release, now = new Date()) {
   return {
@@ -16,7 +16,7 @@ export function releaseView(r: Release, now = new Date()) {
     repo: r.meta.repo,
     branch: r.meta.branch,
     commit: shortSha(r.meta.commit),
-    by: displayIdentity(r.meta.deployed_by, 'bare'),
+    by: personMark(r.meta.deployed_by, 'name', 'bare'),
     at: r.meta.deployed_at,
     ago: timeAgo(r.meta.deployed_at, now),
   };
@@ -48,8 +48,8 @@ export async function statusCommand(ctx: CommandContext): Promise<Reply[]> {
   return [reply('pack_status', {
     ...releaseView(active),
     lock: lock ? lockView(lock) : null,
-    queued: queued.map((e) => ({ id: e.id, state: stateLabel(e), what: e.summary, by: displayIdentity(e.requester) })),
-    last: last ? { id: last.id, kind: last.kind, result: last.result, by: displayIdentity(last.requested_by, 'bare'), ago: timeAgo(last.finished_at), status: lastPack?.status, error: lastPack?.error } : null,
+    queued: queued.map((e) => ({ id: e.id, state: stateLabel(e), what: e.summary, by: personMark(e.requester, 'name') })),
+    last: last ? { id: last.id, kind: last.kind, result: last.result, by: personMark(last.requested_by, 'name', 'bare'), ago: timeAgo(last.finished_at), status: lastPack?.status, error: lastPack?.error } : null,
   })];
 }
 

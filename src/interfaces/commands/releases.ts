@@ -5,7 +5,7 @@ import { type RepoAction } from '../../domain/permissions/index.js';
 import { actorOf } from '../chat/actor.js';
 import { refusalMessage } from '../../services/coord/branch-locks.js';
 import { isAdmin } from '../../services/coord/settings.js';
-import { displayIdentity } from '../../core/identity.js';
+import { personMark } from '../../core/identity.js';
 
 /** The repository check for installed packs: the repository their active release came from. */
 async function checkPacks(ctx: CommandContext, action: RepoAction, packs: string[]): Promise<void> {
@@ -27,7 +27,9 @@ async function checkLocks(ctx: CommandContext, packs: string[]): Promise<void> {
     const lock = await ctx.services.coordinator.locks.get(pack);
     if (!lock || lock.owner === ctx.identity) continue;
     throw new PackbotError('pack_locked', refusalMessage(lock, {
-      now: new Date(), defaultBranch: ctx.config.repositories[lock.repo]?.branch ?? 'the default branch', prefix: ctx.config.bot.prefix, display: displayIdentity,
+      now: new Date(), defaultBranch: ctx.config.repositories[lock.repo]?.branch ?? 'the default branch', prefix: ctx.config.bot.prefix,
+      // A mark, resolved for the platform the refusal goes to (the holder's name there).
+      display: (identity) => personMark(identity, 'name'),
     }));
   }
 }

@@ -1,170 +1,140 @@
 /**
- * Coordination's events as chat. Each becomes the reply its requester (or a lock's owner)
- * sees where it concerns them, plus, for deploys and locks, a line in the repository's
- * notify_channel, and what a deploy changed in its announce_channel.
+ * Coordination's events as chat. A deploy is one message, edited from its first word to its
+ * summary (deploy-presenter.ts); lock changes are told to their owner where it concerns them;
+ * a repository's notify_channel gets one line per deploy, edited from started to finished
+ * (lock changes added to it), and its announce_channel what a deploy changed.
  *
- * Progress edits the deploy's acknowledgement in place, so the sent message and its lines
- * are kept here per deploy, from its start until it finishes: each edit waits for the one
- * before, and the summary waits for them all.
+ * Nothing here is awaited by coordination: each event is queued in its deploy's lane (or its
+ * pack's) and delivered in order in the background, so a rate-limited platform delays
+ * messages, never deploys or other people's turns.
  */
 import { reply, type Reply } from '../chat/reply.js';
-import type { Card, MessageRef } from '../chat/types.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
-import { formatDuration, humanSpan } from '../../core/duration.js';
+import type { StateStore } from '../../domain/store/state.js';
+import { humanSpan } from '../../core/duration.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { DeployResult } from '../../services/deploy/types.js';
-import type { ProgressEvent } from '../../services/deploy/stage-clock.js';
 import type { CoordEvent, CoordEvents, DeploySubject } from '../../services/coord/events.js';
 import { refusalMessage, type LockRecord } from '../../services/coord/branch-locks.js';
-import { displayIdentity, isChatIdentity } from '../../core/identity.js';
+import { personMark } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
 import { announcementReply } from './announcement.js';
-import { progressLine, summaryCard, summaryView, workingCard } from './deploy-view.js';
+import { createDeployPresenter, headOf, type DeployEvent } from './deploy-presenter.js';
+import { summaryCard, summaryView } from './deploy-view.js';
+import { createLanes } from './lanes.js';
+import { createMessageBook } from './message-book.js';
 import type { Notifier } from './notifier.js';
 
 export interface CoordPresenterDeps {
   config: PackbotConfig;
   notifier: Notifier;
   logger: Logger;
+  /** Where a deploy's message refs are kept, for whichever process shows its next step. */
+  state?: Pick<StateStore, 'get' | 'set'>;
 }
 
-/** How messages about a deploy name it (a type, not an interface: it is a reply's data as is). */
-type Head = { repo: string; packs: string; branch: string; verb: string };
-
-/** A deploy's acknowledgement while its stages finish. */
-interface Live {
-  ack: MessageRef;
-  head: Head;
-  card: Card;
-  lines: string[];
-  updates: Promise<void>;
-}
-
-const packsText = (d: DeploySubject) => d.packs.join(',') || 'all packs';
-
-/** How messages about a deploy name it. An install names versions, not a branch: "Installing slack=2.3.0 from registry…". */
-function headOf(d: DeploySubject): Head {
-  return d.kind === 'install'
-    ? { repo: d.repo, packs: d.packs.join(','), branch: '', verb: 'Installing' }
-    : { repo: d.repo, packs: packsText(d), branch: d.branch, verb: 'Deploying' };
-}
+const name = (identity: string) => personMark(identity, 'name');
 
 const lockView = (lock: LockRecord, by: string, forced: boolean) => ({
-  pack: lock.pack, branch: lock.branch, owner: displayIdentity(lock.owner), by: displayIdentity(by), forced,
+  pack: lock.pack, branch: lock.branch, owner: name(lock.owner), by: name(by), forced,
 });
 
-export function createCoordPresenter(deps: CoordPresenterDeps): CoordEvents {
+const DEPLOY_EVENTS = new Set<CoordEvent['kind']>([
+  'queued', 'confirmation_requested', 'confirmed', 'cancelled', 'confirmation_expired', 'queue_expired',
+  'deploy_refused', 'deploy_interrupted', 'deploy_started', 'progress', 'deploy_finished',
+]);
+const isDeployEvent = (e: CoordEvent): e is DeployEvent => DEPLOY_EVENTS.has(e.kind);
+
+/** The lane an event is delivered in: a deploy's events in order, a pack's lock changes in order. */
+function laneOf(e: CoordEvent): string {
+  if ('deploy' in e) return `deploy:${e.deploy.id}`;
+  if ('deployId' in e) return `deploy:${e.deployId}`;
+  return `pack:${e.lock.pack}`;
+}
+
+export function createCoordPresenter(deps: CoordPresenterDeps): Required<CoordEvents> {
   const { config, notifier, logger } = deps;
-  const live = new Map<string, Live>();
+  const lanes = createLanes(logger);
+  const book = createMessageBook(deps.state);
 
   /**
    * A line in the repository's notify_channel, on the platform it happened on; skipped in the
    * very channel it happened in (everyone there saw it). A failure is logged, never fatal:
    * the deploy or lock change it reports has happened.
    */
-  async function notifyRepo(repo: string, origin: Pick<Target, 'platform' | 'channel'>, r: Reply): Promise<void> {
+  async function notifyRepo(repo: string, origin: Pick<Target, 'platform' | 'channel'>, r: Reply) {
     const channel = config.repositories[repo]?.notify_channel;
-    if (!channel || channel === origin.channel) return;
-    await notifier.send({ platform: origin.platform, channel }, r).catch((err: unknown) => {
+    if (!channel || channel === origin.channel) return null;
+    const target = { platform: origin.platform, channel };
+    const ref = await notifier.send(target, r).catch((err: unknown) => {
       logger.warn({ err, repo, channel, template: r.template }, 'could not notify the repository channel');
+      return null;
     });
+    return ref ? { ref, target } : null;
   }
 
-  async function started(d: DeploySubject): Promise<void> {
-    const head = headOf(d);
-    // An auto-revert is told by its own lock_reverted message instead.
-    if (!d.autoRevert) await notifyRepo(d.repo, d.target, reply('notify_deploy_started', { ...head, by: displayIdentity(d.requester), id: d.id }));
-    const card = workingCard(head);
-    const ack = await notifier.send(d.target, reply('deploy_ack', head, { card }));
-    if (ack) live.set(d.id, { ack, head, card, lines: [], updates: Promise.resolve() });
-    else live.delete(d.id);
+  async function notifyStarted(d: DeploySubject): Promise<void> {
+    const r = reply('notify_deploy_started', { ...headOf(d), by: name(d.requester), id: d.id });
+    const sent = await notifyRepo(d.repo, d.target, r);
+    if (sent) await book.put(d.id, { notify: { ...sent, reply: r } });
   }
 
-  /** Synchronous on purpose: the edit is chained before the pipeline moves on. */
-  function progressed(d: DeploySubject, event: ProgressEvent): void {
-    const run = live.get(d.id);
-    const line = progressLine(event);
-    if (!line || !run) return;
-    run.lines.push(line);
-    const snapshot = [...run.lines];
-    run.updates = run.updates.then(() => notifier.update(run.ack, d.target, reply('deploy_progress', { ...run.head, lines: snapshot }, { card: run.card })));
-  }
-
-  async function finished(d: DeploySubject, result: DeployResult): Promise<void> {
-    const run = live.get(d.id);
-    live.delete(d.id);
-    await (run?.updates ?? Promise.resolve()).catch((err: unknown) => logger.warn({ err }, 'progress update failed'));
-    await notifier.send(d.target, reply('deploy_summary', summaryView(result), { mention: true, moreHint: `\`pack history ${result.deploy_id}\``, card: summaryCard(result) }));
-    if (!d.autoRevert) {
-      const view = { ...summaryView(result), packs: headOf(d).packs, by: displayIdentity(d.requester) };
-      await notifyRepo(d.repo, d.target, reply('notify_deploy_finished', view, { card: summaryCard(result) }));
+  /** The notify line says how it ended: the same message, edited. */
+  async function notifyFinished(d: DeploySubject, result: DeployResult): Promise<void> {
+    const view = { ...summaryView(result, 0), packs: headOf(d).packs, by: name(d.requester), locks: [] };
+    const r = reply('notify_deploy_finished', view, { card: summaryCard(result) });
+    const known = (await book.get(d.id)).notify;
+    if (!known) {
+      const sent = await notifyRepo(d.repo, d.target, r);
+      if (sent) await book.put(d.id, { notify: { ...sent, reply: r } });
+      return;
     }
+    await notifier.update(known.ref, known.target, r);
+    await book.put(d.id, { notify: { ...known, reply: r } });
   }
+
+  /**
+   * A lock a deploy took or gave back: a line added to that deploy's notify message when it
+   * has one, else a message of its own.
+   */
+  async function notifyLock(deployId: string, repo: string, origin: Target, line: Record<string, unknown>, alone: Reply): Promise<void> {
+    const known = (await book.get(deployId)).notify;
+    if (!known) {
+      await notifyRepo(repo, origin, alone);
+      return;
+    }
+    const data = known.reply.data ?? {};
+    const r: Reply = { ...known.reply, data: { ...data, locks: [...((data['locks'] as unknown[] | undefined) ?? []), line] } };
+    await notifier.update(known.ref, known.target, r);
+    await book.put(deployId, { notify: { ...known, reply: r } });
+  }
+
+  const deploys = createDeployPresenter({
+    notifier, logger, book, notifyStarted, notifyFinished,
+    refusal: (e) => refusalMessage(e.lock, { now: new Date(e.at), defaultBranch: e.deploy.defaultBranch, prefix: config.bot.prefix, display: name }),
+  });
 
   async function show(e: CoordEvent): Promise<void> {
+    if (isDeployEvent(e)) return deploys.present(e);
     switch (e.kind) {
-      case 'deploy_started':
-        return started(e.deploy);
-      case 'progress':
-        return progressed(e.deploy, e.progress);
-      case 'deploy_finished':
-        return finished(e.deploy, e.result);
       case 'announcement': {
         const channel = config.repositories[e.deploy.repo]?.announce_channel;
-        if (channel) await notifier.send({ platform: e.deploy.target.platform, channel }, announcementReply(e.result, e.changes, displayIdentity(e.deploy.requester)));
-        return;
-      }
-      case 'confirmation_requested': {
-        const d = e.deploy;
-        await notifier.send(d.target, reply('confirm_prompt', {
-          phrase: e.phrase, packs: packsText(d), repo: d.repo, branch: d.branch, timeout: formatDuration(e.timeoutMs), id: d.id,
-          ...(isChatIdentity(d.requester) ? {} : { pushedBy: displayIdentity(d.requester) }),
-        }, {
-          mention: true,
-          buttons: [
-            { action: 'confirm', entryId: d.id, label: 'Confirm', style: 'primary' },
-            { action: 'cancel', entryId: d.id, label: 'Cancel', style: 'danger' },
-          ],
-        }));
-        return;
-      }
-      case 'confirmation_expired': {
-        const d = e.deploy;
-        await notifier.send(d.target, reply('confirm_timeout', { packs: packsText(d), repo: d.repo, branch: d.branch, timeout: formatDuration(e.timeoutMs) }, { mention: true }));
-        return;
-      }
-      case 'queue_expired': {
-        const d = e.deploy;
-        await notifier.send(d.target, reply('queue_expired', {
-          packs: packsText(d), repo: d.repo, branch: d.branch, id: d.id,
-          waited: formatDuration(Math.round(e.waitedMs / 1000) * 1000), max: formatDuration(e.maxWaitMs),
-        }, { mention: true }));
-        return;
-      }
-      case 'deploy_refused': {
-        const message = refusalMessage(e.lock, { now: new Date(e.at), defaultBranch: e.deploy.defaultBranch, prefix: config.bot.prefix, display: displayIdentity });
-        await notifier.send(e.deploy.target, reply('deploy_refused', { message }, { mention: true }));
-        return;
-      }
-      case 'deploy_interrupted': {
-        const d = e.deploy;
-        live.delete(d.id);
-        await notifier.send(d.target, reply('deploy_interrupted', { id: d.id, packs: packsText(d), reason: e.reason }, { mention: true }));
+        if (channel) await notifier.send({ platform: e.deploy.target.platform, channel }, announcementReply(e.result, e.changes, name(e.deploy.requester)));
         return;
       }
       case 'lock_taken': {
         const { lock } = e;
-        await notifyRepo(lock.repo, e.origin, reply('notify_lock_taken', {
-          by: displayIdentity(lock.owner), pack: lock.pack, repo: lock.repo, branch: lock.branch, default: e.defaultBranch, reverts: humanSpan(e.revertsInMs),
-        }));
-        return;
+        const view = { by: name(lock.owner), pack: lock.pack, repo: lock.repo, branch: lock.branch, default: e.defaultBranch, reverts: humanSpan(e.revertsInMs) };
+        return notifyLock(e.deployId, lock.repo, e.origin, { taken: true, ...view }, reply('notify_lock_taken', view));
       }
-      case 'lock_released':
-        return notifyRepo(e.repo, e.origin, reply('notify_lock_released', { by: displayIdentity(e.by), pack: e.pack, repo: e.repo, branch: e.defaultBranch, back: true }));
+      case 'lock_released': {
+        const view = { by: name(e.by), pack: e.pack, repo: e.repo, branch: e.defaultBranch, default: e.defaultBranch, back: true };
+        return notifyLock(e.deployId, e.repo, e.origin, { taken: false, ...view }, reply('notify_lock_released', view));
+      }
       case 'lock_unlocked':
-        return notifyRepo(e.lock.repo, e.origin, reply('notify_lock_released', lockView(e.lock, e.by, false)));
+        return void (await notifyRepo(e.lock.repo, e.origin, reply('notify_lock_released', lockView(e.lock, e.by, false))));
       case 'lock_force_released':
-        return notifyRepo(e.lock.repo, e.origin, reply('lock_released', lockView(e.lock, e.by, true)));
+        return void (await notifyRepo(e.lock.repo, e.origin, reply('lock_released', lockView(e.lock, e.by, true))));
       case 'lock_warning': {
         const { lock } = e;
         await notifier.send(e.target, reply('lock_warning', {
@@ -175,7 +145,7 @@ export function createCoordPresenter(deps: CoordPresenterDeps): CoordEvents {
       case 'lock_reverted': {
         const { lock } = e;
         const view = {
-          pack: lock.pack, repo: lock.repo, default: e.defaultBranch, branch: lock.branch, owner: displayIdentity(lock.owner), held: humanSpan(e.heldMs), error: e.error,
+          pack: lock.pack, repo: lock.repo, default: e.defaultBranch, branch: lock.branch, owner: name(lock.owner), held: humanSpan(e.heldMs), error: e.error,
         };
         await notifier.send(e.target, reply('lock_reverted', view, { mention: true }));
         await notifyRepo(lock.repo, e.target, reply('lock_reverted', view));
@@ -184,22 +154,22 @@ export function createCoordPresenter(deps: CoordPresenterDeps): CoordEvents {
       case 'lock_dropped': {
         const { lock } = e;
         await notifier.send(e.target, reply('lock_reverted', {
-          pack: lock.pack, repo: lock.repo, default: 'its default branch', branch: lock.branch, owner: displayIdentity(lock.owner),
+          pack: lock.pack, repo: lock.repo, default: 'its default branch', branch: lock.branch, owner: name(lock.owner),
           error: `${lock.repo} is no longer configured`,
         }));
         return;
       }
-      // The request's own reply says these (deploy_queued, the confirm and cancel answers, lock_extended).
-      case 'queued':
-      case 'confirmed':
-      case 'cancelled':
+      // The request's own reply says it (lock_extended).
       case 'lock_extended':
         return;
     }
   }
 
   return {
-    emit: show,
+    async emit(e) {
+      lanes.run(laneOf(e), () => show(e));
+    },
     announces: (repo) => Boolean(config.repositories[repo]?.announce_channel),
+    idle: () => lanes.idle(),
   };
 }

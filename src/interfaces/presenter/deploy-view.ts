@@ -16,7 +16,18 @@ function packLine(p: PackResult, commit: string | null) {
   return { icon: ICON[p.status], pack: p.pack, version: p.version ?? '', status: status.replace(/\n/g, '\n   '), warnings: p.warnings };
 }
 
-export function summaryView(result: DeployResult) {
+/** Failed packs first (they are what the reader must act on), then the rest as the deploy ran them. */
+const RANK = { failed: 0, rolled_back: 1, deployed: 2, unchanged: 3 } as const;
+function byUrgency(packs: readonly PackResult[]): PackResult[] {
+  return packs.map((p, i) => ({ p, i })).sort((a, b) => RANK[a.p.status] - RANK[b.p.status] || a.i - b.i).map(({ p }) => p);
+}
+
+/**
+ * A finished deploy as a view. `limit` packs at most (failures first): chat shows the rest
+ * in the message's thread; `more` says how many were left out.
+ */
+export function summaryView(result: DeployResult, limit = Infinity) {
+  const ordered = byUrgency(result.packs);
   return {
     id: result.deploy_id,
     verb: result.repo === 'registry' ? 'Install' : 'Deploy',
@@ -27,8 +38,14 @@ export function summaryView(result: DeployResult) {
     ok: result.success_count,
     failed: result.failure_count,
     duration: formatElapsed(result.duration_ms),
-    packs: result.packs.map((p) => packLine(p, result.commit)),
+    packs: ordered.slice(0, limit).map((p) => packLine(p, result.commit)),
+    more: Math.max(0, ordered.length - limit),
   };
+}
+
+/** Every pack's line of a finished deploy, failures first: what a big deploy's thread holds. */
+export function detailsView(result: DeployResult) {
+  return { id: result.deploy_id, packs: byUrgency(result.packs).map((p) => packLine(p, result.commit)) };
 }
 
 /** One line per finished stage (per pack where it applies); null for events not worth a line. */
@@ -37,6 +54,24 @@ export function progressLine(e: ProgressEvent): string | null {
   if ((e.status !== 'done' && e.status !== 'failed') || e.stage === 'record') return null;
   const icon = e.status === 'done' ? '✓' : '✗';
   return `${icon} ${e.stage}${e.pack ? ` ${e.pack}` : ''}${e.elapsedMs !== undefined ? ` (${formatElapsed(e.elapsedMs)})` : ''}`;
+}
+
+/**
+ * What a deploy's message shows while it runs: every finished step while there are few, and
+ * for a big deploy a count per stage plus the latest steps, so the message stays short.
+ */
+export function progressLines(lines: readonly string[], shown = 12): string[] {
+  if (lines.length <= shown) return [...lines];
+  const counts = new Map<string, { done: number; failed: number }>();
+  for (const line of lines) {
+    const [icon, stage = ''] = line.split(' ');
+    const c = counts.get(stage) ?? { done: 0, failed: 0 };
+    if (icon === '✗') c.failed += 1;
+    else c.done += 1;
+    counts.set(stage, c);
+  }
+  const tally = [...counts].map(([stage, c]) => `${stage} ${c.done} ✓${c.failed ? ` ${c.failed} ✗` : ''}`).join(' · ');
+  return [tally, '…', ...lines.slice(-5)];
 }
 
 /** The status line and fields of a deploy in progress ("Deploying docker,sensu…"). */
@@ -48,10 +83,13 @@ export function workingCard(head: { repo: string; packs: string; branch: string;
 }
 
 /** The status line and fields of a finished deploy. */
-export function summaryCard(result: DeployResult): Card {
+export function summaryCard(result: DeployResult, limit = 10): Card {
   const tone = result.error || result.success_count === 0 && result.failure_count > 0 ? 'failure' : result.failure_count > 0 ? 'warning' : 'success';
   const outcome = tone === 'success' ? 'succeeded' : tone === 'warning' ? 'partly failed' : 'failed';
-  const packs = result.packs.map((p) => `${ICON[p.status]} ${p.pack}${p.version ? ` ${p.version}` : ''}`).join('\n');
+  const ordered = byUrgency(result.packs);
+  const shown = ordered.slice(0, limit).map((p) => `${ICON[p.status]} ${p.pack}${p.version ? ` ${p.version}` : ''}`);
+  if (ordered.length > limit) shown.push(`… and ${ordered.length - limit} more`);
+  const packs = shown.join('\n');
   return {
     tone, title: `Deploy ${result.deploy_id} ${outcome}`,
     fields: [

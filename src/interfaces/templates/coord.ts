@@ -4,6 +4,10 @@ export const COORD_TEMPLATES: Readonly<Record<string, string>> = {
 
   confirm_prompt: `Say _{{phrase}}_ to complete {{#if pushedBy}}the auto deployment (pushed by {{pushedBy}}){{else}}your deployment{{/if}} of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (within {{timeout}}{{#if pushedBy}}; anyone allowed to deploy {{repo}} may confirm{{/if}}; {{code (concat prefix "pack cancel " id)}} withdraws it).`,
 
+  deploy_confirming: `Waiting for {{who}} to confirm the deployment of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (id {{code id}}); the phrase is in the thread.`,
+
+  confirm_resolved: `{{outcome}} — the deployment of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (id {{code id}}).`,
+
   confirm_not_yours: `{{#if pushed}}That phrase confirms an auto deployment ({{what}}); only people allowed to deploy its repository can confirm it.{{else}}That phrase confirms {{owner}}'s deployment ({{what}}), not yours; only {{owner}} can confirm it.{{/if}}`,
 
   confirm_wrong: `That is not your phrase. To complete your deployment ({{what}}), say _{{phrase}}_.`,

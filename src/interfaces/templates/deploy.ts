@@ -13,7 +13,18 @@ export const DEPLOY_TEMPLATES: Readonly<Record<string, string>> = {
 {{#each warnings}}
    ⚠ {{this}}
 {{/each}}
-{{/each}}{{/if}}`,
+{{/each}}{{#if more}}
+… and {{more}} more (every pack is in the thread){{/if}}{{/if}}`,
+
+  deploy_details: `Every pack of deploy {{code id}}, failures first:
+{{#each packs}}
+{{icon}} {{pack}}{{#if version}} {{version}}{{/if}} — {{status}}
+{{#each warnings}}
+   ⚠ {{this}}
+{{/each}}
+{{/each}}`,
+
+  deploy_done: `Your deploy {{code id}} of {{bold packs}} from {{code repo}} {{#if error}}failed: {{error}}{{else}}finished: {{ok}} ok, {{failed}} failed ({{duration}}){{/if}}.`,
 
   install_planned: `Installing from the registry:
 {{#each planned}}

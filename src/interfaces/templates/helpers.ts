@@ -1,5 +1,6 @@
 import type Handlebars from 'handlebars';
 import { formatElapsed, timeAgo } from '../../core/duration.js';
+import { identityOf, personMark, type PersonHow } from '../../core/identity.js';
 
 /** Inline code that survives values containing backticks. */
 export function inlineCode(value: unknown): string {
@@ -25,10 +26,16 @@ export function bold(value: unknown, platform: string): string {
   return platform === 'discord' ? `**${text}**` : `*${text}*`;
 }
 
-/** A ping of a platform user id: `<@U123>` on Slack and Discord, `@alice` in the console. */
-export function mention(id: unknown, platform: string): string {
-  const text = String(id ?? '');
-  return platform === 'slack' || platform === 'discord' ? `<@${text}>` : `@${text}`;
+/**
+ * A person in a template, as a mark the responder resolves for the platform (see
+ * core/identity.ts): `{{person requester}}` names them, `{{mention requester}}` pings them.
+ * The value is an identity (`slack:U123`); a bare id is taken as a user of the platform being
+ * rendered for, so `{{mention "U123"}}` still pings U123 on Slack and reads `@alice` in the console.
+ */
+export function personOf(value: unknown, how: PersonHow, platform: string): string {
+  const text = String(value ?? '');
+  if (text === '') return '';
+  return personMark(text.includes(':') ? text : identityOf(platform, text), how);
 }
 
 /**
@@ -44,7 +51,8 @@ export function registerHelpers(hb: typeof Handlebars): void {
     return `${n} ${word}`;
   });
   hb.registerHelper('bold', (value: unknown, options: unknown) => bold(value, platformOf(options)));
-  hb.registerHelper('mention', (id: unknown, options: unknown) => mention(id, platformOf(options)));
+  hb.registerHelper('mention', (who: unknown, options: unknown) => personOf(who, 'mention', platformOf(options)));
+  hb.registerHelper('person', (who: unknown, options: unknown) => personOf(who, 'name', platformOf(options)));
   hb.registerHelper('timespan', (ms: unknown) => formatElapsed(Number(ms)));
   // Relative to the moment of rendering; a reply is rendered right before it is sent.
   hb.registerHelper('timeago', (iso: unknown) => timeAgo(String(iso)));

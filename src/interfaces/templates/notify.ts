@@ -5,7 +5,8 @@
 export const NOTIFY_TEMPLATES: Readonly<Record<string, string>> = {
   notify_deploy_started: `▶ {{by}} is deploying {{bold packs}} from {{repo}} _{{branch}}_ (id {{code id}}).`,
 
-  notify_deploy_finished: `{{#if error}}✗ {{by}}'s deploy {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ failed: {{error}}{{else}}{{#if failed}}⚠{{else}}✓{{/if}} {{by}}'s deploy {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ finished: {{ok}} ok, {{failed}} failed ({{duration}}).{{/if}}`,
+  notify_deploy_finished: `{{#if error}}✗ {{by}}'s deploy {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ failed: {{error}}{{else}}{{#if failed}}⚠{{else}}✓{{/if}} {{by}}'s deploy {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ finished: {{ok}} ok, {{failed}} failed ({{duration}}).{{/if}}{{#each locks}}
+{{#if taken}}🔒 {{bold pack}} stays on _{{branch}}_, locked to {{by}} until they deploy _{{default}}_ or the lock ends in {{reverts}}.{{else}}🔓 {{bold pack}} is back on _{{default}}_; {{by}}'s lock is released.{{/if}}{{/each}}`,
 
   notify_lock_taken: `🔒 {{by}} took {{bold pack}} to {{repo}} _{{branch}}_; others can't deploy it from another branch until {{by}} deploys _{{default}}_ or the lock ends in {{reverts}}.`,
 

@@ -11,14 +11,14 @@ import type { PlannedRepository } from '../deploy/resolve.js';
 import type { StateStore } from '../../domain/store/state.js';
 import { createConfirmations, type Answer, type PendingConfirmation } from './confirmations.js';
 import { JOBS, jobIds, type CoordContext } from './context.js';
-import { subjectOf, type CoordEvents } from './events.js';
+import { subjectOf, type CoordEvents, type Via } from './events.js';
 import { createLocks, decideLock, refusalMessage } from './branch-locks.js';
 import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
 import { choosePhrase } from './phrases.js';
 import { readPayload } from './payload.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
 import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
-import { runNow, runTurn } from './turn.js';
+import { lockProblem, runNow, runTurn } from './turn.js';
 import { type ConfirmPolicy, type DeployPayload } from './types.js';
 import { displayIdentity, isChatIdentity } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
@@ -41,6 +41,8 @@ export interface DeployAsk {
   aliasPolicy?: ConfirmPolicy;
   /** Exactly this policy, whatever the config says (auto deployment's `confirm`). */
   policy?: ConfirmPolicy;
+  /** How a refusal names the lock's owner (chat: a person mark its platform resolves); default displayIdentity. */
+  display?: (identity: string) => string;
 }
 
 /** A deploy run at once, outside the queue (the CLI's `packbot deploy` and `install`). */
@@ -53,7 +55,7 @@ export interface DirectRun {
 
 /** What it does, for `pack queue` and confirmation prompts. */
 function whatOf({ plan }: DeployPayload): string {
-  const packs = plan.packs.join(',') || 'all packs';
+  const packs = plan.all || plan.packs.length === 0 ? `all ${plan.packs.length || ''} packs`.replace('  ', ' ') : plan.packs.join(',');
   return plan.kind === 'install' ? `${packs} from the registry` : `${packs} from ${plan.repo.name} ${plan.ref}`;
 }
 
@@ -77,6 +79,14 @@ export function createCoordinator(deps: CoordinatorDeps) {
 
   async function ask(e: QueueEntry): Promise<void> {
     const p = payloadOf(e);
+    // A lock taken while it waited: say so now rather than ask for a phrase and refuse after.
+    const problem = await lockProblem(ctx, e, p);
+    if (problem) {
+      if (!(await queue.finish(e.id))) return;
+      if (problem.kind === 'refused') await events.emit({ kind: 'deploy_refused', deploy: subjectOf(p), lock: problem.lock, at: problem.at });
+      again = true;
+      return;
+    }
     const timeoutMs = confirmTimeout(config, p.plan.repo.name);
     const phrase = choosePhrase(confirmPhrases(config, p.plan.repo.name), deps.pick);
     const pending = await confirmations.ask({ entryId: e.id, requester: e.requester, channel: p.target.channel, phrase, timeoutMs, what: e.summary });
@@ -130,10 +140,11 @@ export function createCoordinator(deps: CoordinatorDeps) {
   }
 
   /** Confirmed by `by`: the timeout is moot and a worker may run the turn. */
-  async function proceed(id: string, by: string): Promise<void> {
+  async function proceed(id: string, by: string, via: Via): Promise<void> {
     await jobs.cancel(jobIds.confirmTimeout(id));
     if (!(await queue.confirmed(id))) return;
-    await events.emit({ kind: 'confirmed', id, by });
+    const entry = await queue.get(id);
+    if (entry) await events.emit({ kind: 'confirmed', deploy: subjectOf(payloadOf(entry)), by, via });
     await jobs.run(JOBS.turn, jobIds.turn(id), { id });
   }
 
@@ -162,17 +173,18 @@ export function createCoordinator(deps: CoordinatorDeps) {
     /** Queue a deploy; refused at once (nothing queued) if a lock stands in its way. */
     async request(a: DeployAsk): Promise<{ entry: QueueEntry; ahead: number }> {
       const { plan } = a;
-      await checkLocks(plan, a.packs);
+      await checkLocks(plan, a.packs, a.display);
       const payload: DeployPayload = { plan, target: a.target, policy: a.policy ?? confirmPolicy(config, plan.repo.name, a.aliasPolicy) };
       const queued = await queue.enqueue({
         id: plan.id, packs: a.packs, requester: plan.requestedBy, channel: a.target.channel, summary: whatOf(payload), policy: payload.policy, payload,
       });
-      // Nothing to show for it (the request's reply says it): a failure to tell must not undo it.
-      await events.emit({ kind: 'queued', deploy: subjectOf(payload), ahead: queued.ahead, policy: payload.policy })
-        .catch((err: unknown) => logger.warn({ err, entry: plan.id }, 'could not tell that a deploy was queued'));
       // Queued is queued: if handing it on fails now, the sweep hands it on shortly, so the
       // requester must not be told to try again (that would deploy twice).
       await pump().catch((err: unknown) => logger.warn({ err, entry: plan.id }, 'could not hand on queued work; the sweep will'));
+      const waiting = (await queue.get(plan.id).catch(() => null))?.state === 'waiting';
+      // A failure to tell must not undo it.
+      await events.emit({ kind: 'queued', deploy: subjectOf(payload), ahead: queued.ahead, policy: payload.policy, waiting })
+        .catch((err: unknown) => logger.warn({ err, entry: plan.id }, 'could not tell that a deploy was queued'));
       return queued;
     },
 
@@ -187,7 +199,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
         return entry !== null && mayConfirm(payloadOf(entry).plan.repo.name);
       };
       const answer = await confirmations.answer(identity, channel, text, explicit, adopt);
-      if (answer.kind === 'confirmed') await proceed(answer.pending.entryId, identity);
+      if (answer.kind === 'confirmed') await proceed(answer.pending.entryId, identity, 'text');
       return answer;
     },
 
@@ -207,12 +219,12 @@ export function createCoordinator(deps: CoordinatorDeps) {
       // A push's deploy has no chat requester: the button's permission check decides who may.
       if (e.requester !== identity && isChatIdentity(e.requester)) return { kind: 'not_yours', pending };
       if (!(await confirmations.withdraw(channel, e.requester, entryId))) return { kind: 'none' };
-      await proceed(entryId, identity);
+      await proceed(entryId, identity, 'button');
       return { kind: 'confirmed', pending };
     },
 
     /** The requester (or an admin) withdraws a request that has not started. */
-    async cancel(identity: string, channel: string, id: string): Promise<{ entry: QueueEntry; forced: boolean }> {
+    async cancel(identity: string, channel: string, id: string, via: Via = 'text'): Promise<{ entry: QueueEntry; forced: boolean }> {
       let target = id;
       if (target === '') {
         const mine = await confirmations.pending(channel, identity);
@@ -224,7 +236,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
       await confirmations.withdraw(payloadOf(entry).target.channel, entry.requester, entry.id);
       await jobs.cancel(jobIds.confirmTimeout(entry.id));
       const forced = entry.requester !== identity;
-      await events.emit({ kind: 'cancelled', deploy: subjectOf(payloadOf(entry)), by: identity, forced });
+      await events.emit({ kind: 'cancelled', deploy: subjectOf(payloadOf(entry)), by: identity, forced, via });
       await pump();
       return { entry, forced };
     },
@@ -279,12 +291,14 @@ export function createCoordinator(deps: CoordinatorDeps) {
   };
 
   /** Throws pack_locked, saying who holds it and how to unlock, if a lock stands in the way of `plan` on `packs`. */
-  async function checkLocks(plan: { requestedBy: string; repo: Pick<PlannedRepository, 'name' | 'defaultBranch'>; ref: string }, packs: readonly string[]): Promise<void> {
+  async function checkLocks(
+    plan: { requestedBy: string; repo: Pick<PlannedRepository, 'name' | 'defaultBranch'>; ref: string }, packs: readonly string[], display = displayIdentity,
+  ): Promise<void> {
     const { repo } = plan;
     for (const pack of packs) {
       const decision = decideLock(await locks.get(pack), { requester: plan.requestedBy, repo: repo.name, branch: plan.ref, defaultBranch: repo.defaultBranch });
       if (decision.kind === 'refused') {
-        throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: repo.defaultBranch, prefix: config.bot.prefix, display: displayIdentity }));
+        throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: repo.defaultBranch, prefix: config.bot.prefix, display }));
       }
     }
   }
@@ -293,6 +307,8 @@ export function createCoordinator(deps: CoordinatorDeps) {
   async function drained(): Promise<void> {
     for (;;) {
       await pumping;
+      // What was handed to chat goes out too: a scripted chat reads its answers in order.
+      await events.idle?.();
       const entries = await queue.list();
       const busy = entries.some((e) => e.state === 'running' || (e.state === 'ready' && e.awaiting === 'worker'));
       if (!busy && eligible(entries, config.queue.concurrency).length === 0) return;

@@ -19,8 +19,10 @@ export interface DeploySubject {
   id: string;
   kind: 'deploy' | 'install';
   repo: string;
-  /** As requested: pack directories, or registry specs for an install; empty means every pack. */
+  /** Pack directories (for "all", the packs on the ref when it was asked), or registry specs for an install; empty means every pack. */
   packs: string[];
+  /** Asked for every pack of the repository ("all"): shown as "all N packs", not N names. */
+  all: boolean;
   /** The ref deployed ('registry' for an install). */
   branch: string;
   defaultBranch: string;
@@ -32,8 +34,11 @@ export interface DeploySubject {
 }
 
 export type CoordEvent =
-  /** Accepted into the queue; `ahead` requests on its packs were there first. */
-  | { kind: 'queued'; deploy: DeploySubject; ahead: number; policy: ConfirmPolicy }
+  /**
+   * Accepted into the queue; `ahead` requests on its packs were there first. `waiting`: it
+   * did not start at once (others hold its packs, or every worker slot is busy).
+   */
+  | { kind: 'queued'; deploy: DeploySubject; ahead: number; policy: ConfirmPolicy; waiting: boolean }
   /** Its turn came (or it runs at once, outside the queue): the deploy starts now. */
   | { kind: 'deploy_started'; deploy: DeploySubject }
   /** A pipeline stage started, finished or failed. */
@@ -43,10 +48,13 @@ export type CoordEvent =
   | { kind: 'announcement'; deploy: DeploySubject; result: DeployResult; changes: PackChange[] }
   /** Its turn waits for the requester to type `phrase` (or press Confirm) within `timeoutMs`. */
   | { kind: 'confirmation_requested'; deploy: DeploySubject; phrase: string; timeoutMs: number }
-  /** `by` confirmed queue entry `id` (the deploy's id): its turn is handed to a worker. */
-  | { kind: 'confirmed'; id: string; by: string }
+  /**
+   * `by` confirmed the deploy: its turn is handed to a worker. `via`
+   * a button: the platform already edited the clicked prompt.
+   */
+  | { kind: 'confirmed'; deploy: DeploySubject; by: string; via: Via }
   /** Withdrawn before it started, by its requester or (forced) an admin. */
-  | { kind: 'cancelled'; deploy: DeploySubject; by: string; forced: boolean }
+  | { kind: 'cancelled'; deploy: DeploySubject; by: string; forced: boolean; via: Via }
   /** Nobody confirmed within `timeoutMs`: it left the queue. */
   | { kind: 'confirmation_expired'; deploy: DeploySubject; timeoutMs: number }
   /** It waited longer than queue.max_wait: it left the queue. */
@@ -56,9 +64,9 @@ export type CoordEvent =
   /** Its turn's job failed (a crash, an error outside the pipeline); `reason` is the job's. */
   | { kind: 'deploy_interrupted'; deploy: DeploySubject; reason: string }
   /** A branch deploy took the pack's lock, taken at `origin`; it reverts in `revertsInMs`. */
-  | { kind: 'lock_taken'; lock: LockRecord; defaultBranch: string; revertsInMs: number; origin: Target }
-  /** `by`, the lock's owner, deployed the default branch again: the pack is back there, free. */
-  | { kind: 'lock_released'; pack: string; repo: string; by: string; defaultBranch: string; origin: Target }
+  | { kind: 'lock_taken'; lock: LockRecord; defaultBranch: string; revertsInMs: number; origin: Target; deployId: string }
+  /** `by`, the lock's owner, deployed the default branch again (deploy `deployId`): the pack is back there, free. */
+  | { kind: 'lock_released'; pack: string; repo: string; by: string; defaultBranch: string; origin: Target; deployId: string }
   /** Its owner released it with `pack unlock`, at `origin`. */
   | { kind: 'lock_unlocked'; lock: LockRecord; by: string; origin: Target }
   /** An admin released someone else's lock, at `origin`. */
@@ -78,22 +86,28 @@ export type CoordEvent =
   /** The lock expired but its repository is no longer configured: released, nothing deployed. */
   | { kind: 'lock_dropped'; lock: LockRecord; target: Target };
 
+/** How a confirmation or cancellation was given: a typed phrase or command, or a button. */
+export type Via = 'text' | 'button';
+
 /** Where coordination says things; the app gives it a presenter. */
 export interface CoordEvents {
   /**
-   * Resolves once the event is shown (or, for `progress`, queued to be: progress must not
-   * hold the deploy up). A rejection is a failure to tell the requester and fails the step.
+   * Hands the event over to be shown. A chat presenter resolves at once and delivers in the
+   * background: chat (a rate-limited platform above all) must never hold up a deploy, a
+   * queue turn or anyone else's request.
    */
   emit(event: CoordEvent): Promise<void>;
   /** Whether an announcement of this repository's deploys would be shown: computing one costs a diff. */
   announces(repo: string): boolean;
+  /** Resolves once everything handed over so far has been delivered (or has failed). */
+  idle?(): Promise<void>;
 }
 
 /** The subject of every event about the deploy a queue entry (or a direct run) carries. */
 export function subjectOf(p: DeployPayload): DeploySubject {
   const { plan } = p;
   return {
-    id: plan.id, kind: plan.kind, repo: plan.repo.name, packs: plan.packs,
+    id: plan.id, kind: plan.kind, repo: plan.repo.name, packs: plan.packs, all: plan.all === true,
     branch: plan.ref, defaultBranch: plan.repo.defaultBranch, requester: plan.requestedBy, target: p.target,
     autoRevert: p.revert !== undefined,
   };

@@ -74,7 +74,7 @@ export async function revertLock(ctx: CoordContext, raw: unknown): Promise<void>
     summary: `${lock.pack} back to ${lock.repo} ${repo.branch} (auto-revert)`, policy: 'never', payload,
   });
   // Queued is queued: a failure to tell it must not keep it from its turn.
-  await ctx.events.emit({ kind: 'queued', deploy: subjectOf(payload), ahead, policy: 'never' })
+  await ctx.events.emit({ kind: 'queued', deploy: subjectOf(payload), ahead, policy: 'never', waiting: ahead > 0 })
     .catch((err: unknown) => ctx.logger.warn({ err, entry: id }, 'could not tell that a deploy was queued'));
   await ctx.pump();
 }

@@ -26,8 +26,8 @@ type LockProblem =
   /** An auto-revert whose lock changed while it waited: nothing left to revert. */
   | { kind: 'moot'; reason: string };
 
-/** Why this turn may not deploy now, or null. */
-async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: DeployPayload): Promise<LockProblem | null> {
+/** Why this turn may not deploy now (or be asked to confirm), or null. */
+export async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: DeployPayload): Promise<LockProblem | null> {
   for (const pack of entry.packs) {
     const lock = await ctx.locks.get(pack);
     if (p.revert) {
@@ -46,7 +46,7 @@ async function deployWithEvents(ctx: CoordContext, p: DeployPayload): Promise<De
   const deploy = subjectOf(p);
   await ctx.events.emit({ kind: 'deploy_started', deploy });
   const onProgress = (progress: ProgressEvent) => {
-    // Not awaited: the presenter keeps the updates in order and the finish waits for them.
+    // Not awaited: the presenter keeps the updates in order and merges those it can't send yet.
     ctx.events.emit({ kind: 'progress', deploy, progress }).catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
   };
   const result = await ctx.deploy(p.plan, onProgress);
@@ -82,12 +82,12 @@ async function moveLocks(ctx: CoordContext, p: DeployPayload, result: DeployResu
       await scheduleLockTimers(ctx, lock);
       if (lock.since !== before?.since) {
         const revertsInMs = Date.parse(lock.expires_at) - ctx.now().getTime();
-        await ctx.events.emit({ kind: 'lock_taken', lock, defaultBranch: p.plan.repo.defaultBranch, revertsInMs, origin: p.target });
+        await ctx.events.emit({ kind: 'lock_taken', lock, defaultBranch: p.plan.repo.defaultBranch, revertsInMs, origin: p.target, deployId: p.plan.id });
       }
     }
     if (decision.kind === 'release') {
       await cancelLockTimers(ctx, pack);
-      await ctx.events.emit({ kind: 'lock_released', pack, repo: p.plan.repo.name, by: p.plan.requestedBy, defaultBranch: p.plan.repo.defaultBranch, origin: p.target });
+      await ctx.events.emit({ kind: 'lock_released', pack, repo: p.plan.repo.name, by: p.plan.requestedBy, defaultBranch: p.plan.repo.defaultBranch, origin: p.target, deployId: p.plan.id });
     }
   }
 }

@@ -71,6 +71,8 @@ export interface DeployPlan {
   ref: string;
   /** A deploy's pack directory names, empty for every pack on the ref; an install's registry specs (`slack=2.3.0`). */
   packs: string[];
+  /** Asked for every pack ("all"), though `packs` may name them (the packs on the ref when it was queued). */
+  all?: boolean;
   /** Redeploy an unchanged pack; replace a pack that came from elsewhere. */
   force: boolean;
   /** `<platform>:<user id>`, or who pushed (`github:alice`). */

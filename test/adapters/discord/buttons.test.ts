@@ -31,7 +31,8 @@ const followUp = (b: DiscordBot, iid: string) =>
   b.fake.waitFor((r) => r.method === 'POST' && r.path === `/webhooks/${b.fake.applicationId}/itoken-${iid}`, `the follow-up to ${iid}`);
 const promptEdit = (b: DiscordBot, iid: string) =>
   b.fake.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${b.fake.applicationId}/itoken-${iid}/messages/@original`, `the prompt edit for ${iid}`);
-const deploying = (b: DiscordBot) => b.posts().filter((p) => /^Deploying beta/.test(p.body.content));
+/** The deploy's message saying it runs: the prompt, edited (or a new message). */
+const deploying = (b: DiscordBot) => b.fake.requests.filter((r) => /^\/channels\/\d+\/messages/.test(r.path) && /^Deploying beta/.test(String(r.body?.content ?? '')));
 
 describe('Discord confirmation buttons', () => {
   it('a prompt carries Confirm (primary) and Cancel (danger) for its queue entry', async () => {
@@ -55,7 +56,8 @@ describe('Discord confirmation buttons', () => {
     expect(ack!.body).toEqual({ type: InteractionResponseType.DeferredMessageUpdate });
     expect(ack!.authorization).toBeUndefined();
     expect(refusal.body.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
-    expect(refusal.body.content).toBe(`That is <@${alice.id}>'s deployment; only they can confirm it.`);
+    // People in notes are named (their server display name), not pinged.
+    expect(refusal.body.content).toBe(`That is ${alice.username}'s deployment; only they can confirm it.`);
     expect(forInteraction(bot, byBob).map((r) => r.method)).toEqual(['POST', 'POST']);
     expect(fake.messages.get(p.id)!.components).toEqual(p.posted.body.components);
     await bot.app.idle();
@@ -64,16 +66,19 @@ describe('Discord confirmation buttons', () => {
     const byAlice = fake.click(alice, p.id, p.confirm.custom_id);
     const edit = await promptEdit(bot, byAlice);
     expect(edit.body.components).toEqual([]);
-    expect(edit.body.content).toBe(`${p.posted.body.content}\nConfirmed by <@${alice.id}>.`);
+    expect(edit.body.content).toBe(`${p.posted.body.content}\nConfirmed by ${alice.username}.`);
     expect(fake.messages.get(p.id)!.components).toEqual([]);
-    const summary = await bot.posted(/^Deploy \w+ succeeded$/);
+    const summary = await bot.edited(/^Deploy \w+ succeeded$/);
     expect(summary.body.embeds[0].fields[3].value).toBe('✓ beta 1.0.0');
-    expect(deploying(bot)).toHaveLength(1);
+    // The prompt is the deploy's one message: it became "Deploying…", then the summary.
+    expect(summary.path).toBe(`/channels/${fake.channel.id}/messages/${p.id}`);
+    expect(deploying(bot).length).toBeGreaterThan(0);
 
     // A late click on the same prompt (a stale client still showing buttons) is refused.
     const again = fake.click(alice, p.id, p.confirm.custom_id);
     expect((await followUp(bot, again)).body.content).toMatch(/no longer waiting for confirmation/);
-    expect(deploying(bot)).toHaveLength(1);
+    await bot.app.idle();
+    expect((await bot.app.services.history.list({})).filter((r) => r.kind === 'deploy')).toHaveLength(1);
   });
 
   it('Cancel by the requester withdraws the request and says so on the prompt', async () => {
@@ -82,7 +87,7 @@ describe('Discord confirmation buttons', () => {
     const click = bot.fake.click(bot.alice, p.id, p.cancel.custom_id);
     const edit = await promptEdit(bot, click);
     expect(edit.body.components).toEqual([]);
-    expect(edit.body.content).toMatch(new RegExp(`\\nCancelled by <@${bot.alice.id}>\\.$`));
+    expect(edit.body.content).toMatch(new RegExp(`\\nCancelled by ${bot.alice.username}\\.$`));
     await bot.app.idle();
     expect(deploying(bot)).toEqual([]);
   });

@@ -27,6 +27,8 @@ export interface DiscordBot {
   posts(): RecordedRequest[];
   /** Waits for a posted message whose content or embed title matches. */
   posted(pattern: RegExp): Promise<RecordedRequest>;
+  /** Waits for an edit of a channel message (PATCH /channels/:id/messages/:id) whose content or embed title matches. */
+  edited(pattern: RegExp): Promise<RecordedRequest>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startDiscordBot(opts: { big?: Record<string, FileSpec> } =
     logs: rt.logs,
     posts,
     posted: (pattern) => fake.waitFor((r) => posts().includes(r) && matches(r, pattern), `a message matching ${pattern}`),
+    edited: (pattern) => fake.waitFor((r) => r.method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(r.path) && matches(r, pattern), `an edit matching ${pattern}`),
     async stop() {
       await app.stop();
       await fake.close();

@@ -54,13 +54,18 @@ describe('Slack adapter, Confirm / Cancel buttons (confirm: {policy: always})', 
 
     // Alice clicks Confirm: the prompt loses its buttons and says so; the deploy runs.
     await fake.sendInteractive(click('UALICE01', 'packbot_confirm', prompt, entryId, 'trig-alice'));
-    const resolved = await fake.waitForCall('chat.update', (c) => c.params['ts'] === prompt.ts);
+    // The prompt is the deploy's one message: it is edited on into "Deploying…" and the summary after this.
+    const resolved = await fake.waitForCall('chat.update', (c) => c.params['ts'] === prompt.ts && (c.params['blocks'] ?? '').includes('Confirmed by'));
     const after = JSON.parse(resolved.params['blocks'] ?? '[]') as Block[];
     expect(after.some((b) => b.type === 'actions')).toBe(false);
     expect(after.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Confirmed by <@UALICE01>.' }] });
     expect(textOf(resolved)).toBe(prompt.text);
-    const summary = await fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
+    const summary = await fake.waitForCall('chat.update', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
     expect(textOf(summary)).toMatch(/^<@UALICE01> /);
+    expect(summary.params['ts']).toBe(prompt.ts);
+    // Nothing but the prompt was posted for the whole deploy.
+    await bot.app.idle();
+    expect(fake.callsOf('chat.postMessage').filter((c) => c.status === 200)).toHaveLength(1);
     expect(fake.callsOf('chat.postEphemeral')).toHaveLength(1);
   });
 });

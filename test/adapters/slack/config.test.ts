@@ -33,4 +33,14 @@ describe('config: server and adapters.slack', () => {
     expect(err.details).toHaveLength(1);
     expect(err.details[0]).toMatch(/adapters\.slack\.signing_secret: http mode needs signing_secret/);
   });
+
+  it('takes api_url (GovSlack, an egress proxy, a test double) in either mode, and reports a bad one with the rest', () => {
+    for (const mode of ['socket', 'http']) {
+      const config = parseConfig(`adapters:\n  slack: {bot_token: xoxb-1, app_token: xapp-1, signing_secret: s, mode: ${mode}, api_url: "https://slack-gov.com/api/"}\n`, { file, env: {} }).config;
+      expect(config.adapters.slack?.api_url).toBe('https://slack-gov.com/api/');
+    }
+    const err = rejected('adapters:\n  slack: {bot_token: xoxb-secret-2, mode: http, api_url: "file:///etc/passwd"}\n');
+    expect(err.details.map((d) => d.split(' ')[2])).toEqual(expect.arrayContaining(['adapters.slack.api_url:', 'adapters.slack.signing_secret:']));
+    expect(err.describe()).not.toContain('xoxb-secret-2');
+  });
 });

@@ -70,7 +70,7 @@ describe('Slack adapter, user groups (slack-group: members)', () => {
 
     // Alice is in S0OPS, so she holds `ops` and may deploy.
     await fake.sendEvent(messageEvent('!pack deploy demo alpha', { user: ALICE }));
-    await fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
+    await fake.waitForCall('chat.update', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
     const list = fake.callsOf('usergroups.list')[0];
     expect(list?.params['include_users']).toBe('true');
     expect(list?.headers.authorization).toMatch(/^Bearer xoxb-/);
@@ -100,7 +100,7 @@ describe('Slack adapter, user groups (slack-group: members)', () => {
     });
     const resolved = await fake.waitForCall('chat.update', (c) => c.params['ts'] === prompt.ts);
     expect(textOf(resolved)).toBe(prompt.text);
-    await fake.waitForCall('chat.postMessage', (c) => c.params['channel'] === 'C0STRICT' && textOf(c).includes('beta 1.0.0 — deployed'));
+    await fake.waitForCall('chat.update', (c) => c.params['channel'] === 'C0STRICT' && textOf(c).includes('beta 1.0.0 — deployed'));
     expect(fake.callsOf('chat.postEphemeral')).toEqual([]);
     await bot.app.idle();
     expect(await denials(bot)).toHaveLength(1);
@@ -124,7 +124,7 @@ describe('Slack adapter, user groups (slack-group: members)', () => {
     time.advance(2);
     fake.setUserGroups({ S0OPS: [BOB] });
     await fake.sendEvent(messageEvent('!pack deploy demo alpha', { user: BOB }));
-    await fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
+    await fake.waitForCall('chat.update', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
     expect(fake.callsOf('usergroups.list')).toHaveLength(2);
     expect(warnings(bot)).toEqual([]);
   });
@@ -159,7 +159,7 @@ describe('Slack adapter, user groups (slack-group: members)', () => {
     fake.failUserGroups(null);
     time.advance(60_000);
     await fake.sendEvent(messageEvent('!pack deploy demo alpha', { user: ALICE, channel: 'C0FIXED' }));
-    await fake.waitForCall('chat.postMessage', (c) => c.params['channel'] === 'C0FIXED' && textOf(c).includes('alpha 1.0.0 — deployed'));
+    await fake.waitForCall('chat.update', (c) => c.params['channel'] === 'C0FIXED' && textOf(c).includes('alpha 1.0.0 — deployed'));
     expect(fake.callsOf('usergroups.list')).toHaveLength(2);
   });
 });
@@ -177,7 +177,7 @@ describe('Slack user groups, when no permission names one', () => {
     await bot.fake.connected();
     await queue(bot, ALICE, 'C0NOGRP');
     await bot.fake.sendEvent(messageEvent('!pack deploy demo alpha', { user: ALICE, channel: 'C0NOGRP' }));
-    await bot.fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
+    await bot.fake.waitForCall('chat.update', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
     expect(bot.fake.callsOf('usergroups.list')).toEqual([]);
     expect(bot.rt.logs()).not.toContain('usergroups:read');
   });

@@ -84,7 +84,7 @@ describe('Slack adapter, HTTP Events mode (signed requests on packbot\'s HTTP se
     expect(res.status).toBe(200);
     // Acknowledged first: no summary existed when Slack got its answer.
     expect(bot.fake.callsOf('chat.postMessage').some((c) => textOf(c).includes('1 ok'))).toBe(false);
-    const summary = await bot.fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
+    const summary = await bot.fake.waitForCall('chat.update', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
     expect(summary.params['channel']).toBe('C0OPS');
     // Slack's retry of the same event (x-slack-retry-num) is answered and runs nothing again.
     const retry = await post(bot, body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });

@@ -31,10 +31,12 @@ describe('slack-manifest.yml', () => {
     };
     for (const event of BOT_EVENTS) expect(BOT_SCOPES).toContain(needs[event]);
     // Replies, progress updates and ephemeral notes all need chat:write; `slack-group:` members
-    // need usergroups:read (usergroups.list); nothing else reads users or channels.
+    // need usergroups:read (usergroups.list); people's names need users:read (users.info);
+    // nothing else reads users or channels.
     expect(BOT_SCOPES).toContain('chat:write');
     expect(BOT_SCOPES).toContain('usergroups:read');
-    const reads = new Set(['app_mentions:read', 'usergroups:read']);
-    expect(BOT_SCOPES.some((s) => s.startsWith('users:') || s.endsWith(':read') && !reads.has(s))).toBe(false);
+    expect(BOT_SCOPES).toContain('users:read');
+    const reads = new Set(['app_mentions:read', 'usergroups:read', 'users:read']);
+    expect(BOT_SCOPES.some((s) => s.startsWith('users') && !reads.has(s) || s.endsWith(':read') && !reads.has(s))).toBe(false);
   });
 });

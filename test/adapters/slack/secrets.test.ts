@@ -30,7 +30,7 @@ describe('Slack adapter: no secret in anything Slack receives', () => {
     await fake.connected();
 
     await fake.sendEvent(messageEvent('!pack deploy private alpha'));
-    await fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
+    await fake.waitForCall('chat.update', (c) => textOf(c).includes('alpha 1.0.0 — deployed'));
     // Secrets typed into chat are refused without being repeated, in text and blocks alike.
     for (const leak of [REPO_TOKEN, SECRETS.bot, SECRETS.signing]) {
       await fake.sendEvent(messageEvent(`!pack deploy private alpha ${leak}`, { channel: 'C0LEAK' }));

@@ -32,7 +32,7 @@ async function marker(bot: SlackBot, channel = 'C0MARK'): Promise<void> {
 }
 
 describe('Slack adapter, Socket Mode, end to end', () => {
-  it('acks the envelope, posts an ack, updates it in place with progress, then a summary with its card', async () => {
+  it('acks the envelope, posts one message, and edits it in place with progress into a summary with its card', async () => {
     const bot = await socketBot();
     const { fake } = bot;
     // The adapter asked Slack who it is, over the bot token, before anything else.
@@ -45,7 +45,7 @@ describe('Slack adapter, Socket Mode, end to end', () => {
     const ack = await fake.sendEvent(event, { envelopeId: 'env-deploy-1' });
     expect(ack.envelope_id).toBe('env-deploy-1');
 
-    const summary = await fake.waitForCall('chat.postMessage', (c) => /Deploy `\w+` from `demo` main at `[0-9a-f]+`: 1 ok, 0 failed/.test(textOf(c)));
+    const summary = await fake.waitForCall('chat.update', (c) => /Deploy `\w+` from `demo` main at `[0-9a-f]+`: 1 ok, 0 failed/.test(textOf(c)));
     await bot.app.idle();
     const posts = fake.callsOf('chat.postMessage').filter((c) => c.status === 200);
     const ackPost = posts.find((c) => textOf(c).startsWith('Deploying alpha from `demo` (main)'));
@@ -55,13 +55,16 @@ describe('Slack adapter, Socket Mode, end to end', () => {
     expect(JSON.stringify(blocksOf(ackPost!))).toContain(':hourglass_flowing_sand: *Deploying alpha*');
 
     // Progress: chat.update of that very message (its ts), never a new message per stage.
-    const ackTs = [...fake.messages.values()].find((m) => m.text.startsWith('Deploying alpha'))?.ts;
+    const ackTs = [...fake.messages.values()].find((m) => m.channel === 'C0OPS')?.ts;
+    expect(ackTs).toBeDefined();
     const updates = fake.callsOf('chat.update');
-    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.length).toBeGreaterThan(1);
     for (const u of updates) expect(u.params['ts']).toBe(ackTs);
-    expect(fake.messages.get(ackTs!)?.text).toMatch(/Deploying alpha from `demo` \(main\)…\n.+/);
+    expect(updates.some((u) => /^Deploying alpha from `demo` \(main\)…\n.+/.test(textOf(u)))).toBe(true);
 
-    // The summary mentions the requester and carries the success card with its fields.
+    // The summary is the same message, edited: it names the requester and carries the success card with its fields.
+    expect(summary.params['ts']).toBe(ackTs);
+    expect(fake.messages.get(ackTs!)?.text).toMatch(/^<@UALICE01> Deploy `\w+`/);
     expect(textOf(summary)).toMatch(/^<@UALICE01> /);
     expect(textOf(summary)).toContain('alpha 1.0.0 — deployed');
     const summaryBlocks = blocksOf(summary);
@@ -71,7 +74,8 @@ describe('Slack adapter, Socket Mode, end to end', () => {
     expect(fields).toEqual([
       '*Repository*\ndemo', '*Branch*\nmain', expect.stringMatching(/^\*Commit\*\n[0-9a-f]{7,}$/), '*Packs*\n✓ alpha 1.0.0',
     ]);
-    expect(posts).toHaveLength(2);
+    // One message for the whole deploy.
+    expect(posts).toHaveLength(1);
   });
 
   it('runs a retried event (same event, retry_attempt/retry_reason) once, and the message + app_mention pair once', async () => {
@@ -79,7 +83,7 @@ describe('Slack adapter, Socket Mode, end to end', () => {
     const { fake } = bot;
     const event = messageEvent('!pack deploy demo alpha');
     await fake.sendEvent(event, { eventId: 'EvSAME' });
-    await fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('1 ok, 0 failed'));
+    await fake.waitForCall('chat.update', (c) => textOf(c).includes('1 ok, 0 failed'));
     const retry = await fake.sendEvent(event, { eventId: 'EvSAME', envelopeId: 'env-retry', retryAttempt: 1, retryReason: 'timeout' });
     expect(retry.envelope_id).toBe('env-retry');
 
@@ -87,14 +91,16 @@ describe('Slack adapter, Socket Mode, end to end', () => {
     const mention = messageEvent(`<@${FAKE_BOT.userId}> pack deploy demo beta`);
     await fake.sendEvent(mention);
     await fake.sendEvent({ ...mention, type: 'app_mention' });
-    await fake.waitForCall('chat.postMessage', (c) => textOf(c).includes('beta 1.0.0 — deployed'));
+    await fake.waitForCall('chat.update', (c) => textOf(c).includes('beta 1.0.0 — deployed'));
     await marker(bot);
 
     const posted = fake.callsOf('chat.postMessage').filter((c) => c.status === 200).map(textOf);
     expect(posted.filter((t) => t.startsWith('Deploying alpha'))).toHaveLength(1);
-    expect(posted.filter((t) => t.includes('alpha 1.0.0 — deployed'))).toHaveLength(1);
     expect(posted.filter((t) => t.startsWith('Deploying beta'))).toHaveLength(1);
-    expect(posted.filter((t) => t.includes('beta 1.0.0 — deployed'))).toHaveLength(1);
+    // Each deploy's message ends as its summary, once.
+    const shown = [...fake.messages.values()].map((m) => m.text);
+    expect(shown.filter((t) => t.includes('alpha 1.0.0 — deployed'))).toHaveLength(1);
+    expect(shown.filter((t) => t.includes('beta 1.0.0 — deployed'))).toHaveLength(1);
     const history = await bot.app.services.history.list({});
     expect(history.filter((r) => r.kind === 'deploy')).toHaveLength(2);
   });
