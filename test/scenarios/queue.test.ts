@@ -51,6 +51,24 @@ describe('the deploy queue and typed confirmations, scripted through packbot cha
     await chat.end();
   });
 
+  it('never asks for a phrase it would refuse: a lock taken while a request waited is told at its turn, without a prompt', async () => {
+    const { chat } = await scenarioChat();
+    // Alice's branch deploy holds alpha (waiting for her phrase); Bob's default-branch deploy queues behind it.
+    chat.say('@alice !pack deploy strict alpha feature-x');
+    const alicePrompt = await chat.waitFor(prompt('alice'));
+    chat.say('@bob !pack deploy demo alpha');
+    await chat.waitFor(/^Queued: alpha from demo main/);
+    // Alice confirms: her deploy of feature-x locks alpha to her.
+    chat.say(`@alice ${phraseOf(alicePrompt.text)}`);
+    // Bob's turn (he waited, so it would ask him): he is told of the lock, in one go, and never asked.
+    const refused = await chat.waitFor((m) => m.mentions.includes('bob') && /locked to branch feature-x by @alice/.test(m.text));
+    expect(refused.text).toMatch(/pack unlock alpha/);
+    chat.say('!pack queue');
+    expect((await chat.waitFor(/queue/)).text).toBe('The deploy queue is empty.');
+    expect(chat.messages().filter((m) => m.mentions.includes('bob') && m.text.startsWith('Say _'))).toEqual([]);
+    await chat.end();
+  });
+
   it('asks for confirmation only when a request had to wait (when_queued), and lets an admin cancel anyone', async () => {
     const { chat } = await scenarioChat();
     chat.say('@alice !pack deploy strict beta');
