@@ -28,7 +28,7 @@ import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index
 import type { Services } from '../interfaces/commands/types.js';
 import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from '../interfaces/server/http.js';
 import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
-import { closeYamlWorkers } from '../core/yaml-safe/index.js';
+import { createYamlPool } from '../core/yaml-safe/index.js';
 import { mountAppRoutes } from '../interfaces/server/app-server.js';
 import { SERVER_DEFAULTS } from '../domain/config/schema-server.js';
 import { autoDeploy } from '../services/autodeploy/autodeploy.js';
@@ -93,9 +93,11 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const git = createGit({ stateDir: config.state_dir, masker, logger, timeoutMs: config.timeouts.git });
   const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
   const history = createStoreHistory(state, masker);
-  const installer = createInstaller({ config, git, store, history, masker, logger });
+  // Threads that parse big pack YAML off the event loop, started on first use.
+  const yaml = createYamlPool();
+  const installer = createInstaller({ config, git, store, history, masker, logger, yaml });
   const deployer = createDeployer({
-    config, git, store, history, masker, logger,
+    config, git, store, history, masker, logger, yaml,
     // A deployed pack's dependencies that nothing provides come from the registry, when there is one.
     ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies } : {}),
   });
@@ -210,7 +212,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
         for (const adapter of deps.adapters) await adapter.stop();
         await state.close();
         metrics.close();
-        await closeYamlWorkers();
+        await yaml.close();
       })();
       return stopped;
     },

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
-import { closeYamlWorkers, createYamlPool, DEFAULT_YAML_LIMITS, OFF_THREAD_ABOVE, readYaml, readYamlDocs } from '../../src/core/yaml-safe/index.js';
+import { describe, expect, it } from 'vitest';
+import { createYamlPool, DEFAULT_YAML_LIMITS, OFF_THREAD_ABOVE, readYaml, readYamlDocs } from '../../src/core/yaml-safe/index.js';
 import { workerScript } from '../../src/core/yaml-safe/pool.js';
 import { readYamlDocuments, readYamlText } from '../../src/core/yaml-safe/read.js';
 import { validatePackDir } from '../../src/domain/packs/index.js';
@@ -37,7 +37,6 @@ async function tempFile(name: string, text: string): Promise<string> {
   return file;
 }
 
-afterAll(() => closeYamlWorkers());
 
 // Starting worker threads on a busy 2-core machine takes seconds; nothing here is timed.
 describe('parsing on a worker thread', { timeout: 120_000 }, () => {

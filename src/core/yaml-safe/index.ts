@@ -22,20 +22,23 @@ export const OFF_THREAD_ABOVE = 16 * 1024;
 
 export interface ReadYamlOptions {
   limits?: YamlLimits;
-  /** Default: the process's shared pool (closeYamlWorkers() releases it). */
+  /**
+   * The workers for big files: the app's (createApp makes one and closes it on stop). Without
+   * one, a big file gets a worker of its own for that one parse.
+   */
   pool?: YamlPool;
   offThreadAbove?: number;
 }
 
-// One pool for the process, as libuv has one thread pool: parsing holds no state, so apps
-// sharing it (tests build several) cannot see each other, and closing it never fails a parse.
-let shared: YamlPool | undefined;
-
-/** Releases the shared pool's threads (an app calls this when it stops); parses in flight finish. */
-export async function closeYamlWorkers(): Promise<void> {
-  const pool = shared;
-  shared = undefined;
-  await pool?.close();
+/** Runs `job` on `pool`, or on a pool made for it and closed after. */
+async function offThread(pool: YamlPool | undefined, job: Parameters<YamlPool['run']>[0]): Promise<PoolOutcome> {
+  if (pool) return pool.run(job);
+  const own = createYamlPool({ size: 1 });
+  try {
+    return await own.run(job);
+  } finally {
+    await own.close();
+  }
 }
 
 /** One YAML document: its value and places, or the problem with it. */
@@ -44,7 +47,7 @@ export async function readYaml(text: string, opts: ReadYamlOptions = {}): Promis
   if (text.length <= (opts.offThreadAbove ?? OFF_THREAD_ABOVE)) return readYamlText(text, limits);
   const early = bytesProblem(text, limits);
   if (early) return { ok: false, problem: early };
-  const outcome = await (opts.pool ?? (shared ??= createYamlPool())).run({ mode: 'text', text, limits });
+  const outcome = await offThread(opts.pool, { mode: 'text', text, limits });
   return outcome.ok ? (outcome.result as YamlRead) : { ok: false, problem: poolProblem(outcome) };
 }
 
@@ -54,7 +57,7 @@ export async function readYamlDocs(text: string, opts: ReadYamlOptions = {}): Pr
   if (text.length <= (opts.offThreadAbove ?? OFF_THREAD_ABOVE)) return readYamlDocuments(text, limits);
   const early = bytesProblem(text, limits);
   if (early) return { ok: false, problem: early };
-  const outcome = await (opts.pool ?? (shared ??= createYamlPool())).run({ mode: 'documents', text, limits });
+  const outcome = await offThread(opts.pool, { mode: 'documents', text, limits });
   return outcome.ok ? (outcome.result as YamlDocsRead) : { ok: false, problem: poolProblem(outcome) };
 }
 

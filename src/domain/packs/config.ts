@@ -4,6 +4,7 @@
  * A pack deploys without its configuration — StackStorm allows that — so problems with the
  * operator's file are warnings; the secrets in it go to the masker so they never reach chat.
  */
+import type { YamlPool } from '../../core/yaml-safe/index.js';
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -77,7 +78,7 @@ export interface PackConfigCheck {
 /** A value that is only a Jinja reference (`{{ st2kv.system.token }}`) names a secret; it isn't one. */
 const JINJA_ONLY_RE = /^\s*\{\{[^]*\}\}\s*$/;
 
-export async function checkPackConfig(opts: { ref: string; packDir: string; configsDir: string }): Promise<PackConfigCheck> {
+export async function checkPackConfig(opts: { ref: string; packDir: string; configsDir: string; yaml?: YamlPool }): Promise<PackConfigCheck> {
   const { ref, packDir, configsDir } = opts;
   let schemaText: string | null;
   try {
@@ -86,7 +87,7 @@ export async function checkPackConfig(opts: { ref: string; packDir: string; conf
     return { warnings: [`${ref}: cannot read ${CONFIG_SCHEMA_FILE} (${errCode(err)})`], secrets: [] };
   }
   if (schemaText === null) return { warnings: [], secrets: [] };
-  const schema = await parseYaml(CONFIG_SCHEMA_FILE, schemaText);
+  const schema = await parseYaml(CONFIG_SCHEMA_FILE, schemaText, opts.yaml);
   if (!schema.ok) return { warnings: schema.problems.map((p) => `${ref}: ${formatProblem(p)}`), secrets: [] };
   if (!isObject(schema.yaml.value)) return { warnings: [], secrets: [] };
 
@@ -101,7 +102,7 @@ export async function checkPackConfig(opts: { ref: string; packDir: string; conf
   }
   let config: Record<string, unknown> = {};
   if (configText !== null) {
-    const parsed = await parseYaml(shown, configText);
+    const parsed = await parseYaml(shown, configText, opts.yaml);
     if (!parsed.ok) {
       const first = parsed.problems[0];
       const where = first?.line === undefined ? '' : ` (line ${first.line})`;

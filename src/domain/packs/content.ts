@@ -3,6 +3,7 @@
  * each top-level metadata file gets the light structural check StackStorm's registrars would
  * otherwise fail on at register time — after the pack is already installed.
  */
+import type { YamlPool } from '../../core/yaml-safe/index.js';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_YAML_LIMITS, tooManyBytes } from '../../core/yaml-safe/index.js';
@@ -63,7 +64,7 @@ function needsParsing(file: string): boolean {
 
 export type ReadFile = (rel: string) => Promise<string>;
 
-export async function checkContent(tree: PackTree, ref: string | null, read: ReadFile): Promise<Problem[]> {
+export async function checkContent(tree: PackTree, ref: string | null, read: ReadFile, yaml?: YamlPool): Promise<Problem[]> {
   const problems: Problem[] = [];
   const parsed = new Map<string, YamlFile>();
   const yamlFiles = [...tree.files.keys()].filter(needsParsing).sort();
@@ -74,7 +75,7 @@ export async function checkContent(tree: PackTree, ref: string | null, read: Rea
       problems.push({ file, message: tooBig });
       continue;
     }
-    const result = await parseYaml(file, await read(file));
+    const result = await parseYaml(file, await read(file), yaml);
     if (result.ok) parsed.set(file, result.yaml);
     else problems.push(...result.problems);
   }

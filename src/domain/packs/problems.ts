@@ -4,7 +4,7 @@
  * jump straight to it: `actions/greet.yaml:4: entry_point "greet.py": actions/greet.py does not exist`.
  */
 import type { z } from 'zod';
-import { readYaml, YamlPlaces, type YamlProblem } from '../../core/yaml-safe/index.js';
+import { readYaml, YamlPlaces, type YamlPool, type YamlProblem } from '../../core/yaml-safe/index.js';
 
 export interface Problem {
   /** Path relative to the pack root, with `/` separators; empty for the pack as a whole. */
@@ -49,8 +49,8 @@ function yamlProblem(file: string, p: YamlProblem): Problem {
  * thread when the file is big. PyYAML (StackStorm's parser) silently keeps the last of two
  * equal keys; a duplicate is nearly always a bad merge, so it is reported as a syntax error.
  */
-export async function parseYaml(file: string, text: string): Promise<YamlResult> {
-  const read = await readYaml(text);
+export async function parseYaml(file: string, text: string, pool?: YamlPool): Promise<YamlResult> {
+  const read = await readYaml(text, pool ? { pool } : {});
   if (!read.ok) return { ok: false, problems: [yamlProblem(file, read.problem)] };
   const places = new YamlPlaces(read.outline, read.lineStarts, text);
   return {

@@ -3,6 +3,7 @@
  * only source of files to read: a file it did not vouch for (a symlink, a FIFO) is never
  * opened, so validating a hostile pack cannot read outside it or hang.
  */
+import type { YamlPool } from '../../core/yaml-safe/index.js';
 import { basename, join, resolve } from 'node:path';
 import { PackbotError } from '../../core/errors.js';
 import { tooManyBytes } from '../../core/yaml-safe/index.js';
@@ -29,6 +30,8 @@ export interface ValidateOptions {
   dirName?: string;
   maxFiles?: number;
   maxBytes?: number;
+  /** Workers for big YAML files (the app's pool). */
+  yaml?: YamlPool;
 }
 
 export async function validatePackDir(dir: string, opts: ValidateOptions = {}): Promise<PackCheck> {
@@ -43,20 +46,20 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
   // A walk stopped by a cap has a partial file list: judging the rest would report files as
   // missing that are merely unvisited.
   if (tree.complete) {
-    const m = await checkManifestFile(tree, opts.dirName ?? basename(resolve(dir)), read);
+    const m = await checkManifestFile(tree, opts.dirName ?? basename(resolve(dir)), read, opts.yaml);
     ({ ref, manifest } = m);
     errors.push(...m.errors);
     warnings.push(...m.warnings);
     if (tree.files.has(CONFIG_SCHEMA_FILE)) {
-      const parsed = await parseYaml(CONFIG_SCHEMA_FILE, await read(CONFIG_SCHEMA_FILE));
+      const parsed = await parseYaml(CONFIG_SCHEMA_FILE, await read(CONFIG_SCHEMA_FILE), opts.yaml);
       errors.push(...(parsed.ok ? checkConfigSchema(parsed.yaml) : parsed.problems));
     }
-    errors.push(...(await checkContent(tree, ref, read)));
+    errors.push(...(await checkContent(tree, ref, read, opts.yaml)));
   }
   return { dir, ref, manifest, errors: errors.map(formatProblem), warnings: warnings.map(formatProblem), summary };
 }
 
-async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: string) => Promise<string>) {
+async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: string) => Promise<string>, yaml?: YamlPool) {
   const none = { ref: null, manifest: null, warnings: [] as Problem[] };
   if (!tree.files.has(MANIFEST_FILE)) {
     // A pack.yaml that is a symlink or a FIFO was reported by the walk; saying "missing" too would mislead.
@@ -65,7 +68,7 @@ async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: st
   }
   const tooBig = tooManyBytes(tree.files.get(MANIFEST_FILE) ?? 0, { maxBytes: MAX_YAML_BYTES });
   if (tooBig) return { ...none, errors: [{ file: MANIFEST_FILE, message: tooBig }] };
-  const parsed = await parseYaml(MANIFEST_FILE, await read(MANIFEST_FILE));
+  const parsed = await parseYaml(MANIFEST_FILE, await read(MANIFEST_FILE), yaml);
   if (!parsed.ok) return { ...none, errors: parsed.problems };
   return checkManifest(parsed.yaml, dirName);
 }

@@ -43,7 +43,7 @@ async function goLive(input: ActivateInput, p: PreparedPack, ref: string): Promi
     tree: p.treeId,
     dependencies: p.check?.manifest?.dependencies ?? [],
   }, setup ? { prepare: setup } : {}), ref);
-  const config = await checkPackConfig({ ref, packDir: release.dir, configsDir: deps.config.configs_dir });
+  const config = await checkPackConfig({ ref, packDir: release.dir, configsDir: deps.config.configs_dir, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
   deps.masker.add(...config.secrets);
   const warnings = [...(p.check?.warnings ?? []), ...config.warnings];
   return { ref, p, previous: previous?.release ?? null, result: toResult(p, { pack: ref, release: release.release, previous_release: previous?.release ?? null, warnings }) };

@@ -53,7 +53,7 @@ export function createDeployer(deps: DeployerDeps) {
         const prepared = await mapBounded(sources, packConcurrency(), (source) =>
           clock.run('validate', async () => {
             try {
-              return await preparePack({ git, repo, commit: sha, source, stagingRoot: staging, installed, force: plan.force });
+              return await preparePack({ git, repo, commit: sha, source, stagingRoot: staging, installed, force: plan.force, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
             } catch (err) {
               return { source, treeId: '', stagingDir: '', check: null, active: null, unchanged: false, error: errorText(err, masker) } satisfies PreparedPack;
             }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { YamlPool } from '../../core/yaml-safe/index.js';
 import type { Git } from '../../domain/git/index.js';
 import { validatePackDir, type PackCheck } from '../../domain/packs/index.js';
 import type { Release } from '../../domain/packstore/index.js';
@@ -24,6 +25,7 @@ export interface PrepareInput {
   stagingRoot: string;
   installed: readonly Release[];
   force: boolean;
+  yaml?: YamlPool;
 }
 
 /** A failed validation as a pack's error ("2 problems in the pack:" and one per line), or null. */
@@ -53,7 +55,7 @@ export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
     return { ...base, unchanged: true };
   }
   await git.materialize(repo.remote, commit, source.path, stagingDir);
-  const check = await validatePackDir(stagingDir, { dirName: source.path === '' ? repo.name : source.name });
+  const check = await validatePackDir(stagingDir, { dirName: source.path === '' ? repo.name : source.name, ...(input.yaml ? { yaml: input.yaml } : {}) });
   const problems = checkProblems(check);
   if (problems) return { ...base, check, error: problems };
   const ref = check.ref ?? source.name;

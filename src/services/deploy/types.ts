@@ -1,3 +1,4 @@
+import type { YamlPool } from '../../core/yaml-safe/index.js';
 import type { Identity } from '../../core/identity.js';
 import { randomBytes } from 'node:crypto';
 import type { PackbotConfig } from '../../domain/config/index.js';
@@ -26,6 +27,8 @@ export interface DeployerDeps {
   history: HistoryStore;
   masker: Masker;
   logger: Logger;
+  /** Workers for big YAML files; the app owns them and closes them when it stops. */
+  yaml?: YamlPool;
 }
 
 /** Short enough to type in chat (`pack history`, `pack cancel`), random enough not to collide. */

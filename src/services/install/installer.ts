@@ -63,7 +63,7 @@ export function createInstaller(deps: DeployerDeps) {
         return { ...base, error: `A pack "${p.name}" is already installed from repository ${active.meta.repo}; add force=true to replace it with ${p.version} from the registry.` };
       }
       const fetched = await fetchPack({ git: deps.git, registry }, p, path.join(staging, p.name));
-      const check = await validatePackDir(fetched.dir, { dirName: p.name });
+      const check = await validatePackDir(fetched.dir, { dirName: p.name, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
       const source = { name: p.name, path: fetched.origin, treeId: fetched.treeId };
       const problems = checkProblems(check);
       if (problems) return { ...base, source, treeId: fetched.treeId, check, error: problems };
