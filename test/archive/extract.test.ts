@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractOptions } from '../../src/domain/archive/extract.js';
+import { walkZip } from '../../src/domain/archive/zip.js';
 import { PackbotError } from '../../src/core/errors.js';
 import { buildTarGz, paxRecord } from '../helpers/archive-tar.js';
 import { buildZip } from '../helpers/archive-zip.js';
@@ -215,6 +216,26 @@ describe('extractArchive: hostile zip', () => {
     ]);
     await expectRefused(zip, /"liar" (does not match the size its header declares|holds more data than its header declares)/);
     await expectRefused(buildZip([{ name: 'short', data: 'abc', declaredSize: 1000 }]), /"short" does not match the size its header declares/);
+  });
+
+  it('a size lie found before anyone reads the entry is the entry\'s refusal, never an uncaught error', async () => {
+    // yauzl inflates into its size check as soon as the entry is opened; a reader that is still
+    // busy (creating the file, on a slow disk) has no listener yet when that check fails.
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => void uncaught.push(err);
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      await writeFile(archive, buildZip([{ name: 'liar', data: Buffer.alloc(100_000), declaredSize: 10 }]));
+      const slowReader = async (_entry: unknown, body: AsyncIterable<Uint8Array>) => {
+        await new Promise((r) => setTimeout(r, 100));
+        for await (const chunk of body) void chunk;
+      };
+      await expect(walkZip(archive, limits, slowReader, true)).rejects.toThrow(/"liar" does not match the size its header declares/);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.removeListener('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
   });
 
   it('empties, but keeps, a dest that existed before a refused extraction', async () => {

@@ -94,6 +94,10 @@ export async function walkZip(file: string, limits: ExtractLimits, onEntry: Entr
         continue;
       }
       const stream = await zip.openReadStreamPromise(entry);
+      // yauzl's size check can fail after the consumer has stopped reading (it refused the entry
+      // first, or destroyed the stream): an 'error' nobody listens to then would crash the process.
+      // The consumer still sees every error while it reads: its own listeners get it too.
+      stream.on('error', () => undefined);
       try {
         await onEntry(raw, stream);
       } catch (err) {
