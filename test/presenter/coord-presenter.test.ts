@@ -185,12 +185,13 @@ describe('the chat presenter of coordination events', () => {
     expect(log).toEqual(['send dev deploy_queued', 'update m1 confirm_resolved']);
   });
 
-  it('a request that started at once says nothing about the queue', async () => {
+  it('a request that started at once, or an auto-revert, says nothing about the queue', async () => {
     const { notifier, log } = fakeNotifier();
     const events = createCoordPresenter({ config, notifier, logger });
     await events.emit({ kind: 'deploy_started', deploy: deploy() });
     await events.emit({ kind: 'queued', deploy: deploy(), ahead: 0, policy: 'never', waiting: true });
     await events.emit({ kind: 'queued', deploy: deploy({ id: 'd3' }), ahead: 0, policy: 'never', waiting: false });
+    await events.emit({ kind: 'queued', deploy: deploy({ id: 'd4', autoRevert: true }), ahead: 1, policy: 'never', waiting: true });
     await events.idle();
     expect(log).toEqual(['send ops notify_deploy_started', 'send dev deploy_ack']);
   });

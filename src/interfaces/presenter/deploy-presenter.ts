@@ -159,8 +159,9 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
     switch (e.kind) {
       case 'queued': {
         const known = await book.get(e.deploy.id);
-        // Already past the queue (its turn came before this was said): nothing to add.
-        if (!e.waiting || known.main) return;
+        // Already past the queue (its turn came before this was said): nothing to add. An
+        // auto-revert waits quietly: its lock_reverted message says what became of it.
+        if (!e.waiting || known.main || e.deploy.autoRevert) return;
         const d = e.deploy;
         const what = `${headOf(d).packs} from ${d.repo} ${d.branch}`;
         await show(d, reply('deploy_queued', { what, ahead: e.ahead, id: d.id }, {

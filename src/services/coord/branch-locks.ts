@@ -160,3 +160,17 @@ export function refusalMessage(lock: LockRecord, opts: { now: Date; defaultBranc
   return `${lock.pack} is locked to branch ${lock.branch} by ${holder} since ${since} ago; ${revert}. `
     + `Ask ${holder} to release it with \`${opts.prefix}pack unlock ${lock.pack}\` (admins can force it), or deploy ${lock.branch} itself.`;
 }
+
+/** Throws pack_locked, saying who holds it and how to unlock, if a lock on one of `packs` stands in the way of `request`. */
+export async function assertUnlocked(
+  locks: Pick<Locks, 'get'>, request: LockRequest, packs: readonly string[], opts: { now: Date; prefix: string; display?: (identity: string) => string },
+): Promise<void> {
+  for (const pack of packs) {
+    const decision = decideLock(await locks.get(pack), request);
+    if (decision.kind === 'refused') {
+      throw new PackbotError('pack_locked', refusalMessage(decision.lock, {
+        now: opts.now, defaultBranch: request.defaultBranch, prefix: opts.prefix, display: opts.display ?? displayIdentity,
+      }));
+    }
+  }
+}

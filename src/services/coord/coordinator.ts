@@ -12,7 +12,7 @@ import type { StateStore } from '../../domain/store/state.js';
 import { createConfirmations, type Answer, type PendingConfirmation } from './confirmations.js';
 import { JOBS, jobIds, type CoordContext } from './context.js';
 import { subjectOf, type CoordEvents, type Via } from './events.js';
-import { createLocks, decideLock, refusalMessage } from './branch-locks.js';
+import { assertUnlocked, createLocks } from './branch-locks.js';
 import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
 import { choosePhrase } from './phrases.js';
 import { readPayload } from './payload.js';
@@ -290,17 +290,10 @@ export function createCoordinator(deps: CoordinatorDeps) {
     },
   };
 
-  /** Throws pack_locked, saying who holds it and how to unlock, if a lock stands in the way of `plan` on `packs`. */
-  async function checkLocks(
-    plan: { requestedBy: string; repo: Pick<PlannedRepository, 'name' | 'defaultBranch'>; ref: string }, packs: readonly string[], display = displayIdentity,
-  ): Promise<void> {
-    const { repo } = plan;
-    for (const pack of packs) {
-      const decision = decideLock(await locks.get(pack), { requester: plan.requestedBy, repo: repo.name, branch: plan.ref, defaultBranch: repo.defaultBranch });
-      if (decision.kind === 'refused') {
-        throw new PackbotError('pack_locked', refusalMessage(decision.lock, { now: now(), defaultBranch: repo.defaultBranch, prefix: config.bot.prefix, display }));
-      }
-    }
+  /** Throws pack_locked (who holds it, how to unlock) if a lock on `packs` stands in the way of `plan`. */
+  function checkLocks(plan: { requestedBy: string; repo: Pick<PlannedRepository, 'name' | 'defaultBranch'>; ref: string }, packs: readonly string[], display?: (identity: string) => string) {
+    const request = { requester: plan.requestedBy, repo: plan.repo.name, branch: plan.ref, defaultBranch: plan.repo.defaultBranch };
+    return assertUnlocked(locks, request, packs, { now: now(), prefix: config.bot.prefix, ...(display ? { display } : {}) });
   }
 
   /** Nothing running and nothing that could start: only waits for people (or timers) remain. */
