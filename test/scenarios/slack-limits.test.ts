@@ -11,10 +11,9 @@
  * answered before the client would give up, no reconnect. Nothing shows a server path, and
  * the bot never answers its own echoed messages.
  *
- * The bounds are the behaviour wanted, made generous for a slow busy 2-core machine (a
- * summary within 15 s of its deploy's end, where a healthy run takes about one); a deploy's
- * end is packbot's own history record (finished_at), read from the state dir after the run.
- * On failure the timeline printed below says where the time went.
+ * "Soon" is counted in messages, not seconds: how many posts and edits landed in #ops between
+ * a deploy's end (packbot's own history record, finished_at, read from the state dir after the
+ * run) and its summary. The timeline printed below gives the seconds, for a reader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -40,7 +39,8 @@ const ECHO = 'C0ECHO';
 const ALICE = 'UALICE01';
 const BOB = 'UBOB0001';
 const PACKS = 100;
-const SUMMARY_WITHIN_MS = 15_000;
+/** Other deploys' posts and edits that may land in #ops between a deploy's end and its summary (see the assertion). */
+const SUMMARY_AHEAD_MAX = 4;
 const ACK_WITHIN_MS = 1_000;
 /** How long after Alice's command the run may go on waiting for both summaries. */
 const RUN_LIMIT_MS = 120_000;
@@ -183,10 +183,15 @@ describe("Slack at its real limits (packbot serve against a realistic fake Slack
     // Both deploys ran, and Alice's really deployed 100 packs.
     expect(alice?.packs.filter((p) => p.status === 'deployed'), 'Alice deployed all 100 packs').toHaveLength(PACKS);
     expect(bob?.result, "Bob's deploy succeeded").toBe('success');
-    // Each summary soon after its own deploy's end.
+    // Each summary goes out as soon as the channel takes it after its own deploy's end: counted
+    // in messages, not seconds, so a slow machine changes nothing. Of the other deploy's
+    // messages, only the edit in flight, its newest (merged) edit, its summary and its thread
+    // reply may land first; a summary queued behind a backlog of progress edits (what chat did
+    // before) has dozens ahead of it.
     for (const t of timings) {
-      const late = t.summaryAt === undefined ? Infinity : t.summaryAt - t.endedAt;
-      expect.soft(late, `${t.who}'s summary within ${SUMMARY_WITHIN_MS}ms of the deploy's end (ms late)`).toBeLessThanOrEqual(SUMMARY_WITHIN_MS);
+      const others = landed(slack, OPS).filter((c) => !shownText(c).includes(`\`${t.record.repo}\``));
+      const ahead = t.summaryAt === undefined ? Infinity : others.filter((c) => c.at > t.endedAt && c.at < t.summaryAt!).length;
+      expect.soft(ahead, `${t.who}'s summary: other deploys' messages that landed in #ops between its deploy's end and it`).toBeLessThanOrEqual(SUMMARY_AHEAD_MAX);
     }
     // One top-level message per deploy in the channel; its summary is that message or in its thread.
     const tops = topLevel(slack, OPS);

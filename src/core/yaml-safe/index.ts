@@ -42,23 +42,25 @@ async function offThread(pool: YamlPool | undefined, job: Parameters<YamlPool['r
 }
 
 /** One YAML document: its value and places, or the problem with it. */
-export async function readYaml(text: string, opts: ReadYamlOptions = {}): Promise<YamlRead> {
-  const limits = opts.limits ?? DEFAULT_YAML_LIMITS;
-  if (text.length <= (opts.offThreadAbove ?? OFF_THREAD_ABOVE)) return readYamlText(text, limits);
-  const early = bytesProblem(text, limits);
-  if (early) return { ok: false, problem: early };
-  const outcome = await offThread(opts.pool, { mode: 'text', text, limits });
-  return outcome.ok ? (outcome.result as YamlRead) : { ok: false, problem: poolProblem(outcome) };
+export function readYaml(text: string, opts: ReadYamlOptions = {}): Promise<YamlRead> {
+  return bounded('text', readYamlText, text, opts);
 }
 
 /** Every document of a multi-document file (`---` separated). */
-export async function readYamlDocs(text: string, opts: ReadYamlOptions = {}): Promise<YamlDocsRead> {
+export function readYamlDocs(text: string, opts: ReadYamlOptions = {}): Promise<YamlDocsRead> {
+  return bounded('documents', readYamlDocuments, text, opts);
+}
+
+/** Small files inline, big ones on a worker, each within `opts.limits`. */
+async function bounded<T extends YamlRead | YamlDocsRead>(
+  mode: 'text' | 'documents', inline: (text: string, limits: YamlLimits) => T, text: string, opts: ReadYamlOptions,
+): Promise<T> {
   const limits = opts.limits ?? DEFAULT_YAML_LIMITS;
-  if (text.length <= (opts.offThreadAbove ?? OFF_THREAD_ABOVE)) return readYamlDocuments(text, limits);
+  if (text.length <= (opts.offThreadAbove ?? OFF_THREAD_ABOVE)) return inline(text, limits);
   const early = bytesProblem(text, limits);
-  if (early) return { ok: false, problem: early };
-  const outcome = await offThread(opts.pool, { mode: 'documents', text, limits });
-  return outcome.ok ? (outcome.result as YamlDocsRead) : { ok: false, problem: poolProblem(outcome) };
+  if (early) return { ok: false, problem: early } as T;
+  const outcome = await offThread(opts.pool, { mode, text, limits });
+  return (outcome.ok ? outcome.result : { ok: false, problem: poolProblem(outcome) }) as T;
 }
 
 /** Checked before the text is copied to a worker, not only in it. */

@@ -10,7 +10,7 @@ import type { Card, MessageRef } from '../chat/types.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { DeployResult } from '../../services/deploy/types.js';
 import type { ProgressEvent } from '../../services/deploy/stage-clock.js';
-import type { CoordEvent, DeploySubject } from '../../services/coord/events.js';
+import { packsLabel, requestLabel, type CoordEvent, type DeploySubject } from '../../services/coord/events.js';
 import { formatDuration } from '../../core/duration.js';
 import { isChatIdentity, personMark } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
@@ -22,17 +22,11 @@ import type { Notifier } from './notifier.js';
 /** How messages about a deploy name it. */
 export type Head = { repo: string; packs: string; branch: string; verb: string };
 
-/** Pack names as a message shows them: "all 100 packs" for a request of every pack. */
-export function packsText(d: Pick<DeploySubject, 'packs' | 'all'>): string {
-  if (d.all || d.packs.length === 0) return d.packs.length > 0 ? `all ${d.packs.length} packs` : 'all packs';
-  return d.packs.join(',');
-}
-
 /** An install names versions, not a branch: "Installing slack=2.3.0 from registry…". */
 export function headOf(d: DeploySubject): Head {
   return d.kind === 'install'
     ? { repo: d.repo, packs: d.packs.join(','), branch: '', verb: 'Installing' }
-    : { repo: d.repo, packs: packsText(d), branch: d.branch, verb: 'Deploying' };
+    : { repo: d.repo, packs: packsLabel(d), branch: d.branch, verb: 'Deploying' };
 }
 
 /** Packs shown in a summary message; the rest are in its thread. */
@@ -163,8 +157,7 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
         // auto-revert waits quietly: its lock_reverted message says what became of it.
         if (!e.waiting || known.main || e.deploy.autoRevert) return;
         const d = e.deploy;
-        const what = `${headOf(d).packs} from ${d.repo} ${d.branch}`;
-        await show(d, reply('deploy_queued', { what, ahead: e.ahead, id: d.id }, {
+        await show(d, reply('deploy_queued', { what: requestLabel(d), ahead: e.ahead, id: d.id }, {
           mention: true, card: { tone: 'info', title: `Queued: ${headOf(d).packs}`, fields: [{ label: 'Repository', value: d.repo }, { label: 'Branch', value: d.branch }] },
         }), { waited: true });
         return;

@@ -11,7 +11,7 @@ import type { PlannedRepository } from '../deploy/resolve.js';
 import type { StateStore } from '../../domain/store/state.js';
 import { createConfirmations, type Answer, type PendingConfirmation } from './confirmations.js';
 import { JOBS, jobIds, type CoordContext } from './context.js';
-import { subjectOf, type CoordEvents, type Via } from './events.js';
+import { requestLabel, subjectOf, type CoordEvents, type Via } from './events.js';
 import { assertUnlocked, createLocks } from './branch-locks.js';
 import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
 import { choosePhrase } from './phrases.js';
@@ -53,11 +53,6 @@ export interface DirectRun {
   target: Target;
 }
 
-/** What it does, for `pack queue` and confirmation prompts. */
-function whatOf({ plan }: DeployPayload): string {
-  const packs = plan.all || plan.packs.length === 0 ? `all ${plan.packs.length || ''} packs`.replace('  ', ' ') : plan.packs.join(',');
-  return plan.kind === 'install' ? `${packs} from the registry` : `${packs} from ${plan.repo.name} ${plan.ref}`;
-}
 
 export function createCoordinator(deps: CoordinatorDeps) {
   const now = deps.now ?? (() => new Date());
@@ -176,7 +171,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
       await checkLocks(plan, a.packs, a.display);
       const payload: DeployPayload = { plan, target: a.target, policy: a.policy ?? confirmPolicy(config, plan.repo.name, a.aliasPolicy) };
       const queued = await queue.enqueue({
-        id: plan.id, packs: a.packs, requester: plan.requestedBy, channel: a.target.channel, summary: whatOf(payload), policy: payload.policy, payload,
+        id: plan.id, packs: a.packs, requester: plan.requestedBy, channel: a.target.channel, summary: requestLabel(subjectOf(payload)), policy: payload.policy, payload,
       });
       // Queued is queued: if handing it on fails now, the sweep hands it on shortly, so the
       // requester must not be told to try again (that would deploy twice).

@@ -103,6 +103,17 @@ export interface CoordEvents {
   idle?(): Promise<void>;
 }
 
+/** A deploy's packs in a line: "all 100 packs" for a request of every pack (of several), else their names. */
+export function packsLabel(d: Pick<DeploySubject, 'packs' | 'all'>): string {
+  if (d.all || d.packs.length === 0) return d.packs.length > 1 ? `all ${d.packs.length} packs` : d.packs[0] ?? 'all packs';
+  return d.packs.join(',');
+}
+
+/** What a request does, in a line (`pack queue`, the queued message): "docker from st2contrib main". */
+export function requestLabel(d: Pick<DeploySubject, 'kind' | 'packs' | 'all' | 'repo' | 'branch'>): string {
+  return d.kind === 'install' ? `${d.packs.join(',')} from the registry` : `${packsLabel(d)} from ${d.repo} ${d.branch}`;
+}
+
 /** The subject of every event about the deploy a queue entry (or a direct run) carries. */
 export function subjectOf(p: DeployPayload): DeploySubject {
   const { plan } = p;
