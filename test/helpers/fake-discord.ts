@@ -34,6 +34,12 @@ export function snowflake(): string {
   return (((BigInt(Date.now()) - EPOCH) << 22n) | (counter & 0xfffn)).toString();
 }
 
+/** A request as a failure message lists it: what was asked, and the start of what was said. */
+function describe(r: RecordedRequest): string {
+  const said = typeof r.body?.content === 'string' ? ` "${r.body.content.slice(0, 50).replace(/\n/g, ' ')}"` : '';
+  return `${r.method} ${r.path}${said}`;
+}
+
 export class FakeDiscord {
   readonly token: string;
   readonly bot: FakeUser = { id: snowflake(), username: 'packbot', bot: true };
@@ -252,7 +258,7 @@ export class FakeDiscord {
       // Not a timing assertion: it turns a hang into a message saying what never came.
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`fake-discord: gave up waiting for ${what}; saw ${this.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`));
+        reject(new Error(`fake-discord: gave up waiting for ${what}; saw ${this.requests.map(describe).join(', ')}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);

@@ -43,6 +43,8 @@ async function peopleBot(): Promise<{ b: DiscordBot; carol: FakeUser }> {
   await until(async () => (await b.app.services.history.list({ pack: 'alpha', limit: 1 })).length === 1, 'the deploy on record');
   b.fake.say(carol, '!pack deploy strict beta');
   await until(async () => (await b.app.services.coordinator.queue.list()).length === 1, "carol's deploy in the queue");
+  // Her prompt is out before anyone asks anything else (on a busy machine it can trail the queue entry).
+  await b.posted(/Say _/);
   await b.app.idle();
   // Carol has left the server since, and Discord no longer knows her.
   b.fake.members.delete(carol.id);
