@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'git_timeout'
   | 'git_ref_invalid'
   | 'git_ref_unknown'
+  | 'git_ref_ambiguous'
   | 'git_remote_invalid'
   | 'git_protocol_refused'
   | 'pack_unknown'

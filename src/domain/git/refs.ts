@@ -1,64 +1,86 @@
 /**
- * Ref → commit. Only three spellings are tried, in order: refs/heads/<ref>, refs/tags/<ref>,
- * and, if it looks like one, a (short) sha. Nothing else reaches rev-parse, so revision syntax
- * (`HEAD~3`, `@{-1}`, `:/text`) is never interpreted even if validation let it through.
+ * Ref → commit, without letting a name stand in for a commit (issue 15: a branch named as a
+ * reviewed commit's full sha used to deploy the attacker's commit). The spellings:
+ *  - a full sha (40 hex, 64 in SHA-256 repositories, any case): that commit, never a name;
+ *  - `refs/heads/<name>`, `refs/tags/<name>`: that branch or tag, said outright;
+ *  - 7 to 63 hex: a sha prefix, unless a branch or tag is called so: then refused as
+ *    ambiguous, naming both readings (which one would win is what an attacker picks);
+ *  - anything else: a branch, else a tag (a branch wins, as in git).
+ * A branch or tag named like a full sha is never used. Nothing else reaches rev-parse, so
+ * revision syntax (`HEAD~3`, `@{-1}`, `:/text`) is never interpreted even if validation let it through.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { PackbotError } from '../../core/errors.js';
 import { markBroken, readMirror, tryReadMirror } from './health.js';
 import { ensureMirror } from './mirror.js';
+import { commitsWithPrefix, namedTips, referenced, type NamedTips } from './named-refs.js';
 import type { Repo } from './repo.js';
 import type { GitContext } from './run.js';
-import { isFullSha, looksLikeSha, validateRef } from './validate.js';
+import { isFullSha, shaReading, validateRef } from './validate.js';
 
 const LISTED = 5;
+const EXPLICIT = /^refs\/(heads|tags)\/(.+)$/;
 
 export async function resolveRef(ctx: GitContext, repo: Repo, ref: string): Promise<string> {
   validateRef(ref);
   await ensureMirror(ctx, repo);
-  const branch = await readBranch(repo.mirrorDir, ref);
-  if (branch) return branch;
-  const candidates = [`refs/heads/${ref}`, `refs/tags/${ref}`, ...(looksLikeSha(ref) ? [ref] : [])];
-  for (const candidate of candidates) {
-    const sha = await commitOf(ctx, repo, candidate, ref);
+  const explicit = EXPLICIT.exec(ref);
+  if (explicit) return resolveExplicit(ctx, repo, explicit[1] === 'heads' ? 'heads' : 'tags', explicit[2] ?? '');
+  const reading = shaReading(ref);
+  if (reading === 'full') return resolveFullSha(ctx, repo, ref.toLowerCase());
+  if (reading === 'prefix') {
+    const tips = await namedTips(ctx, repo, ref);
+    if (tips.branch || tips.tag) throw await ambiguous(ctx, repo, ref, tips);
+    const sha = await commitOf(ctx, repo, ref, ref);
+    if (sha) return sha;
+  } else {
+    const tips = await namedTips(ctx, repo, ref, ['heads', 'tags'], true);
+    const sha = tips.branch ?? tips.tag;
     if (sha) return sha;
   }
   throw new PackbotError('git_ref_unknown', `Unknown ref "${ref}" in repository "${repo.remote.name}"; ${await knownRefs(ctx, repo)}.`);
 }
 
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-
-/** Whether a branch or tag of the mirror points at `sha` (read from the ref files). */
-async function referenced(mirrorDir: string, sha: string): Promise<boolean> {
-  const packed = await readFile(path.join(mirrorDir, 'packed-refs'), 'utf8').catch(() => '');
-  if (packed.split('\n').some((line) => line.startsWith(`${sha} `))) return true;
-  for (const kind of ['heads', 'tags']) {
-    const files = await readdir(path.join(mirrorDir, 'refs', kind), { recursive: true, withFileTypes: true }).catch(() => []);
-    for (const f of files) {
-      if (!f.isFile()) continue;
-      const text = await readFile(path.join(f.parentPath, f.name), 'utf8').catch(() => '');
-      if (text.trim() === sha) return true;
-    }
+/** `refs/heads/<name>` or `refs/tags/<name>`: that one ref, unless its name poses as a full sha. */
+async function resolveExplicit(ctx: GitContext, repo: Repo, kind: 'heads' | 'tags', name: string): Promise<string> {
+  const what = kind === 'heads' ? 'branch' : 'tag';
+  if (shaReading(name) === 'full') {
+    throw new PackbotError(
+      'git_ref_ambiguous',
+      `The ${what} "${name.slice(0, 12)}…" in repository "${repo.remote.name}" is named like a full commit sha, so packbot never deploys it; rename the ${what}, or deploy the commit by its sha.`,
+    );
   }
-  return false;
+  const tips = await namedTips(ctx, repo, name, [kind]);
+  const sha = kind === 'heads' ? tips.branch : tips.tag;
+  if (sha) return sha;
+  throw new PackbotError('git_ref_unknown', `There is no ${what} "${name}" in repository "${repo.remote.name}"; ${await knownRefs(ctx, repo)}.`);
 }
 
-/**
- * A branch tip read straight from the mirror's refs (loose file, else packed-refs): the
- * common case of every deploy, without starting git. `ref` is validated, so the path stays
- * under refs/heads. Anything unusual (a symbolic ref, no such branch) falls back to git.
- */
-async function readBranch(mirrorDir: string, ref: string): Promise<string | null> {
-  const loose = await readFile(path.join(mirrorDir, 'refs', 'heads', ref), 'utf8').catch(() => null);
-  if (loose !== null) return SHA.test(loose.trim()) ? loose.trim() : null;
-  const packed = await readFile(path.join(mirrorDir, 'packed-refs'), 'utf8').catch(() => '');
-  const name = `refs/heads/${ref}`;
-  for (const line of packed.split('\n')) {
-    const [sha, refname] = line.split(' ');
-    if (refname === name && sha && SHA.test(sha)) return sha;
-  }
-  return null;
+/** A full sha is that commit or nothing: a branch or tag of the same name is never read. */
+async function resolveFullSha(ctx: GitContext, repo: Repo, sha: string): Promise<string> {
+  // Looked up as an object id (never through rev-parse's ref lookup, which also prints a
+  // warning, read as a failure, when a ref has the same name and the object is missing).
+  const [commit] = await commitsWithPrefix(ctx, repo, sha);
+  if (commit) return commit;
+  const named = await namedTips(ctx, repo, sha);
+  const which = named.branch ? 'a branch' : named.tag ? 'a tag' : null;
+  const posing = which ? ` (${which} has that name, but a name shaped like a sha is never deployed)` : '';
+  // git_ref_ambiguous when a name poses as the sha: the preflight's "did you mean" would only confuse.
+  throw new PackbotError(which ? 'git_ref_ambiguous' : 'git_ref_unknown', `Commit ${sha.slice(0, 12)} is not in repository "${repo.remote.name}"${posing}; check the sha, or sync if it was pushed just now.`);
+}
+
+/** `"abc1234" is ambiguous in repository "demo": it is branch abc1234 (at 9f8e7d6) and commit abc1234; say refs/heads/abc1234 …` */
+async function ambiguous(ctx: GitContext, repo: Repo, ref: string, tips: NamedTips): Promise<PackbotError> {
+  const commits = await commitsWithPrefix(ctx, repo, ref);
+  const readings: string[] = [];
+  if (tips.branch) readings.push(`branch ${ref} (at ${tips.branch.slice(0, 7)})`);
+  if (tips.tag) readings.push(`tag ${ref} (at ${tips.tag.slice(0, 7)})`);
+  const [only] = commits;
+  readings.push(commits.length === 0 ? 'a commit sha prefix (no commit has it yet)' : commits.length === 1 && only ? `commit ${only.slice(0, 7)}` : `${commits.length} commits`);
+  const say = [...(tips.branch ? [`refs/heads/${ref} for the branch`] : []), ...(tips.tag ? [`refs/tags/${ref} for the tag`] : [])];
+  return new PackbotError(
+    'git_ref_ambiguous',
+    `"${ref}" is ambiguous in repository "${repo.remote.name}": it could be ${readings.join(' or ')}; say ${say.join(', ')}, or the commit's full 40-character sha.`,
+  );
 }
 
 /**
@@ -69,7 +91,7 @@ export async function peelCommit(ctx: GitContext, repo: Repo, commit: string): P
   validateRef(commit);
   if (!isFullSha(commit)) return resolveRef(ctx, repo, commit);
   await ensureMirror(ctx, repo);
-  const sha = await commitOf(ctx, repo, commit, commit);
+  const [sha] = await commitsWithPrefix(ctx, repo, commit);
   if (sha) return sha;
   if (await referenced(repo.mirrorDir, commit)) {
     // A branch or tag names it, yet the object is gone: the mirror is damaged, not the request.
@@ -85,7 +107,7 @@ async function commitOf(ctx: GitContext, repo: Repo, candidate: string, ref: str
     return sha === '' ? null : sha;
   } catch (err) {
     if (err instanceof PackbotError && /ambiguous/i.test(err.message)) {
-      throw new PackbotError('git_ref_unknown', `The short sha "${ref}" is ambiguous in repository "${repo.remote.name}"; give more of it.`);
+      throw new PackbotError('git_ref_ambiguous', `The short sha "${ref}" is ambiguous in repository "${repo.remote.name}"; give more of it.`);
     }
     throw err;
   }

@@ -11,8 +11,11 @@ const MAX_LENGTH = 200;
 const SAFE_CHARS = /^[A-Za-z0-9._/-]+$/;
 // Same shape the config accepts for repository names: it becomes a directory name.
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
-const HEX_SHA = /^[0-9a-f]{4,64}$/i;
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+// Any case: git reads hex in capitals as the same object name.
+const FULL_SHA_ANY_CASE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+// Seven is git's shortest default abbreviation; shorter hex (`beef`, `2024`) is only ever a name.
+const SHA_PREFIX = /^[0-9a-f]{7,63}$/i;
 
 /** Why `value` is unusable as a ref or path, or undefined when it is fine. */
 function problem(value: string): string | undefined {
@@ -57,8 +60,18 @@ export function validateRemoteName(name: string): string {
   return name;
 }
 
+/**
+ * How a requested ref could name a commit: `full` (40 hex, or 64 for SHA-256 repositories)
+ * always means that commit and never a branch or tag; `prefix` (7 to 63 hex) might mean one,
+ * so a branch or tag of that name makes the request ambiguous; null when it cannot be a sha.
+ */
+export function shaReading(value: string): 'full' | 'prefix' | null {
+  if (FULL_SHA_ANY_CASE.test(value)) return 'full';
+  return SHA_PREFIX.test(value) ? 'prefix' : null;
+}
+
 export function looksLikeSha(value: string): boolean {
-  return HEX_SHA.test(value);
+  return shaReading(value) !== null;
 }
 
 export function isFullSha(value: string): boolean {
