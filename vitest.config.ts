@@ -31,6 +31,7 @@ const INTEGRATION = [
   'test/adapters/api-url.test.ts',
   'test/adapters/console/chat-process.test.ts',
   'test/adapters/discord/buttons.test.ts',
+  'test/adapters/discord/channels-by-id.test.ts',
   'test/adapters/discord/lifecycle.test.ts',
   'test/adapters/discord/messages.test.ts',
   'test/adapters/discord/people.test.ts',

@@ -8,6 +8,7 @@ import type { Logger } from '../src/core/logging/logger.js';
 import type { ChatAdapter } from '../src/interfaces/chat/types.js';
 import { ConsoleAdapter, type ConsoleAdapterOptions } from './console/adapter.js';
 import { DiscordAdapter, type DiscordAdapterOptions } from './discord/adapter.js';
+import { configuredChannels } from './discord/channels.js';
 import { SlackAdapter, type SlackAdapterOptions } from './slack/adapter.js';
 
 export interface AdapterOptions {
@@ -48,6 +49,8 @@ export function createAdapters(config: PackbotConfig, opts: AdapterOptions): Cha
   if (discord) {
     adapters.push(new DiscordAdapter({
       token: discord.token,
+      // Resolved to ids at start: a name that several servers share is refused there.
+      channels: configuredChannels(config),
       // discord.js joins `${api}/v10/...`: a trailing slash would double up.
       ...(discord.api_url ? { rest: { api: discord.api_url.replace(/\/+$/, '') } } : {}),
       ...opts.discord,

@@ -13,6 +13,7 @@ import { cardEmbed, LIMITS, messageContent, renderUserRefs, truncate } from './e
 import { PLATFORM, toIncomingAction, toIncomingMessage } from './incoming.js';
 import { routeClientLogs } from './logging.js';
 import { DiscordPeople } from './people.js';
+import { ambiguous, pinChannels, refsOf, resolveChannel, type GuildChannel } from './channels.js';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -25,6 +26,8 @@ export interface DiscordAdapterOptions {
   now?: () => number;
   /** How long a person's display name is trusted; default 15 minutes. */
   peopleTtlMs?: number;
+  /** The channels packbot.yaml names (configuredChannels): resolved to ids at start, the ambiguous refused. */
+  channels?: readonly string[];
 }
 
 /** The one login failure whose fix is not obvious from discord.js's message. */
@@ -50,6 +53,8 @@ export class DiscordAdapter implements ChatAdapter {
   private botId: string | null = null;
   private readonly log: Logger | undefined;
   private readonly people: DiscordPeople;
+  /** Configured channel entries → the channel id each named at start. */
+  private pinned = new Map<string, string>();
 
   constructor(private readonly opts: DiscordAdapterOptions) {
     this.log = opts.logger?.child({ platform: PLATFORM });
@@ -95,6 +100,13 @@ export class DiscordAdapter implements ChatAdapter {
       await client.destroy();
       throw explainLoginError(err);
     }
+    try {
+      this.pinChannels(client);
+    } catch (err) {
+      this.client = null;
+      await client.destroy();
+      throw err;
+    }
     this.botId = client.user?.id ?? null;
     const appId = client.application?.id;
     if (this.opts.applicationId && appId && appId !== this.opts.applicationId) {
@@ -103,8 +115,17 @@ export class DiscordAdapter implements ChatAdapter {
     this.log?.info({ bot: this.botId, guilds: client.guilds.cache.size }, 'connected to Discord');
   }
 
+  /** Every configured entry to a channel id, once: a server joined later cannot take a name over. */
+  private pinChannels(client: Client): void {
+    const { pinned, missing } = pinChannels(this.opts.channels ?? [], guildChannels(client));
+    this.pinned = pinned;
+    if (missing.length > 0) this.log?.warn({ channels: missing }, 'packbot.yaml names channels no Discord server of the bot has; on Discord they match nothing until a restart');
+  }
+
+  private refs = (channelId: string): readonly string[] => refsOf(this.pinned, channelId);
+
   private handleMessage(message: Message, onMessage: (msg: IncomingMessage) => Promise<void>): void {
-    const msg = toIncomingMessage(message);
+    const msg = toIncomingMessage(message, this.refs);
     if (!msg) return;
     // The dispatcher logs its own failures; this only catches what escapes it.
     onMessage(msg).catch((err: unknown) => this.log?.error({ err, message: msg.id }, 'handling a Discord message failed'));
@@ -112,7 +133,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   private async handleInteraction(interaction: Interaction, onAction?: ActionHandler): Promise<void> {
     if (!interaction.isButton()) return;
-    const action = toIncomingAction(interaction);
+    const action = toIncomingAction(interaction, this.refs);
     if (!action) return;
     try {
       // Discord voids an interaction not answered within 3 s, and a confirm may take longer
@@ -183,15 +204,18 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   /**
-   * Targets are channel ids, except configured ones (`notify_channel: ops`), which are
-   * names: those are looked up among the guild channels the bot can see.
+   * Targets are channel ids, except configured ones (`notify_channel: ops`): those were
+   * pinned to an id at start; one that was not (another platform's name) is looked up among
+   * the bot's servers now, and refused when more than one channel has that name.
    */
   private channelId(client: Client, channel: string): string {
-    if (/^\d+$/.test(channel)) return channel;
-    const name = channel.replace(/^#/, '');
-    const found = client.channels.cache.find((c) => 'name' in c && c.name === name && c.isTextBased());
-    if (!found) throw new Error(`packbot sees no Discord channel named #${name}`);
-    return found.id;
+    const pinned = this.pinned.get(channel);
+    if (pinned) return pinned;
+    const r = resolveChannel(channel, guildChannels(client));
+    if (r.kind === 'id') return r.id;
+    if (r.kind === 'found') return r.channel.id;
+    if (r.kind === 'ambiguous') throw ambiguous(channel, r.matches);
+    throw new Error(`packbot sees no Discord channel named ${channel.startsWith('#') || channel.includes('/') ? channel : `#${channel}`}`);
   }
 
   /** The server a channel belongs to; null for a DM or a channel packbot doesn't see. */
@@ -216,4 +240,15 @@ export class DiscordAdapter implements ChatAdapter {
     this.client = null;
     await client?.destroy();
   }
+}
+
+/** The text channels of every server the bot is in, as the gateway announced them. */
+function guildChannels(client: Client): GuildChannel[] {
+  const found: GuildChannel[] = [];
+  for (const guild of client.guilds.cache.values()) {
+    for (const c of guild.channels.cache.values()) {
+      if (c.isTextBased()) found.push({ id: c.id, name: c.name, guildId: guild.id, guildName: guild.name });
+    }
+  }
+  return found;
 }

@@ -25,10 +25,19 @@ export function memberGroups(member: unknown): string[] {
 }
 
 /**
+ * The configured channel entries resolved to a channel id (channels.ts): a channel list then
+ * matches a Discord channel by these and its id only. The adapter always passes one; without
+ * it (a unit test reading a message's shape) the channel carries no refs.
+ */
+export type ChannelRefs = (channelId: string) => readonly string[];
+
+const withRefs = (refs: ChannelRefs | undefined, id: string) => (refs ? { refs: refs(id) } : {});
+
+/**
  * The message as packbot sees it, or null for messages it must not answer: other bots
  * (including itself, so it never talks to itself), webhooks and system messages (joins, pins).
  */
-export function toIncomingMessage(message: Message): IncomingMessage | null {
+export function toIncomingMessage(message: Message, refs?: ChannelRefs): IncomingMessage | null {
   if (message.author.bot || message.webhookId || message.system) return null;
   const direct = message.channel.isDMBased();
   return {
@@ -36,7 +45,7 @@ export function toIncomingMessage(message: Message): IncomingMessage | null {
     id: message.id,
     // Identity is the user id: usernames change, ids don't (locks and confirmations key on it).
     user: { id: message.author.id, name: message.author.username },
-    channel: { id: message.channelId, name: channelName(message.channel) },
+    channel: { id: message.channelId, name: channelName(message.channel), ...withRefs(refs, message.channelId) },
     text: message.content,
     ...(direct ? { direct: true } : {}),
     groups: memberGroups(message.member),
@@ -44,14 +53,14 @@ export function toIncomingMessage(message: Message): IncomingMessage | null {
 }
 
 /** A click on one of our buttons, or null for components that aren't ours. */
-export function toIncomingAction(interaction: ButtonInteraction): IncomingAction | null {
+export function toIncomingAction(interaction: ButtonInteraction, refs?: ChannelRefs): IncomingAction | null {
   const parsed = parseCustomId(interaction.customId);
   if (!parsed) return null;
   return {
     platform: PLATFORM,
     id: interaction.id,
     user: { id: interaction.user.id, name: interaction.user.username },
-    channel: { id: interaction.channelId, name: interaction.channel ? channelName(interaction.channel) : 'unknown' },
+    channel: { id: interaction.channelId, name: interaction.channel ? channelName(interaction.channel) : 'unknown', ...withRefs(refs, interaction.channelId) },
     action: parsed.action,
     entryId: parsed.entryId,
     groups: memberGroups(interaction.member),

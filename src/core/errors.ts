@@ -44,6 +44,7 @@ export type ErrorCode =
   | 'not_permitted'
   | 'webhook_payload'
   | 'message_delete_failed'
+  | 'chat_channel_ambiguous'
   | 'archive_download'
   | 'archive_invalid'
   | 'internal';

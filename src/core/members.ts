@@ -23,9 +23,14 @@ export const MEMBER_OR_ROLE_HINT = 'a member like "slack:U024BE7LH" or "discord-
 export const isMember = (s: string): boolean => new RegExp(MEMBER_PATTERN).test(s);
 export const isRoleName = (s: string): boolean => !s.includes(':') && new RegExp(ROLE_PATTERN).test(s);
 
-/** `#ops`, `ops` and `OPS` name the same channel; ids (`C024BE91L`) are compared as they are. */
-export function channelMatches(entry: string, channel: { id: string; name: string }): boolean {
+/**
+ * `#ops`, `ops` and `OPS` name the same channel; ids (`C024BE91L`) are compared as they are.
+ * A channel that comes with `refs` (Discord) matches only the entries its adapter resolved
+ * to its id: its name alone proves nothing where every server may have an `#ops`.
+ */
+export function channelMatches(entry: string, channel: { id: string; name: string; refs?: readonly string[] }): boolean {
   if (entry === channel.id) return true;
+  if (channel.refs) return channel.refs.includes(entry);
   const norm = (s: string) => s.replace(/^#/, '').toLowerCase();
   return norm(entry) === norm(channel.name);
 }

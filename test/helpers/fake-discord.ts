@@ -26,6 +26,9 @@ export interface FakeUser { id: string; username: string; bot?: boolean; globalN
 
 type Msg = Record<string, any> & { id: string; channel_id: string; content: string };
 
+/** Another server the bot is in (see addGuild): its text channels, by name. */
+export interface FakeGuild { id: string; name: string; channels: Array<{ id: string; name: string }> }
+
 const EPOCH = 1420070400000n;
 let counter = 0n;
 /** Real-looking snowflakes (discord.js reads timestamps out of them). */
@@ -58,6 +61,8 @@ export class FakeDiscord {
   readonly messages = new Map<string, Msg>();
   /** Users Discord knows who are not in the guild (a DM correspondent, someone who left). */
   readonly users = new Map<string, FakeUser>();
+  /** Servers besides the fake's own guild (a second one with a same-named channel, say). */
+  readonly otherGuilds: FakeGuild[] = [];
   private readonly interactions = new Map<string, { messageId: string; channelId: string }>();
   private readonly server: Server;
   private readonly gateway: WebSocketServer;
@@ -104,12 +109,43 @@ export class FakeDiscord {
   private identified(): void {
     this.dispatch('READY', {
       v: 10, user: { ...this.bot, discriminator: '0000', avatar: null, global_name: null, flags: 0, verified: true, mfa_enabled: false },
-      guilds: [{ id: this.guildId, unavailable: true }], session_id: 'fake-session', resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`,
+      guilds: [{ id: this.guildId, unavailable: true }, ...this.otherGuilds.map((g) => ({ id: g.id, unavailable: true }))], session_id: 'fake-session', resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`,
       shard: [0, 1], application: { id: this.applicationId, flags: 0 }, private_channels: [], relationships: [], user_settings: {},
     });
     // Apart, as on the real network: discord.js handles frames concurrently, and a GUILD_CREATE
     // it handled before READY would not count towards readiness (login then waits 15 s).
-    setTimeout(() => this.guildCreate(), 50);
+    setTimeout(() => {
+      this.guildCreate();
+      for (const g of this.otherGuilds) this.otherGuildCreate(g);
+    }, 50);
+  }
+
+  /**
+   * Puts the bot in another server with these text channels: announced at login, or at once
+   * when the bot is already connected (someone invited it since). Returns the server.
+   */
+  addGuild(name: string, channelNames: string[]): FakeGuild {
+    const guild: FakeGuild = { id: snowflake(), name, channels: channelNames.map((n) => ({ id: snowflake(), name: n })) };
+    this.otherGuilds.push(guild);
+    if (this.socket) this.otherGuildCreate(guild);
+    return guild;
+  }
+
+  private otherGuildCreate(g: FakeGuild): void {
+    const everyone = { id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '68608', managed: false, mentionable: false, flags: 0 };
+    this.dispatch('GUILD_CREATE', {
+      id: g.id, name: g.name, icon: null, owner_id: snowflake(), roles: [everyone], emojis: [], stickers: [], features: [],
+      channels: g.channels.map((c, i) => ({ id: c.id, type: 0, name: c.name, position: i, permission_overwrites: [], guild_id: g.id })),
+      threads: [], members: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
+      member_count: 2, joined_at: new Date().toISOString(), large: false, unavailable: false, afk_timeout: 300, verification_level: 0,
+      default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, premium_tier: 0, system_channel_flags: 0, nsfw_level: 0,
+      preferred_locale: 'en-US', premium_progress_bar_enabled: false,
+    });
+  }
+
+  /** The server a channel of addGuild's is in, if it is one. */
+  private otherGuildOf(channelId: string): FakeGuild | undefined {
+    return this.otherGuilds.find((g) => g.channels.some((c) => c.id === channelId));
   }
 
   private guildCreate(): void {
@@ -138,8 +174,13 @@ export class FakeDiscord {
     return { user: this.author(u), nick: u.nick ?? null, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '68608' };
   }
 
-  /** A user posts `content` (in the guild channel, or in a DM with `direct`); returns the message id. */
-  say(user: FakeUser, content: string, opts: { direct?: string } = {}): string {
+  /**
+   * A user posts `content` (in the guild channel, in a DM with `direct`, or in a channel of a
+   * server from addGuild with `channel`); returns the message id.
+   */
+  say(user: FakeUser, content: string, opts: { direct?: string; channel?: string } = {}): string {
+    const other = opts.channel ? this.otherGuildOf(opts.channel) : undefined;
+    if (opts.channel && !other) throw new Error(`no channel ${opts.channel} in a server from addGuild`);
     if (!opts.direct) this.members.set(user.id, user);
     const id = snowflake();
     const base = {
@@ -148,7 +189,9 @@ export class FakeDiscord {
     };
     this.dispatch('MESSAGE_CREATE', opts.direct
       ? { ...base, channel_id: opts.direct, channel_type: 1 }
-      : { ...base, channel_id: this.channel.id, guild_id: this.guildId, member: this.member(user) });
+      : other
+        ? { ...base, channel_id: opts.channel, guild_id: other.id, member: this.member(user) }
+        : { ...base, channel_id: this.channel.id, guild_id: this.guildId, member: this.member(user) });
     return id;
   }
 
@@ -222,6 +265,7 @@ export class FakeDiscord {
       components: body.components ?? [], flags: body.flags ?? 0, timestamp: new Date().toISOString(), edited_timestamp: null, tts: false,
       mention_everyone: false, mentions: [], mention_roles: [], attachments: [], pinned: false, type: 0,
       ...(channelId === this.channel.id ? { guild_id: this.guildId } : {}),
+      ...(this.otherGuildOf(channelId) ? { guild_id: this.otherGuildOf(channelId)!.id } : {}),
     };
     this.messages.set(msg.id, msg);
     return msg;

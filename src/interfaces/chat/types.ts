@@ -7,7 +7,12 @@ export interface ChatEvent {
   /** Unique per platform (a message id; a click's interaction id), used to drop duplicate deliveries. */
   id: string;
   user: { id: string; name: string };
-  channel: { id: string; name: string };
+  /**
+   * `refs`, when an adapter sets it: the configured channel entries that name this channel,
+   * resolved to ids by the adapter (Discord, where names repeat across servers). A channel
+   * list then matches by id or by these, never by `name`.
+   */
+  channel: { id: string; name: string; refs?: readonly string[] };
   thread?: string;
   /** Platform groups the sender is in (`discord-role:<id>`, `slack-group:<id>`), for permissions. */
   groups?: string[];
