@@ -14,7 +14,7 @@ RUN npm run build
 # Runtime stage: production dependencies only, git for fetching packs, non-root user.
 FROM node:20-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git ca-certificates tini \
+ && apt-get install -y --no-install-recommends git ca-certificates tini bubblewrap \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \

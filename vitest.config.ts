@@ -89,6 +89,7 @@ const INTEGRATION = [
   'test/permissions/buttons.test.ts',
   'test/permissions/chat.test.ts',
   'test/server/readyz.test.ts',
+  'test/server/timeouts.test.ts',
   'test/server/webhooks/autodeploy.test.ts',
   'test/server/webhooks/http.test.ts',
   'test/server/webhooks/late.test.ts',

@@ -8,29 +8,14 @@
  * Prints one JSON line: deploy_ms, the event-loop lag, peak RSS.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+import { startBenchApp } from './child-app.js';
 
 const [root, url, stateDir, expected] = process.argv.slice(2);
 if (!root || !url || !stateDir || !expected) throw new Error('usage: lag-child.js <checkout root> <repo url> <state dir> <expected packs>');
 const RESOLUTION_MS = 10;
 
-const load = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(path.join(root, 'dist', rel)).href)) as T;
-
-const { parseConfig } = await load<any>('src/domain/config/index.js');
-const { createMasker } = await load<any>('src/core/masking/masker.js');
-const { createLogger } = await load<any>('src/core/logging/logger.js');
-const { AliasTable } = await load<any>('src/domain/aliases/index.js');
-const { createTemplates } = await load<any>('src/interfaces/templates/environment.js');
-const { createApp } = await load<any>('src/app/app.js');
-
 const yaml = `state_dir: ${stateDir}\nlog: {level: silent}\nrepositories:\n  bench: {repo: "${url}", branch: main}\n`;
-const { config } = parseConfig(yaml, { file: path.join(stateDir, 'packbot.yaml'), env: {} });
-const masker = createMasker();
-const logger = createLogger({ level: 'silent', masker, destination: new PassThrough(), pretty: false });
-const app = await createApp(config, { logger, masker, aliases: new AliasTable([]), templates: await createTemplates(), adapters: [] });
-await app.start();
+const app = await startBenchApp(root, yaml, stateDir);
 
 // Two measures of the same thing: perf_hooks' histogram (which counts its own 10 ms into each
 // value) and a 10 ms timer's lateness, as packbot_event_loop_delay_* computes it.

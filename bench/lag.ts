@@ -8,6 +8,7 @@
  * with PACKBOT_BENCH_AGAINST=<checkout> (made by bench/baseline.sh <git-ref>), the same deploy
  * by that checkout's built code. Each deploy runs in a child process of its own (lag-child.ts),
  * so peak RSS is that deploy's. PACKBOT_BENCH_QUICK=1 runs only the 100-pack repo.
+ * `push`: /healthz latency while a signed push of hostile YAML is handled (lag-push.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { git, median } from './deploy.js';
+import { benchPushLag } from './lag-push.js';
 
 const run = promisify(execFile);
 const CHILD = fileURLToPath(new URL('./lag-child.js', import.meta.url));
@@ -127,11 +129,15 @@ export async function benchLag(): Promise<object> {
       // Progress for whoever watches a long run; stdout stays one JSON document.
       process.stderr.write(`lag: ${JSON.stringify(sizes.at(-1))}\n`);
     }
+    // /healthz and loop lag during an ordinary push and a push of hostile YAML (lag-push.ts).
+    const push = await benchPushLag(work, HERE, against);
+    process.stderr.write(`lag push: ${JSON.stringify(push)}\n`);
     const ref = against && existsSync(path.join(against, '.packbot-baseline-ref')) ? readFileSync(path.join(against, '.packbot-baseline-ref'), 'utf8').trim() : undefined;
     return {
       sample_every_ms: 10,
       ...(against ? { against: { checkout: against, ...(ref ? { commit: ref } : {}) } } : {}),
       sizes,
+      push,
     };
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 });

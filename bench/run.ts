@@ -7,6 +7,7 @@ import { benchAutodeploy } from './autodeploy.js';
 import { benchDeploy } from './deploy.js';
 import { benchLag } from './lag.js';
 import { benchQueue } from './queue.js';
+import { benchRegistry } from './registry.js';
 
 const results: Record<string, unknown> = {
   node: process.version,
@@ -17,5 +18,6 @@ const results: Record<string, unknown> = {
   queue: await benchQueue(),
   autodeploy: await benchAutodeploy(),
   lag: await benchLag(),
+  registry: await benchRegistry(),
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -17,6 +17,7 @@ import { configSecrets } from '../domain/config/derived-secrets.js';
 import { installedPackSecrets } from '../domain/packstore/pack-secrets.js';
 import type { Templates } from '../interfaces/templates/environment.js';
 import { createGit } from '../domain/git/index.js';
+import { createHttpClient } from '../core/net/http-client.js';
 import { createPackStore } from '../domain/packstore/index.js';
 import { createStoreHistory } from '../domain/store/history.js';
 import { createStateStore, type StateStore } from '../domain/store/index.js';
@@ -26,11 +27,12 @@ import { createDeployer, type Deployer } from '../services/deploy/pipeline.js';
 import { createCoordinator } from '../services/coord/coordinator.js';
 import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index.js';
 import type { Services } from '../interfaces/commands/types.js';
-import { createHttpServer, HTTP_DEFAULTS, type HttpServer } from '../interfaces/server/http.js';
+import { createHttpServer, type HttpServer } from '../interfaces/server/http.js';
 import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
 import { createYamlPool } from '../core/yaml-safe/index.js';
+import { createSandbox, sandboxSettings } from '../domain/sandbox/index.js';
 import { mountAppRoutes } from '../interfaces/server/app-server.js';
-import { SERVER_DEFAULTS } from '../domain/config/schema-server.js';
+import { defaultServerConfig } from '../domain/config/schema-server.js';
 import { autoDeploy } from '../services/autodeploy/autodeploy.js';
 import { createNotifier } from '../interfaces/presenter/notifier.js';
 import { createCoordPresenter } from '../interfaces/presenter/coord-presenter.js';
@@ -48,6 +50,8 @@ export interface AppDeps {
   templates: Templates;
   adapters: ChatAdapter[];
   now?: () => number;
+  /** Where the config came from (the CLI's runtime passes it): hidden from pack code. */
+  loaded?: { file: string };
 }
 
 export interface App {
@@ -95,9 +99,11 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const history = createStoreHistory(state, masker);
   // Threads that parse big pack YAML off the event loop, started on first use.
   const yaml = createYamlPool();
-  const installer = createInstaller({ config, git, store, history, masker, logger, yaml });
+  // packbot's own HTTP client (never the global dispatcher a dependency installs); closed on stop.
+  const httpClient = createHttpClient();
+  const installer = createInstaller({ config, git, store, history, masker, logger, yaml, fetch: httpClient.fetch });
   const deployer = createDeployer({
-    config, git, store, history, masker, logger, yaml,
+    config, git, store, history, masker, logger, yaml, fetch: httpClient.fetch,
     // A deployed pack's dependencies that nothing provides come from the registry, when there is one.
     ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies } : {}),
   });
@@ -162,7 +168,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   let started = false;
   const pushNotices = createAutoDeployPresenter({ config, notifier, logger });
   const onPush = (event: Parameters<typeof autoDeploy>[1]) => autoDeploy({
-    config, git, store, coordinator, events: pushNotices, logger, masker, platform: deps.adapters[0]?.platform ?? 'console',
+    config, git, store, coordinator, events: pushNotices, logger, masker, yaml, platform: deps.adapters[0]?.platform ?? 'console',
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   }, event);
 
@@ -184,11 +190,11 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
       // Only when configured or needed: a socket-mode bot without `server:` opens no port at all.
       const mounting = deps.adapters.filter((a) => a.mount);
       if (config.server || mounting.length > 0) {
-        const server = config.server ?? { ...HTTP_DEFAULTS, body_limit: SERVER_DEFAULTS.bodyLimit, webhooks: {} };
-        http = createHttpServer({ host: server.host, port: server.port, logger });
+        const server = config.server ?? defaultServerConfig();
+        http = createHttpServer({ host: server.host, port: server.port, timeouts: server.timeouts, logger });
         for (const adapter of mounting) await adapter.mount?.(http.fastify);
         await mountAppRoutes(http.fastify, {
-          state, adapters: deps.adapters, started: () => started, metrics, secrets: server.webhooks, bodyLimit: server.body_limit,
+          state, adapters: deps.adapters, started: () => started, metrics, secrets: server.webhooks, bodyLimit: server.body_limit, replayWindowMs: server.webhook_replay_window,
           onPush, logger, masker, ...(deps.now ? { now: deps.now } : {}),
         });
         await http.listen();
@@ -213,6 +219,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
         await state.close();
         metrics.close();
         await yaml.close();
+        await httpClient.close();
       })();
       return stopped;
     },

@@ -20,7 +20,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services['redis']?.image).toMatch(/^redis:7/);
 
     const r = await runCli(['--config', path.join(ROOT, 'examples', 'packbot.compose.yaml'), 'config', 'check'], {
-      env: { PACKBOT_REDIS_URL: 'redis://redis:6379', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' },
+      env: { PACKBOT_REDIS_URL: 'redis://redis:6379', SLACK_BOT_TOKEN: 'xoxb-compose-check', SLACK_APP_TOKEN: 'xapp-compose-check' },
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -9,12 +9,12 @@ describe('config: adapters.*.api_url', () => {
   it('keeps a Slack Web API base and a Discord REST base as written, and leaves them out when absent', () => {
     const config = parse([
       'adapters:',
-      '  slack: {bot_token: xoxb-1, app_token: xapp-1, api_url: "https://slack-gov.com/api/"}',
-      '  discord: {token: t, api_url: "http://egress.internal:8080/discord/api"}',
+      '  slack: {bot_token: xoxb-test-1, app_token: xapp-test-1, api_url: "https://slack-gov.com/api/"}',
+      '  discord: {token: discord-test-1, api_url: "http://egress.internal:8080/discord/api"}',
     ].join('\n'));
     expect(config.adapters.slack?.api_url).toBe('https://slack-gov.com/api/');
     expect(config.adapters.discord?.api_url).toBe('http://egress.internal:8080/discord/api');
-    const plain = parse('adapters:\n  slack: {bot_token: xoxb-1, app_token: xapp-1}\n  discord: {token: t}\n');
+    const plain = parse('adapters:\n  slack: {bot_token: xoxb-test-1, app_token: xapp-test-1}\n  discord: {token: discord-test-1}\n');
     expect(plain.adapters.slack).not.toHaveProperty('api_url');
     expect(plain.adapters.discord).not.toHaveProperty('api_url');
   });
@@ -22,21 +22,21 @@ describe('config: adapters.*.api_url', () => {
   it('refuses what is not an http(s) URL, one line per field, naming an example', () => {
     const err = rejectedConfig([
       'adapters:',
-      '  slack: {bot_token: xoxb-1, app_token: xapp-1, api_url: "slack-gov.com/api"}',
-      '  discord: {token: t, api_url: "ws://127.0.0.1:9/gateway"}',
+      '  slack: {bot_token: xoxb-test-1, app_token: xapp-test-1, api_url: "slack-gov.com/api"}',
+      '  discord: {token: discord-test-1, api_url: "ws://127.0.0.1:9/gateway"}',
     ].join('\n'), file);
     const slack = err.details.find((d) => d.includes('adapters.slack.api_url:'));
     const discord = err.details.find((d) => d.includes('adapters.discord.api_url:'));
     expect(slack).toMatch(/expected an http\(s\) URL like https:\/\/slack-gov\.com\/api\//);
     expect(discord).toMatch(/expected an http\(s\) URL like https:\/\/discord\.com\/api, got a ws: URL/);
-    expect(rejectedConfig('adapters:\n  slack: {bot_token: x, app_token: y, api_url: 42}\n', file).details[0]).toMatch(/api_url: expected an http\(s\) URL/);
+    expect(rejectedConfig('adapters:\n  slack: {bot_token: xoxb-test-1, app_token: xapp-test-1, api_url: 42}\n', file).details[0]).toMatch(/api_url: expected an http\(s\) URL/);
   });
 
   it('refuses credentials in the URL without ever echoing them', () => {
     const err = rejectedConfig([
       'adapters:',
-      '  slack: {bot_token: xoxb-1, app_token: xapp-1, api_url: "https://proxyuser:Pr0xyPassw0rd@egress.internal/api/"}',
-      '  discord: {token: t, api_url: "https://Pr0xyPassw0rd@egress.internal/api"}',
+      '  slack: {bot_token: xoxb-test-1, app_token: xapp-test-1, api_url: "https://proxyuser:Pr0xyPassw0rd@egress.internal/api/"}',
+      '  discord: {token: discord-test-1, api_url: "https://Pr0xyPassw0rd@egress.internal/api"}',
     ].join('\n'), file);
     expect(err.details.filter((d) => /api_url: must not carry a user or password/.test(d))).toHaveLength(2);
     expect(err.describe()).not.toContain('Pr0xyPassw0rd');

@@ -63,7 +63,7 @@ describe('interpolation in packbot.yaml', () => {
   });
 
   it('reports an unset variable at its path, once', () => {
-    const text = 'adapters:\n  slack:\n    bot_token: ${SLACK_BOT_TOKEN}\n    app_token: xapp-1\n';
+    const text = 'adapters:\n  slack:\n    bot_token: ${SLACK_BOT_TOKEN}\n    app_token: xapp-test-1\n';
     let err: unknown;
     try {
       parseConfig(text, { file, env: {} });

@@ -28,6 +28,8 @@ describe('defaults and paths', () => {
       allow_urls: false,
       url_allowlist: [],
       envs: { python: 'off', node: 'off' },
+      pack_code: { source_builds: false },
+      sandbox: { mode: 'auto', user: 'nobody' },
       register: { env: {} },
       registry: {
         indexes: [], allowed_urls: [], timeout: 30_000, archive_timeout: 120_000, max_index_bytes: 50 * 1024 * 1024,
@@ -150,7 +152,7 @@ describe('defaults and paths', () => {
       'permissions: {admins: ["console:alice", "slack:U024BE7LH"], deployers: []}',
       'log: {level: debug}',
     ].join('\n');
-    const env = { SLACK_BOT_TOKEN: 'xoxb-abc', GITHUB_TOKEN: 'ghp_123', REDIS_PASSWORD: 'redis-pw', ANNOUNCE: 'announcements' };
+    const env = { SLACK_BOT_TOKEN: 'xoxb-abc', GITHUB_TOKEN: 'ghp_1234567', REDIS_PASSWORD: 'redis-pw', ANNOUNCE: 'announcements' };
     const { config, secrets } = parseConfig(text, { file, env });
     expect(config.store).toEqual({ kind: 'redis', url: 'redis://:redis-pw@127.0.0.1:6379', prefix: 'packbot:' });
     expect(config.adapters.slack).toEqual({ bot_token: 'xoxb-abc', signing_secret: 's3cret-signing', mode: 'http' });
@@ -159,7 +161,7 @@ describe('defaults and paths', () => {
     expect(config.confirm).toEqual({ policy: 'never', timeout: 90_000, phrases: ['ship it'] });
     expect(config.permissions).toEqual({ admins: ['console:alice', 'slack:U024BE7LH'], deployers: [] });
     expect(config.repositories['other']?.announce_channel).toBe('announcements');
-    expect([...secrets].sort()).toEqual(['discord-token-value', 'ghp_123', 'redis-pw', 's3cret-signing', 'xoxb-abc']);
+    expect([...secrets].sort()).toEqual(['discord-token-value', 'ghp_1234567', 'redis-pw', 's3cret-signing', 'xoxb-abc']);
   });
 
   it('lets repositories share settings through YAML merge keys', () => {
@@ -250,7 +252,7 @@ describe('errors', () => {
   it('checks slack modes and per-repository lock overrides', () => {
     const text = [
       'adapters:',
-      '  slack: {bot_token: xoxb-1, mode: http}',
+      '  slack: {bot_token: xoxb-test-1, mode: http}',
       'repositories:',
       '  a: {repo: ./a, locks: {revert_after: 5m}}',
       '  b: {repo: git@host:b.git, token: t0k3n-value, username: u}',
@@ -276,7 +278,7 @@ describe('errors', () => {
   });
 
   it('asks for a quoted Discord application id', () => {
-    const err = rejected('adapters:\n  discord: {token: t, application_id: 80351110224678912}\n');
+    const err = rejected('adapters:\n  discord: {token: discord-test-1, application_id: 80351110224678912}\n');
     expect(err.details[0]).toContain('quoted application id');
   });
 

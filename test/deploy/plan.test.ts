@@ -37,6 +37,11 @@ describe('planDeploy', () => {
     expect(JSON.stringify(plan)).not.toContain(TOKEN);
   });
 
+  it('reads refs/heads/<default branch> as the default branch (it releases locks), any other spelled-out ref as written', () => {
+    expect(planDeploy(config(), { ...ask, repo: 'st2contrib', packs: 'docker', ref: 'refs/heads/main' }).ref).toBe('main');
+    expect(planDeploy(config(), { ...ask, repo: 'st2contrib', packs: 'docker', ref: 'refs/heads/feature-x' }).ref).toBe('refs/heads/feature-x');
+  });
+
   it('keeps packs as a list, empty for all, whether asked as text or as names', () => {
     const c = config();
     expect(planDeploy(c, { ...ask, repo: 'st2contrib', packs: 'all' }).packs).toEqual([]);

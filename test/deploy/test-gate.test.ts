@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/domain/config/index.js';
 import { MASK } from '../../src/core/masking/masker.js';
-import { createRepo, tempDir, type FileSpec } from '../helpers/git-repo.js';
+import { createRepo, type FileSpec } from '../helpers/git-repo.js';
 import { createDeployEnv, pack, type DeployEnv } from '../helpers/deploy.js';
 
 const PASSING = 'def test_adds():\n    assert 1 + 1 == 2\n';
@@ -140,8 +140,15 @@ describe('the test gate', () => {
   }, 60_000);
 
   it('runs the tests with the pack venv, borrowing host pytest, with test-only packages kept out of the venv', async () => {
-    const wheels = await tempDir('packbot-wheels-');
-    const wheel = path.join(wheels, 'packbot_testdep-0.1-py3-none-any.whl');
+    // Inside the pack: its tests run sandboxed, where only the release (not the host's /tmp) is visible.
+    const wheelName = 'wheels/packbot_testdep-0.1-py3-none-any.whl';
+    const v1 = testedPack('venvy', '1.0.0', { 'test_venv.py': `${venvTestText()}\n` }, '', {
+      'requirements.txt': '# v1: nothing to install\n',
+      'requirements-tests.txt': `${wheelName}\n`,
+    });
+    const repo = await createRepo({ files: v1 });
+    const wheel = path.join(repo.dir, wheelName);
+    mkdirSync(path.dirname(wheel), { recursive: true });
     // A hand-made wheel: pip installs it offline, which is what requirements-tests.txt needs here.
     execFileSync('python3', ['-c', [
       'import sys, zipfile',
@@ -152,18 +159,9 @@ describe('the test gate', () => {
       'z.writestr("packbot_testdep-0.1.dist-info/RECORD", "")',
       'z.close()',
     ].join('\n'), wheel]);
-    const venvTest = [
-      'import sys',
-      'import packbot_testdep',
-      'def test_runs_in_the_venv():',
-      '    assert sys.prefix != sys.base_prefix',
-      '    assert packbot_testdep.VALUE == 42',
-    ].join('\n');
-    const v1 = testedPack('venvy', '1.0.0', { 'test_venv.py': `${venvTest}\n` }, '', {
-      'requirements.txt': '# v1: nothing to install\n',
-      'requirements-tests.txt': `${wheel}\n`,
-    });
-    const repo = await createRepo({ files: v1 });
+    await repo.git(['add', '--', wheelName]);
+    await repo.commit('the test-only wheel');
+    const venvTest = venvTestText();
     const env = await createDeployEnv({ solo: { url: repo.url, subtree: false } }, `${repoKeys('require_tests: true')}envs: {python: venv}\n`);
     const first = await env.deploy({ repo: 'solo' });
     expect(first.packs.map((p) => [p.status, p.error])).toEqual([['deployed', null]]);
@@ -183,6 +181,16 @@ describe('the test gate', () => {
     expect(readlinkSync(link)).toBe(v1Env);
   }, 120_000);
 });
+
+function venvTestText(): string {
+  return [
+    'import sys',
+    'import packbot_testdep',
+    'def test_runs_in_the_venv():',
+    '    assert sys.prefix != sys.base_prefix',
+    '    assert packbot_testdep.VALUE == 42',
+  ].join('\n');
+}
 
 describe('test gate settings', () => {
   const file = '/srv/packbot/packbot.yaml';

@@ -106,3 +106,17 @@ export async function deliver(base: string, provider: string, d: Signed): Promis
   }
   return { status: res.status, json, text };
 }
+
+/** packbot.yaml for a bot that takes signed GitHub pushes on a free port: `repositories` are `name: {...}` lines. */
+export function pushBotConfig(secret: string, repositories: readonly string[], extra: readonly string[] = []): string {
+  return [
+    'state_dir: ./var',
+    'log: {level: info}',
+    'server:',
+    '  port: 0',
+    `  webhooks: {github: {secret: ${secret}}}`,
+    'repositories:',
+    ...repositories.map((r) => `  ${r}`),
+    ...extra,
+  ].join('\n');
+}

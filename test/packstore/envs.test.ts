@@ -114,8 +114,8 @@ describe('python virtualenv', () => {
 describe('tool processes', () => {
   it('run with an allow-listed environment: packbot\'s secrets never reach them', async () => {
     const fake = join(tmp, 'fake-python');
-    // Answers the version check, then dumps its environment where venv creation would be.
-    await writeFile(fake, '#!/bin/sh\nif [ "$1" = "-c" ]; then echo 3.99.0; exit 0; fi\nenv\nexit 3\n', { mode: 0o755 });
+    // Answers the version check (isolated: -I -c), then dumps its environment where venv creation would be.
+    await writeFile(fake, '#!/bin/sh\nif [ "$2" = "-c" ]; then echo 3.99.0; exit 0; fi\nenv\nexit 3\n', { mode: 0o755 });
     process.env.PACKBOT_TEST_SLACK_TOKEN = 'xoxb-should-not-leak';
     try {
       const lines: string[] = [];

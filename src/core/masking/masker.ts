@@ -3,12 +3,14 @@
  * registered secret in each of its encodings (encodings.ts), then credential shapes that need
  * no registration (shapes.ts: URL userinfo, Slack/GitHub/GitLab/Discord tokens, Bearer and
  * Basic credentials, Authorization headers, AWS key ids, PEM private keys). Registered values go
- * first so a secret is masked whole even where a shape would only cover part of it.
+ * first so a secret is masked whole even where a shape would only cover part of it; between
+ * the two, the start of a registered value that a message cut off at an ellipsis (truncated.ts).
  */
 import { encodings } from './encodings.js';
 import { MASK, MIN_SECRET_LENGTH } from './mask.js';
 import { applyStage, StageStream, type Stage } from './scan.js';
 import { shapeOf, SHAPES_MAX_LENGTH, SHAPES_SOURCE, type CredentialKind } from './shapes.js';
+import { truncatedStage } from './truncated.js';
 
 export { MASK } from './mask.js';
 
@@ -54,8 +56,10 @@ export function createMasker(initial: readonly string[] = []): Masker {
   const forms = new Set<string>();
   let source: string | null = null;
   let longest = 0;
+  let version = 0;
 
   const rebuild = () => {
+    version++;
     // Longest first, so a secret that contains another is masked whole.
     const sorted = [...forms].sort((a, b) => b.length - a.length);
     longest = sorted[0]?.length ?? 0;
@@ -75,12 +79,14 @@ export function createMasker(initial: readonly string[] = []): Masker {
       replace: () => MASK,
     };
   };
+  const cutStage = () => truncatedStage(() => forms, () => version);
   const secrets = secretStage();
+  const truncated = cutStage();
   const shapes = shapeStage();
 
   const masker: Masker = {
     mask(text: string): string {
-      return applyStage(shapes, applyStage(secrets, text));
+      return applyStage(shapes, applyStage(truncated, applyStage(secrets, text)));
     },
     add(...values: readonly string[]): number {
       let added = 0;
@@ -114,7 +120,9 @@ export function createMasker(initial: readonly string[] = []): Masker {
     },
     stream(opts = {}): MaskingStream {
       const first = new StageStream(secretStage(), opts.minAdvance);
-      const second = new StageStream(shapeStage(), opts.minAdvance);
+      const cut = new StageStream(cutStage(), opts.minAdvance);
+      const last = new StageStream(shapeStage(), opts.minAdvance);
+      const second = { push: (chunk: string) => last.push(cut.push(chunk)), end: () => last.push(cut.end()) + last.end() };
       return {
         push: (chunk) => second.push(first.push(chunk)),
         end: () => second.push(first.end()) + second.end(),

@@ -8,8 +8,13 @@
  *     the only way to permit plain HTTP.
  * A URL is allowed when its scheme, host and port equal one entry's exactly: no suffix or
  * wildcard matching, so `evil-github.com` and `github.com.evil` never match `github.com`.
- * Paths are not part of an entry, so a redirect cannot be confined to a path prefix; confining by
- * origin is what the check can actually promise.
+ * Paths are not part of a host entry. To confine downloads to paths too, give `allowedPrefixes`
+ * (registry.allowed_urls): then every hop, the first URL and each redirect, must also be under
+ * one of them by core/net/url-policy's rule (dot segments resolved, path-segment boundaries),
+ * and the normalised URL is what gets requested.
+ *
+ * Requests go through the fetch handed in (the app's own HTTP client) or a client made for
+ * this download alone; never the process-wide dispatcher a dependency may have replaced.
  */
 import { createHash } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
@@ -18,16 +23,20 @@ import { PackbotError } from '../../core/errors.js';
 import { writeAll } from './entry-writer.js';
 import { displayUrl } from '../../core/net/urls.js';
 import { hasUserinfo } from '../../core/net/url-credentials.js';
+import { withFetch, type FetchLike } from '../../core/net/http-client.js';
+import { checkAllowedUrl, describePrefixes, MAX_REDIRECTS, REDIRECT_STATUSES } from '../../core/net/url-policy.js';
 
 export interface DownloadOptions {
   allowedHosts: readonly string[];
+  /** URL prefixes every hop must also be under (see url-policy.ts); none = hosts alone decide. */
+  allowedPrefixes?: readonly string[];
   maxBytes: number;
   timeoutMs: number;
   /** Expected sha256 of the archive, 64 hex digits in either case. */
   sha256?: string;
   /** File to write; it must not exist yet (never clobbered, never followed if a symlink). */
   dest: string;
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   signal?: AbortSignal;
 }
 
@@ -36,9 +45,6 @@ export interface DownloadResult {
   bytes: number;
   sha256: string;
 }
-
-const MAX_REDIRECTS = 5;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function fail(message: string): PackbotError {
   return new PackbotError('archive_download', message);
@@ -64,7 +70,21 @@ function parseAllowEntry(entry: string): string {
   return url.origin;
 }
 
-function checkUrl(url: URL, allowed: ReadonlySet<string>): void {
+interface Allowed {
+  origins: ReadonlySet<string>;
+  prefixes?: readonly string[] | undefined;
+}
+
+/** The URL to request for `url`, normalised, once it passes the origin and (when given) prefix rules. */
+function checkUrl(url: URL, allowed: Allowed): URL {
+  checkOrigin(url, allowed.origins);
+  if (allowed.prefixes === undefined) return url;
+  const checked = checkAllowedUrl(url, allowed.prefixes);
+  if (!checked.ok) throw fail(`archive URL ${displayUrl(url)} is refused: ${checked.reason}; allowed prefixes: ${describePrefixes(allowed.prefixes)}`);
+  return checked.url;
+}
+
+function checkOrigin(url: URL, allowed: ReadonlySet<string>): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw fail(`archive URL scheme "${url.protocol}" is not supported; use an https:// URL`);
   }
@@ -101,25 +121,29 @@ function describeFetchError(err: unknown, url: URL, timeoutMs: number, signal: A
     return fail(`archive download from ${displayUrl(url)} took longer than ${timeoutMs} ms; retry, or raise the download timeout`);
   }
   if (signal.aborted) return fail(`archive download from ${displayUrl(url)} was cancelled`);
-  // undici hides the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`; its message may echo the URL.
+  // fetch (ours, as undici's) puts the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`; its message may echo the URL.
   const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
   const code = typeof cause?.code === 'string' ? cause.code : 'network error';
+  // "terminated" (core/net/http-client, as undici): the body stopped short of its Content-Length, or its framing broke.
+  if (err instanceof TypeError && err.message === 'terminated') {
+    return fail(`archive download from ${displayUrl(url)} failed (the connection closed before the whole archive arrived, ${code}); retry, or check the server`);
+  }
   return fail(`archive download from ${displayUrl(url)} failed (${code}); check the URL and that the host is reachable`);
 }
 
 /** Resolves redirects by hand so that every hop is checked against the allow-list. */
 async function fetchAllowed(
   start: URL,
-  allowed: ReadonlySet<string>,
-  doFetch: typeof fetch,
+  allowed: Allowed,
+  doFetch: FetchLike,
   signal: AbortSignal,
 ): Promise<{ url: URL; res: Response }> {
   let url = start;
   for (let hop = 0; ; hop++) {
-    checkUrl(url, allowed);
+    url = checkUrl(url, allowed);
     // identity: the sha256 must be of the archive's own bytes, not of a transfer-decoded body.
     const res = await doFetch(url, { redirect: 'manual', signal, headers: { 'accept-encoding': 'identity' } });
-    if (!REDIRECTS.has(res.status)) return { url, res };
+    if (!REDIRECT_STATUSES.has(res.status)) return { url, res };
     await res.body?.cancel().catch(() => undefined);
     const location = res.headers.get('location');
     if (location === null) {
@@ -138,14 +162,15 @@ export async function downloadArchive(rawUrl: string, opts: DownloadOptions): Pr
       throw fail(`archive download ${key} must be a positive integer, not ${String(opts[key])}; fix the download limits`);
     }
   }
-  const allowed = new Set(opts.allowedHosts.map(parseAllowEntry));
+  const allowed: Allowed = { origins: new Set(opts.allowedHosts.map(parseAllowEntry)), prefixes: opts.allowedPrefixes };
   const expected = normaliseSha(opts.sha256);
-  const start = parseUrl(rawUrl);
-  checkUrl(start, allowed);
+  const start = checkUrl(parseUrl(rawUrl), allowed);
+  return withFetch(opts.fetch, (doFetch) => download(start, allowed, expected, doFetch, opts));
+}
 
+async function download(start: URL, allowed: Allowed, expected: string | undefined, doFetch: FetchLike, opts: DownloadOptions): Promise<DownloadResult> {
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-  const doFetch = opts.fetch ?? fetch;
   let current = start;
   let file: Awaited<ReturnType<typeof open>> | undefined;
   let created = false;

@@ -9,6 +9,7 @@ import { checkGitUrl } from './git-url.js';
 import { DEFAULTS } from './schema.js';
 import type { PathSegment } from './interpolate.js';
 import { BUILTIN_ROLES, isRoleName } from '../../core/members.js';
+import { shortSecretProblems } from './secrets.js';
 
 export interface CrossIssue {
   path: PathSegment[];
@@ -23,7 +24,11 @@ const present = (v: unknown): boolean => v !== undefined && v !== null && v !== 
 
 export function crossCheck(raw: unknown): CrossIssue[] {
   const root = obj(raw);
-  return [...checkSlack(obj(obj(root['adapters'])['slack'])), ...checkLocks(root), ...checkRepositories(root), ...checkRoles(root)];
+  return [
+    ...checkSlack(obj(obj(root['adapters'])['slack'])), ...checkLocks(root), ...checkRepositories(root), ...checkRoles(root),
+    // A credential too short to mask would leak wherever it is quoted: refused, by key, never echoed.
+    ...shortSecretProblems(root),
+  ];
 }
 
 function checkSlack(slack: Obj): CrossIssue[] {

@@ -11,7 +11,7 @@ export const GIT_URL_HINT = `expected ${GIT_URL_WANTED}`;
 
 export type GitUrlCheck =
   | { ok: true; kind: 'url' | 'scp' | 'local' }
-  | { ok: false; reason: string; credentials?: boolean };
+  | { ok: false; reason: string; credentials?: boolean; inQuery?: boolean };
 
 const SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git:', 'file:']);
 // git's own rule (transport.c): scheme chars then "::" selects a remote helper, e.g. ext::.
@@ -57,6 +57,12 @@ function checkSchemeUrl(raw: string, scheme: string): GitUrlCheck {
   }
   if (url.password !== '' || (url.username !== '' && (scheme === 'https:' || scheme === 'http:'))) {
     return credentials();
+  }
+  // git appends its own paths (`/info/refs?service=…`) and prints the URL in its errors, so a
+  // `?private_token=…` would be sent nowhere useful and shown everywhere; nor can packbot tell
+  // a token from an innocent parameter, so any query is refused (without echoing it).
+  if ((scheme === 'https:' || scheme === 'http:') && url.search !== '') {
+    return { ok: false, reason: 'it has a query string (?…), which git would print in its errors', credentials: true, inQuery: true };
   }
   if (scheme !== 'file:' && url.hostname === '') return { ok: false, reason: 'it has no host' };
   if (url.hostname.startsWith('-') || url.username.startsWith('-')) {

@@ -56,6 +56,9 @@ export function fromZodIssue(iss: z.core.$ZodIssue, positions: Positions): Confi
   if (iss.code === 'invalid_key') return [positions.issue(path, iss.message, true)];
   if (iss.code === 'custom' && iss.params?.['credentialsInUrl'] === true) {
     const tokenPath = formatPath([...path.slice(0, -1), 'token']);
+    if (iss.params?.['inQuery'] === true) {
+      return [positions.issue(path, `remove the query string: git would show it in every error; put a token in ${tokenPath}, not in the URL`)];
+    }
     return [positions.issue(path, `remove the credentials: put the token in ${tokenPath}, not in the URL`)];
   }
   return [positions.issue(path, iss.message)];

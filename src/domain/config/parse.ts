@@ -56,7 +56,7 @@ export function parseConfig(text: string, opts: ParseOptions): LoadedConfig {
   if (issues.length > 0 || !result.success) throw invalid(file, issues);
 
   const config = resolveConfigPaths(result.data, dirname(file));
-  return { config, file, secrets: collectSecrets(config, interpolated.substituted) };
+  return { config, file, secrets: collectSecrets(config, interpolated.substituted, opts.env) };
 }
 
 function yamlIssue(err: YAMLError, lines: LineCounter): ConfigIssue {

@@ -4,9 +4,9 @@
  * install settings don't crowd it.
  */
 import { z } from 'zod';
-import { hasUserinfo } from '../../core/net/url-credentials.js';
+import { credentialFreeUrl as credentialFreeHttpUrl } from './credential-free-url.js';
 import { expected } from './messages.js';
-import { httpUrl, path, positiveDuration, strict } from './schema-parts.js';
+import { path, positiveDuration, strict } from './schema-parts.js';
 
 export const REGISTRY_DEFAULTS = {
   timeout: '30s',
@@ -19,13 +19,7 @@ export const REGISTRY_DEFAULTS = {
 } as const;
 
 /** Index and download URLs: a token belongs in the environment of a proxy, never in packbot.yaml. */
-const credentialFreeUrl = httpUrl.refine((u) => {
-  try {
-    return !hasUserinfo(new URL(u));
-  } catch {
-    return true;
-  }
-}, { message: 'expected an http(s) URL without credentials (put a token in the environment of the index host\'s proxy, not in the URL)' });
+const credentialFreeUrl = credentialFreeHttpUrl('put a token in the environment of the index host\'s proxy, not in the URL');
 
 const bytes = (hint: string) => z.number({ error: expected(hint) }).int().min(1024);
 

@@ -13,6 +13,7 @@ import { COMMAND_NAMES } from '../../core/command-names.js';
 import { serverSchema } from './schema-server.js';
 import { apiBase, duration, httpUrl, path, positiveDuration, secret, strict } from './schema-parts.js';
 import { registrySchema } from './schema-registry.js';
+import { credentialFreeUrl } from './credential-free-url.js';
 import { MEMBER_HINT, MEMBER_OR_ROLE_HINT, MEMBER_PATTERN, ROLE_PATTERN } from '../../core/members.js';
 
 export const DEFAULTS = {
@@ -76,7 +77,7 @@ const gitUrl = z.string({ error: expected(GIT_URL_WANTED) }).superRefine((url, c
   if (check.ok) return;
   if (check.credentials) {
     // issues.ts words this one, because the fix names the repository (from the issue path).
-    ctx.addIssue({ code: 'custom', message: 'credentials in the URL', params: { credentialsInUrl: true } });
+    ctx.addIssue({ code: 'custom', message: 'credentials in the URL', params: { credentialsInUrl: true, inQuery: check.inQuery === true } });
     return;
   }
   ctx.addIssue({ code: 'custom', message: `${GIT_URL_HINT}, got ${quoteForMessage(url)} (${check.reason})` });
@@ -162,6 +163,16 @@ const testsSettings = strict({ command: testsCommand.optional(), timeout: positi
 // Pack refs or directory names: a list gates only those packs.
 const requireTests = z.union([z.boolean(), z.array(z.string().min(1))], { error: expected('true, false or a list of pack names') });
 
+/** Pack-provided code pip may run: off by default (wheels only); per repository over the top-level default. */
+const packCode = strict({ source_builds: z.boolean({ error: expected('true or false') }).optional() });
+
+const SANDBOX_MODES = ['auto', 'bwrap', 'user', 'none'] as const;
+/** `sandbox: none` is short for `sandbox: {mode: none}`. */
+const sandbox = z.preprocess((v) => (typeof v === 'string' ? { mode: v } : v), strict({
+  mode: z.enum(SANDBOX_MODES, { error: expected(`one of ${SANDBOX_MODES.join(', ')}`) }).default('auto'),
+  user: z.string({ error: expected('a user name like nobody') }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'expected a user name like nobody').default('nobody'),
+}));
+
 const repository = strict({
   repo: gitUrl,
   subtree: z.boolean({ error: expected('true or false') }).default(true),
@@ -181,6 +192,8 @@ const repository = strict({
   /** Run each pack's tests in staging and activate only packs that pass. */
   require_tests: requireTests.optional(),
   tests: testsSettings.optional(),
+  /** source_builds: let pip build this repository's packs' requirements from source (sandboxed). */
+  pack_code: packCode.optional(),
 }).transform(({ auto_deployment, ...rest }) => ({
   ...rest,
   // Auto-deployment follows the repository's branch unless told otherwise.
@@ -212,8 +225,9 @@ const register = strict({
     // Header values usually carry an API key: masked like any secret.
     headers: z.record(z.string(), secret, { error: expected('a mapping of header name to value') }).default(() => ({})),
   }).optional(),
-  // Hooks get packbot's environment minus every credential in it; what a hook needs (st2's
-  // ST2_API_KEY, say) is passed here, by name, on purpose.
+  // Hooks get only an allow-list of packbot's environment (deploy/register.ts); what a hook
+  // needs (st2's ST2_API_KEY, say) is passed here, by name, on purpose. Values named like a
+  // credential, or taken from the environment, are masked (config/secrets.ts).
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), secret, {
     error: expected('a mapping of environment variable name to value, e.g. {ST2_API_KEY: "${ST2_API_KEY}"}'),
   }).default(() => ({})),
@@ -279,8 +293,12 @@ export const configSchema = strict({
   releases_kept: z.number({ error: expected('a whole number from 2 to 100') }).int().min(2).max(100).default(DEFAULTS.releasesKept),
   /** Raw git URLs in `pack deploy` instead of configured names: off unless allow-listed. */
   allow_urls: z.boolean({ error: expected('true or false') }).default(false),
-  url_allowlist: z.array(httpUrl, { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
+  url_allowlist: z.array(credentialFreeUrl('list the prefix alone (packbot deploys chat URLs without credentials)'), { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
   envs: strict({ python: pythonEnv, node: nodeEnv }).prefault({}),
+  /** The default for repositories without their own pack_code (and for registry and URL deploys). */
+  pack_code: strict({ source_builds: z.boolean({ error: expected('true or false') }).default(false) }).prefault({}),
+  /** What confines pack code (source builds, tests): bubblewrap, a separate user, or nothing. */
+  sandbox: sandbox.prefault({}),
   register: register.prefault({}),
   /** `pack install <name>`: registry indexes and what may be downloaded. */
   registry: registrySchema.prefault({}),

@@ -10,7 +10,7 @@ import { changedPaths, log } from './history.js';
 import { materialize } from './materialize.js';
 import { syncMirror } from './mirror.js';
 import { ObjectReaders } from './object-reader.js';
-import { commitTree, treeAt, type ObjectAccess } from './objects.js';
+import { commitTree, fileAt, treeAt, type ObjectAccess } from './objects.js';
 import { repoOf, type Repo } from './repo.js';
 import { refNames, resolveRef } from './refs.js';
 import { PackbotError } from '../../core/errors.js';
@@ -80,6 +80,7 @@ export function createGit(opts: GitOptions): Git {
     },
     treeId: async (remote, commit, path) => (await treeAt(await reading(remote, [commit], path), commit, path)).oid,
     tree: async (remote, commit, path) => tree(await reading(remote, [commit], path), commit, path),
+    readFile: async (remote, commit, path) => fileAt(await reading(remote, [commit], path), commit, path),
     listPackDirs: async (remote, commit) => listPackDirs(await reading(remote, [commit]), commit),
     packTrees: async (remote, commit) => packTrees(await reading(remote, [commit]), commit),
     materialize: async (remote, commit, path, dest) => materialize(await reading(remote, [commit], path), commit, path, dest),

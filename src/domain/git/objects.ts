@@ -125,3 +125,23 @@ export async function walkTree(a: ObjectAccess, oid: string, prefix = ''): Promi
   }
   return out;
 }
+
+/**
+ * The bytes of the regular file `path` at commit, read through the object reader (no
+ * checkout); null when there is no such file, or it is a symlink or a directory.
+ */
+export async function fileAt(a: ObjectAccess, commit: string, path: string): Promise<Buffer | null> {
+  validatePath(path);
+  const cut = path.lastIndexOf('/');
+  const dir = cut < 0 ? '' : path.slice(0, cut);
+  let oid: string;
+  try {
+    ({ oid } = await treeAt(a, commit, dir));
+  } catch (err) {
+    if (err instanceof PackbotError && err.code === 'pack_unknown') return null;
+    throw err;
+  }
+  const entry = (await treeEntries(a, oid, dir || '.')).find((e) => e.name === path.slice(cut + 1));
+  if (!entry || entry.type !== 'blob' || !/^1006[0-7]{2}$/.test(entry.mode)) return null;
+  return readBlob(a, entry.oid, path);
+}

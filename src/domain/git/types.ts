@@ -56,6 +56,8 @@ export interface Git {
   treeId(remote: GitRemote, commit: string, path: string): Promise<string>;
   /** Entries under `path` ('' = root) at commit, recursively, with paths relative to `path`. */
   tree(remote: GitRemote, commit: string, path: string): Promise<TreeEntry[]>;
+  /** A regular file's bytes at commit (through the object reader, no checkout); null when absent, a symlink or a directory. */
+  readFile(remote: GitRemote, commit: string, path: string): Promise<Buffer | null>;
   /** Directory names directly under `packs/` at commit (subtree repos); [] when there is no packs/. */
   listPackDirs(remote: GitRemote, commit: string): Promise<string[]>;
   /** The directories under packs/ with their tree ids (one git call: discover + no-op check). */

@@ -8,6 +8,7 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Masker } from '../../core/masking/masker.js';
+import { noSandbox, type Sandbox } from '../sandbox/index.js';
 import { lstatOrNull } from './fsutil.js';
 import { assertPackName } from './names.js';
 import { buildNodeEnv, PACKAGE_JSON } from './node-env.js';
@@ -30,6 +31,10 @@ export interface EnvOptions {
   onOutput?: (line: string) => void;
   /** Release whose node_modules may be reused; default the active `<packsDir>/<pack>` (envsDir's parent). */
   previousDir?: string;
+  /** pip may build from source (the repository's pack_code.source_builds); default wheels only. */
+  sourceBuilds?: boolean;
+  /** Where pip runs; without one, source builds are refused and pip runs unconfined on wheels. */
+  sandbox?: Sandbox;
 }
 
 export interface EnvResult {
@@ -57,7 +62,10 @@ export async function buildEnvironment(opts: EnvOptions): Promise<EnvResult> {
   const result: EnvResult = {};
 
   if (opts.python === 'venv' && (await isFile(join(packDir, REQUIREMENTS)))) {
-    result.python = await buildPythonEnv({ pack: opts.pack, packDir, envsDir, pythonBin: opts.pythonBin ?? 'python3', tool });
+    result.python = await buildPythonEnv({
+      pack: opts.pack, packDir, envsDir, pythonBin: opts.pythonBin ?? 'python3', tool,
+      sourceBuilds: opts.sourceBuilds ?? false, sandbox: opts.sandbox ?? noSandbox(),
+    });
   }
   if (opts.node === 'npm' && (await isFile(join(packDir, PACKAGE_JSON)))) {
     const previousDir = opts.previousDir ?? (await activeRelease(envsDir, opts.pack));

@@ -11,10 +11,18 @@ import { PackbotError } from '../../core/errors.js';
 import { META_FILE } from './layout.js';
 import { isCommitSha } from './names.js';
 
+/** Where a release came from: `repo` names the repository, or `registry`, or a URL's `url-…` name. */
+export type ReleaseOrigin = 'repository' | 'registry' | 'url';
+
 export interface ReleaseMeta {
   pack: string;
   version: string;
   repo: string;
+  /**
+   * What `repo` names (written since issue 15; its owner decides who may replace the pack).
+   * Older releases lack it: permissions/ownership.ts says how they are read.
+   */
+  origin?: ReleaseOrigin;
   branch: string;
   commit: string;
   deployed_by: Identity;
@@ -52,7 +60,7 @@ export function checkMeta(pack: string, meta: ReleaseMeta): void {
 
 /** The documented fields first, in a fixed order, then whatever else the caller recorded. */
 export function storedMeta(meta: ReleaseMeta, release: string, deployedAt: Date): StoredMeta {
-  const { pack, version, repo, branch, commit, deployed_by, deploy_id, ...extra } = meta;
+  const { pack, version, repo, origin, branch, commit, deployed_by, deploy_id, ...extra } = meta;
   delete extra['release'];
   delete extra['deployed_at'];
   return {
@@ -60,6 +68,7 @@ export function storedMeta(meta: ReleaseMeta, release: string, deployedAt: Date)
     release,
     version,
     repo,
+    ...(origin ? { origin } : {}),
     branch,
     commit,
     deployed_by,

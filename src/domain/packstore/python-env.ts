@@ -16,6 +16,8 @@ import { fsyncTree } from './fsutil.js';
 import { envLockPath } from './layout.js';
 import { DEFAULT_LOCK, withLock } from './release-lock.js';
 import { runTool, type ToolRun } from './tool.js';
+import { checkRequirements } from './requirements-check.js';
+import { confine, confineIfExplicit, type Sandbox } from '../sandbox/index.js';
 
 export interface PythonEnvInput {
   pack: string;
@@ -24,32 +26,46 @@ export interface PythonEnvInput {
   pythonBin: string;
   /** Shared tool settings (timeout, masker, output sink). */
   tool: Pick<ToolRun, 'timeoutMs' | 'masker' | 'onOutput'>;
+  /** Let pip build sdists, local paths and VCS URLs (pack-chosen code): only inside the sandbox. */
+  sourceBuilds: boolean;
+  /** Where pip runs (and, with source builds, the build code). */
+  sandbox: Sandbox;
 }
 
 export const REQUIREMENTS = 'requirements.txt';
 
-/** The interpreter's full version and path: a venv made by one is not valid for another. */
-async function interpreter(input: PythonEnvInput): Promise<string> {
+/**
+ * The interpreter's full version and path (a venv made by one is not valid for another), and
+ * its prefix (what a sandbox must show for the venv's python to start). Isolated (-I) and
+ * outside the pack: run from the pack, `python -m venv` would import a pack's own venv.py.
+ */
+async function interpreter(input: PythonEnvInput): Promise<{ id: string; prefix: string }> {
   const lines = await runTool({
     ...input.tool,
     onOutput: undefined,
     pack: input.pack,
     label: `${input.pythonBin} version check`,
     file: input.pythonBin,
-    args: ['-c', 'import sys; print(sys.version); print(sys.executable)'],
-    cwd: input.packDir,
+    args: ['-I', '-c', 'import sys; print(sys.version); print(sys.executable); print(sys.base_prefix)'],
+    cwd: input.envsDir,
   });
-  return lines.join('\n');
+  const prefix = lines.at(-1)?.trim() ?? '';
+  return { id: lines.slice(0, -1).join('\n'), prefix };
 }
 
 export async function buildPythonEnv(input: PythonEnvInput): Promise<{ dir: string; reused: boolean }> {
   const { pack, packDir, envsDir } = input;
   const requirementsPath = join(packDir, REQUIREMENTS);
+  // Refused before anything is built: a line that would run or fetch code the pack chose.
+  if (input.sourceBuilds) await confine(input.sandbox, 'env_failed', `${pack}: pip install with source builds`);
+  else await checkRequirements(pack, packDir, REQUIREMENTS, input.tool.masker);
+  await confineIfExplicit(input.sandbox, 'env_failed', `${pack}: pip install`);
   const requirements = await readFile(requirementsPath);
-  const hash = createHash('sha256').update(requirements).update('\0').update(await interpreter(input)).digest('hex');
+  await mkdir(envsDir, { recursive: true });
+  const python = await interpreter(input);
+  const hash = createHash('sha256').update(requirements).update('\0').update(python.id).digest('hex');
   const name = `${pack}-${hash.slice(0, 12)}`;
   const dir = join(envsDir, name);
-  await mkdir(envsDir, { recursive: true });
 
   return withLock(envLockPath(envsDir, pack), `environment of ${pack}`, DEFAULT_LOCK, async (guard) => {
     const reused = await isComplete(dir);
@@ -60,12 +76,19 @@ export async function buildPythonEnv(input: PythonEnvInput): Promise<{ dir: stri
       await writeFile(join(dir, BUILDING_MARKER), `${process.pid}\n`);
       try {
         const tool = { ...input.tool, pack, cwd: packDir };
-        await runTool({ ...tool, label: 'python -m venv', file: input.pythonBin, args: ['-m', 'venv', dir] });
+        // The host's interpreter and standard library only: no pack code, so outside the sandbox.
+        await runTool({ ...tool, cwd: envsDir, label: 'python -m venv', file: input.pythonBin, args: ['-I', '-m', 'venv', dir] });
         await runTool({
           ...tool,
           label: 'pip install',
           file: join(dir, 'bin', 'pip'),
-          args: ['install', '--disable-pip-version-check', '--no-input', '-r', requirementsPath],
+          args: [
+            'install', '--disable-pip-version-check', '--no-input',
+            // Wheels run no code when installed; sdists and local paths run their build backend.
+            ...(input.sourceBuilds ? [] : ['--only-binary', ':all:']),
+            '-r', requirementsPath,
+          ],
+          sandbox: { box: input.sandbox, writable: [dir, packDir], readable: python.prefix ? [python.prefix] : [], network: true },
         });
         await fsyncTree(dir);
         await markComplete(dir);

@@ -8,6 +8,7 @@ import { formatSeconds } from '../../core/duration.js';
 import { PackbotError } from '../../core/errors.js';
 import type { Masker } from '../../core/masking/masker.js';
 import { maskedOutput } from '../../core/masking/stream.js';
+import type { Sandbox, SandboxRun } from '../sandbox/index.js';
 
 /** What package tools legitimately need: locale, HOME for caches, proxies, CA and index settings. */
 const PASSED_ENV = new Set([
@@ -47,6 +48,8 @@ export interface ToolRun {
   onOutput?: (line: string) => void;
   /** Added to the allow-listed environment (e.g. PYTHONDONTWRITEBYTECODE for test runs). */
   env?: Record<string, string>;
+  /** Run inside the app's sandbox (pack code, or pip): what it may write, read, and whether it gets the network. */
+  sandbox?: { box: Sandbox } & Pick<SandboxRun, 'writable' | 'readable' | 'network'>;
 }
 
 export interface ToolOutcome {
@@ -69,17 +72,22 @@ export async function execTool(run: ToolRun): Promise<ToolOutcome> {
   // Streamed, not line by line: a secret can span lines (a PEM key) or arrive in pieces.
   const stdout = maskedOutput(run.masker, keep);
   const stderr = maskedOutput(run.masker, keep);
-  const result = await execa(run.file, run.args, {
+  const env = { ...toolEnv(), ...run.env };
+  const spawn = run.sandbox
+    ? await run.sandbox.box.wrap({ file: run.file, args: run.args, cwd: run.cwd, env, writable: run.sandbox.writable, readable: run.sandbox.readable ?? [], network: run.sandbox.network })
+    : { file: run.file, args: [...run.args], env, done: async () => undefined };
+  const result = await execa(spawn.file, spawn.args, {
     cwd: run.cwd,
-    env: { ...toolEnv(), ...run.env },
+    env: spawn.env,
     extendEnv: false,
+    ...(spawn.uid !== undefined ? { uid: spawn.uid, gid: spawn.gid } : {}),
     stdin: 'ignore',
     stdout: { transform: stdout.transform, final: stdout.final },
     stderr: { transform: stderr.transform, final: stderr.final },
     timeout: run.timeoutMs,
     forceKillAfterDelay: KILL_GRACE_MS,
     reject: false,
-  });
+  }).finally(() => spawn.done());
   stdout.lines.end();
   stderr.lines.end();
   if (!result.failed) return { lines, failed: false, exitCode: result.exitCode, why: '' };

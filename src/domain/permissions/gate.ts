@@ -12,6 +12,7 @@ import type { Logger } from '../../core/logging/logger.js';
 import type { HistoryStore } from '../store/history.js';
 import { ALIAS_PERMISSIONS } from '../../core/members.js';
 import { createPolicy, type Actor, type Policy, type RepoAction, type Verdict } from './policy.js';
+import { originRecordName, type Origin } from './ownership.js';
 
 export type { Actor, RepoAction, Verdict } from './policy.js';
 
@@ -38,6 +39,11 @@ export interface PermissionGate {
   action(actor: Actor, command: 'confirm' | 'cancel'): Promise<string | null>;
   /** The repository check; on refusal records, logs and throws a `not_permitted` PackbotError. */
   repo(actor: Actor, action: RepoAction, repo: string, opts?: { pack?: string; command?: string }): Promise<void>;
+  /**
+   * The check on where installed pack `pack` came from (see policy.origin): replacing, rolling
+   * back or uninstalling it. On refusal records, logs and throws a `not_permitted` PackbotError.
+   */
+  origin(actor: Actor, action: RepoAction, origin: Origin, opts: { pack: string; command?: string; what?: string }): Promise<void>;
   /** Whether `help` should show the alias to this actor (nothing recorded). */
   allows(actor: Actor, alias: AliasDefinition): Verdict;
 }
@@ -88,6 +94,14 @@ export function createPermissionGate(deps: GateDeps): PermissionGate {
       const verdict = policy.repo(actor, action, repo, opts.pack);
       if (verdict.ok) return;
       await deny(actor, opts.command ?? action, verdict.reason, repo);
+      throw new PackbotError('not_permitted', verdict.reason);
+    },
+    async origin(actor, action, origin, opts) {
+      // The registry's check is the right to install: whatever the install alias asks.
+      const install = deps.aliases?.definitions.find((a) => a.enabled && a.command === 'install');
+      const verdict = policy.origin(actor, action, origin, opts.pack, install?.permission ?? 'deploy', opts.what);
+      if (verdict.ok) return;
+      await deny(actor, opts.command ?? action, verdict.reason, originRecordName(origin));
       throw new PackbotError('not_permitted', verdict.reason);
     },
     allows(actor, alias) {

@@ -9,10 +9,13 @@
  * - Admins may run everything, on every repository.
  * - Channel lists (`permissions.channels`, `repositories.X.allowed_channels`) say *where*, not
  *   who: they hold for admins too, so "prod deploys only from #ops" stays true.
+ * - An installed pack belongs to the source of its active release (ownership.ts): replacing,
+ *   rolling back or removing it needs that source's check as well as the new source's.
  */
 import type { PackbotConfig } from '../config/index.js';
 import { displayIdentity, isChatIdentity, type Identity } from '../../core/identity.js';
 import { ALIAS_PERMISSIONS, channelMatches } from '../../core/members.js';
+import { originLabel, type Origin } from './ownership.js';
 
 /** The person asking, as the checker sees them. */
 export interface Actor {
@@ -26,11 +29,11 @@ export interface Actor {
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
 /** Commands that act on a repository's packs (and clicks on their prompts). */
-export type RepoAction = 'deploy' | 'rollback' | 'uninstall' | 'confirm' | 'cancel';
+export type RepoAction = 'deploy' | 'replace' | 'rollback' | 'uninstall' | 'confirm' | 'cancel';
 
 const OK: Verdict = { ok: true };
 const VERBS: Record<RepoAction, string> = {
-  deploy: 'Deploying', rollback: 'Rolling back', uninstall: 'Uninstalling', confirm: 'Confirming a deploy of', cancel: 'Cancelling a deploy of',
+  deploy: 'Deploying', replace: 'Replacing', rollback: 'Rolling back', uninstall: 'Uninstalling', confirm: 'Confirming a deploy of', cancel: 'Cancelling a deploy of',
 };
 
 /** `console:root` → `@root`; groups stay as written. */
@@ -96,6 +99,22 @@ export function createPolicy(config: PackbotConfig) {
     return { ok: false, reason: `${label} runs only in ${allowed.join(', ')} (permissions.channels); ask again there.` };
   }
 
+  /** The check where the repository is known: its allowed_users, then its allowed_channels. */
+  function repoVerdict(actor: Actor, action: RepoAction, repo: string, pack?: string, said?: string): Verdict {
+    const settings = config.repositories[repo];
+    if (!settings) return OK;
+    const what = said ?? `${VERBS[action]} ${pack ? `${pack} (from ${repo})` : repo}`;
+    const users = settings.allowed_users;
+    if (users && !isAdmin(actor) && !users.some((e) => matches(actor, e))) {
+      return { ok: false, reason: `${what} needs being in repositories.${repo}.allowed_users (${users.join(', ')}); ${askAdmin()} to add ${actor.identity} there.` };
+    }
+    const where = settings.allowed_channels;
+    if (where && !where.some((c) => channelMatches(c, actor.channel))) {
+      return { ok: false, reason: `${what} runs only in ${where.join(', ')} (repositories.${repo}.allowed_channels); ask again there.` };
+    }
+    return OK;
+  }
+
   return {
     isAdmin,
     hasRole,
@@ -108,19 +127,28 @@ export function createPolicy(config: PackbotConfig) {
     },
 
     /** The check where the repository is known: its allowed_users, then its allowed_channels. */
-    repo(actor: Actor, action: RepoAction, repo: string, pack?: string): Verdict {
-      const settings = config.repositories[repo];
-      if (!settings) return OK;
-      const what = `${VERBS[action]} ${pack ? `${pack} (from ${repo})` : repo}`;
-      const users = settings.allowed_users;
-      if (users && !isAdmin(actor) && !users.some((e) => matches(actor, e))) {
-        return { ok: false, reason: `${what} needs being in repositories.${repo}.allowed_users (${users.join(', ')}); ${askAdmin()} to add ${actor.identity} there.` };
+    repo: repoVerdict,
+
+    /**
+     * The check on where an installed pack came from (ownership.ts), for replacing, rolling
+     * back or removing it: a repository's own check; the registry's is the right to run
+     * `install` (`installPermission`: its alias's permission); a URL's is allow_urls being on;
+     * an unknown origin is admins' only. `what` starts the refusal ("Replacing alpha (from prod)").
+     */
+    origin(actor: Actor, action: RepoAction, origin: Origin, pack: string, installPermission = 'deploy', said?: string): Verdict {
+      const what = said ?? `${VERBS[action]} ${pack} (from ${originLabel(origin)})`;
+      switch (origin.kind) {
+        case 'repository':
+          return repoVerdict(actor, action, origin.name, pack, what);
+        case 'registry':
+          return mayRun(actor, 'install', installPermission, what);
+        case 'url':
+          if (config.allow_urls || isAdmin(actor)) return OK;
+          return { ok: false, reason: `${what} is for admins only while allow_urls is off; ${askAdmin()}.` };
+        case 'unknown':
+          if (isAdmin(actor)) return OK;
+          return { ok: false, reason: `${what} is for admins only: ${origin.name} is not a configured repository, so nobody else's permission on it can be checked; ${askAdmin()}.` };
       }
-      const where = settings.allowed_channels;
-      if (where && !where.some((c) => channelMatches(c, actor.channel))) {
-        return { ok: false, reason: `${what} runs only in ${where.join(', ')} (repositories.${repo}.allowed_channels); ask again there.` };
-      }
-      return OK;
     },
   };
 }

@@ -98,19 +98,23 @@ function issues(where: string, error: z.ZodError): string[] {
   });
 }
 
+/** Versions already read, per pack: a Set, so an index listing n versions is read in O(n), not O(n²). */
+type Seen = Map<string, Set<string>>;
+
 /** Parses a decoded JSON document in either format. Never throws. */
 export function parseIndex(raw: unknown): ParsedIndex {
   const out: ParsedIndex = { format: null, packs: new Map(), errors: [], warnings: [] };
+  const seen: Seen = new Map();
   if (!isObject(raw)) {
     out.errors.push(`expected a JSON object with "packs", got ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : typeof raw}`);
     return out;
   }
   if (Array.isArray(raw.packs)) {
     out.format = 'attune';
-    raw.packs.forEach((entry, i) => readAttune(entry, `packs[${i}]`, out));
+    raw.packs.forEach((entry, i) => readAttune(entry, `packs[${i}]`, out, seen));
   } else if (isObject(raw.packs)) {
     out.format = 'exchange';
-    for (const [key, entry] of Object.entries(raw.packs)) readExchange(key, entry, out);
+    for (const [key, entry] of Object.entries(raw.packs)) readExchange(key, entry, out, seen);
   } else {
     out.errors.push(
       raw.packs === undefined
@@ -121,7 +125,7 @@ export function parseIndex(raw: unknown): ParsedIndex {
   return out;
 }
 
-function readExchange(key: string, entry: unknown, out: ParsedIndex): void {
+function readExchange(key: string, entry: unknown, out: ParsedIndex, seen: Seen): void {
   const where = `packs.${key}`;
   const parsed = exchangePack.safeParse(entry);
   if (!parsed.success) {
@@ -137,11 +141,11 @@ function readExchange(key: string, entry: unknown, out: ParsedIndex): void {
     const text = String(raw);
     const version = checkVersion(text, where, out);
     if (version === null) continue;
-    addVersion(out, key, p.description, where, { version, repo_url: p.repo_url, git_ref: `v${text.replace(/^v/, '')}`, dependencies: p.dependencies ?? [] });
+    addVersion(out, seen, key, p.description, where, { version, repo_url: p.repo_url, git_ref: `v${text.replace(/^v/, '')}`, dependencies: p.dependencies ?? [] });
   }
 }
 
-function readAttune(entry: unknown, where: string, out: ParsedIndex): void {
+function readAttune(entry: unknown, where: string, out: ParsedIndex, seen: Seen): void {
   const parsed = attunePack.safeParse(entry);
   if (!parsed.success) {
     out.errors.push(...issues(where, parsed.error));
@@ -165,7 +169,7 @@ function readAttune(entry: unknown, where: string, out: ParsedIndex): void {
     if (archive.checksum !== undefined && sha === undefined) out.warnings.push(`${at}: archive checksum is not "sha256:<64 hex>"; it will not be verified`);
     v.archive = sha === undefined ? { url: archive.url } : { url: archive.url, sha256: sha };
   }
-  addVersion(out, p.ref, p.description, at, v);
+  addVersion(out, seen, p.ref, p.description, at, v);
 }
 
 function checkVersion(text: string, where: string, out: ParsedIndex): string | null {
@@ -174,13 +178,17 @@ function checkVersion(text: string, where: string, out: ParsedIndex): string | n
   return version;
 }
 
-function addVersion(out: ParsedIndex, name: string, description: string | undefined, where: string, v: RegistryVersion): void {
+function addVersion(out: ParsedIndex, seen: Seen, name: string, description: string | undefined, where: string, v: RegistryVersion): void {
   let pack = out.packs.get(name);
-  if (!pack) {
+  let versions = seen.get(name);
+  if (!pack || !versions) {
     pack = { name, versions: [] };
+    versions = new Set();
     out.packs.set(name, pack);
+    seen.set(name, versions);
   }
   if (pack.description === undefined && description !== undefined) pack.description = description;
-  if (pack.versions.some((x) => x.version === v.version)) return void out.warnings.push(`${where}: version ${v.version} is listed twice; the first is used`);
+  if (versions.has(v.version)) return void out.warnings.push(`${where}: version ${v.version} is listed twice; the first is used`);
+  versions.add(v.version);
   pack.versions.push(v);
 }

@@ -89,10 +89,30 @@ export function newestFirst(pack: RegistryPack): RegistryVersion[] {
   return [...pack.versions].sort((a, b) => semver.rcompare(a.version, b.version));
 }
 
-/** The highest version satisfying every range, or undefined. */
-export function highestSatisfying(pack: RegistryPack, ranges: readonly string[]): RegistryVersion | undefined {
-  return newestFirst(pack).find((v) => ranges.every((r) => semver.satisfies(v.version, r)));
+/**
+ * The highest version satisfying every range, or undefined; of versions equal by precedence
+ * (build metadata), the first listed. One pass, at most one comparison per version, ranges
+ * parsed once: an index may list tens of thousands of versions of a pack, and this runs for
+ * every need of every pack a resolve visits. `compare` is semver's; tests count its calls.
+ */
+export function highestSatisfying(pack: RegistryPack, ranges: readonly string[], compare: VersionCompare = (a, b) => a.compare(b)): RegistryVersion | undefined {
+  let tests: semver.Range[];
+  try {
+    tests = ranges.map((r) => new semver.Range(r));
+  } catch {
+    return undefined; // semver.satisfies' reading: an invalid range is satisfied by nothing
+  }
+  let best: { v: RegistryVersion; parsed: semver.SemVer } | undefined;
+  for (const v of pack.versions) {
+    const parsed = semver.parse(v.version);
+    if (parsed === null) continue; // index-format keeps valid semver only; nothing satisfies anything else
+    if (best !== undefined && compare(parsed, best.parsed) <= 0) continue;
+    if (tests.every((t) => t.test(parsed))) best = { v, parsed };
+  }
+  return best?.v;
 }
+
+export type VersionCompare = (a: semver.SemVer, b: semver.SemVer) => number;
 
 export function availableText(pack: RegistryPack): string {
   const all = newestFirst(pack).map((v) => v.version);

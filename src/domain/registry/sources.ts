@@ -8,6 +8,11 @@
  *
  * Messages name an index by its `name` or its URL without credentials or query: tokens in
  * index URLs are common (raw.githubusercontent.com?token=…) and problems reach chat.
+ *
+ * Redirects are followed by hand, at most MAX_REDIRECTS, each re-checked by url-policy's rule:
+ * it may stay on the index's own origin or go under registry.allowed_urls, nowhere else (an
+ * index decides what gets installed, so where it comes from matters as much as an archive).
+ * Credentials go only to the index's own origin.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +21,8 @@ import { PackbotError } from '../../core/errors.js';
 import { parseIndex, type IndexFormat, type RegistryPack } from './index-format.js';
 import { displayUrl, scrubUrl } from '../../core/net/urls.js';
 import { hasUserinfo } from '../../core/net/url-credentials.js';
+import { withFetch, type FetchLike } from '../../core/net/http-client.js';
+import { checkAllowedUrl, MAX_REDIRECTS, REDIRECT_STATUSES } from '../../core/net/url-policy.js';
 import { deadline, type Deadline } from '../../core/timeout.js';
 
 export interface IndexSource {
@@ -39,10 +46,13 @@ export interface LoadedIndex {
   warnings: readonly string[];
 }
 
-export type FetchLike = (url: URL, init: RequestInit) => Promise<Response>;
+export type { FetchLike };
 
 export interface LoadOptions {
+  /** The app's HTTP client; without one, a client is made for this load and closed after. */
   fetch?: FetchLike;
+  /** Where else a redirect may lead besides the index's own origin (registry.allowed_urls). */
+  allowedUrls?: readonly string[];
   /** For the whole request, body included. */
   timeoutMs: number;
   maxBytes: number;
@@ -63,7 +73,7 @@ class ReadFailure extends Error {}
 
 export async function loadIndexes(sources: readonly IndexSource[], opts: LoadOptions): Promise<LoadResult> {
   // Fetched together, judged in order: a slow low-priority mirror needn't delay the rest.
-  const outcomes = await Promise.all(sources.map((source) => readSource(source, opts)));
+  const outcomes = await withFetch(opts.fetch, (fetch) => Promise.all(sources.map((source) => readSource(source, { ...opts, fetch }))));
   const result: LoadResult = { indexes: [], problems: [], warnings: [] };
   outcomes.forEach((outcome, i) => {
     const source = sources[i] as IndexSource;
@@ -165,7 +175,7 @@ async function readHttp(url: URL, written: string, opts: LoadOptions): Promise<U
   }
   const limit = deadline(opts.timeoutMs);
   try {
-    const res = await (opts.fetch ?? fetch)(target, { headers, signal: limit.signal, redirect: 'follow' });
+    const res = await followRedirects(target, headers, opts, limit.signal);
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       throw new ReadFailure(`HTTP ${res.status}${res.statusText === '' ? '' : ` ${res.statusText}`}`);
@@ -182,6 +192,34 @@ async function readHttp(url: URL, written: string, opts: LoadOptions): Promise<U
     throw new ReadFailure(networkReason(err, written));
   } finally {
     limit.clear();
+  }
+}
+
+/** GETs `start`, following each redirect only where url-policy allows it (see the header). */
+async function followRedirects(start: URL, headers: Record<string, string>, opts: LoadOptions, signal: AbortSignal): Promise<Response> {
+  const doFetch = opts.fetch as FetchLike;
+  const allowed = [`${start.origin}/`, ...(opts.allowedUrls ?? [])];
+  let url = start;
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = url.origin === start.origin;
+    const send = sameOrigin ? headers : { accept: headers['accept'] ?? 'application/json' };
+    const res = await doFetch(url, { headers: send, signal, redirect: 'manual' });
+    if (!REDIRECT_STATUSES.has(res.status)) return res;
+    await res.body?.cancel().catch(() => undefined);
+    const location = res.headers.get('location');
+    if (location === null) throw new ReadFailure(`HTTP ${res.status} without a Location`);
+    if (hop >= MAX_REDIRECTS) throw new ReadFailure(`redirected more than ${MAX_REDIRECTS} times; configure the final URL`);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new ReadFailure(`HTTP ${res.status} to an unreadable Location`);
+    }
+    const checked = checkAllowedUrl(next, allowed);
+    if (!checked.ok) {
+      throw new ReadFailure(`redirected to ${displayUrl(next)}, which is refused (${checked.reason}); only the index's own origin and registry.allowed_urls may be redirected to`);
+    }
+    url = checked.url;
   }
 }
 

@@ -3,24 +3,29 @@ import { truthy } from '../presenter/format.js';
 import { actorOf, targetOf } from '../chat/actor.js';
 import type { CommandContext } from './types.js';
 import { personMark } from '../../core/identity.js';
+import { originOfDeploy } from '../../domain/permissions/index.js';
+import { checkReplacements } from './ownership.js';
 
 /**
- * `pack deploy <repo> [packs] [branch]`: check what it would touch (repository, ref, packs,
- * locks) at once, then queue it. Everything after that is the deploy's one message, which
+ * `pack deploy <repo> [packs] [branch]`: check what it would touch (repository, ref, packs and
+ * the refs they install as, their owners, locks) at once, then queue it. Everything after that is the deploy's one message, which
  * the presenter posts and edits (queued, the prompt, the stages, the summary).
  */
 export async function deployCommand(ctx: CommandContext): Promise<Reply[]> {
   const { deployer, coordinator } = ctx.services;
   // Before planning: a refused deploy must not even fetch the repository.
   await ctx.services.permissions.repo(actorOf(ctx.message), 'deploy', ctx.params['repo'] ?? '', { command: ctx.alias.command });
-  const plan = deployer.plan({
+  const asked = deployer.plan({
     repo: ctx.params['repo'] ?? '', packs: ctx.params['packs'] ?? '', ref: ctx.params['branch'] ?? '',
     force: truthy(ctx.params['force']), requestedBy: ctx.identity, channel: ctx.message.channel.name,
   });
-  // A queued deploy deploys exactly the packs its locks were checked for: "all" means the packs on the ref now.
-  const packs = await deployer.targets(plan);
+  // A queued deploy deploys exactly the packs its locks were checked for: "all" means the packs on
+  // the ref now; each goes by its pack.yaml ref, the name StackStorm installs it under.
+  const { plan, packs } = await deployer.resolveTargets(asked);
+  // Replacing a pack that came from elsewhere needs its owner's permission too.
+  const replaces = await checkReplacements(ctx, originOfDeploy(plan.repo), packs);
   await coordinator.request({
-    plan: { ...plan, packs, ...(plan.packs.length === 0 ? { all: true } : {}) }, packs, target: targetOf(ctx.message),
+    plan: { ...plan, replaces }, packs, target: targetOf(ctx.message),
     ...(ctx.alias.confirm ? { aliasPolicy: ctx.alias.confirm } : {}),
     display: (identity) => personMark(identity, 'name'),
   });

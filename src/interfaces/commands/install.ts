@@ -10,6 +10,7 @@ import { targetOf } from '../chat/actor.js';
 import { truthy } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 import { personMark } from '../../core/identity.js';
+import { checkReplacements } from './ownership.js';
 
 export async function installCommand(ctx: CommandContext): Promise<Reply[]> {
   const { installer, coordinator } = ctx.services;
@@ -20,8 +21,10 @@ export async function installCommand(ctx: CommandContext): Promise<Reply[]> {
     return [reply('install_nothing', { packs: resolution.alreadyInstalled.map((k) => `${k.name} ${k.version}`).join(', ') })];
   }
   const packs = resolution.plan.map((p) => p.name);
+  // A pack deployed from a repository is that repository's: replacing it needs its permission too.
+  const replaces = await checkReplacements(ctx, { kind: 'registry' }, packs);
   await coordinator.request({
-    plan, packs, target: targetOf(ctx.message),
+    plan: { ...plan, replaces }, packs, target: targetOf(ctx.message),
     ...(ctx.alias.confirm ? { aliasPolicy: ctx.alias.confirm } : {}),
     display: (identity) => personMark(identity, 'name'),
   });

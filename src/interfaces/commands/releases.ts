@@ -1,20 +1,10 @@
 import { reply, type Reply } from '../chat/reply.js';
 import { PackbotError } from '../../core/errors.js';
 import type { CommandContext } from './types.js';
-import { type RepoAction } from '../../domain/permissions/index.js';
-import { actorOf } from '../chat/actor.js';
+import { checkRollback, checkUninstall } from './ownership.js';
 import { refusalMessage } from '../../services/coord/branch-locks.js';
 import { isAdmin } from '../../services/coord/settings.js';
 import { personMark } from '../../core/identity.js';
-
-/** The repository check for installed packs: the repository their active release came from. */
-async function checkPacks(ctx: CommandContext, action: RepoAction, packs: string[]): Promise<void> {
-  // Not a pack name: the deployer says so in its own words.
-  for (const pack of packs.filter((p) => /^[a-z0-9_]+$/.test(p))) {
-    const active = await ctx.services.store.active(pack);
-    if (active) await ctx.services.permissions.repo(actorOf(ctx.message), action, active.meta.repo, { pack, command: ctx.alias.command });
-  }
-}
 
 /**
  * A pack locked to someone's branch is theirs until they deploy the default branch again:
@@ -38,7 +28,8 @@ async function checkLocks(ctx: CommandContext, packs: string[]): Promise<void> {
 export async function rollbackCommand(ctx: CommandContext): Promise<Reply[]> {
   const pack = ctx.params['pack']?.trim() ?? '';
   const release = ctx.params['release']?.trim() ?? '';
-  await checkPacks(ctx, 'rollback', [pack]);
+  // The pack's owner, and the owner of the release it goes back to (ownership.ts).
+  await checkRollback(ctx, pack, release);
   await checkLocks(ctx, [pack]);
   const result = await ctx.services.deployer.rollback(pack, release, ctx.identity);
   return [reply('rollback_done', { ...result }, { mention: true })];
@@ -48,7 +39,8 @@ export async function rollbackCommand(ctx: CommandContext): Promise<Reply[]> {
 export async function uninstallCommand(ctx: CommandContext): Promise<Reply[]> {
   const packs = (ctx.params['packs'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   if (packs.length === 0) throw new PackbotError('usage', 'Name the packs to uninstall: pack uninstall <pack>[,<pack>...]');
-  await checkPacks(ctx, 'uninstall', packs);
+  // The pack's owner, and every source it keeps a release from (ownership.ts).
+  await checkUninstall(ctx, packs);
   await checkLocks(ctx, packs);
   const results = await ctx.services.deployer.uninstall(packs, ctx.identity);
   return [reply('uninstall_done', { results }, { mention: true })];

@@ -12,6 +12,7 @@ import type { Masker } from '../../core/masking/masker.js';
 import type { StateStore } from '../../domain/store/state.js';
 import type { Metrics } from './metrics.js';
 import { DELIVERY_TTL_MS, mountWebhooks } from './webhooks/routes.js';
+import { createDeliveryLedger } from './webhooks/ledger.js';
 import type { WebhookSecrets } from './webhooks/types.js';
 import type { PushEvent } from '../../services/autodeploy/push-event.js';
 
@@ -23,6 +24,8 @@ export interface AppRoutesDeps {
   metrics: Metrics;
   secrets: WebhookSecrets;
   bodyLimit: number;
+  /** `server.webhook_replay_window` (ms); default DELIVERY_TTL_MS. */
+  replayWindowMs?: number;
   onPush(event: PushEvent): Promise<unknown>;
   logger: Logger;
   masker: Masker;
@@ -57,10 +60,8 @@ export async function mountAppRoutes(fastify: FastifyInstance, deps: AppRoutesDe
   if (Object.values(deps.secrets).some((s) => s !== undefined)) {
     await mountWebhooks(fastify, {
       secrets: deps.secrets, bodyLimit: deps.bodyLimit, logger: deps.logger, masker: deps.masker, onPush: deps.onPush,
-      firstSeen: (key) => deps.state.setIfAbsent(key, '1', { ttlMs: DELIVERY_TTL_MS }),
-      forget: async (key) => {
-        await deps.state.delete(key);
-      },
+      ledger: createDeliveryLedger(deps.state, deps.replayWindowMs ?? DELIVERY_TTL_MS),
+      replayWindowMs: deps.replayWindowMs ?? DELIVERY_TTL_MS,
       counted: (provider, result) => deps.metrics.webhookDelivery(provider, result),
       ...(deps.now ? { now: deps.now } : {}),
     });

@@ -5,8 +5,9 @@
  * reachable from everywhere by accident.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SERVER_DEFAULTS } from '../../domain/config/schema-server.js';
+import { SERVER_DEFAULTS, type ServerConfig } from '../../domain/config/schema-server.js';
 import type { Logger } from '../../core/logging/logger.js';
+import { parseDuration } from '../../domain/config/duration.js';
 
 /** For a config without `server:` (the schema leaves it absent rather than filling it in). */
 export const HTTP_DEFAULTS = { host: SERVER_DEFAULTS.host, port: SERVER_DEFAULTS.port } as const;
@@ -15,7 +16,22 @@ export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /** `server.timeouts` (ms); without them, the config defaults. */
+  timeouts?: ServerConfig['timeouts'];
   logger: Logger;
+}
+
+/**
+ * Node checks the headers and request timeouts on a timer (30 s by default), so a 1 s limit
+ * could hold a slow client 30 s; a quarter of the shortest limit keeps the cut near the limit.
+ */
+function checkingInterval(t: ServerConfig['timeouts']): number {
+  return Math.min(30_000, Math.max(100, Math.floor(Math.min(t.headers, t.request) / 4)));
+}
+
+function defaultTimeouts(): ServerConfig['timeouts'] {
+  const d = SERVER_DEFAULTS.timeouts;
+  return { headers: parseDuration(d.headers), request: parseDuration(d.request), idle: parseDuration(d.idle), keep_alive: parseDuration(d.keep_alive) };
 }
 
 export interface HttpServer {
@@ -32,7 +48,18 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const log = opts.logger.child({ component: 'http' });
   // Fastify's own logger is off: it would log every Slack event twice, past the masker;
   // routes log what matters themselves through packbot's (masking) logger.
-  const fastify = Fastify({ logger: false, return503OnClosing: true });
+  const timeouts = opts.timeouts ?? defaultTimeouts();
+  // A client that trickles its headers or body (slow-loris) would otherwise hold a socket and
+  // its buffers for as long as it likes: headers and the whole request each have a deadline
+  // (answered 408 and closed), an idle socket is closed, and so is an idle keep-alive one.
+  const fastify = Fastify({
+    logger: false,
+    return503OnClosing: true,
+    connectionTimeout: timeouts.idle,
+    requestTimeout: timeouts.request,
+    keepAliveTimeout: timeouts.keep_alive,
+    http: { headersTimeout: timeouts.headers, requestTimeout: timeouts.request, connectionsCheckingInterval: checkingInterval(timeouts) },
+  });
   fastify.get('/healthz', async () => ({ ok: true }));
   fastify.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;

@@ -12,6 +12,8 @@ import { identityOf, parseIdentity } from '../../core/identity.js';
 import { resolveRepository } from '../deploy/resolve.js';
 import { newDeployId } from '../deploy/types.js';
 import { planResolved } from '../deploy/plan.js';
+import { keyOf, refAt, refsOf } from '../deploy/pack-refs.js';
+import type { YamlPool } from '../../core/yaml-safe/index.js';
 import { isPackbotError } from '../../core/errors.js';
 import type { Git } from '../../domain/git/index.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -34,6 +36,8 @@ export interface AutoDeployDeps {
   /** The chat platform notify channels are on (the first adapter's). */
   platform: string;
   now?: () => Date;
+  /** Where pack.yaml files are parsed (the app's bounded pool). */
+  yaml?: YamlPool;
 }
 
 export interface PushOutcome {
@@ -104,13 +108,18 @@ async function forRepository(deps: AutoDeployDeps, match: MatchedRepository, eve
 
   const identity = pusherIdentity(event);
   const now = deps.now ?? (() => new Date());
+  // A pack goes by its pack.yaml ref, as for a deploy from chat: a changed directory whose
+  // ref is a locked pack is that locked pack.
+  const reader = { git: deps.git, remote: resolved.remote, commit: event.after, ...(deps.yaml ? { yaml: deps.yaml } : {}) };
+  const refs = match.config.subtree ? await refsOf(reader, changed.packs) : await rootRef(reader, match.name);
   const free: string[] = [];
   const locked: string[] = [];
-  for (const pack of changed.packs) {
+  for (const dir of changed.packs) {
+    const pack = keyOf(refs, dir);
     const lock = await deps.coordinator.locks.get(pack);
     const decision = decideLock(lock, { requester: identity, repo: match.name, branch: event.branch, defaultBranch: resolved.defaultBranch });
     if (decision.kind !== 'refused') {
-      free.push(pack);
+      free.push(dir);
       continue;
     }
     locked.push(pack);
@@ -126,17 +135,21 @@ async function forRepository(deps: AutoDeployDeps, match: MatchedRepository, eve
 
   const id = newDeployId();
   // A root pack is the repository itself: "all" (shown so), its lock checked as `free` says.
-  const plan = planResolved(resolved, {
+  const planned = planResolved(resolved, {
     id, packs: match.config.subtree ? free : [], ref: event.branch, requestedBy: identity, channel,
     note: `auto deployment: ${event.provider} push ${event.after.slice(0, 12)}`,
   });
+  // A push is checked against no one's permission but its repository's: it may replace only
+  // packs that came from this repository (an empty `replaces`), never another source's.
+  const plan = { ...planned, refs, replaces: {} };
+  const keys = [...new Set(free.map((dir) => keyOf(refs, dir)))];
   await deps.events.emit({
     kind: 'autodeploy_triggered', repo: match.name, branch: event.branch, author, packs: free, locked, forced: changed.forced,
     message: event.headCommit?.message ?? '', target,
   });
   try {
     await deps.coordinator.request({
-      plan, packs: free, target, policy: auto.confirm ? 'always' : 'never',
+      plan, packs: keys, target, policy: auto.confirm ? 'always' : 'never',
     });
   } catch (err) {
     // A lock taken between the check above and the queue: the holder keeps the pack.
@@ -144,4 +157,10 @@ async function forRepository(deps: AutoDeployDeps, match: MatchedRepository, eve
     throw err;
   }
   return { ...outcome, status: 'queued', deploy_id: id };
+}
+
+/** A root pack's ref, keyed by the name a push reports it under (the repository's). */
+async function rootRef(reader: Parameters<typeof refAt>[0], repo: string): Promise<Record<string, string>> {
+  const ref = await refAt(reader, '', repo);
+  return ref === null ? {} : { [repo]: ref };
 }

@@ -66,8 +66,8 @@ export async function revertLock(ctx: CoordContext, raw: unknown): Promise<void>
     id, repo: lock.repo, packs: [], ref: repo.branch, requestedBy: SYSTEM_IDENTITY, channel: target.channel,
     note: `auto-revert: ${displayIdentity(lock.owner)}'s lock on ${lock.branch} expired after ${formatDuration(revertAfter(ctx.config, lock.repo))}`,
   });
-  // The pack is a directory a deploy found on the tree (as a chat deploy's targets are), not
-  // a name someone typed: taken as is, so no pack a deploy could lock fails to revert.
+  // The pack is the ref a deploy locked (as a chat deploy's targets are), not a name someone
+  // typed: taken as is; the deploy finds the directory whose pack.yaml has that ref.
   const payload: DeployPayload = { plan: { ...planned, packs: [lock.pack] }, target, policy: 'never', revert: lock };
   const { ahead } = await ctx.queue.enqueue({
     id, packs: [lock.pack], requester: SYSTEM_IDENTITY, channel: target.channel,

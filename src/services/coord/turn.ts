@@ -67,10 +67,10 @@ async function announce(ctx: CoordContext, deploy: DeploySubject, result: Deploy
   }
 }
 
-/** Packs (by directory name) this deploy left on the requested ref. */
+/** Packs (by pack ref, the name locks and the queue go by) this deploy left on the requested ref. */
 function landed(result: DeployResult): string[] {
   if (result.error) return [];
-  return result.packs.filter((r) => r.status === 'deployed' || r.status === 'unchanged').map((r) => r.source);
+  return result.packs.filter((r) => r.status === 'deployed' || r.status === 'unchanged').map((r) => r.pack);
 }
 
 /** Takes, keeps or releases each landed pack's lock as the outcome says. */
@@ -97,7 +97,7 @@ async function finishRevert(ctx: CoordContext, p: DeployPayload & { revert: Lock
   // Released whatever happened: a lock that cannot revert must not hold the pack forever.
   await ctx.locks.releaseIf(lock.pack, lock.since);
   await cancelLockTimers(ctx, lock.pack);
-  const error = landed(result).includes(lock.pack) ? null : (result.error ?? result.packs.find((r) => r.source === lock.pack)?.error ?? 'the deploy failed');
+  const error = landed(result).includes(lock.pack) ? null : (result.error ?? result.packs.find((r) => r.pack === lock.pack)?.error ?? 'the deploy failed');
   await ctx.events.emit({
     kind: 'lock_reverted', lock, defaultBranch: p.plan.repo.defaultBranch, heldMs: ctx.now().getTime() - Date.parse(lock.since), error,
     target: lock.target ?? p.target,

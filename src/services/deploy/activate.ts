@@ -20,7 +20,9 @@ export interface ActivateInput {
   deps: DeployerDeps;
   clock: StageClock;
   prepared: PreparedPack[];
-  repo: Pick<ResolvedRepository, 'name' | 'settings'>;
+  repo: Pick<ResolvedRepository, 'name' | 'settings'> & { byUrl?: boolean };
+  /** Recorded with each release: who owns a pack follows from it (permissions/ownership.ts). */
+  origin?: 'registry';
   branch: string;
   commit: string;
   deployId: string;
@@ -35,6 +37,7 @@ async function goLive(input: ActivateInput, p: PreparedPack, ref: string): Promi
     pack: ref,
     version: p.check?.manifest?.version ?? '0.0.0',
     repo: input.repo.name,
+    origin: input.origin ?? (input.repo.byUrl ? 'url' : 'repository'),
     branch: input.branch,
     commit: input.commit,
     deployed_by: input.requestedBy,

@@ -5,7 +5,8 @@ import { createMaintenance } from './maintenance.js';
 import { missingDependencies } from './missing.js';
 import { mapBounded, packConcurrency } from '../../core/bounded.js';
 import { KeyedMutex } from '../../core/keyed-mutex.js';
-import { planDeploy, tryPlanDeploy, type PlanRequest } from './plan.js';
+import { planDeploy, targetedPlan, tryPlanDeploy, type PlanRequest } from './plan.js';
+import { checkAgainstPlan } from './planned.js';
 import { preparePack, type PreparedPack } from './prepare.js';
 import { preflight } from './preflight.js';
 import { recordDeploy } from './record.js';
@@ -47,10 +48,10 @@ export function createDeployer(deps: DeployerDeps) {
       commit = sha;
       const installed = await deps.store.list();
       const sources = await clock.run('discover', async () =>
-        (plan.force ? null : alreadyActive(installed, repo.name, sha, wanted)) ?? discoverPacks(git, repo, sha, plan.ref, wanted));
+        (plan.force ? null : alreadyActive(installed, repo.name, sha, wanted)) ?? discoverPacks(git, repo, sha, plan.ref, wanted, deps.yaml));
       packs = await mutex.run(sources.map((s) => `${repo.name}/${s.name}`), async () => {
         // A few packs at a time: each is read through the mirror's one object reader, written and validated.
-        const prepared = await mapBounded(sources, packConcurrency(), (source) =>
+        const staged = await mapBounded(sources, packConcurrency(), (source) =>
           clock.run('validate', async () => {
             try {
               return await preparePack({ git, repo, commit: sha, source, stagingRoot: staging, installed, force: plan.force, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
@@ -58,6 +59,8 @@ export function createDeployer(deps: DeployerDeps) {
               return { source, treeId: '', stagingDir: '', check: null, active: null, unchanged: false, error: errorText(err, masker) } satisfies PreparedPack;
             }
           }, source.name, (p) => p.error));
+        // Still the packs (refs, owners) the request was checked for when it was queued?
+        const prepared = checkAgainstPlan(plan, staged, installed, config);
         // Dependencies nothing provides come from the registry first, when there is one.
         const missing = deps.fetchDependencies ? missingDependencies(prepared, installed) : [];
         const fetched = missing.length > 0 && deps.fetchDependencies ? await deps.fetchDependencies(missing, { clock, plan }) : [];
@@ -90,7 +93,16 @@ export function createDeployer(deps: DeployerDeps) {
    * suggestions, rather than queued (preflight.ts).
    */
   async function targets(plan: DeployPlan): Promise<string[]> {
-    return (await preflight(git, withCredentials(config, plan.repo), plan.ref, plan.packs)).packs;
+    return (await resolveTargets(plan)).packs;
+  }
+
+  /**
+   * The plan to queue and the names it goes by: its directories and their pack refs read
+   * from the ref (a name may be a ref), and those refs, for the queue, locks and permissions.
+   */
+  async function resolveTargets(plan: DeployPlan): Promise<{ plan: DeployPlan; packs: string[] }> {
+    const found = await preflight(git, withCredentials(config, plan.repo), plan.ref, plan.packs, deps.yaml);
+    return { plan: targetedPlan(plan, found), packs: found.keys };
   }
 
   /**
@@ -118,7 +130,7 @@ export function createDeployer(deps: DeployerDeps) {
     return deployChanges({ git, store: deps.store }, repo.remote, result, (source) => (repo.subtree === false ? '' : `packs/${source}`));
   }
 
-  return { deploy, plan: planRequest, targets, run, recover, changes, ...createMaintenance(deps, mutex) };
+  return { deploy, plan: planRequest, targets, resolveTargets, run, recover, changes, ...createMaintenance(deps, mutex) };
 }
 
 export type Deployer = ReturnType<typeof createDeployer>;

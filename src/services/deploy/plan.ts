@@ -6,6 +6,7 @@
  */
 import type { PackbotConfig } from '../../domain/config/index.js';
 import { validateRef } from '../../domain/git/index.js';
+import type { Preflight } from './preflight.js';
 import { parsePackList, plannedRepository, resolveRepository, type ResolvedRepository } from './resolve.js';
 import { newDeployId, type DeployPlan, type DeployRequest } from './types.js';
 
@@ -32,7 +33,8 @@ export function requester(request: Omit<PlanRequest, 'repo' | 'packs' | 'ref'>):
 /** The ref to deploy: the one asked, else the repository's branch; validated. */
 function refToDeploy(repo: ResolvedRepository, asked: string | undefined): string {
   const ref = asked?.trim() ?? '';
-  return validateRef(ref === '' ? repo.defaultBranch : ref);
+  // `refs/heads/<default>` spells out the default branch: it releases locks as the plain name does.
+  return validateRef(ref === '' || ref === `refs/heads/${repo.defaultBranch}` ? repo.defaultBranch : ref);
 }
 
 /** The plan once the repository and ref are known; parsing the pack list is the last check. */
@@ -63,4 +65,12 @@ export function planDeploy(config: PackbotConfig, request: PlanRequest): DeployP
   const planned = tryPlanDeploy(config, request);
   if ('refused' in planned) throw planned.refused;
   return planned.plan;
+}
+
+/**
+ * A plan as preflight found it, ready to queue: the directories it deploys (for "all", those
+ * on its ref now) and the ref each installs as, which its turn checks again.
+ */
+export function targetedPlan(plan: DeployPlan, found: Pick<Preflight, 'packs' | 'refs'>): DeployPlan {
+  return { ...plan, packs: found.packs, refs: found.refs, ...(plan.packs.length === 0 ? { all: true } : {}) };
 }

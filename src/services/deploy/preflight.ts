@@ -2,36 +2,56 @@
  * Before a deploy is queued: does its ref exist, and does every pack it names? A typo is
  * answered at once, in one message with the close matches, instead of being queued,
  * announced and then failing. One fetch; the deploy itself still resolves the ref again
- * when it runs (the branch may have moved meanwhile).
+ * when it runs (the branch may have moved meanwhile). Each pack's own name, its pack.yaml
+ * ref, is read here too (pack-refs.ts): what the queue, locks and permissions go by.
  */
 import { closeMatches, code, listNames, oneOf } from '../../core/close-matches.js';
 import { PackbotError } from '../../core/errors.js';
+import type { YamlPool } from '../../core/yaml-safe/index.js';
 import type { Git } from '../../domain/git/index.js';
 import { looksLikeSha } from '../../domain/git/validate.js';
+import { keyOf, refAt, subtreeTargets, type RefReader } from './pack-refs.js';
 import type { ResolvedRepository } from './resolve.js';
 
 export interface Preflight {
   /** The commit the ref names now. */
   commit: string;
-  /** The packs the deploy touches: the ones named, or every pack at the commit. */
+  /** The pack directories the deploy touches: the ones named (or named by ref), or every pack at the commit. */
   packs: string[];
+  /** Directory → the ref it installs as (pack.yaml), when it could be read. */
+  refs: Record<string, string>;
+  /** What the queue, the locks and the permission checks go by: each directory's ref. */
+  keys: string[];
 }
 
-/** Throws git_ref_unknown or pack_unknown with suggestions; git's own failures pass through. */
-export async function preflight(git: Git, repo: ResolvedRepository, ref: string, named: readonly string[]): Promise<Preflight> {
+function found(commit: string, packs: string[], refs: Record<string, string>): Preflight {
+  return { commit, packs, refs, keys: [...new Set(packs.map((d) => keyOf(refs, d)))] };
+}
+
+/**
+ * Throws git_ref_unknown or pack_unknown with suggestions, or usage when two directories are
+ * one pack; git's own failures pass through. A name that is no directory is taken as a ref.
+ */
+export async function preflight(git: Git, repo: ResolvedRepository, ref: string, named: readonly string[], yaml?: YamlPool): Promise<Preflight> {
   await git.sync(repo.remote);
   const commit = await resolveOrSuggest(git, repo, ref);
-  if (repo.subtree === false) return { commit, packs: [named[0] ?? repo.name] };
+  const reader: RefReader = { git, remote: repo.remote, commit, ...(yaml ? { yaml } : {}) };
+  // A root pack: the repository is the pack, whatever it is called in the request.
+  const root = async () => {
+    const dir = named[0] ?? repo.name;
+    const packRef = await refAt(reader, '', repo.name);
+    return found(commit, [dir], packRef === null ? {} : { [dir]: packRef });
+  };
+  if (repo.subtree === false) return root();
   const dirs = (await git.packTrees(repo.remote, commit)).map((t) => t.name);
   // A raw URL's layout is unknown: without packs/ its root is the pack.
-  if (repo.subtree === null && dirs.length === 0) return { commit, packs: [named[0] ?? repo.name] };
+  if (repo.subtree === null && dirs.length === 0) return root();
   if (dirs.length === 0) {
     throw new PackbotError('pack_unknown', `${repo.name} has no packs under packs/ at ${ref} (${commit.slice(0, 7)}); if the repository root is a pack, set subtree: false for it.`);
   }
-  if (named.length === 0) return { commit, packs: dirs };
-  const missing = named.filter((n) => !dirs.includes(n));
-  if (missing.length > 0) throw new PackbotError('pack_unknown', unknownPacks(missing, dirs, repo.name, ref));
-  return { commit, packs: [...named] };
+  const targets = await subtreeTargets(reader, dirs, named, { repo: repo.name, ref });
+  if ('missing' in targets) throw new PackbotError('pack_unknown', unknownPacks(targets.missing, dirs, repo.name, ref));
+  return found(commit, targets.dirs, targets.refs);
 }
 
 async function resolveOrSuggest(git: Git, repo: ResolvedRepository, ref: string): Promise<string> {

@@ -22,13 +22,23 @@ export function substitutePacks(argv: readonly string[], packs: readonly string[
 }
 
 /**
- * packbot's environment without a single credential (a variable whose value is a registered
- * secret or looks like a token), plus what `register.env` passes on purpose.
+ * What a hook gets from packbot's own environment: an allow-list by name (locale, HOME, PATH,
+ * temp dirs, proxies, CA bundles), never the rest — packbot's environment holds chat and git
+ * tokens, and whatever else its host put there (AWS keys, database passwords) that no masker
+ * recognises by value. A proxy URL with a password in it is left out too. Anything else a
+ * hook needs (st2's ST2_API_KEY, say) is passed by name, on purpose, in `register.env`.
  */
+const HOOK_ENV = new Set([
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP',
+  'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY',
+  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'NODE_EXTRA_CA_CERTS',
+]);
+
 export function hookEnv(deps: HookDeps, packs: readonly string[], base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && deps.masker.detect(value) === null) env[name] = value;
+    if (value === undefined || !(HOOK_ENV.has(name) || name.startsWith('LC_'))) continue;
+    if (deps.masker.detect(value) === null) env[name] = value;
   }
   return { ...env, ...deps.config.register.env, PACKBOT_PACKS: packs.join(',') };
 }

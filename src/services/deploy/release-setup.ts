@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { buildEnvironment } from '../../domain/packstore/index.js';
+import { createSandbox, sandboxSettings } from '../../domain/sandbox/index.js';
 import type { ResolvedRepository } from './resolve.js';
 import type { StageClock } from './stage-clock.js';
 import { runPackTests, testSettings } from './tests.js';
@@ -20,14 +21,17 @@ export function releaseSetup(deps: DeployerDeps, clock: StageClock, repo: Pick<R
   const tests = testSettings(config, repo, ref, source);
   if (!envsOn && !tests) return undefined;
   const envsDir = path.join(config.packs_dir, '.virtualenvs');
+  // The repository's own choice, else the top-level default (registry and URL deploys have no repository settings).
+  const sourceBuilds = repo.settings?.pack_code?.source_builds ?? config.pack_code.source_builds ?? false;
+  const sandbox = deps.sandbox ?? createSandbox(sandboxSettings(config));
   return async (releaseDir) => {
     const env = envsOn ? await clock.run('env', () => buildEnvironment({
       pack: ref, packDir: releaseDir, envsDir, python: config.envs.python, node: config.envs.node,
-      timeoutMs: config.timeouts.env, masker,
+      timeoutMs: config.timeouts.env, masker, sourceBuilds, sandbox,
     }), ref) : null;
     if (tests) {
       await clock.run('test', () => runPackTests({
-        pack: ref, releaseDir, envDir: env?.python?.dir ?? null, command: tests.command, timeoutMs: tests.timeoutMs, masker,
+        pack: ref, releaseDir, envDir: env?.python?.dir ?? null, command: tests.command, timeoutMs: tests.timeoutMs, masker, sandbox,
       }), ref);
     }
   };

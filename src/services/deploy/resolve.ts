@@ -3,9 +3,10 @@ import type { PackbotConfig, RepositoryConfig } from '../../domain/config/index.
 import { checkGitUrl } from '../../domain/config/git-url.js';
 import type { GitRemote } from '../../domain/git/index.js';
 import { PackbotError } from '../../core/errors.js';
+import { checkAllowedUrl } from '../../core/net/url-policy.js';
 
 /** What a deploy needs of a repository's settings besides where it is: its test gate. */
-export type RepositorySettings = Pick<RepositoryConfig, 'require_tests' | 'tests'>;
+export type RepositorySettings = Pick<RepositoryConfig, 'require_tests' | 'tests' | 'pack_code'>;
 
 export interface ResolvedRepository {
   /** The configured name, or a stable name derived from an allowed URL. */
@@ -48,12 +49,14 @@ export function resolveRepository(config: PackbotConfig, repo: string): Resolved
     throw new PackbotError('repo_unknown', 'Deploying from a URL is turned off; add the repository under repositories: in packbot.yaml (or set allow_urls: true with a url_allowlist).');
   }
   const check = checkGitUrl(repo);
-  const allowed = config.url_allowlist.some((prefix) => repo.startsWith(prefix));
-  if (!check.ok || !allowed || !repo.startsWith('https://')) {
+  // Judged (and fetched) as git will request it: `/../` and `%2e%2e` resolved, prefixes on path segments.
+  const allowed = checkAllowedUrl(repo, config.url_allowlist);
+  if (!check.ok || !allowed.ok || allowed.url.protocol !== 'https:') {
     throw new PackbotError('repo_unknown', `That URL is not allowed: only https URLs under url_allowlist (${config.url_allowlist.join(', ') || 'empty'}) can be deployed.`);
   }
-  const name = `url-${createHash('sha256').update(repo).digest('hex').slice(0, 12)}`;
-  return { name, remote: { name, url: repo }, byUrl: true, subtree: null, defaultBranch: 'master', settings: null };
+  const url = allowed.url.href;
+  const name = `url-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
+  return { name, remote: { name, url }, byUrl: true, subtree: null, defaultBranch: 'master', settings: null };
 }
 
 function credentials(configured: RepositoryConfig): Omit<GitRemote, 'name' | 'url'> {
@@ -69,6 +72,7 @@ function settingsOf(configured: RepositoryConfig): RepositorySettings {
   return {
     ...(configured.require_tests !== undefined ? { require_tests: configured.require_tests } : {}),
     ...(configured.tests !== undefined ? { tests: configured.tests } : {}),
+    ...(configured.pack_code !== undefined ? { pack_code: configured.pack_code } : {}),
   };
 }
 
@@ -90,7 +94,8 @@ export function askedAs(repo: Pick<ResolvedRepository, 'name' | 'byUrl' | 'remot
  */
 export function withCredentials(config: PackbotConfig, repo: PlannedRepository): ResolvedRepository {
   if (repo.byUrl) {
-    if (!config.allow_urls || !config.url_allowlist.some((prefix) => repo.remote.url.startsWith(prefix))) {
+    const allowed = checkAllowedUrl(repo.remote.url, config.url_allowlist);
+    if (!config.allow_urls || !allowed.ok || allowed.url.protocol !== 'https:' || allowed.url.href !== repo.remote.url) {
       throw new PackbotError('repo_unknown', `That URL is not allowed any more: only https URLs under url_allowlist (${config.url_allowlist.join(', ') || 'empty'}) can be deployed.`);
     }
     return { ...repo, remote: { ...repo.remote } };

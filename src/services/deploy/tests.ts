@@ -5,7 +5,7 @@
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, sep } from 'node:path';
+import { delimiter, dirname, join, sep } from 'node:path';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import { parseDuration } from '../../domain/config/duration.js';
 import { DEFAULTS } from '../../domain/config/schema.js';
@@ -13,6 +13,7 @@ import { PackbotError } from '../../core/errors.js';
 import type { Masker } from '../../core/masking/masker.js';
 import { lstatOrNull } from '../../domain/packstore/fsutil.js';
 import { execTool, type ToolOutcome } from '../../domain/packstore/tool.js';
+import { confine, noSandbox, type Sandbox } from '../../domain/sandbox/index.js';
 import type { ResolvedRepository } from './resolve.js';
 
 export const TESTS_DIR = 'tests';
@@ -45,9 +46,11 @@ except ImportError as e:
 sys.exit(pytest.console_main())
 `;
 
-/** The host's site-packages and version, for a venv that lacks pytest. */
+/** The host's version, interpreter, prefix and site-packages, for the sandbox and a venv that lacks pytest. */
 const HOST_SITE = `import sys
 print('%d.%d' % sys.version_info[:2])
+print(sys.executable)
+print(sys.base_prefix)
 print('\\n'.join(p for p in sys.path if p.endswith(('site-packages', 'dist-packages'))))
 `;
 
@@ -66,6 +69,8 @@ export interface PackTestsInput {
   /** Default python3. */
   pythonBin?: string;
   onOutput?: (line: string) => void;
+  /** Where the pack's code runs; without one the tests are refused. */
+  sandbox?: Sandbox;
 }
 
 export interface TestSettings {
@@ -139,24 +144,14 @@ export async function runPackTests(input: PackTestsInput): Promise<{ ran: boolea
 
 async function runIn(input: PackTestsInput): Promise<{ ran: boolean; summary: string }> {
   const { pack, releaseDir, envDir } = input;
+  const box = input.sandbox ?? noSandbox();
+  // Tests are the pack's own code: never with packbot's rights unless the operator said sandbox: none.
+  await confine(box, 'tests_failed', `${pack}: its tests`);
   const python = input.pythonBin ?? 'python3';
   const tool = { pack, cwd: releaseDir, timeoutMs: input.timeoutMs, masker: input.masker, onOutput: input.onOutput };
-  // Nothing a test run writes by itself may land in the release: no bytecode, no .pytest_cache.
-  const env: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
-  if (envDir) {
-    env['VIRTUAL_ENV'] = envDir;
-    env['PATH'] = [join(envDir, 'bin'), process.env['PATH'] ?? ''].filter((p) => p !== '').join(delimiter);
-  }
   const summary = (out: ToolOutcome) => out.lines.filter((l) => l.trim() !== '').at(-1) ?? 'passed';
-
-  if (input.command) {
-    const [file, ...args] = input.command.map((a) => a.replaceAll('{pack_dir}', releaseDir));
-    const out = await execTool({ ...tool, label: 'tests', file: file ?? '', args, env });
-    if (out.failed) throw failed(`${input.command[0]}: ${out.why}`, out.lines);
-    return { ran: true, summary: summary(out) };
-  }
-
-  if (!(await isDir(join(releaseDir, TESTS_DIR)))) {
+  const useCommand = input.command !== null;
+  if (!useCommand && !(await isDir(join(releaseDir, TESTS_DIR)))) {
     if (input.required === false) return { ran: false, summary: 'no tests' };
     throw new PackbotError('tests_failed', `pack ${pack} has require_tests but no ${TESTS_DIR}/ directory; add tests or set tests.command`);
   }
@@ -164,27 +159,43 @@ async function runIn(input: PackTestsInput): Promise<{ ran: boolean; summary: st
   // Outside the release and the shared venv: test-only packages must not reach production.
   const scratch = await mkdtemp(join(tmpdir(), 'packbot-tests-'));
   try {
+    // The host interpreter, asked outside the pack and isolated (-I): where it lives is what the
+    // sandbox must show (it may sit under a hidden HOME, pyenv's), and its site-packages are
+    // what a venv without pytest borrows.
+    const hostOut = await execTool({ ...tool, cwd: scratch, onOutput: undefined, label: 'python site check', file: python, args: ['-I', '-c', HOST_SITE], env: { PYTHONDONTWRITEBYTECODE: '1' } });
+    const [version = '', executable = '', prefix = '', ...dirs] = hostOut.failed ? [] : hostOut.lines.map((l) => l.trim());
+    const hostPython = executable || python;
+    // Nothing a test run writes by itself may land in the release: no bytecode, no .pytest_cache.
+    const env: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
+    const path = [envDir ? join(envDir, 'bin') : '', executable ? dirname(executable) : '', process.env['PATH'] ?? ''];
+    env['PATH'] = path.filter((p) => p !== '').join(delimiter);
+    if (envDir) env['VIRTUAL_ENV'] = envDir;
+    const readable = [envDir ?? '', prefix].filter((p) => p !== '');
+    const confined = (network: boolean) => ({ box, writable: [releaseDir, scratch], readable, network });
+
+    if (input.command) {
+      const [file, ...args] = input.command.map((a) => a.replaceAll('{pack_dir}', releaseDir));
+      const out = await execTool({ ...tool, label: 'tests', file: file ?? '', args, env, sandbox: confined(false) });
+      if (out.failed) throw failed(`${input.command[0]}: ${out.why}`, out.lines);
+      return { ran: true, summary: summary(out) };
+    }
+
     const extra: string[] = [];
     if (await isFile(join(releaseDir, TEST_REQUIREMENTS))) {
-      const pip = envDir ? { file: join(envDir, 'bin', 'python'), args: ['-m', 'pip'] } : { file: python, args: ['-m', 'pip'] };
+      const pip = envDir ? join(envDir, 'bin', 'python') : hostPython;
       const target = join(scratch, 'site');
       const out = await execTool({
-        ...tool, ...pip, env, label: 'pip install (tests)',
-        args: [...pip.args, 'install', '--disable-pip-version-check', '--no-input', '--target', target, '-r', TEST_REQUIREMENTS],
+        ...tool, file: pip, env, label: 'pip install (tests)', sandbox: confined(true),
+        args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--target', target, '-r', TEST_REQUIREMENTS],
       });
       if (out.failed) throw failed(`pip install -r ${TEST_REQUIREMENTS}: ${out.why}`, out.lines);
       extra.push(target);
     }
     const runEnv = { ...env, PACKBOT_TEST_PATH: extra.join(delimiter) };
-    if (envDir) {
-      // Not `env`: its PATH starts with the venv's bin, whose python3 is not the host's.
-      const host = await execTool({ ...tool, onOutput: undefined, label: 'python site check', file: python, args: ['-c', HOST_SITE], env: { PYTHONDONTWRITEBYTECODE: '1' } });
-      const [version = '', ...dirs] = host.failed ? [] : host.lines;
-      Object.assign(runEnv, { PACKBOT_HOST_PYVER: version.trim(), PACKBOT_HOST_SITE: dirs.join(delimiter) });
-    }
-    const file = envDir ? join(envDir, 'bin', 'python') : python;
+    if (envDir) Object.assign(runEnv, { PACKBOT_HOST_PYVER: version, PACKBOT_HOST_SITE: dirs.join(delimiter) });
+    const file = envDir ? join(envDir, 'bin', 'python') : hostPython;
     const args = ['-c', BOOTSTRAP, '-q', '--tb=short', '--color=no', '-p', 'no:cacheprovider', TESTS_DIR];
-    const out = await execTool({ ...tool, label: 'pytest', file, args, env: runEnv });
+    const out = await execTool({ ...tool, label: 'pytest', file, args, env: runEnv, sandbox: confined(false) });
     if (!out.failed) return { ran: true, summary: summary(out) };
     if (out.exitCode === NO_PYTEST) {
       throw new PackbotError('tests_failed', `tests could not run: pytest is not installed for ${envDir ? "the pack's venv" : python}; install it on the host (${python} -m pip install pytest) or list it in the pack's ${TEST_REQUIREMENTS}`);

@@ -1,4 +1,5 @@
 import type { YamlPool } from '../../core/yaml-safe/index.js';
+import type { Sandbox } from '../../domain/sandbox/index.js';
 import type { Identity } from '../../core/identity.js';
 import { randomBytes } from 'node:crypto';
 import type { PackbotConfig } from '../../domain/config/index.js';
@@ -29,6 +30,13 @@ export interface DeployerDeps {
   logger: Logger;
   /** Workers for big YAML files; the app owns them and closes them when it stops. */
   yaml?: YamlPool;
+  /**
+   * packbot's own HTTP client (core/net/http-client: node:http with agents it owns, never the global
+   * dispatcher a dependency installs), for indexes, archives and the register hook. The app owns it.
+   */
+  fetch?: typeof fetch;
+  /** Confines pack code (source builds, tests); the app makes one. Absent: one from the config. */
+  sandbox?: Sandbox;
 }
 
 /** Short enough to type in chat (`pack history`, `pack cancel`), random enough not to collide. */
@@ -76,6 +84,18 @@ export interface DeployPlan {
   packs: string[];
   /** Asked for every pack ("all"), though `packs` may name them (the packs on the ref when it was queued). */
   all?: boolean;
+  /**
+   * Each directory of `packs` → the pack ref it installs as, read when it was planned: the name
+   * its queue entry, locks and permission checks used. The pipeline refuses a pack whose ref
+   * has changed since. Absent in plans made without looking (older queue entries, pushes).
+   */
+  refs?: Record<string, string>;
+  /**
+   * Packs of another origin this request was permitted to replace: ref → the origin key
+   * (permissions/ownership.ts) their active release had when checked. When present, the
+   * pipeline refuses to replace any other pack of another origin (the owner changed meanwhile).
+   */
+  replaces?: Record<string, string>;
   /** Redeploy an unchanged pack; replace a pack that came from elsewhere. */
   force: boolean;
   /** `<platform>:<user id>`, or who pushed (`github:alice`). */

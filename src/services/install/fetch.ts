@@ -3,7 +3,9 @@
  * install's staging: an archive (downloaded under the allow-list, hashed, extracted
  * in-process) or a git repository at the version's tag (through packbot's hardened git, as a
  * deploy would). Either way only `allowed_urls` is fetched from: an index names URLs, but it
- * is the operator who trusts them.
+ * is the operator who trusts them. The prefixes are matched by core/net/url-policy (dot
+ * segments resolved first, path-segment boundaries), on the first URL and on every redirect,
+ * and the normalised URL is the one fetched or cloned.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
@@ -16,6 +18,8 @@ import { extractArchive } from '../../domain/archive/extract.js';
 import type { Git, GitRemote } from '../../domain/git/index.js';
 import type { PlannedInstall } from '../../domain/registry/resolve.js';
 import { displayUrl } from '../../core/net/urls.js';
+import type { FetchLike } from '../../core/net/http-client.js';
+import { checkAllowedUrl, describePrefixes } from '../../core/net/url-policy.js';
 
 export interface FetchedPack {
   /** The pack's own directory (holding pack.yaml). */
@@ -31,14 +35,18 @@ export interface FetchedPack {
 export interface FetchDeps {
   git: Git;
   registry: RegistryConfig;
+  /** The app's HTTP client (its own dispatcher); without one, each download makes its own. */
+  fetch?: FetchLike;
 }
 
-function allowed(registry: RegistryConfig, url: string): boolean {
-  return registry.allowed_urls.some((prefix) => url.startsWith(prefix));
-}
-
-function notAllowed(what: string, url: string): PackbotError {
-  return new PackbotError('archive_download', `${what} ${displayUrl(url)} is not under registry.allowed_urls; add its prefix there if you trust it.`);
+/** The URL to fetch, normalised, when it is under registry.allowed_urls; one-line refusal otherwise. */
+function allowedUrl(registry: RegistryConfig, what: string, url: string): string {
+  const checked = checkAllowedUrl(url, registry.allowed_urls);
+  if (checked.ok) return checked.url.href;
+  throw new PackbotError(
+    'archive_download',
+    `${what} ${displayUrl(url)} is refused (${checked.reason}); registry.allowed_urls allows: ${describePrefixes(registry.allowed_urls)} — add its prefix there if you trust it.`,
+  );
 }
 
 /** A name for the mirror of a registry repository: stable per URL, safe as a directory. */
@@ -55,15 +63,17 @@ async function packRoot(root: string): Promise<string> {
 
 async function fromArchive(deps: FetchDeps, planned: PlannedInstall, dest: string): Promise<FetchedPack> {
   const archive = planned.source.archive!;
-  if (!allowed(deps.registry, archive.url)) throw notAllowed('The archive', archive.url);
+  const url = allowedUrl(deps.registry, 'The archive', archive.url);
   const work = `${dest}.download`;
   await mkdir(work, { recursive: true });
   try {
     const file = path.join(work, 'archive');
     const origins = deps.registry.allowed_urls.map((p) => new URL(p).origin);
-    const got = await downloadArchive(archive.url, {
-      allowedHosts: origins, maxBytes: deps.registry.max_archive_bytes, timeoutMs: deps.registry.archive_timeout, dest: file,
+    const got = await downloadArchive(url, {
+      allowedHosts: origins, allowedPrefixes: deps.registry.allowed_urls,
+      maxBytes: deps.registry.max_archive_bytes, timeoutMs: deps.registry.archive_timeout, dest: file,
       ...(archive.sha256 ? { sha256: archive.sha256 } : {}),
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
     const extracted = path.join(work, 'x');
     const result = await extractArchive(file, extracted, {
@@ -71,17 +81,18 @@ async function fromArchive(deps: FetchDeps, planned: PlannedInstall, dest: strin
     });
     await rename(await packRoot(result.root), dest);
     // The archive's sha256 stands in for a commit: it names exactly this content, as a sha does.
-    return { dir: dest, treeId: `sha256:${got.sha256}`, commit: got.sha256, origin: displayUrl(archive.url) };
+    return { dir: dest, treeId: `sha256:${got.sha256}`, commit: got.sha256, origin: displayUrl(url) };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
 async function fromGit(deps: FetchDeps, planned: PlannedInstall, dest: string): Promise<FetchedPack> {
-  const url = planned.source.repo_url!;
-  const check = checkGitUrl(url);
+  const listed = planned.source.repo_url!;
+  const check = checkGitUrl(listed);
   if (!check.ok || check.kind !== 'url') throw new PackbotError('repo_unknown', `The index gives ${planned.name} an unusable repository URL (${check.ok ? 'not a URL' : check.reason}).`);
-  if (!allowed(deps.registry, url)) throw notAllowed('The repository', url);
+  // git resolves `/../` as fetch does: the URL it is given is the one checked.
+  const url = allowedUrl(deps.registry, 'The repository', listed);
   const remote = registryRemote(url);
   await deps.git.sync(remote);
   const ref = planned.source.git_ref ?? `v${planned.version}`;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PackbotError } from '../../core/errors.js';
 import { activatePrepared } from '../deploy/activate.js';
 import { checkProblems, type PreparedPack } from '../deploy/prepare.js';
+import { replacementProblem } from '../deploy/planned.js';
 import { recordDeploy } from '../deploy/record.js';
 import { refusedRun } from '../deploy/refuse.js';
 import { errorText, finishResult } from '../deploy/result.js';
@@ -25,8 +26,8 @@ import { fetchPack } from './fetch.js';
 import { checkSpecs, planInstall, REGISTRY, REGISTRY_REPOSITORY, tryPlanInstall, type InstallRequest } from './install-plan.js';
 
 
-/** Who an install runs for: its id (and history's), force, and who asked. */
-type Requester = Pick<DeployPlan, 'id' | 'force' | 'requestedBy'>;
+/** Who an install runs for: its id (and history's), force, who asked, and what they may replace. */
+type Requester = Pick<DeployPlan, 'id' | 'force' | 'requestedBy' | 'replaces'>;
 
 export function createInstaller(deps: DeployerDeps) {
   const { config, masker } = deps;
@@ -36,7 +37,9 @@ export function createInstaller(deps: DeployerDeps) {
     if (registry.indexes.length === 0) {
       throw new PackbotError('usage', 'No registry index is configured; add one under registry.indexes in packbot.yaml (e.g. {url: https://index.stackstorm.org/v1/index.json}).');
     }
-    const loaded = await loadIndexes(registry.indexes, { timeoutMs: registry.timeout, maxBytes: registry.max_index_bytes });
+    const loaded = await loadIndexes(registry.indexes, {
+      timeoutMs: registry.timeout, maxBytes: registry.max_index_bytes, allowedUrls: registry.allowed_urls, ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
     for (const problem of loaded.problems) deps.logger.warn({ problem }, 'registry index skipped');
     if (loaded.indexes.length === 0) throw new PackbotError('registry_unreachable', `No registry index could be read: ${loaded.problems.join('; ')}`);
     return loaded;
@@ -54,7 +57,8 @@ export function createInstaller(deps: DeployerDeps) {
     return resolution;
   }
 
-  async function prepare(p: PlannedInstall, staging: string, force: boolean): Promise<PreparedPack & { commit?: string }> {
+  async function prepare(p: PlannedInstall, staging: string, by: Requester): Promise<PreparedPack & { commit?: string }> {
+    const { force } = by;
     const installed = await deps.store.list();
     const active = installed.find((r) => r.pack === p.name) ?? null;
     const base: PreparedPack = { source: { name: p.name, path: '' }, treeId: '', stagingDir: '', check: null, active, unchanged: false, error: null };
@@ -62,7 +66,10 @@ export function createInstaller(deps: DeployerDeps) {
       if (active && active.meta.repo !== REGISTRY && !force) {
         return { ...base, error: `A pack "${p.name}" is already installed from repository ${active.meta.repo}; add force=true to replace it with ${p.version} from the registry.` };
       }
-      const fetched = await fetchPack({ git: deps.git, registry }, p, path.join(staging, p.name));
+      // Its owner was checked when this was asked (commands/ownership.ts); not one it was not checked against.
+      const problem = replacementProblem({ replaces: by.replaces, kind: 'install', repo: REGISTRY_REPOSITORY }, p.name, installed, config);
+      if (problem) return { ...base, error: problem };
+      const fetched = await fetchPack({ git: deps.git, registry, ...(deps.fetch ? { fetch: deps.fetch } : {}) }, p, path.join(staging, p.name));
       const check = await validatePackDir(fetched.dir, { dirName: p.name, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
       const source = { name: p.name, path: fetched.origin, treeId: fetched.treeId };
       const problems = checkProblems(check);
@@ -81,9 +88,9 @@ export function createInstaller(deps: DeployerDeps) {
   async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClock; staging: string; by: Requester }): Promise<PackResult[]> {
     const results: PackResult[] = [];
     for (const p of planned) {
-      const prepared = await ctx.clock.run('fetch', () => prepare(p, ctx.staging, ctx.by.force), p.name, (x) => x.error);
+      const prepared = await ctx.clock.run('fetch', () => prepare(p, ctx.staging, ctx.by), p.name, (x) => x.error);
       results.push(...(await activatePrepared({
-        deps, clock: ctx.clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, branch: p.version, commit: prepared.commit ?? 'unknown',
+        deps, clock: ctx.clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, origin: 'registry', branch: p.version, commit: prepared.commit ?? 'unknown',
         deployId: ctx.by.id, requestedBy: ctx.by.requestedBy,
       })));
     }

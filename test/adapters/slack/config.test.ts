@@ -9,7 +9,10 @@ const rejected = (text: string): PackbotError => rejectedConfig(text, file);
 
 describe('config: server and adapters.slack', () => {
   it('fills the server defaults and leaves server out when it is not written', () => {
-    expect(parseConfig('server: {}\n', { file, env: {} }).config.server).toEqual({ host: '127.0.0.1', port: 3000, body_limit: 5 * 1024 * 1024, webhooks: {} });
+    expect(parseConfig('server: {}\n', { file, env: {} }).config.server).toEqual({
+      host: '127.0.0.1', port: 3000, body_limit: 5 * 1024 * 1024, webhooks: {},
+      timeouts: { headers: 10_000, request: 30_000, idle: 30_000, keep_alive: 5_000 }, webhook_replay_window: 7 * 24 * 3600_000,
+    });
     expect(parseConfig('server: {host: 0.0.0.0, port: 8080}\n', { file, env: {} }).config.server).toMatchObject({ host: '0.0.0.0', port: 8080 });
     expect(parseConfig('', { file, env: {} }).config.server).toBeUndefined();
   });
@@ -29,14 +32,14 @@ describe('config: server and adapters.slack', () => {
   });
 
   it('asks for signing_secret in http mode', () => {
-    const err = rejected('adapters:\n  slack: {bot_token: xoxb-1, mode: http}\n');
+    const err = rejected('adapters:\n  slack: {bot_token: xoxb-test-1, mode: http}\n');
     expect(err.details).toHaveLength(1);
     expect(err.details[0]).toMatch(/adapters\.slack\.signing_secret: http mode needs signing_secret/);
   });
 
   it('takes api_url (GovSlack, an egress proxy, a test double) in either mode, and reports a bad one with the rest', () => {
     for (const mode of ['socket', 'http']) {
-      const config = parseConfig(`adapters:\n  slack: {bot_token: xoxb-1, app_token: xapp-1, signing_secret: s, mode: ${mode}, api_url: "https://slack-gov.com/api/"}\n`, { file, env: {} }).config;
+      const config = parseConfig(`adapters:\n  slack: {bot_token: xoxb-test-1, app_token: xapp-test-1, signing_secret: signing-test-1, mode: ${mode}, api_url: "https://slack-gov.com/api/"}\n`, { file, env: {} }).config;
       expect(config.adapters.slack?.api_url).toBe('https://slack-gov.com/api/');
     }
     const err = rejected('adapters:\n  slack: {bot_token: xoxb-secret-2, mode: http, api_url: "file:///etc/passwd"}\n');

@@ -130,7 +130,7 @@ describe('Slack adapter, Socket Mode, end to end', () => {
     fake.failAuth('invalid_auth');
     try {
       const dir = await tempDir('packbot-slack-');
-      const rt = await testRuntime('state_dir: ./var\nadapters:\n  slack: {bot_token: xoxb-revoked, app_token: xapp-1, mode: socket}\n', dir);
+      const rt = await testRuntime('state_dir: ./var\nadapters:\n  slack: {bot_token: xoxb-revoked, app_token: xapp-1-A0TEST-socket, mode: socket}\n', dir);
       const app = await createApp(rt.config, { ...rt, adapters: createAdapters(rt.config, { logger: rt.logger, slack: { apiUrl: fake.apiUrl } }) });
       await expect(app.start()).rejects.toThrow(/Slack refused adapters\.slack\.bot_token .*invalid_auth/);
       await app.stop();
