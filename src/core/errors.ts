@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'alias_format_invalid'
   | 'alias_no_match'
   | 'alias_collision'
+  | 'alias_immutable_override'
   | 'command_unknown'
   | 'usage'
   | 'demo_seed_failed'

@@ -62,6 +62,10 @@ describe('parseFormat: regular expressions in formats', () => {
     ['set (?<scope>global|local) {{key}}', 'set local foo', { scope: 'local', key: 'foo' }],
     ['pack  deploy {{repo}}', 'pack deploy x', { repo: 'x' }],
     ['pack deploy {{repo}}', 'pack      deploy x', { repo: 'x' }],
+    // Anchors inside groups count, as in StackStorm: neither side gets one added, so this
+    // idiom (from StackStorm's own fixtures) finds the issue key mid-message.
+    ['(?:\\b|^)fixes (?P<key>[A-Z]+-[0-9]+)(?:\\b|$)', 'JKROWLING-4 fixes JRRTOLKIEN-24 which fixes DRSEUSS-12', { key: 'JRRTOLKIEN-24' }],
+    ['status(?:$| now)', 'status now', {}],
   ])('%s ← %j', (format, text, expected) => {
     expect(parseFormat(format, text)).toEqual(expected);
   });
@@ -72,6 +76,9 @@ describe('parseFormat: regular expressions in formats', () => {
     ['deploy [a-z]+ to {{env}}', 'deploy 123 to prod'],
     ['build v\\d+ {{target}}', 'build vX linux'],
     ['pack status {{pack=""}}', 'pack statusfoo'],
+    // Of an alternation StackStorm looks only at the second branch: here `^\s*` is added.
+    ['(?:^fixes|closes) {{key}}', 'see closes X-1'],
+    ['status(?:$| now)', 'status now please'],
   ])('%s rejects %j with StackStorm wording', (format, text) => {
     expect(() => parseFormat(format, text)).toThrow(noMatch(format, text));
   });
@@ -149,7 +156,7 @@ describe('errors', () => {
     ['deploy {{x}} {{x}}', /appears twice/],
     ['deploy [a-z {{x}}', /unterminated "\["/],
     ['deploy a{3,1}', /not a valid regular expression/],
-    ['deploy (?P<x>a)', /Python-style/],
+    ['deploy (?>a)', /atomic group "\(\?>\.\.\.\)" at column 8 is Python-only; write "\(\?:\.\.\.\)"/],
     ['deploy )', /unmatched "\)"/],
     ['deploy {{x}}+', /cannot be repeated/],
   ])('%s → alias_format_invalid', (format, reason) => {

@@ -52,6 +52,36 @@ describe('file shapes', () => {
   });
 });
 
+describe("StackStorm's other format shapes", () => {
+  it('reads a single representation, a help-only display and list immutable_parameters; warns about match_multiple', async () => {
+    const file = await write('st2.yaml', [
+      'name: fixes', //                                                     1
+      'command: fixes', //                                                  2
+      'formats:', //                                                        3
+      '  - display: "fixes <issue>"', //                                    4
+      '    representation: "fixes {{issue}}"', //                           5
+      '    match_multiple: true', //                                        6
+      '  - display: "fixes: see the tracker"', //                           7
+      'immutable_parameters: {tags: [a, b], opts: {k: v}}', //              8
+      '',
+    ].join('\n'));
+    const { definitions, errors, warnings } = await loadAliasFiles([file]);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([`${file}:6: formats[0].match_multiple: match_multiple is not supported: the command runs once, for the first match in the message`]);
+    expect(definitions[0]?.formats).toEqual([
+      { display: 'fixes <issue>', representation: ['fixes {{issue}}'] },
+      { display: 'fixes: see the tracker', representation: [] },
+    ]);
+    expect(definitions[0]?.immutableParameters).toEqual({ tags: '["a","b"]', opts: '{"k":"v"}' });
+  });
+
+  it('refuses a bad single representation at its place', async () => {
+    const file = await write('bad.yaml', 'name: a\ncommand: a\nformats:\n  - representation: "a (b"\n');
+    const { errors } = await loadAliasFiles([file]);
+    expect(errors).toEqual([`${file}:4: formats[0].representation: Format "a (b" is invalid: the group opened at column 3 is never closed.`]);
+  });
+});
+
 describe('errors are all reported at once, with file and YAML path', () => {
   it('lists every mistake in a file with several', async () => {
     const file = await write('bad.yaml', [
@@ -64,7 +94,7 @@ describe('errors are all reported at once, with file and YAML path', () => {
       '    command: x', //                             7
       '    formats:', //                               8
       '      - "deploy (unclosed {{x}}"', //           9
-      '      - display: d', //                         10
+      '      - {}', //                                 10
       '    enabled: "yes"', //                         11
       '  - description: no name', //                   12
       '    formats: ["a"]', //                         13
@@ -79,7 +109,7 @@ describe('errors are all reported at once, with file and YAML path', () => {
       `${file}:3: aliases[0].formats: must list at least one format`,
       `${file}:5: aliases[0].confirm: must be one of always, when_queued, never`,
       `${file}:9: aliases[1].formats[0]: Format "deploy (unclosed {{x}}" is invalid: the group opened at column 8 is never closed.`,
-      `${file}:10: aliases[1].formats[1]: must be a format string or {display, representation: [format, ...]}`,
+      `${file}:10: aliases[1].formats[1]: needs a display, a representation or both`,
       `${file}:11: aliases[1].enabled: must be a boolean`,
       `${file}:12: aliases[2].name: is required`,
     ]);

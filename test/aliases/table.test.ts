@@ -82,12 +82,28 @@ describe('immutable parameters and disabled aliases', () => {
 
   it.each<[string, ReturnType<typeof summary>]>([
     ['prod deploy docker', { kind: 'match', alias: 'prod_deploy', format: 'prod deploy {{pack}}', params: { pack: 'docker', env: 'production', pack_set: 'core' } }],
-    ['prod deploy docker env=dev', { kind: 'match', alias: 'prod_deploy', format: 'prod deploy {{pack}}', params: { pack: 'docker', env: 'production', pack_set: 'core' } }],
     ['prod deploy docker note=hi', { kind: 'match', alias: 'prod_deploy', format: 'prod deploy {{pack}}', params: { pack: 'docker', env: 'production', pack_set: 'core', note: 'hi' } }],
     ['old thing', { kind: 'none', closest: undefined }],
     ['pack list', { kind: 'match', alias: 'list', format: 'pack list', params: {} }],
   ])('%j', (text, expected) => {
     expect(summary(table.match(text))).toEqual(expected);
+  });
+
+  it.each([
+    ['prod deploy docker env=dev', 'env', 'env=…'],
+    ['prod deploy docker env=dev pack_set=all', 'env,pack_set', 'env=… or pack_set=…'],
+  ])('refuses %j, which sets an immutable parameter, as StackStorm does', (text, names, fix) => {
+    expect(() => table.match(text)).toThrow(
+      expect.objectContaining({
+        code: 'alias_immutable_override',
+        message: `Immutable arguments cannot be overriden: ${names}. The "prod_deploy" command always sets ${names.replace(',', ' and ')} itself; send it again without ${fix}`,
+      }),
+    );
+  });
+
+  it('refuses an alias whose own format names an immutable parameter, whatever the text', () => {
+    const own = new AliasTable([alias('own', ['own {{env=dev}}'], { immutableParameters: { env: 'prod' } })]);
+    expect(() => own.match('own')).toThrow(/^Immutable arguments cannot be overriden: env\./);
   });
 
   it('keeps disabled aliases in definitions but out of collisions', () => {

@@ -9,6 +9,8 @@ import { PackbotError } from '../../src/core/errors.js';
 import { createCommandTable } from '../../src/interfaces/commands/command-table.js';
 import type { CommandHandler } from '../../src/interfaces/commands/types.js';
 import type { ChatAdapter, IncomingMessage, OutgoingMessage } from '../../src/interfaces/chat/types.js';
+import { AliasTable } from '../../src/domain/aliases/index.js';
+import { alias } from '../aliases/helpers.js';
 
 /** A real ChatAdapter that records what it is asked to send, with small limits. */
 function recordingAdapter(): ChatAdapter & { sent: OutgoingMessage[] } {
@@ -25,7 +27,7 @@ function recordingAdapter(): ChatAdapter & { sent: OutgoingMessage[] } {
   };
 }
 
-async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (m: IncomingMessage, text: string) => Promise<Reply[]>) {
+async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (m: IncomingMessage, text: string) => Promise<Reply[]>, aliases?: AliasTable) {
   const rt = await testRuntime('state_dir: ./var\nlog: {level: info}\n', await tempDir());
   rt.masker.add('topsecret-value');
   // The real services of a real app; these handlers just don't need them.
@@ -33,7 +35,7 @@ async function setup(handlers: Record<string, CommandHandler>, onUnaddressed?: (
   const responder = createResponder({ templates: rt.templates, masker: rt.masker, globals: { prefix: '!' } });
   const commands = new Map([...createCommandTable(), ...Object.entries(handlers)]);
   const dispatcher = createDispatcher({
-    config: rt.config, aliases: rt.aliases, commands, responder, logger: rt.logger, services, ...(onUnaddressed ? { onUnaddressed } : {}),
+    config: rt.config, aliases: aliases ?? rt.aliases, commands, responder, logger: rt.logger, services, ...(onUnaddressed ? { onUnaddressed } : {}),
   });
   return { dispatcher, logs: rt.logs };
 }
@@ -44,7 +46,7 @@ const msg = (text: string, id = text): IncomingMessage => ({
 
 describe('dispatcher', () => {
   it('passes matched params to the handler and replies in the thread, mentioning when asked', async () => {
-    const seen: Array<Record<string, string>> = [];
+    const seen: Array<Record<string, string | null>> = [];
     const { dispatcher } = await setup({
       deploy: (ctx) => (seen.push(ctx.params), [reply('error', { message: `deploying ${ctx.params['packs']}` }, { mention: true })]),
     });
@@ -112,6 +114,20 @@ describe('dispatcher boundaries', () => {
     await dispatcher.handle(msg('!pack list'), adapter);
     expect(offered).toEqual(['alas! ear wax!']);
     expect(adapter.sent[0]?.text).toContain('heard alas! ear wax!');
+  });
+
+  it('refuses a command that sets an immutable parameter, in one line naming it, without running it', async () => {
+    const ran: string[] = [];
+    const table = new AliasTable([alias('prod_deploy', ['prod deploy {{pack}}'], { command: 'deploy', immutableParameters: { env: 'production' } })]);
+    const { dispatcher } = await setup({ deploy: (ctx) => (ran.push(String(ctx.params['env'])), []) }, undefined, table);
+    const adapter = recordingAdapter();
+    await dispatcher.handle(msg('!prod deploy docker env=dev'), adapter);
+    expect(ran).toEqual([]);
+    expect(adapter.sent.map((m) => m.text)).toEqual([
+      'Immutable arguments cannot be overriden: env. The "prod_deploy" command always sets env itself; send it again without env=…',
+    ]);
+    await dispatcher.handle(msg('!prod deploy docker'), adapter);
+    expect(ran).toEqual(['production']);
   });
 
   it('refuses an over-long command before matching it', async () => {

@@ -54,7 +54,7 @@ function emitSequence(seq: Node[]): string {
   return seq.map(emitNode).join('');
 }
 
-/** Anchors with `^\s*` / `\s*$` unless the author wrote their own at the very start / end. */
+/** Anchors with `^\s*` / `\s*$` unless the format has its own (syntax.ts, hasAnchor). */
 export function emitSource(syntax: FormatSyntax): string {
   const alts = syntax.alternatives.map(emitSequence);
   const body = alts.length > 1 ? `(?:${alts.join('|')})` : alts[0]!;

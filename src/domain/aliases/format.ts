@@ -23,9 +23,16 @@ import { literalWeight } from './specificity.js';
 import { literalPrefix } from './prefix.js';
 import type { Placeholder } from './placeholder.js';
 
+/**
+ * Params as StackStorm returns them: a string, or null for a param the text didn't reach and
+ * that has no default (a placeholder in an alternative not taken, an own named group that
+ * didn't take part), as Python's `groupdict()` gives None.
+ */
+export type AliasParams = Record<string, string | null>;
+
 /** What one format captured from a text (pairs not applied yet). */
 export interface FormatCapture {
-  params: Record<string, string>;
+  params: AliasParams;
   /** Params whose value came from the text rather than a default. */
   captured: number;
 }
@@ -46,13 +53,17 @@ export class CompiledFormat {
   readonly literalPrefix: string;
   readonly syntax: FormatSyntax;
   readonly #slots: ParamSlot[];
+  /** StackStorm matches `" " + text + " "`: sides the format anchors itself are not padded. */
+  readonly #padStart: string;
+  readonly #padEnd: string;
 
   constructor(format: string) {
     this.format = format;
     this.syntax = parseSyntax(format);
     this.source = emitSource(this.syntax);
     try {
-      this.regex = new RegExp(this.source, 'is');
+      // `d` (match indices) only where an own group could reach into the padding (see matchBody).
+      this.regex = new RegExp(this.source, this.syntax.groupNames.length > 0 ? 'dis' : 'is');
     } catch (err) {
       throw new PackbotError('alias_format_invalid', `Format "${format}" is not a valid regular expression: ${(err as Error).message}.`, { cause: err });
     }
@@ -60,14 +71,23 @@ export class CompiledFormat {
     this.paramNames = [...this.syntax.params.map((p) => p.name), ...this.syntax.groupNames];
     this.literalWeight = Math.min(...this.syntax.alternatives.map(literalWeight));
     this.literalPrefix = literalPrefix(this.syntax);
+    this.#padStart = this.syntax.ownStart ? '' : ' ';
+    this.#padEnd = this.syntax.ownEnd ? '' : ' ';
   }
 
-  /** Matches text that is already normalised and has its trailing pairs cut off. */
+  /**
+   * Matches text that is already normalised and has its trailing pairs cut off. Like
+   * StackStorm, the text is matched with a space on each side the format doesn't anchor
+   * itself, so a construct next to an omitted optional param still finds the blank it needs:
+   * `{{p0=x}} g ...` matches `g ...`, and the `.` of `skip {{e=y}}.` matches `skip`.
+   * Values never include that padding.
+   */
   matchBody(body: string): FormatCapture | null {
-    const m = this.regex.exec(body);
+    const text = this.#padStart + body + this.#padEnd;
+    const m = this.regex.exec(text);
     if (!m) return null;
     const groups = m.groups ?? {};
-    const params: Record<string, string> = {};
+    const params: AliasParams = {};
     let captured = 0;
     for (const slot of this.#slots) {
       let value: string | undefined;
@@ -81,19 +101,24 @@ export class CompiledFormat {
         params[slot.name] = value;
         captured++;
       } else if (slot.defaultValue !== undefined) params[slot.name] = slot.defaultValue;
-      else if (value !== undefined) params[slot.name] = value;
+      else params[slot.name] = value ?? null;
     }
+    const lo = this.#padStart.length;
+    const hi = text.length - this.#padEnd.length;
     for (const name of this.syntax.groupNames) {
-      const value = groups[name];
-      if (value === undefined) continue;
-      params[name] = value;
+      const span = m.indices?.groups?.[name];
+      if (!span) {
+        params[name] = null;
+        continue;
+      }
+      params[name] = text.slice(Math.max(span[0], lo), Math.max(Math.min(span[1], hi), lo));
       captured++;
     }
     return { params, captured };
   }
 
   /** Params for `text`, or null. Tries every pairs split, most pairs stripped first. */
-  parse(text: string): Record<string, string> | null {
+  parse(text: string): AliasParams | null {
     for (const variant of pairVariants(normalizeText(text))) {
       const capture = this.matchBody(variant.body);
       if (capture) return applyPairs(capture.params, variant.pairs);
@@ -107,7 +132,7 @@ function slotFor(p: Placeholder): ParamSlot {
 }
 
 /** Pairs set or override params, including ones the format captured. */
-export function applyPairs(params: Record<string, string>, pairs: readonly KeyValuePair[]): Record<string, string> {
+export function applyPairs(params: AliasParams, pairs: readonly KeyValuePair[]): AliasParams {
   const out = { ...params };
   for (const pair of pairs) out[pair.key] = pair.value;
   return out;
@@ -118,10 +143,14 @@ export function compileFormat(format: string): CompiledFormat {
 }
 
 /** StackStorm's `extract_parameters`: params, or an error with StackStorm's exact wording. */
-export function parseFormat(format: string, text: string): Record<string, string> {
+export function parseFormat(format: string, text: string): AliasParams {
   const params = compileFormat(format).parse(text);
   if (params === null) {
     throw new PackbotError('alias_no_match', `Command "${text}" doesn't match format string "${format}"`);
+  }
+  // StackStorm refuses a blank command that leaves every param of a format empty.
+  if (format !== '' && normalizeText(text).trim() === '' && !Object.values(params).some((v) => v)) {
+    throw new PackbotError('alias_no_match', 'No value supplied and no default value found.');
   }
   return params;
 }

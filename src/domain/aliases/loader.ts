@@ -48,6 +48,7 @@ function formatProblems(raw: unknown, entry: AliasEntry): Problem[] {
   formats.forEach((f: unknown, i) => {
     if (typeof f === 'string') found.push([f, ['formats', i]]);
     const reps = (f as { representation?: unknown } | null)?.representation;
+    if (typeof reps === 'string') found.push([reps, ['formats', i, 'representation']]);
     if (Array.isArray(reps)) reps.forEach((r: unknown, j) => typeof r === 'string' && found.push([r, ['formats', i, 'representation', j]]));
   });
   const problems: Problem[] = [];
@@ -74,6 +75,14 @@ function checkEntry(entry: AliasEntry, file: string, seen: Map<string, string>, 
     for (const key of Object.keys(value)) {
       if (!KNOWN_FIELDS.has(key)) out.warnings.push(`${entry.locate([key])}: unknown field "${key}" (ignored)`);
     }
+  }
+  const formats = (value as { formats?: unknown } | null)?.formats;
+  if (Array.isArray(formats)) {
+    formats.forEach((f: unknown, i) => {
+      if ((f as { match_multiple?: unknown } | null)?.match_multiple === true) {
+        out.warnings.push(`${entry.locate(['formats', i, 'match_multiple'])}: match_multiple is not supported: the command runs once, for the first match in the message`);
+      }
+    });
   }
   const problems = formatProblems(value, entry);
   const result = validateAlias(value);

@@ -1,6 +1,6 @@
 import { normalizeText } from './normalize.js';
 import { pairVariants } from './kvpairs.js';
-import { applyPairs, compileFormat, type CompiledFormat } from './format.js';
+import { applyPairs, compileFormat, type AliasParams, type CompiledFormat } from './format.js';
 import { compareSpecificity, type Specificity } from './specificity.js';
 import { displayPrefix } from './prefix.js';
 import type { AliasDefinition, AliasMatch } from './types.js';
@@ -30,8 +30,8 @@ export function compileAlias(alias: AliasDefinition): CompiledAlias {
 }
 
 /** The alias's most specific matching representation; the earlier one on a tie. */
-function bestOfAlias(entry: CompiledAlias, body: string): { format: string; params: Record<string, string>; specificity: Specificity } | undefined {
-  let best: { format: string; params: Record<string, string>; specificity: Specificity } | undefined;
+function bestOfAlias(entry: CompiledAlias, body: string): { format: string; params: AliasParams; specificity: Specificity } | undefined {
+  let best: { format: string; params: AliasParams; specificity: Specificity } | undefined;
   for (const f of entry.formats) {
     const capture = f.compiled.matchBody(body);
     if (!capture) continue;
@@ -55,8 +55,8 @@ export function topMatches(aliases: readonly CompiledAlias[], text: string): Ran
     for (const entry of aliases) {
       const best = bestOfAlias(entry, variant.body);
       if (!best) continue;
-      // immutable_parameters come last: neither the format nor a pair can change them.
-      const params = { ...applyPairs(best.params, variant.pairs), ...entry.alias.immutableParameters };
+      // immutable_parameters join once the match is chosen (immutable.ts), as in StackStorm.
+      const params = applyPairs(best.params, variant.pairs);
       found.push({ alias: entry.alias, format: best.format, params, specificity: best.specificity });
     }
     if (found.length === 0) continue;

@@ -6,13 +6,19 @@ import type { AliasDefinition, AliasFormat } from './types.js';
  * `permission`, `confirm`, `help`). Unknown fields pass through so StackStorm alias files
  * load unchanged; the loader warns about them.
  */
+// As StackStorm's normalise_alias_format_string: `representation` may be one string, and a
+// display alone is a help line that matches nothing. `match_multiple` is read so the loader
+// can say it is not supported (packbot runs a command once).
 const FormatEntry = z.union(
   [
     z.string().min(1),
-    z.object({
-      display: z.string().min(1).optional(),
-      representation: z.array(z.string().min(1)).min(1),
-    }),
+    z
+      .object({
+        display: z.string().min(1).optional(),
+        representation: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+        match_multiple: z.boolean().optional(),
+      })
+      .refine((f) => f.display !== undefined || (f.representation?.length ?? 0) > 0, { error: 'needs a display, a representation or both' }),
   ],
   { error: 'must be a format string or {display, representation: [format, ...]}' },
 );
@@ -31,7 +37,10 @@ const ReplySpec = z.union(
   { error: 'must be a template name or {enabled, format, append_url, extra}' },
 );
 
-const ParamValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' });
+// StackStorm takes any YAML value; packbot's params are text, so a list or mapping is kept as JSON.
+const ParamValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())], {
+  error: 'must be a string, number, boolean, list or mapping',
+});
 
 export const AliasSchema = z.looseObject({
   name: z.string().regex(/^[a-z0-9_.-]+$/, 'must be lowercase letters, digits, "_", "." or "-"'),
@@ -76,11 +85,16 @@ export function validateAlias(raw: unknown): { alias: AliasInput } | { problems:
   return { problems: result.error.issues.map((issue) => ({ path: issue.path, message: describeIssue(issue) })) };
 }
 
+/** A format without display is shown by its first representation (StackStorm's help leaves it out). */
 function formatsOf(input: AliasInput): AliasFormat[] {
-  return input.formats.map((f) =>
-    typeof f === 'string' ? { display: f, representation: [f] } : { display: f.display ?? f.representation[0]!, representation: f.representation },
-  );
+  return input.formats.map((f) => {
+    if (typeof f === 'string') return { display: f, representation: [f] };
+    const representation = typeof f.representation === 'string' ? [f.representation] : (f.representation ?? []);
+    return { display: f.display ?? representation[0]!, representation };
+  });
 }
+
+const paramText = (v: AliasInput['immutable_parameters'][string]): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 export function toDefinition(input: AliasInput, file: string): AliasDefinition {
   const def: AliasDefinition = {
@@ -90,7 +104,7 @@ export function toDefinition(input: AliasInput, file: string): AliasDefinition {
     command: input.command,
     permission: input.permission,
     formats: formatsOf(input),
-    immutableParameters: Object.fromEntries(Object.entries(input.immutable_parameters).map(([k, v]) => [k, String(v)])),
+    immutableParameters: Object.fromEntries(Object.entries(input.immutable_parameters).map(([k, v]) => [k, paramText(v)])),
     file,
   };
   if (input.confirm !== undefined) def.confirm = input.confirm;

@@ -1,8 +1,11 @@
 import { formatInvalid, readPlaceholder, type Placeholder } from './placeholder.js';
+import { readPythonGroup } from './python.js';
 
 /**
- * A format string parsed once into a small tree: JavaScript regex syntax with `{{...}}`
- * placeholders as atoms. Every later step (regex emission, specificity, sample texts for the
+ * A format string parsed once into a small tree: regex syntax with `{{...}}` placeholders as
+ * atoms. StackStorm formats are Python regexes: Python-only syntax is translated to its exact
+ * JavaScript equivalent or refused with a fix (python.ts); JavaScript's own `(?<name>...)`
+ * is accepted too. Every later step (regex emission, specificity, sample texts for the
  * collision check, the literal prefix used for suggestions) walks this tree instead of
  * re-scanning the string, so they all agree on what is literal and what is pattern.
  */
@@ -27,11 +30,13 @@ export interface FormatSyntax {
   params: Placeholder[];
   /** The author's own `(?<name>...)` groups: they become params too, as in StackStorm. */
   groupNames: string[];
+  /** The format has its own `^` / `$` (see hasAnchor): packbot adds none on that side. */
   ownStart: boolean;
   ownEnd: boolean;
 }
 
-const QUANTIFIER = /^\{(\d+)(,(\d*))?\}/;
+/** `{n}`, `{n,}`, `{n,m}`, and Python's `{,m}` (read as `{0,m}`). */
+const QUANTIFIER = /^\{(\d*)(,(\d*))?\}/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', '0': '\0' };
 
@@ -39,6 +44,8 @@ class Parser {
   pos = 0;
   readonly params: Placeholder[] = [];
   readonly groupNames: string[] = [];
+  /** Where the leading run of Python flag groups (`(?i)`) ends: global flags may only stand there. */
+  flagsEnd = 0;
 
   constructor(readonly src: string) {}
 
@@ -66,7 +73,10 @@ class Parser {
       }
       const quantifier = this.src.startsWith('{{', this.pos) ? null : this.quantifier();
       if (quantifier) nodes.push(this.repeat(nodes.pop(), quantifier));
-      else nodes.push(this.atom());
+      else {
+        const node = this.atom();
+        if (node) nodes.push(node);
+      }
     }
     return tidy(nodes);
   }
@@ -74,22 +84,27 @@ class Parser {
   quantifier(): { min: number; max: number; raw: string } | null {
     const c = this.src[this.pos]!;
     let q: { min: number; max: number; raw: string } | null = null;
+    let length = 1;
     if (c === '*') q = { min: 0, max: Infinity, raw: c };
     else if (c === '+') q = { min: 1, max: Infinity, raw: c };
     else if (c === '?') q = { min: 0, max: 1, raw: c };
     else if (c === '{') {
       const m = QUANTIFIER.exec(this.src.slice(this.pos));
-      if (m) {
+      // Python reads `{,m}` as `{0,m}` (JavaScript as literal text); `{}`, `{,}` are literal in both.
+      if (m && (m[1] !== '' || (m[3] ?? '') !== '')) {
         const min = Number(m[1]);
         const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-        q = { min, max, raw: m[0] };
+        q = { min, max, raw: m[1] === '' ? `{0${m[2]}}` : m[0] };
+        length = m[0].length;
       }
     }
     if (!q) return null;
-    this.pos += q.raw.length;
+    this.pos += length;
     if (this.src[this.pos] === '?') {
       q.raw += '?';
       this.pos++;
+    } else if (this.src[this.pos] === '+') {
+      this.fail(`the possessive quantifier "${this.src.slice(this.pos - length, this.pos + 1)}" at column ${this.pos - length + 1} is Python-only; drop the last "+"`);
     }
     return q;
   }
@@ -100,7 +115,8 @@ class Parser {
     return { kind: 'repeat', node, ...q };
   }
 
-  atom(): Node {
+  /** One atom, or null for Python syntax that stands for nothing (comments, leading flags). */
+  atom(): Node | null {
     const { src } = this;
     if (src.startsWith('{{', this.pos)) return this.placeholder();
     const c = src[this.pos]!;
@@ -129,6 +145,9 @@ class Parser {
     this.pos += 2;
     if ('dDwWsS'.includes(next)) return { kind: 'set', raw: `\\${next}` };
     if (next === 'b' || next === 'B') return { kind: 'assert', raw: `\\${next}` };
+    // Python's start/end of string: JavaScript's `^`/`$` without the m flag mean exactly that.
+    if (next === 'A') return { kind: 'assert', raw: '^' };
+    if (next === 'Z') return { kind: 'assert', raw: '$' };
     if (/[1-9]/.test(next)) {
       while (/\d/.test(src[this.pos] ?? '')) this.pos++;
       return { kind: 'backref', raw: src.slice(start, this.pos) };
@@ -162,31 +181,46 @@ class Parser {
     return { kind: 'set', raw };
   }
 
-  group(): Node {
+  group(): Node | null {
     const { src } = this;
     const start = this.pos;
     const rest = src.slice(start);
     let open = '(';
     let lookaround = false;
     const named = /^\(\?<([^>=!]*)>/.exec(rest);
+    const python = named || /^\(\?(:|=|!|<=|<!)/.test(rest) ? null : readPythonGroup(src, start, start === this.flagsEnd);
     if (rest.startsWith('(?:')) open = '(?:';
     else if (/^\(\?(=|!|<=|<!)/.test(rest)) {
       open = /^\(\?<?[=!]/.exec(rest)![0];
       lookaround = true;
-    } else if (named) {
-      const name = named[1]!;
-      if (!IDENTIFIER.test(name) || name.startsWith('__p')) this.fail(`group name "${name}" is not a valid identifier`);
-      if (this.groupNames.includes(name)) this.fail(`group name "${name}" appears twice`);
-      this.groupNames.push(name);
-      open = named[0];
-    } else if (rest.startsWith('(?P<')) {
-      this.fail('Python-style "(?P<name>...)" groups are not supported; write "(?<name>...)"');
+    } else if (named) open = this.namedGroup(named[1]!);
+    else if (python) {
+      if (python.kind === 'refuse') this.fail(python.reason);
+      if (python.kind === 'named' || python.kind === 'group') {
+        return this.groupBody(start, python.kind === 'named' ? this.namedGroup(python.name) : '(?:', python.end - start, false);
+      }
+      this.pos = python.end;
+      if (python.kind === 'backref') return { kind: 'backref', raw: python.raw };
+      if (start === this.flagsEnd) this.flagsEnd = this.pos;
+      return null;
     } else if (rest.startsWith('(?')) {
       this.fail(`unsupported group syntax at column ${start + 1}`);
     }
-    this.pos += open.length;
+    return this.groupBody(start, open, open.length, lookaround);
+  }
+
+  /** Registers a capture name (Python's `(?P<name>` or JavaScript's `(?<name>`); returns the JavaScript opener. */
+  namedGroup(name: string): string {
+    if (!IDENTIFIER.test(name) || name.startsWith('__p')) this.fail(`group name "${name}" is not a valid identifier`);
+    if (this.groupNames.includes(name)) this.fail(`group name "${name}" appears twice`);
+    this.groupNames.push(name);
+    return `(?<${name}>`;
+  }
+
+  groupBody(start: number, open: string, openLength: number, lookaround: boolean): Node {
+    this.pos = start + openLength;
     const alternatives = this.alternatives(1);
-    if (src[this.pos] !== ')') this.fail(`the group opened at column ${start + 1} is never closed`);
+    if (this.src[this.pos] !== ')') this.fail(`the group opened at column ${start + 1} is never closed`);
     this.pos++;
     return { kind: 'group', open, alternatives, lookaround };
   }
@@ -221,15 +255,25 @@ export function parseSyntax(format: string): FormatSyntax {
   for (const p of parser.params) {
     if (parser.groupNames.includes(p.name)) parser.fail(`"${p.name}" is both a placeholder and a group name`);
   }
-  const first = alternatives[0]?.[0];
-  const lastSeq = alternatives[alternatives.length - 1] ?? [];
-  const last = lastSeq[lastSeq.length - 1];
   return {
     format,
     alternatives,
     params: parser.params,
     groupNames: parser.groupNames,
-    ownStart: first?.kind === 'assert' && first.raw === '^',
-    ownEnd: last?.kind === 'assert' && last.raw === '$',
+    ownStart: hasAnchor(alternatives, '^'),
+    ownEnd: hasAnchor(alternatives, '$'),
   };
+}
+
+/**
+ * Whether the format brings its own `^` / `$` (`\A` / `\Z` are read as those), found where
+ * StackStorm's `search_regex_tokens` finds them, so the same formats get `^\s*` / `\s*$` added:
+ * anywhere in the sequence and inside groups, but not inside a repeat or a lookaround, and of
+ * an alternation only in its second branch (st2 reads the branch list at index 1). So
+ * `(?:\b|^)fixes (?P<key>...)(?:\b|$)` gets no added anchor and matches mid-text, while
+ * `(?:^a|b)` gets `^\s*` added, in both.
+ */
+function hasAnchor(alternatives: readonly Node[][], raw: '^' | '$'): boolean {
+  const seq = (alternatives.length > 1 ? alternatives[1] : alternatives[0]) ?? [];
+  return seq.some((n) => (n.kind === 'assert' && n.raw === raw) || (n.kind === 'group' && !n.lookaround && hasAnchor(n.alternatives, raw)));
 }

@@ -2,12 +2,14 @@ import { normalizeText } from './normalize.js';
 import { compileAlias, topMatches, withoutRank, type CompiledAlias } from './matcher.js';
 import { closestAlias } from './closest.js';
 import { findCollisions } from './collisions.js';
+import { injectImmutableParameters } from './immutable.js';
 import type { AliasDefinition, MatchResult } from './types.js';
 
 /**
  * The bot's vocabulary, compiled once. Construction compiles every representation (throwing
  * `alias_format_invalid` on a bad one) and runs the collision check; `match` only executes
- * the compiled regexes. Disabled aliases are kept in `definitions` (help lists them) but
+ * the compiled regexes, and throws `alias_immutable_override` for a command that sets one of
+ * its alias's immutable_parameters (StackStorm refuses it too). Disabled aliases are kept in `definitions` (help lists them) but
  * never match, are never suggested and are left out of the collision check.
  */
 export class AliasTable {
@@ -23,7 +25,11 @@ export class AliasTable {
 
   match(text: string): MatchResult {
     const top = topMatches(this.#enabled, text);
-    if (top.length === 1) return { kind: 'match', match: withoutRank(top[0]!) };
+    if (top.length === 1) {
+      const match = withoutRank(top[0]!);
+      // Throws `alias_immutable_override` when the command names an immutable parameter.
+      return { kind: 'match', match: { ...match, params: injectImmutableParameters(match.alias, match.params) } };
+    }
     if (top.length > 1) return { kind: 'ambiguous', candidates: top.map(withoutRank) };
     const closest = closestAlias(this.#enabled, normalizeText(text));
     return closest ? { kind: 'none', closest } : { kind: 'none' };

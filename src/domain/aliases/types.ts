@@ -8,7 +8,7 @@ export type ConfirmPolicy = 'always' | 'when_queued' | 'never';
 export interface AliasFormat {
   /** What help shows: `<required>` and `[optional]`. */
   display: string;
-  /** The format strings actually matched, most specific first by convention. */
+  /** The format strings actually matched, most specific first by convention; none for a help-only display. */
   representation: string[];
 }
 
@@ -38,7 +38,8 @@ export interface AliasMatch {
   alias: AliasDefinition;
   /** The representation that matched. */
   format: string;
-  params: Record<string, string>;
+  /** null: a param the text didn't reach and that has no default (as StackStorm's None). */
+  params: Record<string, string | null>;
 }
 
 export type MatchResult =

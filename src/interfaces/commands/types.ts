@@ -14,7 +14,8 @@ import type { PermissionGate } from '../../domain/permissions/index.js';
 export interface CommandContext {
   message: IncomingMessage;
   alias: AliasDefinition;
-  params: Record<string, string>;
+  /** null: a param of the alias the message didn't fill and that has no default. */
+  params: Record<string, string | null>;
   config: PackbotConfig;
   aliases: AliasTable;
   logger: Logger;
