@@ -67,6 +67,8 @@ const INTEGRATION = [
   'test/deploy/fanout.test.ts',
   'test/deploy/hostile.test.ts',
   'test/deploy/pipeline.test.ts',
+  'test/deploy/register-st2.test.ts',
+  'test/deploy/stackstorm-warnings.test.ts',
   'test/deploy/test-gate.test.ts',
   'test/deploy/token.test.ts',
   'test/git/auth.test.ts',

@@ -95,7 +95,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     ...(deps.now ? { now: deps.now } : {}),
   });
   const git = createGit({ stateDir: config.state_dir, masker, logger, timeoutMs: config.timeouts.git });
-  const store = createPackStore({ packsDir: config.packs_dir, releasesKept: config.releases_kept });
+  const store = createPackStore({ packsDir: config.packs_dir, virtualenvsDir: config.envs.virtualenvs_dir, releasesKept: config.releases_kept });
   const history = createStoreHistory(state, masker);
   // Threads that parse big pack YAML off the event loop, started on first use.
   const yaml = createYamlPool();
@@ -114,6 +114,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
       { path: path.join(config.state_dir, 'staging'), shownAs: '' },
       { path: config.configs_dir, shownAs: 'configs' },
       { path: config.packs_dir, shownAs: 'packs_dir' },
+      { path: config.envs.virtualenvs_dir, shownAs: 'virtualenvs_dir' },
       { path: config.state_dir, shownAs: 'state_dir' },
     ]),
   });

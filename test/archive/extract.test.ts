@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { extractArchive, type ExtractOptions } from '../../src/domain/archive/extract.js';
+import { extractArchive } from '../../src/domain/archive/extract.js';
 import { walkZip } from '../../src/domain/archive/zip.js';
 import { PackbotError } from '../../src/core/errors.js';
 import { buildTarGz, paxRecord } from '../helpers/archive-tar.js';
 import { buildZip } from '../helpers/archive-zip.js';
+import { EXTRACT_LIMITS, extractDirs } from '../helpers/extract-dirs.js';
 
-const limits: ExtractOptions = { maxEntries: 100, maxBytes: 1 << 20, maxEntryBytes: 256 * 1024 };
+const limits = EXTRACT_LIMITS;
 
 let tmp: string;
 let archive: string;
@@ -18,12 +18,7 @@ let out: string;
 let dest: string;
 
 beforeEach(async () => {
-  tmp = await mkdtemp(path.join(tmpdir(), 'packbot-x-'));
-  await mkdir(path.join(tmp, 'in'));
-  await mkdir(path.join(tmp, 'out'));
-  archive = path.join(tmp, 'in', 'archive');
-  out = path.join(tmp, 'out');
-  dest = path.join(out, 'stage');
+  ({ tmp, archive, out, dest } = await extractDirs('packbot-x-'));
 });
 afterEach(() => rm(tmp, { recursive: true, force: true }));
 
@@ -137,9 +132,11 @@ describe('extractArchive: hostile tar.gz', () => {
 
   it('refuses a symlink pointing out, and the write through it', async () => {
     const gz = buildTarGz([{ name: 'link', type: '2', linkname: '../../' }, file('link/evil')]);
-    await expectRefused(gz, /"link" is a symbolic link \(to "\.\.\/\.\.\/"\); only regular files and directories/, [
-      path.join(tmp, 'evil'),
-    ]);
+    await expectRefused(gz, /"link\/evil" sits under "link", a symbolic link of the same archive/, [path.join(tmp, 'evil')]);
+    await expectRefused(
+      buildTarGz([file('a'), { name: 'link', type: '2', linkname: '../../' }]),
+      /"link" is a symbolic link \(to "\.\.\/\.\.\/"\), and it points outside the pack; only relative links to files and directories inside the pack/,
+    );
   });
 
   it('refuses a hard link pointing out', async () => {
@@ -203,9 +200,10 @@ describe('extractArchive: hostile zip', () => {
   it('refuses a symlink entry, and a FIFO mode', async () => {
     await expectRefused(
       buildZip([{ name: 'link', data: '../../', mode: 0o120777 }, { name: 'link/evil', data: 'x' }]),
-      /"link" is a symbolic link/,
+      /"link\/evil" sits under "link", a symbolic link/,
       [path.join(tmp, 'evil')],
     );
+    await expectRefused(buildZip([{ name: 'a', data: 'x' }, { name: 'link', data: '../../', mode: 0o120777 }]), /"link" is a symbolic link \(to "\.\.\/\.\.\/"\), and it points outside the pack/);
     await expectRefused(buildZip([{ name: 'p', mode: 0o010644 }]), /"p" is a FIFO/);
   });
 

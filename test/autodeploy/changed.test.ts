@@ -35,6 +35,15 @@ describe('which packs a push changed', () => {
     expect(await run({ before, after })).toEqual({ packs: ['b'], removed: ['c'], basis: 'diff', forced: false });
   });
 
+  it('a directory without pack.yaml is no pack: touching it deploys nothing; a pack losing its pack.yaml is removed', async () => {
+    const { repo, run } = await setup({ ...pack('a'), ...pack('b'), 'packs/old/README.md': 'moved\n' });
+    const before = await repo.revParse('HEAD');
+    const docs = await repo.commit('docs only', { 'packs/old/README.md': 'moved to elsewhere\n', 'packs/notes/README.md': 'new\n' });
+    expect(await run({ before, after: docs })).toEqual({ packs: [], removed: [], basis: 'diff', forced: false });
+    const gone = await repo.commit('b moved away', { 'packs/b/pack.yaml': null });
+    expect(await run({ before: docs, after: gone })).toEqual({ packs: [], removed: ['b'], basis: 'diff', forced: false });
+  });
+
   it('works out a force-push on the mirror when the provider does not say, and compares with what is deployed', async () => {
     const { repo, run, treesAt } = await setup();
     const first = await repo.revParse('HEAD');

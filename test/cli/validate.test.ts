@@ -41,15 +41,44 @@ describe('runValidate', () => {
 
   it('prints [{dir, ref, errors, warnings, summary}] with --json', async () => {
     const good = await copyDemoPack('hello');
-    const bad = await writePack({ 'actions/run.py': null });
+    const bad = await writePack({ 'actions/run.yaml': 'name: run\nentry_point: run.py\n' });
     const r = await runValidate([good, bad], { json: true });
     expect(r.code).toBe(1);
     const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(rows).toEqual([
       { dir: good, ref: 'hello', errors: [], warnings: [], summary: expect.objectContaining({ actions: ['greet'], aliases: ['greet'] }) },
-      { dir: bad, ref: 'demo', errors: ['actions/run.yaml:3: entry_point "run.py": actions/run.py does not exist'], warnings: [], summary: expect.objectContaining({ actions: ['run'] }) },
+      { dir: bad, ref: 'demo', errors: ['actions/run.yaml: runner_type: is required (the runner, e.g. python-script or local-shell-script)'], warnings: [], summary: expect.objectContaining({ actions: ['run'] }) },
     ]);
     for (const row of rows) expect(Object.keys(row)).toEqual(['dir', 'ref', 'errors', 'warnings', 'summary']);
+  });
+
+  it('reports what StackStorm installs anyway as warnings, and refuses them with --strict', async () => {
+    const dir = await writePack({
+      'actions/run.py': null,
+      'actions/other.yaml': 'name: run\nrunner_type: local-shell-cmd\n',
+      'rules/r.yaml': 'name: r\ntrigger: {type: core.st2.webhook}\naction: {ref: demo.run}\ntrigger: {type: core.st2.IntervalTimer}\n',
+    });
+    const warnings = [
+      '  warning: rules/r.yaml:4: key `trigger` appears twice (lines 2 and 4); StackStorm (PyYAML) keeps the last value',
+      '  warning: actions/run.yaml:3: entry_point "run.py": actions/run.py does not exist; StackStorm registers the action; it fails when it runs',
+      '  warning: actions/other.yaml and actions/run.yaml both declare run; StackStorm keeps the last loaded, actions/run.yaml',
+    ];
+    const lenient = await runValidate([dir]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout.split('\n')).toEqual([`OK    ${dir}: demo 1.0.0 — 2 actions, 1 rule`, ...warnings, '1 pack valid', '']);
+    const strict = await runValidate([dir], { strict: true });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout.split('\n')).toEqual([`FAIL  ${dir} (demo): 3 warnings (--strict refuses them)`, ...warnings, '1 of 1 pack invalid', '']);
+  });
+
+  it('skips a directory under packs/ without pack.yaml, saying it is not a pack', async () => {
+    const repo = await tempDir();
+    await cp(path.join(DEMO_PACKS, 'hello'), path.join(repo, 'packs', 'hello'), { recursive: true });
+    await mkdir(path.join(repo, 'packs', 'old'), { recursive: true });
+    await writeFile(path.join(repo, 'packs', 'old', 'README.md'), 'moved to another repository\n');
+    const r = await runValidate([repo]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(1)).toEqual([`SKIP  ${path.join(repo, 'packs', 'old')}: not a pack (no pack.yaml)`, '1 pack valid', '']);
   });
 
   it('validates each pack of a repository in the subtree layout', async () => {
@@ -102,5 +131,17 @@ describe('registerValidateCommand', () => {
     vi.mocked(process.stdout.write).mockRestore();
     expect(process.exitCode).toBe(1);
     expect(JSON.parse(written.join(''))).toEqual([expect.objectContaining({ dir: bad, ref: null })]);
+  });
+
+  it('takes --strict: a pack with only warnings fails', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const program = new Command('packbot').exitOverride();
+    registerValidateCommand(program);
+    const warned = await writePack({ 'actions/run.py': null });
+    await program.parseAsync(['node', 'packbot', 'validate', warned]);
+    expect(process.exitCode).toBe(0);
+    await program.parseAsync(['node', 'packbot', 'validate', '--strict', warned]);
+    vi.mocked(process.stdout.write).mockRestore();
+    expect(process.exitCode).toBe(1);
   });
 });

@@ -27,7 +27,7 @@ describe('defaults and paths', () => {
       releases_kept: 5,
       allow_urls: false,
       url_allowlist: [],
-      envs: { python: 'off', node: 'off' },
+      envs: { python: 'off', node: 'off', virtualenvs_dir: '/srv/packbot/var/virtualenvs', python_binary: 'python3' },
       pack_code: { source_builds: false },
       sandbox: { mode: 'auto', user: 'nobody' },
       register: { env: {} },
@@ -76,12 +76,31 @@ describe('defaults and paths', () => {
       'releases_kept: 3',
     ].join('\n');
     const { config, secrets } = parseConfig(text, { file, env: { ST2_KEY: 'st2-api-key-value' } });
-    expect(config.envs).toEqual({ python: 'venv', node: 'off' });
+    expect(config.envs).toEqual({ python: 'venv', node: 'off', virtualenvs_dir: '/srv/packbot/var/virtualenvs', python_binary: 'python3' });
     expect(config.register.command).toEqual(['st2', 'pack', 'register', '{packs}']);
     expect(config.register.http?.headers).toEqual({ 'St2-Api-Key': 'st2-api-key-value' });
     expect(secrets).toContain('st2-api-key-value');
     expect(config.timeouts).toEqual({ git: 30_000, env: 900_000, hook: 120_000 });
     expect(config.releases_kept).toBe(3);
+  });
+
+  it('puts envs where StackStorm looks: virtualenvs/ beside packs_dir, or envs.virtualenvs_dir relative to the file', () => {
+    expect(parseConfig('packs_dir: /opt/stackstorm/packs', { file, env: {} }).config.envs.virtualenvs_dir).toBe('/opt/stackstorm/virtualenvs');
+    expect(parseConfig('packs_dir: ../st2/packs/', { file, env: {} }).config.envs.virtualenvs_dir).toBe('/srv/st2/virtualenvs');
+    const custom = parseConfig('envs: {virtualenvs_dir: venvs, python_binary: /opt/stackstorm/st2/bin/python}', { file, env: {} }).config.envs;
+    expect(custom).toMatchObject({ virtualenvs_dir: '/srv/packbot/venvs', python_binary: '/opt/stackstorm/st2/bin/python' });
+    // The layout before virtualenvs_dir, a dot-directory StackStorm skips, is still allowed.
+    expect(parseConfig('envs: {virtualenvs_dir: var/packs/.virtualenvs}', { file, env: {} }).config.envs.virtualenvs_dir).toBe('/srv/packbot/var/packs/.virtualenvs');
+  });
+
+  it('refuses a virtualenvs_dir that is, holds or sits visibly inside packs_dir, and a relative python_binary', () => {
+    const details = (text: string) => rejected(text).details;
+    expect(details('packs_dir: /opt/st2/packs\nenvs: {virtualenvs_dir: /opt/st2/packs/}')).toEqual([
+      expect.stringMatching(/envs\.virtualenvs_dir: must not be packs_dir itself/),
+    ]);
+    expect(details('packs_dir: /opt/st2/packs\nenvs: {virtualenvs_dir: /opt/st2}')).toEqual([expect.stringMatching(/envs\.virtualenvs_dir: must not contain packs_dir/)]);
+    expect(details('envs: {virtualenvs_dir: ./var/packs/venvs}')).toEqual([expect.stringMatching(/envs\.virtualenvs_dir: must not be inside packs_dir/)]);
+    expect(details('envs: {python_binary: bin/python3}')).toEqual([expect.stringMatching(/envs\.python_binary: expected a python interpreter/)]);
   });
 
   it('refuses a register command given as a shell string', () => {

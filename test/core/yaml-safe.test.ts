@@ -2,14 +2,16 @@
  * The bounded YAML reader, on the calling thread (the worker is in yaml-worker.test.ts): for
  * ordinary files it gives what `parseDocument` / `parseAllDocuments` gave the pack and alias
  * readers before it (values, first errors and their lines, the line of every path), and each
- * limit gives one line naming the limit and the fix.
+ * limit gives one line naming the limit and the fix. One difference on purpose: a single
+ * document (pack metadata) reads a repeated key as PyYAML does, the last value winning, and
+ * lists the repeats instead of failing.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isScalar, LineCounter, parseAllDocuments, parseDocument, stringify, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify, type Document } from 'yaml';
 import { findYamlNode, locateInYaml } from '../../src/core/yaml-locate.js';
 import { DEFAULT_YAML_LIMITS, YamlPlaces, type YamlLimits } from '../../src/core/yaml-safe/index.js';
 import { readYamlDocuments, readYamlText, type YamlRead } from '../../src/core/yaml-safe/read.js';
@@ -44,10 +46,10 @@ function pathsOf(value: unknown, prefix: PropertyKey[] = [], out: PropertyKey[][
   return out.slice(0, 400);
 }
 
-/** What the pack reader did before: parseDocument, the first error, toJS. */
+/** What the pack reader did before: parseDocument, the first error, toJS; repeated keys read as PyYAML reads them. */
 function before(text: string) {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const first = doc.errors[0];
   if (first) return { doc, lines, error: { line: lines.linePos(first.pos[0]).line, message: first.message } };
   try {
@@ -62,6 +64,22 @@ function sourceBefore(doc: Document, text: string, p: PropertyKey[]): string | u
   return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
 }
 
+/** The lines of every repeat of a key, as yaml's own (quadratic) unique-keys check reports them. */
+function repeatLines(text: string): number[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return doc.errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => lines.linePos(e.pos[0]).line).sort((a, b) => a - b);
+}
+
+/** Whether two keys of one mapping name the same path (`a`/`a`, `1`/`"1"`): yaml-locate finds the first, the reader the last. */
+function keysShareText(node: unknown): boolean {
+  if (isMap(node)) {
+    const texts = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : null)).filter((t) => t !== null);
+    return new Set(texts).size < texts.length || node.items.some((p) => keysShareText(p.key) || keysShareText(p.value));
+  }
+  return isSeq(node) && node.items.some(keysShareText);
+}
+
 function expectSameAsBefore(text: string, read: YamlRead = readYamlText(text, DEFAULT_YAML_LIMITS)): void {
   const old = before(text);
   if (old.error) {
@@ -74,6 +92,8 @@ function expectSameAsBefore(text: string, read: YamlRead = readYamlText(text, DE
   }
   if (!read.ok) throw new Error(`expected a value for ${JSON.stringify(text)}, got ${JSON.stringify(read.problem)}`);
   expect(read.value).toEqual(old.value);
+  expect(read.duplicates.flatMap((d) => d.lines.slice(1)).sort((a, b) => a - b)).toEqual(repeatLines(text));
+  if (keysShareText(old.doc.contents)) return; // their places: 'places of repeated keys' below
   const places = new YamlPlaces(read.outline, read.lineStarts, text);
   for (const p of pathsOf(old.value)) {
     for (const atKey of [false, true]) expect(places.locate(p, atKey), `${JSON.stringify(text)} at ${String(p)}`).toEqual(locateInYaml(old.doc, old.lines, p, { atKey }));
@@ -101,15 +121,47 @@ describe('reading as parseDocument did', () => {
     }), { numRuns: 300 });
   });
 
-  it('finds duplicate keys in wide mappings with the same error, in linear time', () => {
+  it('keeps the last value of a repeated key, as PyYAML does, and lists every repeat with its lines', () => {
+    const read = readYamlText('a: 1\nb:\n  c: x\n  c: y\n  c: z\na: 2\nlist:\n  - {k: 1, k: 2}\n', DEFAULT_YAML_LIMITS);
+    expect(read).toMatchObject({ ok: true, value: { a: 2, b: { c: 'z' }, list: [{ k: 2 }] } });
+    expect(read.ok && read.duplicates).toEqual([
+      { path: ['b', 'c'], lines: [3, 4, 5] },
+      { path: ['a'], lines: [1, 6] },
+      { path: ['list', 0, 'k'], lines: [8, 8] },
+    ]);
+  });
+
+  it('finds repeated keys in wide mappings in linear time (yaml is never asked to compare them)', () => {
+    const wide = Array.from({ length: 3000 }, (_, i) => `k${i % 2500}: ${i}`).join('\n');
+    const read = readYamlText(wide, DEFAULT_YAML_LIMITS);
+    if (!read.ok) throw new Error(read.problem.message);
+    expect(read.duplicates).toHaveLength(500);
+    expect(read.duplicates[0]).toEqual({ path: ['k0'], lines: [1, 2501] });
+    expect((read.value as Record<string, number>)['k0']).toBe(2500);
+  });
+});
+
+describe('places of repeated keys', () => {
+  it('are the places of the last one: the value the file keeps', () => {
+    const text = 'version: 1.10\nname: a\nversion: 2.30\n1: one\n"1": two\n';
+    const read = readYamlText(text, DEFAULT_YAML_LIMITS);
+    if (!read.ok) throw new Error(read.problem.message);
+    const places = new YamlPlaces(read.outline, read.lineStarts, text);
+    expect(places.locate(['version'])?.line).toBe(3);
+    expect(places.sourceOf(['version'])).toBe('2.30');
+    expect(places.locate(['1'])?.line).toBe(5);
+    expect(read.value).toEqual({ version: 2.3, name: 'a', 1: 'two' });
+  });
+});
+
+describe('alias files (every document) keep refusing repeated keys', () => {
+  it('with the same error whether yaml or packbot compares the keys', () => {
     const wide = Array.from({ length: 3000 }, (_, i) => `k${i % 2500}: ${i}`).join('\n');
     for (const text of [wide, ...TRICKY]) {
-      const quadratic = readYamlText(text, DEFAULT_YAML_LIMITS, Infinity);
-      const linear = readYamlText(text, DEFAULT_YAML_LIMITS, 0);
-      if (quadratic.ok || linear.ok) expect(linear).toEqual(quadratic);
-      else expect(linear.problem).toEqual(quadratic.problem);
+      expect(readYamlDocuments(text, DEFAULT_YAML_LIMITS, 0)).toEqual(readYamlDocuments(text, DEFAULT_YAML_LIMITS, Infinity));
     }
-    expect(readYamlText(wide, DEFAULT_YAML_LIMITS)).toEqual({ ok: false, problem: { kind: 'syntax', line: 2501, message: 'Map keys must be unique' } });
+    const read = readYamlDocuments(wide, DEFAULT_YAML_LIMITS);
+    expect(read.ok && read.docs[0]?.errors[0]).toEqual({ line: 2501, message: 'Map keys must be unique' });
   });
 });
 
@@ -133,6 +185,7 @@ describe('reading every document as parseAllDocuments did', () => {
         return;
       }
       expect(doc.value).toEqual(value);
+      if (keysShareText(old.contents)) return;
       const places = new YamlPlaces(doc.outline, read.lineStarts, text);
       for (const p of pathsOf(value)) expect(places.locate(p)).toEqual(locateInYaml(old, lines, p));
     });

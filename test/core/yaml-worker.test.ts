@@ -46,6 +46,11 @@ describe('parsing on a worker thread', { timeout: 120_000 }, () => {
     const onWorker = await readYaml(text);
     expect(onWorker.ok).toBe(true);
     expect(onWorker).toEqual(readYamlText(text, DEFAULT_YAML_LIMITS));
+    // Repeated keys read as PyYAML reads them, listed beside the value, on either thread.
+    const repeated = `${text}name: again\n`;
+    const read = await readYaml(repeated);
+    expect(read).toEqual(readYamlText(repeated, DEFAULT_YAML_LIMITS));
+    expect(read).toMatchObject({ ok: true, value: { name: 'again' }, duplicates: [{ path: ['name'], lines: [1, text.split('\n').length] }] });
     const docs = `${text}---\n${text}---\nbroken: [\n`;
     expect(await readYamlDocs(docs)).toEqual(readYamlDocuments(docs, DEFAULT_YAML_LIMITS));
   });
@@ -66,10 +71,9 @@ describe('parsing on a worker thread', { timeout: 120_000 }, () => {
     const dir = await writePack({ 'actions/big.yaml': bigAction(200, 'missing.py'), 'rules/keys.yaml': keys });
     const check = await validatePackDir(dir);
     const line = bigAction(200).split('\n').length - 1;
-    expect(check.errors).toEqual([
-      'rules/keys.yaml: has 25000 keys; packbot reads at most 20000 per file — split the file',
-      `actions/big.yaml:${line}: entry_point "missing.py": actions/missing.py does not exist`,
-    ]);
+    expect(check.errors).toEqual(['rules/keys.yaml: has 25000 keys; packbot reads at most 20000 per file — split the file']);
+    // A big file's places come back from the worker: the warning names the right line.
+    expect(check.warnings).toEqual([`actions/big.yaml:${line}: entry_point "missing.py": actions/missing.py does not exist; StackStorm registers the action; it fails when it runs`]);
   });
 
   it('terminates a parse over its time budget and reports the file as too complex', async () => {

@@ -165,7 +165,7 @@ describe('the test gate', () => {
     const env = await createDeployEnv({ solo: { url: repo.url, subtree: false } }, `${repoKeys('require_tests: true')}envs: {python: venv}\n`);
     const first = await env.deploy({ repo: 'solo' });
     expect(first.packs.map((p) => [p.status, p.error])).toEqual([['deployed', null]]);
-    const link = path.join(env.config.packs_dir, '.virtualenvs', 'venvy');
+    const link = path.join(env.config.envs.virtualenvs_dir, 'venvy');
     const v1Env = readlinkSync(link);
     const imported = execFileSync(path.join(link, 'bin', 'python'), ['-c', 'import importlib.util as u; print(u.find_spec("packbot_testdep") is None)']);
     expect(imported.toString().trim()).toBe('True');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PackbotError } from '../../src/core/errors.js';
@@ -74,6 +74,21 @@ describe('materialize', () => {
     expect(await listFiles(dest)).toContain('pack.yaml');
   });
 
+  it('writes relative in-pack symlinks as links, each target exactly its blob', async () => {
+    const repo = await createSubtreeRepo(['a']);
+    await repo.commit('shared code', {
+      'packs/a/actions/lib/x.py': 'x = 1\n',
+      'packs/a/sensors/lib/x.py': { symlink: '../../actions/lib/x.py' },
+      'packs/a/sensors/shared': { symlink: '../actions/lib' },
+    });
+    const { git } = await createTestGit();
+    const dest = await destIn();
+    await git.materialize({ name: 'r', url: repo.url }, 'main', 'packs/a', dest);
+    expect(await readlink(path.join(dest, 'sensors/lib/x.py'))).toBe('../../actions/lib/x.py');
+    expect(await readlink(path.join(dest, 'sensors/shared'))).toBe('../actions/lib');
+    expect(await readFile(path.join(dest, 'sensors/shared/x.py'), 'utf8')).toBe('x = 1\n');
+  });
+
   describe('refuses unsafe trees, writing nothing', () => {
     async function refused(files: Parameters<Awaited<ReturnType<typeof createSubtreeRepo>>['commit']>[1], dir = 'packs/evil'): Promise<PackbotError> {
       const repo = await createSubtreeRepo(['evil']);
@@ -96,6 +111,38 @@ describe('materialize', () => {
       expect(err.message).toContain('up is a symlink');
       expect(err.message).toContain('actions/passwd is a symlink');
       expect(err.message).not.toContain('\n');
+    });
+
+    it('links that escape through another link, dangle or loop, each named once on one line', async () => {
+      const err = await refused({
+        'packs/evil/a/keep.txt': 'k',
+        'packs/evil/x/y/l': { symlink: '../../a' },
+        'packs/evil/z': { symlink: 'x/y/l/../../etc/passwd' },
+        'packs/evil/gone': { symlink: 'nothing' },
+        'packs/evil/loop': { symlink: 'loop' },
+      });
+      expect(err.code).toBe('pack_unsafe');
+      expect(err.message).toContain('z is a symlink (-> "x/y/l/../../etc/passwd"), and it points outside the pack through "x/y/l" (-> "../../a")');
+      expect(err.message).toContain('gone is a symlink (-> "nothing"), and it points to "nothing", which does not exist in the pack');
+      expect(err.message).toContain('loop is a symlink (-> "loop"), and it is a loop of links');
+      expect(err.message).not.toContain('x/y/l is');
+      expect(err.message).not.toContain('\n');
+    });
+
+    it('a crafted tree holding a link and a directory of the same name', async () => {
+      const repo = await createSubtreeRepo(['ok']);
+      const hash = async (text: string) => (await repo.git(['hash-object', '-w', '--stdin'], { input: text })).trim();
+      const mktree = async (lines: string[]) => (await repo.git(['mktree'], { input: `${lines.join('\n')}\n` })).trim();
+      const sub = await mktree([`100644 blob ${await hash('pwned')}\tevil.py`]);
+      const evil = await mktree([`100644 blob ${await hash('name: evil\n')}\tpack.yaml`, `120000 blob ${await hash('../../..')}\tlib`, `040000 tree ${sub}\tlib`]);
+      const root = await mktree([`040000 tree ${await mktree([`040000 tree ${evil}\tevil`])}\tpacks`]);
+      await repo.git(['update-ref', 'refs/heads/main', (await repo.git(['commit-tree', root, '-m', 'crafted'])).trim()]);
+      const { git } = await createTestGit();
+      const dest = await destIn();
+      const err = (await git.materialize({ name: 'r', url: repo.url }, 'main', 'packs/evil', dest).catch((e: unknown) => e)) as PackbotError;
+      expect(err.code).toBe('pack_unsafe');
+      expect(err.message).toContain('"lib" appears twice in its directory');
+      expect(existsSync(dest)).toBe(false);
     });
 
     it('a submodule (gitlink)', async () => {

@@ -60,9 +60,18 @@ describe('packTrees', () => {
     const remote = { name: 'r', url: repo.url };
     const sha = await git.resolveRef(remote, 'main');
     const trees = await git.packTrees(remote, sha);
-    expect(trees.map((t) => t.name)).toEqual(['a', 'b']);
+    expect(trees.map((t) => [t.name, t.manifest])).toEqual([['a', true], ['b', true]]);
     for (const t of trees) expect(t.treeId).toBe((await repo.git(['rev-parse', `${sha}:packs/${t.name}`])).trim());
     expect(await git.treeId(remote, sha, 'packs/a')).toBe(trees[0]?.treeId);
+  });
+
+  it('says which directories hold no pack.yaml (not packs, as StackStorm sees them)', async () => {
+    const repo = await createSubtreeRepo(['a']);
+    await repo.commit('a pack moved away', { 'packs/old/README.md': 'moved\n', 'packs/odd/pack.yaml/x': 'a directory named pack.yaml\n' });
+    const { git } = await createTestGit();
+    const remote = { name: 'r', url: repo.url };
+    const trees = await git.packTrees(remote, await git.resolveRef(remote, 'main'));
+    expect(trees.map((t) => [t.name, t.manifest])).toEqual([['a', true], ['odd', true], ['old', false]]);
   });
 
   it('resolves branches from packed refs as well as loose ones', async () => {

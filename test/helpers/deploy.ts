@@ -11,6 +11,8 @@ export interface RepoSpec {
   subtree?: boolean;
   branch?: string;
   token?: string;
+  /** `strict: true`: validation warnings refuse the pack. */
+  strict?: boolean;
 }
 
 export interface DeployEnv {
@@ -28,6 +30,7 @@ export function deployConfigYaml(root: string, repos: Record<string, RepoSpec>, 
   for (const [name, r] of Object.entries(repos)) {
     lines.push(`  ${name}:`, `    repo: ${JSON.stringify(r.url)}`, `    subtree: ${r.subtree ?? true}`, `    branch: ${r.branch ?? 'main'}`);
     if (r.token) lines.push(`    token: ${JSON.stringify(r.token)}`);
+    if (r.strict !== undefined) lines.push(`    strict: ${r.strict}`);
   }
   return `${lines.join('\n')}\n${extra}`;
 }

@@ -69,11 +69,17 @@ system: {apt: [curl]}
     ['a list, not a mapping', '- name: demo\n', 'pack.yaml: expected a mapping of fields (name, description, version, author), got a list'],
     ['empty', '', 'pack.yaml: is empty; it needs at least name, description, version and author'],
     ['YAML syntax error', 'name: demo\ndescription: [unclosed\nversion: 1.0.0\n', 'pack.yaml:'],
-    ['duplicate key', `${BASE}name: other\n`, 'pack.yaml:5: YAML syntax error: Map keys must be unique'],
   ])('%s', async (_case, body, expected) => {
     const check = await validatePackDir(await manifest(body));
     expect(check.errors.some((e) => e.startsWith(expected)), `${expected}\nnot in\n${check.errors.join('\n')}`).toBe(true);
     expect(check.manifest).toBeNull();
+  });
+
+  it('reads a repeated key as PyYAML does (the last value) and warns about it', async () => {
+    const check = await validatePackDir(await manifest(`${BASE}name: other\n`));
+    expect(check.errors).toEqual([]);
+    expect(check.manifest?.name).toBe('other');
+    expect(check.warnings).toContain('pack.yaml:5: key `name` appears twice (lines 1 and 5); StackStorm (PyYAML) keeps the last value');
   });
 
   it('reports a YAML syntax error with its line', async () => {

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { validatePackDir } from '../../src/domain/packs/index.js';
-import { walkPack } from '../../src/domain/packs/walk.js';
-import { tempDir, writePack } from './fixtures.js';
+import { inPackPath, walkPack } from '../../src/domain/packs/walk.js';
+import { BASE_PACK, tempDir, writePack } from './fixtures.js';
 
 const run = promisify(execFile);
 
@@ -16,7 +16,7 @@ describe('file safety', () => {
     await symlink('../..', path.join(dir, 'actions', 'up'));
     const check = await validatePackDir(dir);
     expect(check.errors).toEqual([
-      'actions/up: is a symbolic link (-> "../.."); a pack may contain only regular files and directories — it points outside the pack',
+      'actions/up: is a symbolic link (-> "../.."), and it points outside the pack; only relative links to files and directories inside the pack are kept',
     ]);
   });
 
@@ -25,17 +25,62 @@ describe('file safety', () => {
     await symlink('/etc/passwd', path.join(dir, 'actions', 'passwd.yaml'));
     const check = await validatePackDir(dir);
     expect(check.errors).toEqual([
-      'actions/passwd.yaml: is a symbolic link (-> "/etc/passwd"); a pack may contain only regular files and directories — it points outside the pack',
+      'actions/passwd.yaml: is a symbolic link (-> "/etc/passwd"), and its target is an absolute path; only relative links to files and directories inside the pack are kept',
     ]);
     expect(check.summary.actions).toEqual(['run']);
   });
 
-  it('rejects a symlink that stays inside the pack too, and says what to do', async () => {
-    const dir = await writePack({});
-    await symlink('run.py', path.join(dir, 'actions', 'alias.py'));
+  it('keeps relative links that resolve inside the pack, as StackStorm does: files, directories and chains', async () => {
+    const dir = await writePack({ 'actions/lib/x.py': 'shared = 1\n', 'meta/pack.yaml': BASE_PACK['pack.yaml'] as string, 'pack.yaml': null });
+    await mkdir(path.join(dir, 'sensors', 'lib'), { recursive: true });
+    await symlink('../../actions/lib/x.py', path.join(dir, 'sensors', 'lib', 'x.py'));
+    await symlink('../actions/lib', path.join(dir, 'sensors', 'shared'));
+    await symlink('lib/x.py', path.join(dir, 'sensors', 'chain.py'));
+    // pack.yaml and an action's metadata reached through links are read as StackStorm reads them.
+    await symlink('meta/pack.yaml', path.join(dir, 'pack.yaml'));
+    await mkdir(path.join(dir, 'shared'));
+    await writeFile(path.join(dir, 'shared', 'again.yaml'), 'name: again\nrunner_type: python-script\nentry_point: run.py\n');
+    await symlink('../shared/again.yaml', path.join(dir, 'actions', 'again.yaml'));
+
     const check = await validatePackDir(dir);
-    expect(check.errors).toEqual([
-      'actions/alias.py: is a symbolic link (-> "run.py"); a pack may contain only regular files and directories — copy the file into place instead',
+    expect(check.errors).toEqual([]);
+    expect(check.manifest?.name).toBe('demo');
+    expect(check.summary.actions).toEqual(['again', 'run']);
+
+    const tree = await walkPack(dir);
+    expect(tree.files.get('sensors/lib/x.py')).toBe('shared = 1\n'.length);
+    expect(tree.files.get('sensors/chain.py')).toBe('shared = 1\n'.length);
+    expect(tree.dirs.has('sensors/shared')).toBe(true);
+    expect(tree.links.get('sensors/chain.py')).toEqual({ path: 'sensors/chain.py', target: 'lib/x.py', real: 'actions/lib/x.py', kind: 'file' });
+    expect(inPackPath(tree, 'pack.yaml')).toBe('meta/pack.yaml');
+  });
+
+  it('refuses links that dangle, loop, lead out through another link, or name a FIFO — each on one line', async () => {
+    const dir = await writePack({ 'a/keep.txt': 'k' });
+    await mkdir(path.join(dir, 'x', 'y'), { recursive: true });
+    await symlink('../../a', path.join(dir, 'x', 'y', 'l'));
+    await symlink('x/y/l/../../etc/passwd', path.join(dir, 'z'));
+    await symlink('nothing.py', path.join(dir, 'actions', 'gone.py'));
+    await symlink('loop2', path.join(dir, 'loop1'));
+    await symlink('loop1', path.join(dir, 'loop2'));
+    await mkdir(path.join(dir, 'b'));
+    await symlink('../a', path.join(dir, 'b', 'to-a'));
+    await symlink('../b', path.join(dir, 'a', 'to-b'));
+    await run('mkfifo', [path.join(dir, 'pipe')]);
+    await symlink('pipe', path.join(dir, 'to-pipe'));
+    const check = await validatePackDir(dir);
+    const kept = 'only relative links to files and directories inside the pack are kept';
+    expect(check.errors.sort()).toEqual([
+      `a/to-b: is a symbolic link (-> "../b"), and it points to "b", whose directory links lead back into each other (a loop); ${kept}`,
+      `actions/gone.py: is a symbolic link (-> "nothing.py"), and it points to "actions/nothing.py", which does not exist in the pack; ${kept}`,
+      `b/to-a: is a symbolic link (-> "../a"), and it points to "a", whose directory links lead back into each other (a loop); ${kept}`,
+      `loop1: is a symbolic link (-> "loop2"), and it is a loop of links (more than 40 followed); ${kept}`,
+      `loop2: is a symbolic link (-> "loop1"), and it is a loop of links (more than 40 followed); ${kept}`,
+      'pipe: is a FIFO (named pipe); a pack may contain only regular files and directories',
+      `to-pipe: is a symbolic link (-> "pipe"), and it points to "pipe", which is a FIFO (named pipe); ${kept}`,
+      // Into the loop above: following it never ends either.
+      `x/y/l: is a symbolic link (-> "../../a"), and it points to "a", whose directory links lead back into each other (a loop); ${kept}`,
+      `z: is a symbolic link (-> "x/y/l/../../etc/passwd"), and it points outside the pack through "x/y/l" (-> "../../a"); ${kept}`,
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +11,14 @@ const SLOW = { timeout: 120_000 };
 
 let tmp: string;
 let envsDir: string;
+let packsDir: string;
 let dirs = 0;
 
 beforeAll(async () => {
   tmp = await tempDir('envs');
-  envsDir = join(tmp, 'packs', '.virtualenvs');
+  packsDir = join(tmp, 'packs');
+  // StackStorm's layout: virtualenvs/ beside packs/.
+  envsDir = join(tmp, 'virtualenvs');
 });
 afterAll(async () => cleanup(tmp));
 
@@ -24,7 +28,7 @@ async function release(files: Record<string, string | [string, number]>): Promis
 }
 
 function options(packDir: string, over: Partial<EnvOptions> = {}): EnvOptions {
-  return { pack: 'demo', packDir, envsDir, python: 'venv', node: 'off', timeoutMs: 120_000, masker: createMasker(), ...over };
+  return { pack: 'demo', packDir, envsDir, packsDir, python: 'venv', node: 'off', timeoutMs: 120_000, masker: createMasker(), ...over };
 }
 
 async function failure(promise: Promise<unknown>): Promise<PackbotError> {
@@ -49,7 +53,7 @@ describe('python virtualenv', () => {
     expect(result.node).toBeUndefined();
     expect(result.python?.reused).toBe(false);
     first = result.python!;
-    expect(first.dir).toMatch(/\/\.virtualenvs\/demo-[0-9a-f]{12}$/);
+    expect(first.dir).toMatch(/\/virtualenvs\/demo-[0-9a-f]{12}$/);
     expect((await lstat(join(first.dir, '.complete'))).isFile()).toBe(true);
     await expect(lstat(join(first.dir, '.building'))).rejects.toThrow();
     expect((await lstat(join(first.dir, 'bin', 'python'))).isSymbolicLink()).toBe(true);
@@ -103,11 +107,30 @@ describe('python virtualenv', () => {
     expect(await envDirs()).toEqual(existing);
   });
 
-  it('does nothing without requirements.txt or with python off', async () => {
-    expect(await buildEnvironment(options(await release({}), { pack: 'bare' }))).toEqual({});
+  it('builds an env without pip for a pack without requirements.txt (StackStorm\'s runner needs one), and none with python off', SLOW, async () => {
+    const bare = await buildEnvironment(options(await release({}), { pack: 'bare' }));
+    expect(bare.python?.reused).toBe(false);
+    expect(await envDirs('bare')).toEqual([bare.python!.dir.split('/').pop()]);
+    expect((await lstat(join(envsDir, 'bare', 'bin', 'python'))).isSymbolicLink()).toBe(true);
+    await expect(lstat(join(envsDir, 'bare', 'bin', 'pip'))).rejects.toThrow();
     expect(await buildEnvironment(options(await release({ 'requirements.txt': '' }), { pack: 'off', python: 'off' }))).toEqual({});
-    expect(await envDirs('bare')).toEqual([]);
     expect(await envDirs('off')).toEqual([]);
+  });
+
+  it('sees the system\'s site-packages, as StackStorm\'s default virtualenv_opts do', SLOW, async () => {
+    const cfg = await readFile(join(envsDir, 'demo', 'pyvenv.cfg'), 'utf8');
+    expect(cfg).toMatch(/^include-system-site-packages = true$/m);
+  });
+
+  it('links the interpreter\'s own site-packages when it runs in a virtualenv (StackStorm\'s python is /opt/stackstorm/st2/bin/python)', SLOW, async () => {
+    // A stand-in for st2's venv: an interpreter whose sys.prefix is not its base prefix.
+    const st2 = join(tmp, 'st2');
+    execFileSync('python3', ['-m', 'venv', '--without-pip', st2]);
+    const site = execFileSync(join(st2, 'bin', 'python'), ['-c', 'import sysconfig; print(sysconfig.get_path("platlib"))']).toString().trim();
+    await writeFile(join(site, 'st2marker.pth'), 'import sys; sys.packbot_st2_pth_loaded = True\n');
+    const built = await buildEnvironment(options(await release({}), { pack: 'uses', pythonBin: join(st2, 'bin', 'python') }));
+    const out = execFileSync(join(built.python!.dir, 'bin', 'python'), ['-c', 'import sys; print(getattr(sys, "packbot_st2_pth_loaded", False))']);
+    expect(out.toString().trim()).toBe('True');
   });
 });
 
@@ -115,7 +138,7 @@ describe('tool processes', () => {
   it('run with an allow-listed environment: packbot\'s secrets never reach them', async () => {
     const fake = join(tmp, 'fake-python');
     // Answers the version check (isolated: -I -c), then dumps its environment where venv creation would be.
-    await writeFile(fake, '#!/bin/sh\nif [ "$2" = "-c" ]; then echo 3.99.0; exit 0; fi\nenv\nexit 3\n', { mode: 0o755 });
+    await writeFile(fake, '#!/bin/sh\nif [ "$2" = "-c" ]; then echo \'{"version": "3.99.0", "executable": "/fake", "base_prefix": "/usr", "prefix": "/usr"}\'; exit 0; fi\nenv\nexit 3\n', { mode: 0o755 });
     process.env.PACKBOT_TEST_SLACK_TOKEN = 'xoxb-should-not-leak';
     try {
       const lines: string[] = [];
@@ -168,8 +191,7 @@ describe('node_modules', () => {
   });
 
   it('builds inside the release through install\'s prepare hook, reusing the active release\'s modules', SLOW, async () => {
-    const packsDir = join(tmp, 'packs');
-    const store = createPackStore({ packsDir });
+    const store = createPackStore({ packsDir, virtualenvsDir: envsDir });
     const prepare = (dir: string) => buildEnvironment(options(dir, { pack: 'nodepack', python: 'off', node: 'npm' })).then((r) => void results.push(r));
     const results: unknown[] = [];
     const files = { 'package.json': packageJson, 'package-lock.json': lock };

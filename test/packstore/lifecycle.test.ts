@@ -59,23 +59,36 @@ describe('uninstall', () => {
   it('removes the link, the releases and the environments, and returns what was active', async () => {
     const { release } = await fx.store.writeRelease('demo', await fx.source(), meta('demo'));
     await fx.store.writeRelease('other', await fx.source(), meta('other'));
-    const envs = join(fx.packsDir, '.virtualenvs');
+    const envs = join(fx.tmp, 'virtualenvs');
     await writeTree(envs, { 'demo-0123456789ab/.complete': '', 'other-0123456789ab/.complete': '' });
     await symlink('demo-0123456789ab', join(envs, 'demo'));
 
     const removed = await fx.store.uninstall('demo');
     expect(removed?.release).toBe(release.release);
     expect(removed?.active).toBe(false);
-    expect(await readdir(fx.packsDir)).toEqual(['.releases', '.virtualenvs', 'other']);
+    expect(await readdir(fx.packsDir)).toEqual(['.releases', 'other']);
     expect(await readdir(join(fx.packsDir, '.releases'))).toEqual(['other']);
-    expect(await readdir(envs)).toEqual(['other-0123456789ab']);
+    expect((await readdir(envs))).toEqual(['other-0123456789ab']);
     expect(await code(fx.store.uninstall('demo'))).toBe('pack_not_installed');
+  });
+
+  it('removes an older packbot\'s envs under packs_dir too, and leaves StackStorm\'s own env directory alone', async () => {
+    await fx.store.writeRelease('demo', await fx.source(), meta('demo'));
+    const legacy = join(fx.packsDir, '.virtualenvs');
+    await writeTree(legacy, { 'demo-0123456789ab/.complete': '' });
+    await symlink('demo-0123456789ab', join(legacy, 'demo'));
+    const envs = join(fx.tmp, 'virtualenvs');
+    await writeTree(envs, { 'demo/bin/python': '', 'demo/pyvenv.cfg': '' });
+
+    await fx.store.uninstall('demo');
+    expect(await readdir(fx.packsDir)).toEqual(['.releases']);
+    expect(await readdir(join(envs, 'demo'))).toEqual(['bin', 'pyvenv.cfg']);
   });
 });
 
 describe('environments follow activation', () => {
   it('restores the env a release was built with when it is activated again', async () => {
-    const envs = join(fx.packsDir, '.virtualenvs');
+    const envs = join(fx.tmp, 'virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo-bbbbbbbbbbbb/.complete': '' });
     const a = await fx.store.writeRelease('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
     expect(await readlink(join(envs, 'demo'))).toBe('demo-aaaaaaaaaaaa');
@@ -86,8 +99,35 @@ describe('environments follow activation', () => {
     expect(await readlink(join(envs, 'demo'))).toBe('demo-aaaaaaaaaaaa');
   });
 
+  it('replaces StackStorm\'s own virtualenv at <pack> (st2 pack install made it) by the release\'s env', async () => {
+    const envs = join(fx.tmp, 'virtualenvs');
+    await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo/bin/python': '', 'demo/pyvenv.cfg': '' });
+    await fx.store.writeRelease('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
+    expect(await readlink(join(envs, 'demo'))).toBe('demo-aaaaaaaaaaaa');
+    expect((await readdir(envs)).sort()).toEqual(['demo', 'demo-aaaaaaaaaaaa']);
+  });
+
+  it('refuses to replace a directory at <pack> that is not a virtualenv', async () => {
+    const envs = join(fx.tmp, 'virtualenvs');
+    await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo/notes.txt': 'mine' });
+    const err = await rejection(fx.store.writeRelease('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo')));
+    expect(err.message).toBe('virtualenvs_dir/demo exists and is not a virtualenv; move it away so packbot can put demo\'s env there');
+    expect(await readdir(join(envs, 'demo'))).toEqual(['notes.txt']);
+  });
+
+  it('drops an older packbot\'s envs under packs_dir once the pack has a new release', async () => {
+    const legacy = join(fx.packsDir, '.virtualenvs');
+    await writeTree(legacy, { 'demo-0123456789ab/.complete': '', 'other-0123456789ab/.complete': '' });
+    await symlink('demo-0123456789ab', join(legacy, 'demo'));
+    await symlink('other-0123456789ab', join(legacy, 'other'));
+    await fx.store.writeRelease('demo', await fx.source(), meta('demo'));
+    expect(await readdir(legacy)).toEqual(['other', 'other-0123456789ab']);
+    await fx.store.writeRelease('other', await fx.source(), meta('other'));
+    expect(await readdir(fx.packsDir)).toEqual(['.releases', 'demo', 'other']);
+  });
+
   it('puts the active release\'s env back when an install fails after its env was built', async () => {
-    const envs = join(fx.packsDir, '.virtualenvs');
+    const envs = join(fx.tmp, 'virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.complete': '', 'demo-bbbbbbbbbbbb/.complete': '' });
     await fx.store.writeRelease('demo', await fx.source({ '.packbot-env.json': '{"python":"demo-aaaaaaaaaaaa"}' }), meta('demo'));
     const failing = fx.store.writeRelease('demo', await fx.source(), meta('demo'), {
@@ -112,10 +152,13 @@ describe('recover', () => {
     await writeTree(join(rel, '.tmp-del-gone-0123456789ab'), { 'pack.yaml': 'doomed' });
     await writeTree(join(rel, 'newpack', '.tmp-build-zz'), { 'pack.yaml': 'half' });
     await symlink(`.releases/demo/${release.release}`, join(fx.packsDir, '.tmp-link-demo-0123456789ab'));
-    const envs = join(fx.packsDir, '.virtualenvs');
+    const envs = join(fx.tmp, 'virtualenvs');
     await writeTree(envs, { 'demo-aaaaaaaaaaaa/.building': '1', 'demo-bbbbbbbbbbbb/.complete': '' });
     await symlink('demo-bbbbbbbbbbbb', join(envs, '.tmp-link-demo-0123456789ab'));
     await mkdir(join(envs, '.tmp-del-demo-cccccccccccc-0123456789ab'));
+    // An older packbot's envs, inside packs_dir: its crash leftovers go too.
+    const legacy = join(fx.packsDir, '.virtualenvs');
+    await writeTree(legacy, { 'other-dddddddddddd/.building': '1', 'other-eeeeeeeeeeee/.complete': '' });
 
     const removed = await fx.store.recover();
     expect(removed).toEqual([
@@ -124,12 +167,13 @@ describe('recover', () => {
       '.releases/demo/.tmp-del-1.0.0-abc-x',
       '.releases/newpack/.tmp-build-zz',
       '.tmp-link-demo-0123456789ab',
-      '.virtualenvs/.tmp-del-demo-cccccccccccc-0123456789ab',
-      '.virtualenvs/.tmp-link-demo-0123456789ab',
-      '.virtualenvs/demo-aaaaaaaaaaaa',
+      '.virtualenvs/other-dddddddddddd',
+      'virtualenvs_dir/.tmp-del-demo-cccccccccccc-0123456789ab',
+      'virtualenvs_dir/.tmp-link-demo-0123456789ab',
+      'virtualenvs_dir/demo-aaaaaaaaaaaa',
     ]);
     expect(await readdir(join(rel, 'demo'))).toEqual([release.release]);
-    expect(await readdir(envs)).toEqual(['demo-bbbbbbbbbbbb']);
+    expect((await readdir(envs))).toEqual(['demo-bbbbbbbbbbbb']);
     expect(await realpath(join(fx.packsDir, 'demo'))).toBe(await realpath(release.dir));
     expect(await fx.store.recover()).toEqual([]);
   });

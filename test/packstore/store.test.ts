@@ -1,5 +1,5 @@
-import { lstat, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, readlink, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PackbotError } from '../../src/core/errors.js';
 import { createPackStore } from '../../src/domain/packstore/index.js';
@@ -55,6 +55,36 @@ describe('install', () => {
     const err = await rejection(fx.store.writeRelease('demo', src, meta('demo')));
     expect(err.code).toBe('release_invalid');
     expect(err.message).toContain('symlink');
+    expect(await readdir(join(fx.packsDir, '.releases', 'demo'))).toEqual([]);
+    expect(await fx.store.active('demo')).toBeNull();
+  });
+
+  it("keeps a pack's relative in-pack symlinks as symlinks, resolving inside the new release", async () => {
+    const src = await fx.source({ 'actions/lib/x.py': 'x = 1\n' });
+    await mkdir(join(src, 'sensors', 'lib'), { recursive: true });
+    await symlink('../../actions/lib/x.py', join(src, 'sensors', 'lib', 'x.py'));
+    await symlink('../actions/lib', join(src, 'sensors', 'shared'));
+    const { release } = await fx.store.writeRelease('demo', src, meta('demo'));
+    expect(await readlink(join(release.dir, 'sensors', 'lib', 'x.py'))).toBe('../../actions/lib/x.py');
+    expect(await readlink(join(release.dir, 'sensors', 'shared'))).toBe('../actions/lib');
+    expect(await readFile(join(fx.packsDir, 'demo', 'sensors', 'shared', 'x.py'), 'utf8')).toBe('x = 1\n');
+    expect(await realpath(join(fx.packsDir, 'demo', 'sensors', 'lib', 'x.py'))).toBe(await realpath(join(release.dir, 'actions', 'lib', 'x.py')));
+  });
+
+  it.each([
+    ['leaves the source', { 'sensors/x.py': '../../outside.py' }, /refusing the symlink sensors\/x\.py \(-> "\.\.\/\.\.\/outside\.py"\) in the pack source: it points outside the pack/],
+    ['leaves through another link', { 'a.py': 'b.py', 'b.py': '../outside.py' }, /refusing the symlink a\.py .*: it points outside the pack through "b\.py"/],
+    ['dangles', { 'gone.py': 'nothing.py' }, /refusing the symlink gone\.py .*does not exist in the pack/],
+  ])('refuses a symlink that %s and leaves nothing behind', async (_what, links, message) => {
+    const src = await fx.source();
+    await writeFile(join(src, '..', 'outside.py'), 'secret');
+    for (const [at, target] of Object.entries(links)) {
+      await mkdir(dirname(join(src, at)), { recursive: true });
+      await symlink(target, join(src, at));
+    }
+    const err = await rejection(fx.store.writeRelease('demo', src, meta('demo')));
+    expect(err.code).toBe('release_invalid');
+    expect(err.message).toMatch(message);
     expect(await readdir(join(fx.packsDir, '.releases', 'demo'))).toEqual([]);
     expect(await fx.store.active('demo')).toBeNull();
   });

@@ -25,9 +25,9 @@ describe('a deploy failing validation, as chat sees it', () => {
       files: {
         // Valid, but the operator's configs/svc.yaml does not parse: a warning.
         ...pack('svc', { extra: { 'packs/svc/config.schema.yaml': schema } }),
-        // An action whose YAML is broken, and one whose entry point is missing: the pack fails.
+        // An action whose YAML is broken (the pack fails), and one whose entry point is missing (a warning).
         ...pack('broken', { extra: { 'packs/broken/actions/x.yaml': 'name: [x\n', 'packs/broken/actions/y.yaml': 'name: y\nrunner_type: python-script\nentry_point: y.py\n' } }),
-        // No pack.yaml at all: the pack fails, named by its directory.
+        // No pack.yaml at all: not a pack; asking for it is refused, naming its directory.
         'packs/nameless/actions/hello.yaml': 'name: hello\nrunner_type: python-script\nentry_point: hello.py\n',
         'packs/nameless/actions/hello.py': 'print("hello")\n',
       },
@@ -37,12 +37,12 @@ describe('a deploy failing validation, as chat sees it', () => {
     await mkdir(configsDir, { recursive: true });
     await writeFile(path.join(configsDir, 'svc.yaml'), 'api_key: [unclosed\n');
 
-    const out = await b.converse(['!pack deploy demo svc,broken,nameless', '!pack history broken', '!pack history svc']);
+    const out = await b.converse(['!pack deploy demo svc,broken', '!pack deploy demo nameless', '!pack history broken', '!pack history svc']);
     const chat = out.map((m) => m.text).join('\n');
     expect(chat).toMatch(/configs\/svc\.yaml: cannot be read \(line \d+\): YAML syntax error/);
     expect(chat).toMatch(/actions\/x\.yaml:\d+: YAML syntax error/);
-    expect(chat).toMatch(/actions\/y\.yaml:\d+: entry_point "y\.py": actions\/y\.py does not exist/);
-    expect(chat).toMatch(/pack\.yaml: missing: every pack needs one at its root/);
+    expect(chat).toMatch(/actions\/y\.yaml:\d+: entry_point "y\.py": actions\/y\.py does not exist; StackStorm registers the action/);
+    expect(chat).toMatch(/packs\/nameless: not a pack \(no pack\.yaml\) in demo at main/);
 
     const roots = [stateDir, configsDir, packsDir, b.dir, tmpdir(), await realpath(tmpdir())];
     for (const root of roots) expect(chat).not.toContain(root);

@@ -111,7 +111,7 @@ describe('pack code cannot read packbot\'s secrets', () => {
       'pip installs wheels of named packages only unless the repository sets pack_code: {source_builds: true}',
     );
     // The backend never ran, and no environment was built.
-    const envs = path.join(s.stateDir, 'packs', '.virtualenvs');
+    const envs = path.join(s.stateDir, 'virtualenvs');
     expect(existsSync(envs) ? readdirSync(envs).filter((n) => n.startsWith('probe-')) : []).toEqual([]);
     expect(existsSync(activeFile(s, `probe_src/${FOUND}`))).toBe(false);
   }, 600_000);

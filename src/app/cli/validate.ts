@@ -5,6 +5,8 @@ import { checkPackConfig, validatePackDir, type ContentSummary, type PackCheck }
 
 export interface ValidateRunOptions {
   json?: boolean;
+  /** Warnings fail too, as a repository's `strict: true` makes them refuse a deploy. */
+  strict?: boolean;
   /** Also check each valid pack's configuration in `<configsDir>/<ref>.yaml`. */
   configsDir?: string;
 }
@@ -25,11 +27,19 @@ async function kind(path: string): Promise<'dir' | 'other' | 'none'> {
 /**
  * A directory without pack.yaml but with packs/ is a repository in the subtree layout: its
  * packs are validated one by one, each under its own directory name (which matters for the ref).
+ * A directory there without pack.yaml is no pack (a deploy skips it too): listed in `skipped`.
  */
-async function expand(dir: string): Promise<string[]> {
-  if ((await kind(join(dir, 'pack.yaml'))) !== 'none' || (await kind(join(dir, 'packs'))) !== 'dir') return [dir];
+async function expand(dir: string): Promise<{ packs: string[]; skipped: string[] }> {
+  if ((await kind(join(dir, 'pack.yaml'))) !== 'none' || (await kind(join(dir, 'packs'))) !== 'dir') return { packs: [dir], skipped: [] };
   const names = (await readdir(join(dir, 'packs'))).filter((n) => !n.startsWith('.')).sort();
-  return names.length > 0 ? names.map((n) => join(dir, 'packs', n)) : [dir];
+  const packs: string[] = [];
+  const skipped: string[] = [];
+  for (const n of names) {
+    const sub = join(dir, 'packs', n);
+    if ((await kind(sub)) !== 'dir') continue;
+    ((await kind(join(sub, 'pack.yaml'))) === 'none' ? skipped : packs).push(sub);
+  }
+  return { packs: packs.length > 0 ? packs : [dir], skipped };
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -46,24 +56,31 @@ function contents(s: ContentSummary): string {
   return parts.length > 0 ? parts.join(', ') : 'no content';
 }
 
-function render(check: PackCheck): string[] {
+const fails = (check: PackCheck, strict: boolean): boolean => check.errors.length > 0 || (strict && check.warnings.length > 0);
+
+function render(check: PackCheck, strict: boolean): string[] {
   const lines: string[] = [];
-  if (check.errors.length === 0) {
+  if (!fails(check, strict)) {
     const what = check.manifest ? `${check.manifest.ref} ${check.manifest.version}` : (check.ref ?? '');
     lines.push(`OK    ${check.dir}: ${what} — ${contents(check.summary)}`);
   } else {
-    lines.push(`FAIL  ${check.dir}${check.ref ? ` (${check.ref})` : ''}: ${plural(check.errors.length, 'problem')}`);
+    const counts = [check.errors.length > 0 ? plural(check.errors.length, 'problem') : '', strict && check.warnings.length > 0 ? `${plural(check.warnings.length, 'warning')} (--strict refuses them)` : ''];
+    lines.push(`FAIL  ${check.dir}${check.ref ? ` (${check.ref})` : ''}: ${counts.filter((c) => c !== '').join(', ')}`);
     for (const e of check.errors) lines.push(`  ${e}`);
   }
   for (const w of check.warnings) lines.push(`  warning: ${w}`);
   return lines;
 }
 
-/** Validates every directory; exit code 1 when any pack has an error (warnings don't fail). */
+/** Validates every directory; exit code 1 when any pack has an error (warnings fail only with `strict`). */
 export async function runValidate(dirs: readonly string[], opts: ValidateRunOptions = {}): Promise<ValidateRun> {
   const checks: PackCheck[] = [];
+  const skipped: string[] = [];
+  const strict = opts.strict === true;
   for (const dir of dirs) {
-    for (const packDir of await expand(dir)) {
+    const found = await expand(dir);
+    skipped.push(...found.skipped);
+    for (const packDir of found.packs) {
       const check = await validatePackDir(packDir);
       if (opts.configsDir !== undefined && check.ref !== null && check.errors.length === 0) {
         const config = await checkPackConfig({ ref: check.ref, packDir, configsDir: opts.configsDir });
@@ -72,13 +89,13 @@ export async function runValidate(dirs: readonly string[], opts: ValidateRunOpti
       checks.push(check);
     }
   }
-  const failed = checks.filter((c) => c.errors.length > 0).length;
+  const failed = checks.filter((c) => fails(c, strict)).length;
   const code = failed > 0 ? 1 : 0;
   if (opts.json) {
     const rows = checks.map(({ dir, ref, errors, warnings, summary }) => ({ dir, ref, errors, warnings, summary }));
     return { code, stdout: `${JSON.stringify(rows, null, 2)}\n` };
   }
-  const lines = checks.flatMap(render);
+  const lines = [...checks.flatMap((c) => render(c, strict)), ...skipped.map((d) => `SKIP  ${d}: not a pack (no pack.yaml)`)];
   lines.push(failed === 0 ? `${plural(checks.length, 'pack')} valid` : `${failed} of ${plural(checks.length, 'pack')} invalid`);
   return { code, stdout: `${lines.join('\n')}\n` };
 }
@@ -91,6 +108,7 @@ export function registerValidateCommand(program: Command): void {
     .argument('<dirs...>', 'pack directories, or repositories with packs/<name>/ directories')
     .option('--json', 'machine-readable output: [{dir, ref, errors, warnings, summary}]')
     .option('--configs-dir <dir>', "also check each pack's configuration in <dir>/<ref>.yaml")
+    .option('--strict', 'fail on warnings too, as a repository with strict: true refuses them')
     .action(async (dirs: string[], opts: ValidateRunOptions) => {
       const result = await runValidate(dirs, opts);
       process.stdout.write(result.stdout);

@@ -9,7 +9,7 @@ import { readYamlDocuments, readYamlText, type YamlDocsRead, type YamlProblem, t
 
 export { DEFAULT_YAML_LIMITS, tooManyBytes, type YamlLimits } from './limits.js';
 export { YamlPlaces, type OutlineNode } from './outline.js';
-export type { YamlDoc, YamlDocsRead, YamlProblem, YamlRead } from './read.js';
+export type { DuplicateKey, YamlDoc, YamlDocsRead, YamlProblem, YamlRead } from './read.js';
 export { createYamlPool, type YamlPool, type YamlPoolOptions } from './pool.js';
 
 /**

@@ -60,7 +60,8 @@ export function findInOutline(root: OutlineNode | null, path: readonly PropertyK
   let depth = 0;
   for (const step of path) {
     if (node?.kind === 'map') {
-      const pair = node.pairs.find((p) => p.key !== null && p.key === String(step));
+      // The last of a repeated key: the one whose value the document keeps (read.ts).
+      const pair = node.pairs.findLast((p) => p.key !== null && p.key === String(step));
       if (!pair) break;
       node = pair.value;
       keyAt = pair.keyAt;

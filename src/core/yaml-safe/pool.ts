@@ -20,6 +20,7 @@ export interface WorkerRequest {
   mode: 'text' | 'documents';
   text: string;
   limits: YamlLimits;
+  /** `documents` only: mappings wider than this skip yaml's quadratic duplicate-key check (read.ts). */
   wideMapsFrom?: number;
 }
 

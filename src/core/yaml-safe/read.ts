@@ -6,7 +6,9 @@
  * It does what `parseDocument` / `parseAllDocuments` do (Parser, then Composer), but measures
  * the syntax tree in between, so nothing recursive or quadratic runs on a file over a limit.
  * With the options the pack and alias readers always used, the documents, values and error
- * messages are the ones those two functions give.
+ * messages are the ones those two functions give — but for one thing: a single document (a
+ * pack's metadata) reads a repeated mapping key as PyYAML, StackStorm's parser, does. The last
+ * value wins and the repeats are reported beside the value, for the caller to warn about.
  */
 import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type CST, type Document } from 'yaml';
 import { errorMessage } from '../caught.js';
@@ -16,8 +18,14 @@ import { outlineOf, type OutlineNode } from './outline.js';
 /** `kind: 'limit'` problems are about the file as a whole and carry no line. */
 export type YamlProblem = { kind: 'syntax'; line: number; message: string } | { kind: 'read' | 'limit'; message: string };
 
+/** A mapping key written more than once: `path` ends with the key; `lines` are every occurrence's, in order. */
+export interface DuplicateKey {
+  path: Array<string | number>;
+  lines: number[];
+}
+
 export type YamlRead =
-  | { ok: true; value: unknown; outline: OutlineNode | null; lineStarts: number[] }
+  | { ok: true; value: unknown; outline: OutlineNode | null; lineStarts: number[]; duplicates: DuplicateKey[] }
   | { ok: false; problem: YamlProblem };
 
 export interface YamlDoc {
@@ -58,12 +66,17 @@ function parse(text: string, limits: YamlLimits, wideMapsFrom: number): Parsed |
   return { tokens, lines, uniqueKeys: measure.widestMap <= wideMapsFrom };
 }
 
-/** One document, as `parseDocument(text, { prettyErrors: false, uniqueKeys: true })` and `toJS` read it. */
-export function readYamlText(text: string, limits: YamlLimits, wideMapsFrom = QUADRATIC_KEY_CHECK_MAX): YamlRead {
-  const parsed = parse(text, limits, wideMapsFrom);
+/**
+ * One document, as `parseDocument(text, { prettyErrors: false, uniqueKeys: false })` and `toJS`
+ * read it: a repeated key keeps its last value (PyYAML's `mapping[key] = value`), and every
+ * repeat is listed in `duplicates`, found in linear time (yaml's own check is quadratic).
+ */
+export function readYamlText(text: string, limits: YamlLimits): YamlRead {
+  // Wide maps are never compared key by key here, so any width is fine to compose.
+  const parsed = parse(text, limits, 0);
   if ('kind' in parsed) return { ok: false, problem: parsed };
-  const { tokens, lines, uniqueKeys } = parsed;
-  const composer = new Composer({ prettyErrors: false, uniqueKeys });
+  const { tokens, lines } = parsed;
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   let doc: Document.Parsed | null = null;
   // As parseDocument: the first document, and an error if there is another.
   for (const next of composer.compose(tokens, true, text.length)) {
@@ -74,13 +87,13 @@ export function readYamlText(text: string, limits: YamlLimits, wideMapsFrom = QU
     }
   }
   if (!doc) throw new Error('yaml composed no document'); // compose(…, forceDoc = true) always yields one
-  if (!uniqueKeys) addDuplicateKeyErrors(doc);
   const syntax = doc.errors[0];
   // Only the first: after a syntax error the parser's further complaints are mostly echoes of it.
   if (syntax) return { ok: false, problem: { kind: 'syntax', line: lines.linePos(syntax.pos[0]).line, message: syntax.message } };
   const value = toJS(doc, limits);
   if (!value.ok) return { ok: false, problem: value.problem };
-  return { ok: true, value: value.value, outline: outlineOf(doc.contents), lineStarts: lines.lineStarts };
+  const duplicates = repeatedKeys(doc).map(({ path, offsets }) => ({ path, lines: offsets.map((o) => lines.linePos(o).line) }));
+  return { ok: true, value: value.value, outline: outlineOf(doc.contents), lineStarts: lines.lineStarts, duplicates };
 }
 
 /** Every document, as `parseAllDocuments(text)` and `toJS()` read them. */
@@ -109,32 +122,48 @@ function toJS(doc: Document.Parsed, limits: YamlLimits): { ok: true; value: unkn
   }
 }
 
+interface Repeated {
+  path: Array<string | number>;
+  /** Where each occurrence of the key starts, the first included. */
+  offsets: number[];
+}
+
 /**
- * yaml's duplicate-key error, found with one set per mapping instead of comparing every key
- * with every earlier one. Keys are equal as yaml compares them: scalars whose values are ===
- * (so NaN never repeats). The errors join the others in the order of the source.
+ * Every mapping key that occurs more than once, found with one map per mapping instead of
+ * comparing every key with every earlier one. Keys are equal as yaml compares them: scalars
+ * whose values are === (so NaN never repeats). Recursive: the depth limit has been checked.
  */
-function addDuplicateKeyErrors(doc: Document.Parsed): void {
-  const found: YAMLParseError[] = [];
-  const visit = (node: unknown): void => {
+function repeatedKeys(doc: Document.Parsed): Repeated[] {
+  const found: Repeated[] = [];
+  const visit = (node: unknown, path: Array<string | number>): void => {
     if (isMap(node)) {
-      const seen = new Set<unknown>();
+      const seen = new Map<unknown, Repeated>();
       for (const pair of node.items) {
         const key = pair.key;
+        const name = isScalar(key) ? String(key.value) : '?';
         if (isScalar(key) && !Number.isNaN(key.value)) {
-          if (seen.has(key.value)) {
-            const at = key.range?.[0] ?? 0;
-            found.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-          } else seen.add(key.value);
+          const at = key.range?.[0] ?? 0;
+          const before = seen.get(key.value);
+          if (!before) seen.set(key.value, { path: [...path, name], offsets: [at] });
+          else if (before.offsets.push(at) === 2) found.push(before);
         }
-        visit(pair.key);
-        visit(pair.value);
+        visit(pair.key, path);
+        visit(pair.value, [...path, name]);
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) visit(item);
+      node.items.forEach((item, i) => visit(item, [...path, i]));
     }
   };
-  visit(doc.contents);
+  visit(doc.contents, []);
+  return found.sort((a, b) => (a.offsets[1] ?? 0) - (b.offsets[1] ?? 0));
+}
+
+/**
+ * yaml's duplicate-key error for every repeat (the alias files keep refusing them), found in
+ * linear time. The errors join the others in the order of the source.
+ */
+function addDuplicateKeyErrors(doc: Document.Parsed): void {
+  const found = repeatedKeys(doc).flatMap((r) => r.offsets.slice(1)).map((at) => new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
   if (found.length === 0) return;
   const all = [...doc.errors, ...found].sort((a, b) => a.pos[0] - b.pos[0]);
   doc.errors.length = 0;

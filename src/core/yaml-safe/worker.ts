@@ -16,7 +16,7 @@ port.on('message', (req: WorkerRequest) => {
   try {
     reply = req.mode === 'documents'
       ? { ok: true, result: readYamlDocuments(req.text, req.limits, req.wideMapsFrom) }
-      : { ok: true, result: readYamlText(req.text, req.limits, req.wideMapsFrom) };
+      : { ok: true, result: readYamlText(req.text, req.limits) };
   } catch (err) {
     reply = { ok: false, error: errorMessage(err) };
   }

@@ -1,9 +1,11 @@
 /**
  * The rules every archive entry must pass, whatever the format. Each rule refuses the whole
  * archive: silently skipping a hostile entry would leave a pack that differs from what its
- * author shipped, and hides the attack from whoever reviews the deploy.
+ * author shipped, and hides the attack from whoever reviews the deploy. Symlinks follow the
+ * rules of a git tree (core/fs/pack-links), judged once the whole listing is known.
  */
 import { PackbotError } from '../../core/errors.js';
+import { checkLinks as judgeLinks, type PackNode } from '../../core/fs/pack-links.js';
 
 export interface ExtractLimits {
   maxEntries: number;
@@ -28,9 +30,11 @@ export interface AdmittedEntry {
   /** Normalised, validated relative path ('/'-separated), or '' for the archive's own root dir. */
   path: string;
   display: string;
-  type: 'file' | 'dir';
+  type: 'file' | 'dir' | 'link';
   declaredSize: number;
   executable: boolean;
+  /** A link's target, to be written only once checkLinks() has passed on the whole archive. */
+  linkTarget?: string;
 }
 
 export function refuse(message: string): PackbotError {
@@ -43,8 +47,7 @@ export function showName(name: string): string {
   return JSON.stringify(cut);
 }
 
-const TYPE_WORDS: Record<Exclude<EntryType, 'file' | 'dir'>, string> = {
-  symlink: 'a symbolic link',
+const TYPE_WORDS: Record<Exclude<EntryType, 'file' | 'dir' | 'symlink'>, string> = {
   hardlink: 'a hard link',
   chardev: 'a character device',
   blockdev: 'a block device',
@@ -75,6 +78,8 @@ export interface EntryLedger {
   readonly files: number;
   /** The single top-level directory, if every entry sits under one. */
   topDir(): string | undefined;
+  /** Throws unless every symlink is one a pack may keep, judged within the pack (topDir(), else the whole archive). */
+  checkLinks(): void;
 }
 
 /**
@@ -82,7 +87,8 @@ export interface EntryLedger {
  * duplicates and file/directory clashes are caught before anything is written.
  */
 export function createLedger(limits: ExtractLimits): EntryLedger {
-  const explicit = new Map<string, 'file' | 'dir'>();
+  const explicit = new Map<string, 'file' | 'dir' | 'link'>();
+  const links = new Map<string, string>();
   const impliedDirs = new Set<string>();
   const tops = new Set<string>();
   let topIsFile = false;
@@ -97,17 +103,19 @@ export function createLedger(limits: ExtractLimits): EntryLedger {
     }
     const shown = showName(raw.name);
     const path = checkEntryName(raw.name);
-    if (raw.type !== 'file' && raw.type !== 'dir') {
+    if (raw.type !== 'file' && raw.type !== 'dir' && raw.type !== 'symlink') {
       const to = raw.linkTarget === undefined ? '' : ` (to ${showName(raw.linkTarget)})`;
       throw refuse(
-        `archive entry ${shown} is ${TYPE_WORDS[raw.type]}${to}; only regular files and directories are allowed, so the archive is refused`,
+        `archive entry ${shown} is ${TYPE_WORDS[raw.type]}${to}; only regular files, directories and symbolic links are allowed, so the archive is refused`,
       );
     }
+    const type = raw.type === 'symlink' ? 'link' : raw.type;
+    if (type === 'link' && !raw.linkTarget) throw refuse(`archive entry ${shown} is a symbolic link with no target; the archive is refused`);
     if (path === '') {
-      if (raw.type === 'dir') return undefined;
+      if (type === 'dir') return undefined;
       throw refuse(`archive entry ${shown} is a file with no name; the archive is refused`);
     }
-    if (explicit.has(path) || (raw.type === 'file' && impliedDirs.has(path))) {
+    if (explicit.has(path) || (type !== 'dir' && impliedDirs.has(path))) {
       throw refuse(`archive entry ${shown} appears more than once; the archive is refused`);
     }
     const parts = path.split('/');
@@ -116,11 +124,19 @@ export function createLedger(limits: ExtractLimits): EntryLedger {
       if (explicit.get(parent) === 'file') {
         throw refuse(`archive entry ${shown} sits under a file of the same archive; the archive is refused`);
       }
+      // Writing it would follow the link, wherever the link points.
+      if (explicit.get(parent) === 'link') {
+        throw refuse(`archive entry ${shown} sits under ${showName(parent)}, a symbolic link of the same archive; the archive is refused`);
+      }
       impliedDirs.add(parent);
     }
-    explicit.set(path, raw.type);
+    explicit.set(path, type);
     tops.add(parts[0] ?? '');
-    if (parts.length === 1 && raw.type === 'file') topIsFile = true;
+    if (parts.length === 1 && type !== 'dir') topIsFile = true;
+    if (type === 'link') {
+      links.set(path, raw.linkTarget as string);
+      return { path, display: shown, type, declaredSize: 0, executable: false, linkTarget: raw.linkTarget as string };
+    }
 
     if (raw.type === 'file') {
       files += 1;
@@ -132,7 +148,30 @@ export function createLedger(limits: ExtractLimits): EntryLedger {
         throw refuse(`archive unpacks to more than ${limits.maxBytes} bytes, the cap; the archive is refused`);
       }
     }
-    return { path, display: shown, type: raw.type, declaredSize: raw.type === 'file' ? raw.declaredSize : 0, executable: raw.executable };
+    return { path, display: shown, type, declaredSize: type === 'file' ? raw.declaredSize : 0, executable: raw.executable };
+  };
+
+  const topDir = (): string | undefined => {
+    const [only] = tops;
+    return tops.size === 1 && !topIsFile ? only : undefined;
+  };
+
+  const checkLinks = (): void => {
+    if (links.size === 0) return;
+    const top = topDir();
+    const strip = top === undefined ? '' : `${top}/`;
+    const nodes = new Map<string, PackNode>();
+    for (const dir of impliedDirs) if (dir.startsWith(strip)) nodes.set(dir.slice(strip.length), { kind: 'dir' });
+    for (const [path, type] of explicit) {
+      if (!path.startsWith(strip)) continue;
+      nodes.set(path.slice(strip.length), type === 'link' ? { kind: 'link', target: links.get(path) as string } : { kind: type });
+    }
+    const [bad] = judgeLinks(nodes).refused;
+    if (bad) {
+      throw refuse(
+        `archive entry ${showName(strip + bad.path)} is a symbolic link (to ${showName(bad.target)}), and ${bad.reason}; only relative links to files and directories inside the pack are allowed, so the archive is refused`,
+      );
+    }
   };
 
   return {
@@ -146,9 +185,7 @@ export function createLedger(limits: ExtractLimits): EntryLedger {
     get files() {
       return files;
     },
-    topDir() {
-      const [only] = tops;
-      return tops.size === 1 && !topIsFile ? only : undefined;
-    },
+    topDir,
+    checkLinks,
   };
 }

@@ -5,7 +5,7 @@
  * size is only a claim.
  */
 import { constants } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readdir, rm, symlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../../core/caught.js';
 import type { AdmittedEntry, ExtractLimits } from './entries.js';
@@ -14,6 +14,8 @@ import { refuse } from './entries.js';
 export interface EntryWriter {
   dir(entry: AdmittedEntry): Promise<void>;
   file(entry: AdmittedEntry, body: AsyncIterable<Uint8Array>): Promise<void>;
+  /** A symlink, as checked by the ledger; symlink() never follows or replaces what is there. */
+  link(entry: AdmittedEntry): Promise<void>;
   readonly bytes: number;
 }
 
@@ -111,9 +113,16 @@ export function createEntryWriter(dest: string, limits: ExtractLimits): EntryWri
     }
   };
 
+  const link = async (entry: AdmittedEntry): Promise<void> => {
+    const slash = entry.path.lastIndexOf('/');
+    if (slash > 0) await ensureDir(entry.path.slice(0, slash));
+    await symlink(entry.linkTarget as string, path.join(dest, entry.path));
+  };
+
   return {
     dir: (entry) => ensureDir(entry.path),
     file,
+    link,
     get bytes() {
       return bytes;
     },

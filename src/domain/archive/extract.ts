@@ -5,7 +5,8 @@
  * Two passes: the first reads every header and applies every rule without writing a byte, so a
  * hostile archive is usually refused with nothing on disk; the second writes, re-checking the
  * same rules and counting the real decompressed bytes, since headers can lie. If the second pass
- * fails anyway, everything it wrote is removed.
+ * fails anyway, everything it wrote is removed. Symlinks are judged on the whole listing
+ * (a target may come later in the archive) and unpacked as links, never followed.
  */
 import { open } from 'node:fs/promises';
 import path from 'node:path';
@@ -84,6 +85,7 @@ export async function extractArchive(file: string, dest: string, opts: ExtractOp
   if (listing.files === 0) {
     throw refuse('archive holds no files; check the URL points at the pack archive');
   }
+  listing.checkLinks();
 
   const created = await prepareDest(target);
   const ledger = createLedger(limits);
@@ -97,6 +99,7 @@ export async function extractArchive(file: string, dest: string, opts: ExtractOp
         const entry = ledger.admit(raw);
         if (entry === undefined) return;
         if (entry.type === 'dir') await writer.dir(entry);
+        else if (entry.type === 'link') await writer.link(entry);
         else await writer.file(entry, body);
       },
       true,
@@ -104,6 +107,8 @@ export async function extractArchive(file: string, dest: string, opts: ExtractOp
     if (ledger.files !== listing.files) {
       throw refuse('archive changed between reads; download it again into a fresh staging directory');
     }
+    // The links written are those of this read: judged again, so a changed archive cannot slip one in.
+    ledger.checkLinks();
   } catch (err) {
     await clearDest(target, created);
     throw err;

@@ -5,6 +5,7 @@
  */
 import yauzl from 'yauzl';
 import { errorMessage } from '../../core/caught.js';
+import { MAX_TARGET_LENGTH } from '../../core/fs/pack-links.js';
 import type { EntryType, ExtractLimits, RawEntry } from './entries.js';
 import { refuse, showName } from './entries.js';
 import type { EntryHandler } from './tar.js';
@@ -66,7 +67,7 @@ function sizeLie(name: string, detail: string): Error {
 
 /**
  * Calls `onEntry` for every entry in central-directory order. With `withBodies` off the data is
- * never inflated, so a first pass over the directory is cheap.
+ * never inflated (but for a symlink's short target), so a first pass over the directory is cheap.
  */
 export async function walkZip(file: string, limits: ExtractLimits, onEntry: EntryHandler, withBodies: boolean): Promise<void> {
   let zip: yauzl.ZipFile;
@@ -88,6 +89,11 @@ export async function walkZip(file: string, limits: ExtractLimits, onEntry: Entr
         throw refuse(
           `archive entry ${showName(raw.name)} uses unsupported compression method ${entry.compressionMethod}; re-zip with deflate`,
         );
+      }
+      if (raw.type === 'symlink') {
+        // A zip keeps a link's target as its data: both passes need it to judge the link.
+        await onEntry({ ...raw, linkTarget: await readLinkTarget(zip, entry, raw.name) }, emptyBody());
+        continue;
       }
       if (!withBodies || raw.type !== 'file') {
         await onEntry(raw, emptyBody());
@@ -116,6 +122,29 @@ export async function walkZip(file: string, limits: ExtractLimits, onEntry: Entr
   } finally {
     zip.close();
   }
+}
+
+async function readLinkTarget(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Promise<string> {
+  if (entry.isEncrypted() || !entry.canDecodeFileData()) {
+    throw refuse(`archive entry ${showName(name)} is a symbolic link packbot cannot read (encrypted or an unsupported compression); the archive is refused`);
+  }
+  if (entry.uncompressedSize > MAX_TARGET_LENGTH) {
+    throw refuse(`archive entry ${showName(name)} is a symbolic link with a target over ${MAX_TARGET_LENGTH} bytes; the archive is refused`);
+  }
+  const stream = await zip.openReadStreamPromise(entry);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+  } finally {
+    stream.destroy();
+  }
+  const bytes = Buffer.concat(chunks);
+  const target = bytes.toString('utf8');
+  // Bytes that do not survive as text would be written as some other name than was checked.
+  if (!Buffer.from(target, 'utf8').equals(bytes)) {
+    throw refuse(`archive entry ${showName(name)} is a symbolic link whose target is not UTF-8 text; the archive is refused`);
+  }
+  return target;
 }
 
 async function* emptyBody(): AsyncIterable<Uint8Array> {

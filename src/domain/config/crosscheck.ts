@@ -10,6 +10,8 @@ import { DEFAULTS } from './schema.js';
 import type { PathSegment } from './interpolate.js';
 import { BUILTIN_ROLES, isRoleName } from '../../core/members.js';
 import { shortSecretProblems } from './secrets.js';
+import { checkRegister } from './crosscheck-register.js';
+import { checkEnvDirs } from './envs-check.js';
 
 export interface CrossIssue {
   path: PathSegment[];
@@ -25,7 +27,8 @@ const present = (v: unknown): boolean => v !== undefined && v !== null && v !== 
 export function crossCheck(raw: unknown): CrossIssue[] {
   const root = obj(raw);
   return [
-    ...checkSlack(obj(obj(root['adapters'])['slack'])), ...checkLocks(root), ...checkRepositories(root), ...checkRoles(root),
+    ...checkSlack(obj(obj(root['adapters'])['slack'])), ...checkLocks(root), ...checkRepositories(root), ...checkRoles(root), ...checkRegister(root),
+    ...checkEnvDirs(root),
     // A credential too short to mask would leak wherever it is quoted: refused, by key, never echoed.
     ...shortSecretProblems(root),
   ];

@@ -22,6 +22,7 @@ export function resolveConfigPaths(config: PackbotConfig, baseDir: string): Pack
     // The defaults were joined onto the relative state_dir, so resolving them here keeps them under it.
     packs_dir: abs(config.packs_dir),
     configs_dir: abs(config.configs_dir),
+    envs: { ...config.envs, virtualenvs_dir: abs(config.envs.virtualenvs_dir) },
     templates: config.templates.dir === undefined ? config.templates : { ...config.templates, dir: abs(config.templates.dir) },
     repositories,
     registry: { ...config.registry, indexes: config.registry.indexes.map((s) => (s.file === undefined ? s : { ...s, file: abs(s.file) })) },

@@ -4,7 +4,7 @@
  * lock ends up never reverting. Cross-field rules live in crosscheck.ts so they run even when
  * a neighbouring field is broken; path resolution lives in resolve.ts.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { expected, expectedSecret, strictObjectError } from './messages.js';
 import { quoteForMessage } from '../../core/quote.js';
@@ -13,6 +13,8 @@ import { COMMAND_NAMES } from '../../core/command-names.js';
 import { serverSchema } from './schema-server.js';
 import { apiBase, duration, httpUrl, path, positiveDuration, secret, strict } from './schema-parts.js';
 import { registrySchema } from './schema-registry.js';
+import { st2RegisterSchema } from './schema-st2.js';
+import { envsSchema } from './schema-envs.js';
 import { credentialFreeUrl } from './credential-free-url.js';
 import { MEMBER_HINT, MEMBER_OR_ROLE_HINT, MEMBER_PATTERN, ROLE_PATTERN } from '../../core/members.js';
 
@@ -194,6 +196,8 @@ const repository = strict({
   tests: testsSettings.optional(),
   /** source_builds: let pip build this repository's packs' requirements from source (sandboxed). */
   pack_code: packCode.optional(),
+  /** Refuse a pack with validation warnings (what StackStorm installs anyway: missing entry points, duplicates). */
+  strict: z.boolean({ error: expected('true or false') }).optional(),
 }).transform(({ auto_deployment, ...rest }) => ({
   ...rest,
   // Auto-deployment follows the repository's branch unless told otherwise.
@@ -208,9 +212,6 @@ const repositories = z.record(z.string().regex(new RegExp(REPO_NAME_PATTERN)), r
 });
 
 /** YAML 1.1 readers turn a bare `off` into false; accept both spellings. */
-const yamlOff = (v: unknown) => (v === false ? 'off' : v);
-const pythonEnv = z.preprocess(yamlOff, z.enum(['off', 'venv'], { error: expected('off or venv') })).default('off');
-const nodeEnv = z.preprocess(yamlOff, z.enum(['off', 'npm'], { error: expected('off or npm') })).default('off');
 
 const argv = z.array(z.string({ error: expected('a list of arguments (no shell), e.g. ["st2", "pack", "register", "{packs}"]') }).min(1), {
   error: expected('a list of arguments (no shell), e.g. ["st2", "pack", "register", "{packs}"]'),
@@ -225,6 +226,8 @@ const register = strict({
     // Header values usually carry an API key: masked like any secret.
     headers: z.record(z.string(), secret, { error: expected('a mapping of header name to value') }).default(() => ({})),
   }).optional(),
+  /** StackStorm's pack register API, called first; register.http does the same job and is refused beside it. */
+  st2: st2RegisterSchema.optional(),
   // Hooks get only an allow-list of packbot's environment (deploy/register.ts); what a hook
   // needs (st2's ST2_API_KEY, say) is passed here, by name, on purpose. Values named like a
   // credential, or taken from the environment, are masked (config/secrets.ts).
@@ -294,7 +297,7 @@ export const configSchema = strict({
   /** Raw git URLs in `pack deploy` instead of configured names: off unless allow-listed. */
   allow_urls: z.boolean({ error: expected('true or false') }).default(false),
   url_allowlist: z.array(credentialFreeUrl('list the prefix alone (packbot deploys chat URLs without credentials)'), { error: expected('a list of URL prefixes like "https://github.com/StackStorm-Exchange/"') }).default(() => []),
-  envs: strict({ python: pythonEnv, node: nodeEnv }).prefault({}),
+  envs: envsSchema.prefault({}),
   /** The default for repositories without their own pack_code (and for registry and URL deploys). */
   pack_code: strict({ source_builds: z.boolean({ error: expected('true or false') }).default(false) }).prefault({}),
   /** What confines pack code (source builds, tests): bubblewrap, a separate user, or nothing. */
@@ -306,11 +309,16 @@ export const configSchema = strict({
   timeouts: timeouts.prefault({}),
   log: strict({ level: z.enum(logLevels, { error: expected(`one of ${logLevels.join(', ')}`) }).default('info') }).prefault({}),
   templates: strict({ dir: path.optional() }).prefault({}),
-}).transform(({ packs_dir, configs_dir, ...rest }) => ({
-  ...rest,
-  packs_dir: packs_dir ?? join(rest.state_dir, 'packs'),
-  configs_dir: configs_dir ?? join(rest.state_dir, 'configs'),
-}));
+}).transform(({ packs_dir, configs_dir, ...rest }) => {
+  const packs = packs_dir ?? join(rest.state_dir, 'packs');
+  return {
+    ...rest,
+    packs_dir: packs,
+    configs_dir: configs_dir ?? join(rest.state_dir, 'configs'),
+    // StackStorm's layout: /opt/stackstorm/packs beside /opt/stackstorm/virtualenvs.
+    envs: { ...rest.envs, virtualenvs_dir: rest.envs.virtualenvs_dir ?? join(dirname(packs), 'virtualenvs') },
+  };
+});
 
 /** The parsed configuration: defaults applied, durations in ms; after loading, every path is absolute. */
 export type PackbotConfig = z.output<typeof configSchema>;

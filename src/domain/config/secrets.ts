@@ -64,6 +64,8 @@ export function credentialEntries(root: unknown): SecretEntry[] {
     const path = ['register', 'http', 'url'];
     out.push(...[...urlPasswordSpellings(url), ...queryCredentials(url)].map((value) => ({ path, value, within: 'url' as const, credential: true })));
   }
+  const st2 = obj(register['st2']);
+  for (const key of ['api_key', 'auth_token']) field(['register', 'st2', key], st2[key]);
   // Passed to hooks on purpose; a value whose name says it is a credential is one.
   for (const [name, value] of Object.entries(obj(register['env']))) {
     if (isCredentialName(name)) field(['register', 'env', name], value);

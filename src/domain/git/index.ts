@@ -19,7 +19,7 @@ import { listPackDirs, packTrees, tree } from './tree.js';
 import { validatePath, validateRef } from './validate.js';
 import type { Git, GitOptions, GitRemote } from './types.js';
 
-export type { CommitInfo, Git, GitOptions, GitRemote, SyncResult, TreeEntry } from './types.js';
+export type { CommitInfo, Git, GitOptions, GitRemote, PackTreeEntry, SyncResult, TreeEntry } from './types.js';
 export { validateRef } from './validate.js';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;

@@ -1,27 +1,31 @@
 /**
  * Writes one directory of a commit to disk, as plain files. The whole tree is inspected
- * before the first byte is written: a symlink could point the installer at /etc, a gitlink
- * names code from elsewhere, and a `..` or `.git` entry (possible in a crafted tree, which
- * fsck would flag but a fetch does not check) would escape or fake a repository. Any of them
- * refuses the pack and nothing is written.
+ * before the first byte is written: a gitlink names code from elsewhere, a `..` or `.git`
+ * entry (possible in a crafted tree, which fsck would flag but a fetch does not check) would
+ * escape or fake a repository, and a symlink could point the installer at /etc. Symlinks are
+ * kept only as core/fs/pack-links allows (relative, resolving inside the pack, the target
+ * being the link blob's bytes); anything else refuses the pack and nothing is written.
  *
  * The files are the blobs as stored, read through the mirror's object reader and written
  * here (mode 100755 → executable): no git process per pack, no shell, no archive parsing,
  * no .git in the result. The bytes are exactly the committed ones: unlike git's checkout,
  * a pack's own .gitattributes (eol=crlf, ident, working-tree-encoding) rewrites nothing.
+ * Kept links are written as links, last, once every directory they could sit in is real.
  */
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
+import { checkLinks, MAX_TARGET_LENGTH, type PackNode } from '../../core/fs/pack-links.js';
 import { readBlob, treeAt, walkTree, type ObjectAccess } from './objects.js';
 import type { RawEntry } from './tree.js';
 
 const SHOWN = 5;
 
-/** Why an entry may not be written, or undefined when it is a plain file or directory. */
+const SYMLINK = '120000';
+
+/** Why an entry may not be written, or undefined when it is a file, directory or symlink (judged apart). */
 function unsafeReason(entry: RawEntry): string | undefined {
-  if (entry.mode === '120000') return `${entry.path} is a symlink`;
   if (entry.mode === '160000' || entry.type === 'commit') return `${entry.path} is a submodule`;
   if (path.posix.isAbsolute(entry.path) || entry.path.includes('\\')) return `${JSON.stringify(entry.path)} is not a relative path`;
   const parts = entry.path.split('/');
@@ -53,25 +57,61 @@ export async function materialize(a: ObjectAccess, commit: string, dir: string, 
 
   const entries = await walkTree(a, oid);
   const problems = entries.map(unsafeReason).filter((r): r is string => r !== undefined);
+  const links = problems.length > 0 ? new Map<string, string>() : await linkTargets(a, entries, problems);
   if (problems.length > 0) {
     const shown = problems.slice(0, SHOWN).join('; ') + (problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : '');
     const what = dir === '' ? 'the repository root' : `"${dir}"`;
     throw new PackbotError(
       'pack_unsafe',
-      a.ctx.masker.mask(`Refusing to deploy ${what} of repository "${a.repo.remote.name}" at ${sha.slice(0, 7)}: ${shown}. Packs may contain only regular files and directories.`),
+      a.ctx.masker.mask(`Refusing to deploy ${what} of repository "${a.repo.remote.name}" at ${sha.slice(0, 7)}: ${shown}. Packs may contain only regular files, directories and relative symlinks to their own files and directories.`),
     );
   }
 
   // The first directory this call created (undefined when dest existed), to undo on failure.
   const created = await mkdir(target, { recursive: true });
   try {
-    await writeBlobs(a, target, entries.filter((e) => e.type === 'blob'));
+    await writeBlobs(a, target, entries.filter((e) => e.type === 'blob' && e.mode !== SYMLINK));
+    for (const [rel, to] of links) {
+      const file = path.join(target, ...rel.split('/'));
+      await mkdir(path.dirname(file), { recursive: true });
+      await symlink(to, file);
+    }
   } catch (err) {
     // Leave dest as it was found: a half-written pack must never be mistaken for a whole one.
     if (created !== undefined) await rm(created, { recursive: true, force: true });
     else await Promise.all((await readdir(target)).map((e) => rm(path.join(target, e), { recursive: true, force: true })));
     throw err;
   }
+}
+
+/**
+ * The target of every symlink (its blob's bytes), checked against the whole tree: kept links by
+ * path, and a reason pushed onto `problems` for each refused one. Only called on a tree whose
+ * names are all safe, so a path names one entry.
+ */
+async function linkTargets(a: ObjectAccess, entries: RawEntry[], problems: string[]): Promise<Map<string, string>> {
+  const nodes = new Map<string, PackNode>();
+  for (const e of entries) {
+    if (nodes.has(e.path)) {
+      problems.push(`${JSON.stringify(e.path)} appears twice in its directory`);
+    } else if (e.type === 'tree') {
+      nodes.set(e.path, { kind: 'dir' });
+    } else if (e.mode !== SYMLINK) {
+      nodes.set(e.path, { kind: 'file' });
+    } else {
+      const bytes = await readBlob(a, e.oid, e.path);
+      const target = bytes.toString('utf8');
+      // Bytes that do not survive as text would be written as some other name than was checked.
+      if (bytes.length > MAX_TARGET_LENGTH || !Buffer.from(target, 'utf8').equals(bytes)) {
+        problems.push(`${e.path} is a symlink whose target is not a short UTF-8 path`);
+      } else {
+        nodes.set(e.path, { kind: 'link', target });
+      }
+    }
+  }
+  const { kept, refused } = checkLinks(nodes);
+  for (const r of refused) problems.push(`${r.path} is a symlink (-> ${JSON.stringify(r.target)}), and ${r.reason}`);
+  return new Map(kept.map((l) => [l.path, l.target]));
 }
 
 async function writeBlobs(a: ObjectAccess, target: string, blobs: RawEntry[]): Promise<void> {

@@ -8,7 +8,7 @@ import { markBroken, readMirror } from './health.js';
 import { commitTree, treeAt, treeEntries, type ObjectAccess } from './objects.js';
 import type { Repo } from './repo.js';
 import type { GitContext } from './run.js';
-import type { TreeEntry } from './types.js';
+import type { PackTreeEntry, TreeEntry } from './types.js';
 
 export interface RawEntry extends TreeEntry {
   oid: string;
@@ -40,13 +40,20 @@ export async function tree(a: ObjectAccess, commit: string, path: string): Promi
   return (await listTree(a.ctx, a.repo, oid, { recursive: true })).map(({ oid: _oid, ...entry }) => entry);
 }
 
-/** The directories under packs/ at commit, with their tree ids, read through the object reader. */
-export async function packTrees(a: ObjectAccess, commit: string): Promise<Array<{ name: string; treeId: string }>> {
+/**
+ * The directories under packs/ at commit, with their tree ids and whether each holds a
+ * pack.yaml (StackStorm takes only those for packs), read through the object reader: the
+ * listings of every directory are asked for together.
+ */
+export async function packTrees(a: ObjectAccess, commit: string): Promise<PackTreeEntry[]> {
   const { tree: root } = await commitTree(a, commit);
   const packs = (await treeEntries(a, root, '.')).find((e) => e.name === 'packs' && e.type === 'tree');
   if (!packs) return [];
   const dirs = (await treeEntries(a, packs.oid, 'packs')).filter((e) => e.type === 'tree');
-  return dirs.map((e) => ({ name: e.name, treeId: e.oid })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const listed = await Promise.all(dirs.map((e) => treeEntries(a, e.oid, `packs/${e.name}`)));
+  // Any entry named pack.yaml makes a pack: a symlinked or odd one is validation's to explain.
+  return dirs.map((e, i) => ({ name: e.name, treeId: e.oid, manifest: (listed[i] ?? []).some((f) => f.name === 'pack.yaml') }))
+    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
 export async function listPackDirs(a: ObjectAccess, commit: string): Promise<string[]> {

@@ -43,6 +43,13 @@ export interface SyncResult {
   durationMs: number;
 }
 
+/** A directory under packs/: one without a pack.yaml (`manifest: false`) is not a pack. */
+export interface PackTreeEntry {
+  name: string;
+  treeId: string;
+  manifest: boolean;
+}
+
 export interface Git {
   /** Clone (first time) or fetch (incremental) the bare mirror <stateDir>/mirrors/<name>.git. Holds a cross-process lock per mirror. */
   sync(remote: GitRemote): Promise<SyncResult>;
@@ -60,8 +67,8 @@ export interface Git {
   readFile(remote: GitRemote, commit: string, path: string): Promise<Buffer | null>;
   /** Directory names directly under `packs/` at commit (subtree repos); [] when there is no packs/. */
   listPackDirs(remote: GitRemote, commit: string): Promise<string[]>;
-  /** The directories under packs/ with their tree ids (one git call: discover + no-op check). */
-  packTrees(remote: GitRemote, commit: string): Promise<Array<{ name: string; treeId: string }>>;
+  /** The directories under packs/ with their tree ids and whether they hold a pack.yaml (discover + no-op check, no checkout). */
+  packTrees(remote: GitRemote, commit: string): Promise<PackTreeEntry[]>;
   /** Write the files of `path` at commit into `dest` (absent or empty), with no .git; refuses symlinks, gitlinks and unsafe names, writing nothing. */
   materialize(remote: GitRemote, commit: string, path: string, dest: string): Promise<void>;
   /** Commits touching `path` in (from, to], newest first, at most `max` (default 20). */

@@ -101,6 +101,7 @@ export async function checkPackConfig(opts: { ref: string; packDir: string; conf
     return { warnings: [`${shown}: cannot read it (${errCode(err)}); ${ref} runs without its configuration`], secrets: [] };
   }
   let config: Record<string, unknown> = {};
+  const repeated: string[] = [];
   if (configText !== null) {
     const parsed = await parseYaml(shown, configText, opts.yaml);
     if (!parsed.ok) {
@@ -112,11 +113,12 @@ export async function checkPackConfig(opts: { ref: string; packDir: string; conf
       return { warnings: [`${shown}: expected a mapping of config keys, got ${describe(parsed.yaml.value)}; ${ref} runs without its configuration`], secrets: [] };
     }
     config = isObject(parsed.yaml.value) ? parsed.yaml.value : {};
+    repeated.push(...parsed.yaml.warnings.map(formatProblem));
   }
 
   const found: Found = { missing: [], secrets: [], decrypted: [] };
   collect(schema.yaml.value, config, '', found);
-  const warnings: string[] = [];
+  const warnings: string[] = [...repeated];
   if (found.missing.length > 0) {
     const example = (await readRegularFile(join(packDir, `${ref}.yaml.example`))) !== null;
     const hint = example ? `see ${ref}.yaml.example; set them in ${shown}` : `set them in ${shown}`;

@@ -1,7 +1,9 @@
 /**
  * The pack's content metadata: every YAML file under the content directories must parse, and
  * each top-level metadata file gets the light structural check StackStorm's registrars would
- * otherwise fail on at register time — after the pack is already installed.
+ * otherwise fail on at register time — after the pack is already installed. What StackStorm
+ * registers anyway (a missing entry_point file, two files declaring one name, a repeated YAML
+ * key) is a warning that says what StackStorm will do; `strict: true` refuses those too.
  */
 import type { YamlPool } from '../../core/yaml-safe/index.js';
 import { posix } from 'node:path';
@@ -23,7 +25,10 @@ const required = (hint: string) => z.string({ error: want(hint) }).refine((s) =>
 
 const formatEntry = z.union([
   z.string(),
-  z.looseObject({ display: z.string().optional(), representation: z.array(z.string()).min(1) }),
+  // As StackStorm's normalise_alias_format_string: one representation string or a list, and
+  // a display alone (a help line that matches nothing) — the same as packbot's own alias files.
+  z.looseObject({ display: z.string().optional(), representation: z.union([z.string(), z.array(z.string())]).optional() })
+    .refine((f) => f.display !== undefined || (f.representation?.length ?? 0) > 0, { message: 'needs a display, a representation or both' }),
 ], { error: want('a format string, or {display, representation: [formats]}') });
 
 const schemas: Record<ContentKind, z.ZodType> = {
@@ -53,7 +58,10 @@ const schemas: Record<ContentKind, z.ZodType> = {
   }),
 };
 
-/** What identifies a resource of each kind, for the duplicate check. */
+/**
+ * What identifies a resource of each kind, for the duplicate check (a sensor is registered
+ * under its class_name: st2's sensor_type_utils).
+ */
 const IDENTITY: Record<ContentKind, string> = { actions: 'name', rules: 'name', sensors: 'class_name', aliases: 'name', policies: 'name' };
 
 /** Every YAML file under a content directory (workflows too), plus top-level JSON metadata. */
@@ -64,8 +72,14 @@ function needsParsing(file: string): boolean {
 
 export type ReadFile = (rel: string) => Promise<string>;
 
-export async function checkContent(tree: PackTree, ref: string | null, read: ReadFile, yaml?: YamlPool): Promise<Problem[]> {
+export interface ContentProblems {
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+export async function checkContent(tree: PackTree, ref: string | null, read: ReadFile, yaml?: YamlPool): Promise<ContentProblems> {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const parsed = new Map<string, YamlFile>();
   const yamlFiles = [...tree.files.keys()].filter(needsParsing).sort();
   for (const file of yamlFiles) {
@@ -76,12 +90,14 @@ export async function checkContent(tree: PackTree, ref: string | null, read: Rea
       continue;
     }
     const result = await parseYaml(file, await read(file), yaml);
-    if (result.ok) parsed.set(file, result.yaml);
-    else problems.push(...result.problems);
+    if (result.ok) {
+      parsed.set(file, result.yaml);
+      warnings.push(...result.yaml.warnings);
+    } else problems.push(...result.problems);
   }
 
   for (const kind of CONTENT_KINDS) {
-    const seen = new Map<string, string>();
+    const declaring = new Map<string, string[]>();
     for (const file of metadataFiles(tree.files.keys(), kind)) {
       const yaml = parsed.get(file);
       if (!yaml) continue;
@@ -91,17 +107,31 @@ export async function checkContent(tree: PackTree, ref: string | null, read: Rea
       }
       problems.push(...zodProblems(yaml, schemas[kind].safeParse(yaml.value)));
       problems.push(...checkPackField(yaml, ref));
-      if (kind === 'actions') problems.push(...checkActionEntryPoint(yaml, tree));
-      if (kind === 'sensors') problems.push(...checkEntryPoint(yaml, tree, 'sensors'));
+      const entry = kind === 'actions' ? checkActionEntryPoint(yaml, tree) : kind === 'sensors' ? checkEntryPoint(yaml, tree, 'sensors') : null;
+      if (entry?.error) problems.push(entry.error);
+      if (entry?.warning) warnings.push(entry.warning);
       const id = yaml.value[IDENTITY[kind]];
-      if (typeof id === 'string' && id !== '') {
-        const first = seen.get(id);
-        if (first) problems.push(at(yaml, [IDENTITY[kind]], `${IDENTITY[kind]} ${JSON.stringify(id)} is also used by ${first}; one would silently replace the other`));
-        else seen.set(id, file);
-      }
+      if (typeof id === 'string' && id !== '') declaring.set(id, [...(declaring.get(id) ?? []), file]);
     }
+    warnings.push(...sameNames(declaring));
   }
-  return problems;
+  return { errors: problems, warnings };
+}
+
+/**
+ * st2's registrars load `<kind>/*.yaml` in sorted order and register each file under its
+ * name, updating whatever that name held: the last file loaded is what StackStorm keeps.
+ * metadataFiles lists files in that order.
+ */
+function sameNames(declaring: ReadonlyMap<string, string[]>): Problem[] {
+  const out: Problem[] = [];
+  for (const [id, files] of declaring) {
+    if (files.length < 2) continue;
+    const last = files.at(-1) ?? '';
+    const all = `${files.slice(0, -1).join(', ')} and ${last}`;
+    out.push({ file: '', message: `${all} ${files.length === 2 ? 'both' : 'all'} declare ${id}; StackStorm keeps the last loaded, ${last}` });
+  }
+  return out;
 }
 
 function at(yaml: YamlFile, path: Array<string | number>, message: string): Problem {
@@ -116,25 +146,37 @@ function checkPackField(yaml: YamlFile, ref: string | null): Problem[] {
   return [at(yaml, ['pack'], `pack: ${describe(pack)} but this pack's ref is "${ref}"; fix it or drop the field`)];
 }
 
-function checkActionEntryPoint(yaml: YamlFile, tree: PackTree): Problem[] {
+type EntryCheck = { error?: Problem; warning?: Problem } | null;
+
+function checkActionEntryPoint(yaml: YamlFile, tree: PackTree): EntryCheck {
   const action = yaml.value as Record<string, unknown>;
   const runner = action['runner_type'];
   const entry = action['entry_point'];
   if ((entry === undefined || entry === null || entry === '') && typeof runner === 'string' && RUNNERS_WITH_ENTRY_POINT.includes(runner)) {
-    return [at(yaml, ['runner_type'], `entry_point is required for runner ${runner} (the script, relative to actions/)`)];
+    return { error: at(yaml, ['runner_type'], `entry_point is required for runner ${runner} (the script, relative to actions/)`) };
   }
   return checkEntryPoint(yaml, tree, 'actions');
 }
 
-/** A referenced file must be a regular file in the pack; st2 resolves it under `base`. */
-function checkEntryPoint(yaml: YamlFile, tree: PackTree, base: 'actions' | 'sensors'): Problem[] {
+/** What StackStorm does with a resource whose entry_point file is not there. */
+const WHEN_MISSING = {
+  actions: 'StackStorm registers the action; it fails when it runs',
+  sensors: 'StackStorm registers the sensor; it fails when it starts',
+} as const;
+
+/**
+ * A referenced file should be a regular file in the pack; st2 resolves it under `base`. One
+ * that points outside the pack is refused; one that is not there is registered by st2 all the
+ * same (its registrars never look), so it is a warning.
+ */
+function checkEntryPoint(yaml: YamlFile, tree: PackTree, base: 'actions' | 'sensors'): EntryCheck {
   const entry = (yaml.value as Record<string, unknown>)['entry_point'];
-  if (typeof entry !== 'string' || entry.trim() === '') return []; // missing or mistyped: the schema reports it
+  if (typeof entry !== 'string' || entry.trim() === '') return null; // missing or mistyped: the schema reports it
   const target = posix.normalize(posix.join(base, entry.trim()));
   if (posix.isAbsolute(entry.trim()) || target === '..' || target.startsWith('../')) {
-    return [at(yaml, ['entry_point'], `entry_point ${JSON.stringify(entry)} points outside the pack; give a path relative to ${base}/`)];
+    return { error: at(yaml, ['entry_point'], `entry_point ${JSON.stringify(entry)} points outside the pack; give a path relative to ${base}/`) };
   }
-  if (tree.files.has(target)) return [];
+  if (tree.files.has(target)) return null;
   const what = tree.dirs.has(target) ? 'is a directory, not a file' : 'does not exist';
-  return [at(yaml, ['entry_point'], `entry_point ${JSON.stringify(entry)}: ${target} ${what}`)];
+  return { warning: at(yaml, ['entry_point'], `entry_point ${JSON.stringify(entry)}: ${target} ${what}; ${WHEN_MISSING[base]}`) };
 }

@@ -4,7 +4,7 @@
  * jump straight to it: `actions/greet.yaml:4: entry_point "greet.py": actions/greet.py does not exist`.
  */
 import type { z } from 'zod';
-import { readYaml, YamlPlaces, type YamlPool, type YamlProblem } from '../../core/yaml-safe/index.js';
+import { readYaml, YamlPlaces, type DuplicateKey, type YamlPool, type YamlProblem } from '../../core/yaml-safe/index.js';
 
 export interface Problem {
   /** Path relative to the pack root, with `/` separators; empty for the pack as a whole. */
@@ -32,6 +32,8 @@ export interface YamlFile {
    * keeps what the author wrote (PyYAML has the same loss, which is how st2 reads it as 1.1.0).
    */
   sourceOf(path: Path): string | undefined;
+  /** What StackStorm reads too, but differently from what the author likely meant: repeated keys. */
+  warnings: Problem[];
 }
 
 export type YamlResult = { ok: true; yaml: YamlFile } | { ok: false; problems: Problem[] };
@@ -44,10 +46,21 @@ function yamlProblem(file: string, p: YamlProblem): Problem {
   return { file, message: p.message };
 }
 
+const TIMES = ['', 'once', 'twice', 'three times'];
+
+/** "key `parameters.cmd` appears twice (lines 3 and 9); StackStorm (PyYAML) keeps the last value" */
+function duplicateKey(file: string, d: DuplicateKey): Problem {
+  const n = d.lines.length;
+  const lines = `${d.lines.slice(0, -1).join(', ')} and ${d.lines.at(-1) ?? ''}`;
+  const key = dotted(d.path);
+  return { file, line: d.lines.at(-1) ?? 1, message: `key \`${key}\` appears ${TIMES[n] ?? `${n} times`} (lines ${lines}); StackStorm (PyYAML) keeps the last value` };
+}
+
 /**
  * Parses within packbot's YAML limits (size, nesting, keys, alias expansion), off the main
- * thread when the file is big. PyYAML (StackStorm's parser) silently keeps the last of two
- * equal keys; a duplicate is nearly always a bad merge, so it is reported as a syntax error.
+ * thread when the file is big. A repeated key reads as PyYAML (StackStorm's parser) reads it,
+ * the last value winning, and is a warning: StackStorm installs such a file, but a duplicate
+ * is nearly always a bad merge.
  */
 export async function parseYaml(file: string, text: string, pool?: YamlPool): Promise<YamlResult> {
   const read = await readYaml(text, pool ? { pool } : {});
@@ -66,6 +79,7 @@ export async function parseYaml(file: string, text: string, pool?: YamlPool): Pr
         return at === undefined || (at.depth === 0 && path.length > 0) ? undefined : at.line;
       },
       sourceOf: (path) => places.sourceOf(path),
+      warnings: read.duplicates.map((d) => duplicateKey(file, d)),
     },
   };
 }

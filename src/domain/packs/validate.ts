@@ -12,7 +12,7 @@ import { checkContent, MAX_YAML_BYTES } from './content.js';
 import { checkManifest, MANIFEST_FILE, type PackManifest } from './manifest.js';
 import { formatProblem, parseYaml, type Problem } from './problems.js';
 import { emptySummary, summarizeFiles, type ContentSummary } from './summary.js';
-import { DEFAULT_LIMITS, walkPack, type PackTree } from './walk.js';
+import { DEFAULT_LIMITS, inPackPath, walkPack, type PackTree } from './walk.js';
 
 export interface PackCheck {
   dir: string;
@@ -39,7 +39,8 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
   const errors: Problem[] = [...tree.problems];
   const warnings: Problem[] = [];
   const summary = tree.files.size > 0 ? summarizeFiles(tree.files.keys()) : emptySummary();
-  const read = async (rel: string): Promise<string> => (await readRegularFile(join(tree.root, rel))) ?? '';
+  // A kept symlink is read at its target's path: readRegularFile never follows a link.
+  const read = async (rel: string): Promise<string> => (await readRegularFile(join(tree.root, inPackPath(tree, rel)))) ?? '';
   let ref: string | null = null;
   let manifest: PackManifest | null = null;
 
@@ -53,8 +54,11 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
     if (tree.files.has(CONFIG_SCHEMA_FILE)) {
       const parsed = await parseYaml(CONFIG_SCHEMA_FILE, await read(CONFIG_SCHEMA_FILE), opts.yaml);
       errors.push(...(parsed.ok ? checkConfigSchema(parsed.yaml) : parsed.problems));
+      if (parsed.ok) warnings.push(...parsed.yaml.warnings);
     }
-    errors.push(...(await checkContent(tree, ref, read, opts.yaml)));
+    const content = await checkContent(tree, ref, read, opts.yaml);
+    errors.push(...content.errors);
+    warnings.push(...content.warnings);
   }
   return { dir, ref, manifest, errors: errors.map(formatProblem), warnings: warnings.map(formatProblem), summary };
 }
@@ -70,7 +74,8 @@ async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: st
   if (tooBig) return { ...none, errors: [{ file: MANIFEST_FILE, message: tooBig }] };
   const parsed = await parseYaml(MANIFEST_FILE, await read(MANIFEST_FILE), yaml);
   if (!parsed.ok) return { ...none, errors: parsed.problems };
-  return checkManifest(parsed.yaml, dirName);
+  const checked = checkManifest(parsed.yaml, dirName);
+  return { ...checked, warnings: [...parsed.yaml.warnings, ...checked.warnings] };
 }
 
 /** For the deploy pipeline: one error listing every problem, or nothing; the pack by name, never by its (staging) path. */

@@ -1,15 +1,17 @@
 /**
  * The safety walk: a pack comes from a git repository somebody else controls, and it is about
- * to be copied next to every other pack and read by StackStorm. Only regular files and
- * directories are allowed; a symlink could expose /etc/passwd or another pack's secrets, and
- * a FIFO or device would hang or mislead whatever reads it. Entries are examined with lstat,
- * so nothing is ever followed, and the walk stops at the caps instead of exhausting the disk
- * or the event loop on a repository full of build output.
+ * to be copied next to every other pack and read by StackStorm. Regular files and directories
+ * are allowed, and symlinks only as core/fs/pack-links keeps them (relative, resolving inside
+ * the pack to a file or directory): any other link could expose /etc/passwd or another pack's
+ * secrets, and a FIFO or device would hang or mislead whatever reads it. Entries are examined
+ * with lstat and links are followed only through the listing, never on disk; the walk stops at
+ * the caps instead of exhausting the disk or the event loop on a repository full of build output.
  */
 import { lstat, readdir, readlink } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Stats } from 'node:fs';
 import { errnoCode, errorMessage } from '../../core/caught.js';
+import { checkLinks, type KeptLink, type PackNode } from '../../core/fs/pack-links.js';
 import type { Problem } from './problems.js';
 
 export interface WalkLimits {
@@ -22,9 +24,15 @@ export const DEFAULT_LIMITS: WalkLimits = { maxFiles: 10_000, maxBytes: 200 * 10
 export interface PackTree {
   /** Absolute path of the pack directory. */
   root: string;
-  /** Regular files, relative `/`-separated path → size in bytes. */
+  /**
+   * Regular files, relative `/`-separated path → size in bytes; a kept link to a file is listed
+   * under its own path too (StackStorm reads it as a file), with its target's size.
+   */
   files: Map<string, number>;
+  /** Directories, kept links to directories included (what is below them is listed at its real path only). */
   dirs: Set<string>;
+  /** Kept symlinks by path; read a linked file at `inPackPath()`, never by following the link on disk. */
+  links: Map<string, KeptLink>;
   problems: Problem[];
   /** False when the root is unusable or a cap stopped the walk: the lists are partial. */
   complete: boolean;
@@ -49,10 +57,13 @@ function specialKind(st: Stats): string {
 }
 
 const ONLY_FILES = 'a pack may contain only regular files and directories';
+const LINKS_KEPT = 'only relative links to files and directories inside the pack are kept';
 
 export async function walkPack(dir: string, limits: WalkLimits = DEFAULT_LIMITS): Promise<PackTree> {
   const root = resolve(dir);
-  const tree: PackTree = { root, files: new Map(), dirs: new Set(), problems: [], complete: false };
+  const tree: PackTree = { root, files: new Map(), dirs: new Set(), links: new Map(), problems: [], complete: false };
+  // Every entry, for following links through the listing alone.
+  const nodes = new Map<string, PackNode>();
   const fail = (file: string, message: string) => tree.problems.push({ file, message });
 
   let rootStat: Stats;
@@ -107,9 +118,14 @@ export async function walkPack(dir: string, limits: WalkLimits = DEFAULT_LIMITS)
         continue;
       }
       if (st.isSymbolicLink()) {
-        fail(childRel, await describeLink(root, abs));
+        try {
+          nodes.set(childRel, { kind: 'link', target: await readlink(abs) });
+        } catch (err) {
+          fail(childRel, `is a symbolic link that cannot be read (${errCode(err)})`);
+        }
       } else if (st.isDirectory()) {
         tree.dirs.add(childRel);
+        nodes.set(childRel, { kind: 'dir' });
         queue.push(childRel);
       } else if (st.isFile()) {
         bytes += st.size;
@@ -118,24 +134,34 @@ export async function walkPack(dir: string, limits: WalkLimits = DEFAULT_LIMITS)
           return tree;
         }
         tree.files.set(childRel, st.size);
+        nodes.set(childRel, { kind: 'file' });
       } else {
         fail(childRel, `is ${specialKind(st)}; ${ONLY_FILES}`);
+        nodes.set(childRel, { kind: 'special', what: specialKind(st) });
       }
     }
   }
+  addLinks(tree, nodes);
   tree.complete = true;
   return tree;
 }
 
-async function describeLink(root: string, abs: string): Promise<string> {
-  let target: string;
-  try {
-    target = await readlink(abs);
-  } catch {
-    return `is a symbolic link; ${ONLY_FILES}`;
+/** Links are judged once the whole listing is known: a target may sit anywhere in the pack. */
+function addLinks(tree: PackTree, nodes: ReadonlyMap<string, PackNode>): void {
+  const { kept, refused } = checkLinks(nodes);
+  for (const r of refused) {
+    tree.problems.push({ file: r.path, message: `is a symbolic link (-> ${JSON.stringify(r.target)}), and ${r.reason}; ${LINKS_KEPT}` });
   }
-  const where = isInside(root, resolve(dirname(abs), target)) ? 'copy the file into place instead' : 'it points outside the pack';
-  return `is a symbolic link (-> ${JSON.stringify(target)}); ${ONLY_FILES} — ${where}`;
+  for (const link of kept) {
+    tree.links.set(link.path, link);
+    if (link.kind === 'dir') tree.dirs.add(link.path);
+    else tree.files.set(link.path, tree.files.get(link.real) ?? 0);
+  }
+}
+
+/** Where to read a listed file: a kept link's final target, else the path itself. */
+export function inPackPath(tree: PackTree, rel: string): string {
+  return tree.links.get(rel)?.real ?? rel;
 }
 
 function errCode(err: unknown): string {

@@ -4,9 +4,10 @@
  * completeness is a marker instead: `.complete` is written last and removed first, and a
  * directory without it is garbage whatever else it holds.
  */
-import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../../core/caught.js';
+import { PackbotError } from '../../core/errors.js';
 import { discard, fsyncPath, lstatOrNull, readdirOrEmpty, removeSymlink, swapSymlink } from './fsutil.js';
 import { isEnvDirOf, TMP_DELETE, TMP_LINK } from './layout.js';
 import { isPackName } from './names.js';
@@ -29,6 +30,23 @@ export async function markComplete(envDir: string): Promise<void> {
   await fsyncPath(envDir);
 }
 
+/** A pack's env link as messages name it: they reach chat, where the server's paths don't belong. */
+const shownEnv = (pack: string): string => `virtualenvs_dir/${pack}`;
+
+/**
+ * `st2 pack install` leaves a real virtualenv at `<virtualenvs>/<pack>`; StackStorm itself
+ * deletes and rebuilds it at will, so packbot takes the name over (moved out of view, then
+ * removed). Anything else there is not an env and is left alone, with the fix.
+ */
+async function clearStackStormEnv(link: string, pack: string): Promise<void> {
+  const st = await lstatOrNull(link);
+  if (!st || st.isSymbolicLink()) return;
+  if (!st.isDirectory() || !(await lstatOrNull(join(link, 'bin', 'python')))) {
+    throw new PackbotError('env_failed', `${shownEnv(pack)} exists and is not a virtualenv; move it away so packbot can put ${pack}'s env there`);
+  }
+  await discard(link);
+}
+
 /**
  * Point `<envsDir>/<pack>` at a finished env and mark it as the most recently used one
  * (the marker's mtime is what pruning keeps by). False if the env is gone or unfinished.
@@ -36,7 +54,8 @@ export async function markComplete(envDir: string): Promise<void> {
 export async function useEnv(envsDir: string, pack: string, name: string): Promise<boolean> {
   const dir = join(envsDir, name);
   if (!isEnvDirOf(pack, name) || !(await isComplete(dir))) return false;
-  await swapSymlink(join(envsDir, pack), name, `packs_dir/.virtualenvs/${pack}`);
+  await clearStackStormEnv(join(envsDir, pack), pack);
+  await swapSymlink(join(envsDir, pack), name, shownEnv(pack));
   const t = new Date();
   await utimes(join(dir, COMPLETE_MARKER), t, t);
   return true;
@@ -90,11 +109,31 @@ export async function pruneEnvs(envsDir: string, pack: string, keep: ReadonlySet
   return removed;
 }
 
-/** Everything a pack has under envsDir. Caller holds the env lock. */
+/** Everything a pack has under envsDir; a directory at `<pack>` is StackStorm's, not ours, and stays. Caller holds the env lock. */
 export async function removeEnvs(envsDir: string, pack: string): Promise<boolean> {
-  const hadLink = await removeSymlink(join(envsDir, pack), `packs_dir/.virtualenvs/${pack}`);
+  const ours = (await lstatOrNull(join(envsDir, pack)))?.isSymbolicLink() ?? false;
+  const hadLink = ours && (await removeSymlink(join(envsDir, pack), shownEnv(pack)));
   const removed = await pruneEnvs(envsDir, pack, new Set());
   return hadLink || removed.length > 0;
+}
+
+/**
+ * One pack's envs in an older packbot's `<packs_dir>/.virtualenvs`, where StackStorm never
+ * looked; the directory goes with the last of them. `locked` runs fn holding the pack's env lock there.
+ */
+export async function dropLegacyEnvs(legacyDir: string, pack: string, locked: (fn: () => Promise<boolean>) => Promise<boolean>): Promise<boolean> {
+  if (!(await lstatOrNull(legacyDir))) return false;
+  let had: boolean;
+  try {
+    had = await locked(() => removeEnvs(legacyDir, pack));
+  } catch (err) {
+    // Another pack's removal took the last entry, and the directory, first.
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+  // rmdir refuses while anything (another pack's envs) is left.
+  await rmdir(legacyDir).catch(() => undefined);
+  return had;
 }
 
 /** Leftovers of a crash for one pack: temp links and incomplete env dirs. Caller holds the env lock. */

@@ -1,15 +1,16 @@
 /**
  * The file-system moves the pack store's crash safety rests on: copying without ever
- * following a symlink, fsyncing a tree before it is renamed into view, swapping a symlink
+ * following a symlink (a pack's own links are re-checked and recreated as links), fsyncing a tree before it is renamed into view, swapping a symlink
  * by rename(), and deleting by first renaming out of view (so a crash mid-delete never
  * leaves a half-deleted directory under a name someone may activate).
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Dirent } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, rename, rm, symlink, type FileHandle } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readdir, readlink, rename, rm, symlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { errnoCode, isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
+import { checkLinks, type PackNode } from '../../core/fs/pack-links.js';
 import { TMP_DELETE, TMP_LINK } from './layout.js';
 
 /** Bounds open file handles while fsyncing big trees (venvs hold thousands of files). */
@@ -42,24 +43,60 @@ function refuse(root: string, path: string, what: string): PackbotError {
   return new PackbotError('release_invalid', `refusing ${what} in the pack source: ${relative(root, path) || '.'}`);
 }
 
+/** Every entry below `dir` by relative path, links with their targets; special files are refused. */
+async function listNodes(dir: string, root: string, rel = '', out = new Map<string, PackNode>()): Promise<Map<string, PackNode>> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    if (entry.isSymbolicLink()) out.set(childRel, { kind: 'link', target: await readlink(path) });
+    else if (entry.isFile()) out.set(childRel, { kind: 'file' });
+    else if (entry.isDirectory()) {
+      out.set(childRel, { kind: 'dir' });
+      await listNodes(path, root, childRel, out);
+    } else throw refuse(root, path, 'a special file');
+  }
+  return out;
+}
+
 /**
  * Copy a source tree into an existing empty directory. File modes are kept (actions are
  * often executable scripts), except set-id bits; directories are made owner-writable so a
- * release can always be pruned. Symlinks and special files are refused, and files are
- * opened O_NOFOLLOW so a link swapped in after the listing is refused too.
+ * release can always be pruned. Special files are refused, and files are opened O_NOFOLLOW
+ * so a link swapped in after the listing is refused too.
+ *
+ * A pack's symlinks stay symlinks, as StackStorm's own install leaves them (a git checkout,
+ * moved into place), but only those core/fs/pack-links keeps: relative, resolving inside the
+ * pack. Checked here again, on this very tree: since no kept link can climb above the pack's
+ * root, its copy names the same file inside the new release, and nothing outside it.
  */
-export async function copyTree(src: string, dst: string, root: string = src): Promise<void> {
+export async function copyTree(src: string, dst: string): Promise<void> {
+  const nodes = await listNodes(src, src);
+  const [bad] = checkLinks(nodes).refused;
+  if (bad) {
+    throw new PackbotError('release_invalid', `refusing the symlink ${bad.path} (-> ${JSON.stringify(bad.target)}) in the pack source: ${bad.reason}`);
+  }
+  await copyDir(src, dst, src, '', nodes);
+}
+
+async function copyDir(src: string, dst: string, root: string, rel: string, nodes: ReadonlyMap<string, PackNode>): Promise<void> {
   for (const entry of await readdir(src, { withFileTypes: true })) {
     const from = join(src, entry.name);
     const to = join(dst, entry.name);
-    if (entry.isSymbolicLink()) throw refuse(root, from, 'a symlink');
-    if (entry.isDirectory()) {
+    const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    const listed = nodes.get(childRel);
+    if (entry.isSymbolicLink()) {
+      // Only the target that was checked is ever written.
+      const target = await readlink(from);
+      if (listed?.kind !== 'link' || listed.target !== target) throw refuse(root, from, 'a changed entry');
+      await symlink(target, to);
+    } else if (entry.isDirectory()) {
       const st = await lstat(from);
-      if (!st.isDirectory()) throw refuse(root, from, 'a changed entry');
+      if (!st.isDirectory() || listed?.kind !== 'dir') throw refuse(root, from, 'a changed entry');
       await mkdir(to, { mode: 0o700 });
-      await copyTree(from, to, root);
+      await copyDir(from, to, root, childRel, nodes);
       await chmod(to, (st.mode & 0o777) | 0o700);
     } else if (entry.isFile()) {
+      if (listed?.kind !== 'file') throw refuse(root, from, 'a changed entry');
       await copyFileSafe(from, to, root);
     } else {
       throw refuse(root, from, 'a special file');

@@ -2,4 +2,4 @@ export { createPackStore, type WriteReleaseOptions, type PackStore, type PackSto
 export type { Release, ReleaseMeta, StoredMeta } from './meta.js';
 export { buildEnvironment, type EnvOptions, type EnvResult } from './envs.js';
 export { assertPackName, isPackName, isReleaseName } from './names.js';
-export { ENVS_DIR, META_FILE, RELEASES_DIR } from './layout.js';
+export { defaultVirtualenvsDir, META_FILE, RELEASES_DIR } from './layout.js';

@@ -5,15 +5,21 @@
  *   <packsDir>/<pack>                         symlink → .releases/<pack>/<release>
  *   <packsDir>/.releases/<pack>/<release>/    complete releases, each with .packbot.json
  *   <packsDir>/.releases/<pack>.lock          cross-process lock (src/core/fs/file-lock.ts)
- *   <packsDir>/.virtualenvs/<pack>            symlink → <pack>-<hash>
- *   <packsDir>/.virtualenvs/<pack>-<hash>/    python environments
+ *
+ * Python environments live where StackStorm's python runner looks for them,
+ * `<base_path>/virtualenvs/<pack>`: by default `virtualenvs/` beside the packs dir.
+ *
+ *   <virtualenvsDir>/<pack>                   symlink → <pack>-<hash>
+ *   <virtualenvsDir>/<pack>-<hash>/           python environments
+ *   <virtualenvsDir>/<pack>.lock              the env lock
  *
  * Temp entries all start with ".tmp-" so recovery can find them by name alone.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const RELEASES_DIR = '.releases';
-export const ENVS_DIR = '.virtualenvs';
+/** Where packbot kept envs before virtualenvs_dir: `<packsDir>/.virtualenvs`, removed pack by pack (see store). */
+export const LEGACY_ENVS_DIR = '.virtualenvs';
 export const META_FILE = '.packbot.json';
 
 /** A release being written; becomes `<release>` by rename once complete and fsynced. */
@@ -40,8 +46,13 @@ export function linkTarget(pack: string, release: string): string {
   return `${RELEASES_DIR}/${pack}/${release}`;
 }
 
-export function envsRoot(packsDir: string): string {
-  return join(packsDir, ENVS_DIR);
+/** StackStorm's layout: /opt/stackstorm/packs beside /opt/stackstorm/virtualenvs. */
+export function defaultVirtualenvsDir(packsDir: string): string {
+  return join(dirname(packsDir), 'virtualenvs');
+}
+
+export function legacyEnvsRoot(packsDir: string): string {
+  return join(packsDir, LEGACY_ENVS_DIR);
 }
 
 export function envLockPath(envsDir: string, pack: string): string {

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recoverEnvs, scanEnvs } from './env-dirs.js';
 import { readdirOrEmpty } from './fsutil.js';
-import { envsRoot, packReleasesDir, releasesRoot, TMP_DELETE, TMP_LINK } from './layout.js';
+import { packReleasesDir, releasesRoot, TMP_DELETE, TMP_LINK } from './layout.js';
 import { isPackName } from './names.js';
 
 const TMP = '.tmp-';
@@ -16,12 +16,12 @@ const TMP = '.tmp-';
 export interface RecoverLocks {
   /** Run fn holding the pack's release lock. */
   pack: (pack: string, fn: () => Promise<string[]>) => Promise<string[]>;
-  /** Run fn holding the pack's environment lock. */
-  env: (pack: string, fn: () => Promise<string[]>) => Promise<string[]>;
+  /** Run fn holding the pack's environment lock in envsDir. */
+  env: (pack: string, envsDir: string, fn: () => Promise<string[]>) => Promise<string[]>;
 }
 
-/** Removes crash leftovers under packsDir; returns the absolute paths removed. */
-export async function recoverLeftovers(packsDir: string, locks: RecoverLocks): Promise<string[]> {
+/** Removes crash leftovers under packsDir and each of envsDirs; returns the absolute paths removed. */
+export async function recoverLeftovers(packsDir: string, envsDirs: readonly string[], locks: RecoverLocks): Promise<string[]> {
   const removed: string[] = [];
   const remove = async (path: string) => {
     await rm(path, { recursive: true, force: true });
@@ -56,11 +56,12 @@ export async function recoverLeftovers(packsDir: string, locks: RecoverLocks): P
     removed.push(...found);
   }
 
-  const envsDir = envsRoot(packsDir);
-  const { packs: envPacks, doomed } = await scanEnvs(envsDir);
-  for (const path of doomed) await remove(path);
-  for (const pack of [...envPacks].sort()) {
-    removed.push(...(await locks.env(pack, () => recoverEnvs(envsDir, pack))));
+  for (const envsDir of envsDirs) {
+    const { packs: envPacks, doomed } = await scanEnvs(envsDir);
+    for (const path of doomed) await remove(path);
+    for (const pack of [...envPacks].sort()) {
+      removed.push(...(await locks.env(pack, envsDir, () => recoverEnvs(envsDir, pack))));
+    }
   }
   return removed;
 }

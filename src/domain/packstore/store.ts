@@ -10,11 +10,11 @@ import { chmod, mkdir, mkdtemp, readlink, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
-import { readEnvRecord, removeEnvs, useEnv } from './env-dirs.js';
+import { dropLegacyEnvs, readEnvRecord, removeEnvs, useEnv } from './env-dirs.js';
 import {
   copyFileSafe, copyTree, discard, fsyncPath, fsyncTree, lstatOrNull, readdirOrEmpty, removeSymlink, swapSymlink,
 } from './fsutil.js';
-import { envLockPath, envsRoot, linkTarget, packLockPath, packReleasesDir, RELEASES_DIR, TMP_BUILD } from './layout.js';
+import { defaultVirtualenvsDir, envLockPath, legacyEnvsRoot, linkTarget, packLockPath, packReleasesDir, RELEASES_DIR, TMP_BUILD } from './layout.js';
 import { DEFAULT_LOCK, withLock, type LockGuard, type LockOptions } from './release-lock.js';
 import { checkMeta, readMeta, storedMeta, writeMeta, type Release, type ReleaseMeta, type StoredMeta } from './meta.js';
 import { assertPackName, compareReleasesNewestFirst, isPackName, isReleaseName, releaseName, releaseTime } from './names.js';
@@ -22,6 +22,8 @@ import { recoverLeftovers } from './recover.js';
 
 export interface PackStoreOptions {
   packsDir: string;
+  /** Where the packs' python envs are (envs.virtualenvs_dir); default `virtualenvs/` beside packsDir, StackStorm's layout. */
+  virtualenvsDir?: string;
   /** Releases kept per pack after a new one is written (default 5); the active and previous ones always are. */
   releasesKept?: number;
   now?: () => Date;
@@ -58,9 +60,9 @@ export interface PackStore {
   activate(pack: string, release: string): Promise<void>;
   /** The release before the active one (or the named one) becomes active; unknown → release_unknown listing the available ones. */
   rollback(pack: string, release?: string): Promise<{ from: Release | null; to: Release }>;
-  /** Remove the symlink, then the releases and the pack's environments; returns what was active. */
+  /** Remove the symlink, then the releases and the pack's environments (an older packbot's too); returns what was active. */
   uninstall(pack: string): Promise<Release | null>;
-  /** Remove what a crash left behind; returns the removed paths, relative to packsDir. */
+  /** Remove what a crash left behind; returns the removed paths, relative to packsDir (envs: `virtualenvs_dir/...`). */
   recover(): Promise<string[]>;
 }
 
@@ -70,7 +72,10 @@ const shownLink = (pack: string): string => `packs_dir/${pack}`;
 
 export function createPackStore(opts: PackStoreOptions): PackStore {
   const packsDir = resolve(opts.packsDir);
-  const envsDir = envsRoot(packsDir);
+  const envsDir = resolve(opts.virtualenvsDir ?? defaultVirtualenvsDir(packsDir));
+  // An older packbot's envs: unused (StackStorm never looked there), removed with the pack's next release.
+  // Unless virtualenvs_dir was set to that very place: then they are the envs.
+  const legacyDir = legacyEnvsRoot(packsDir) === envsDir ? null : legacyEnvsRoot(packsDir);
   const kept = opts.releasesKept ?? 5;
   if (!Number.isInteger(kept) || kept < 1) {
     throw new PackbotError('internal', `releasesKept must be a positive integer, not ${kept}`);
@@ -81,8 +86,10 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
   const locked = <T>(pack: string, fn: (guard: LockGuard) => Promise<T>): Promise<T> =>
     withLock(packLockPath(packsDir, pack), `pack ${pack}`, lockOpts, fn);
   // Always taken after the pack lock when both are held, never before: no lock-order deadlock with buildEnvironment.
-  const withEnvLock = <T>(pack: string, fn: () => Promise<T>): Promise<T> =>
-    withLock(envLockPath(envsDir, pack), `environment of ${pack}`, lockOpts, () => fn());
+  const withEnvLock = <T>(pack: string, fn: () => Promise<T>, dir = envsDir): Promise<T> =>
+    withLock(envLockPath(dir, pack), `environment of ${pack}`, lockOpts, () => fn());
+  const removeLegacyEnvs = (pack: string): Promise<boolean> =>
+    legacyDir ? dropLegacyEnvs(legacyDir, pack, (fn) => withEnvLock(pack, fn, legacyDir)) : Promise.resolve(false);
 
   async function releaseAt(pack: string, release: string, active: boolean): Promise<Release | null> {
     if (!isReleaseName(release)) return null;
@@ -199,6 +206,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       await swapSymlink(join(packsDir, pack), linkTarget(pack, name), shownLink(pack));
       const release: Release = { pack, release: name, dir: join(dir, name), meta: stored, active: true };
       await syncEnv(release);
+      await removeLegacyEnvs(pack).catch(() => undefined);
       // The release is live: an old one that cannot be removed now is retried by the next release written.
       await prune(pack, new Set(previous ? [name, previous.release] : [name])).catch(() => undefined);
       return { release, previous: previous ? { ...previous, active: false } : null };
@@ -262,18 +270,22 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       // The link first: from here on st2 no longer sees the pack, whatever happens next.
       const hadLink = await removeSymlink(join(packsDir, pack), shownLink(pack));
       const hadReleases = await discard(packReleasesDir(packsDir, pack));
-      const hadEnvs = await withEnvLock(pack, () => removeEnvs(envsDir, pack));
+      const hadEnvs = [await withEnvLock(pack, () => removeEnvs(envsDir, pack)), await removeLegacyEnvs(pack)].includes(true);
       if (!hadLink && !hadReleases && !hadEnvs) throw new PackbotError('pack_not_installed', `${pack} is not installed`);
       return current ? { ...current, active: false } : null;
     });
   }
 
   async function recover(): Promise<string[]> {
-    const removed = await recoverLeftovers(packsDir, {
+    const removed = await recoverLeftovers(packsDir, legacyDir ? [envsDir, legacyDir] : [envsDir], {
       pack: (pack, fn) => locked(pack, () => fn()),
-      env: (pack, fn) => withEnvLock(pack, fn),
+      env: (pack, dir, fn) => withEnvLock(pack, fn, dir),
     });
-    return removed.map((p) => relative(packsDir, p)).sort();
+    const shown = (p: string): string => {
+      const inPacks = relative(packsDir, p);
+      return inPacks.startsWith('..') ? `virtualenvs_dir/${relative(envsDir, p)}` : inPacks;
+    };
+    return removed.map(shown).sort();
   }
 
   async function list(): Promise<Release[]> {

@@ -23,6 +23,7 @@ export function sandboxSettings(config: PackbotConfig, configFile?: string): San
     hidden,
     stateDir: config.state_dir,
     packsDir: config.packs_dir,
+    virtualenvsDir: config.envs.virtualenvs_dir,
     ...(configFile ? { configFile } : {}),
   };
 }

@@ -20,6 +20,8 @@ export interface SandboxSettings {
   stateDir: string;
   /** packs_dir: where the directories a run may write live. */
   packsDir: string;
+  /** envs.virtualenvs_dir: where pip writes a pack's env (default beside packs_dir, so also inside state_dir). */
+  virtualenvsDir?: string;
   /** The config file, refused in `user` mode when other users can read it. */
   configFile?: string | undefined;
 }

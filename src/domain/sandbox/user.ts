@@ -33,22 +33,24 @@ function inside(path: string, dir: string): boolean {
 }
 
 /**
- * state_dir private: 0700, or, when packs_dir lies inside it (the default), searchable but
- * not listable (0711) with every other entry closed to other users, so the account can reach
- * the pack's directories and nothing beside them. Group bits are kept (st2 may share a group).
+ * state_dir private: 0700, or, when packs_dir or virtualenvs_dir lies inside it (the default),
+ * searchable but not listable (0711) with every other entry closed to other users, so the
+ * account can reach the pack's directories and nothing beside them. Group bits are kept (st2
+ * may share a group).
  */
-export async function privateStateDir(settings: Pick<SandboxSettings, 'stateDir' | 'packsDir'>): Promise<void> {
-  const { stateDir, packsDir } = settings;
+export async function privateStateDir(settings: Pick<SandboxSettings, 'stateDir' | 'packsDir' | 'virtualenvsDir'>): Promise<void> {
+  const { stateDir } = settings;
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const mode = (await stat(stateDir)).mode & 0o770;
-  if (!inside(packsDir, stateDir)) {
+  const open = [settings.packsDir, settings.virtualenvsDir ?? ''].filter((dir) => dir !== '' && inside(dir, stateDir));
+  if (open.length === 0) {
     await chmod(stateDir, mode);
     return;
   }
   await chmod(stateDir, mode | 0o001);
-  const onPath = relative(stateDir, packsDir).split(sep)[0];
+  const onPath = new Set(open.map((dir) => relative(stateDir, dir).split(sep)[0]));
   for (const name of await readdir(stateDir)) {
-    if (name === onPath) continue;
+    if (onPath.has(name)) continue;
     const st = await lstatOrNull(join(stateDir, name));
     if (st && !st.isSymbolicLink()) await chmod(join(stateDir, name), st.mode & 0o7770);
   }

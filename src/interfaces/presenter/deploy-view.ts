@@ -1,19 +1,39 @@
 /** How a deploy reads in chat: progress lines and the summary, shared by every road to a deploy. */
 import type { Card } from '../chat/types.js';
-import type { DeployResult, PackResult } from '../../services/deploy/types.js';
+import type { DeployResult, PackResult, RegisterCounts } from '../../services/deploy/types.js';
 import type { ProgressEvent } from '../../services/deploy/stage-clock.js';
 import { formatElapsed } from '../../core/duration.js';
 import { shortSha } from './format.js';
 
 const ICON = { deployed: '✓', unchanged: '=', failed: '✗', rolled_back: '↩' } as const;
 
-function packLine(p: PackResult, commit: string | null) {
+/** Warnings a summary shows per pack; the rest are counted (the thread's details show them all). */
+const SUMMARY_WARNINGS = 3;
+
+function packLine(p: PackResult, commit: string | null, maxWarnings = Infinity) {
   const status =
     p.status === 'deployed' ? `deployed ${p.release}${p.previous_release ? ` (was ${p.previous_release})` : ''}`
     : p.status === 'unchanged' ? `already at ${shortSha(commit)}, nothing to do (add force=true to redeploy)`
     : (p.error ?? p.status);
   // Multi-line errors (every validation problem) stay visually under their pack.
-  return { icon: ICON[p.status], pack: p.pack, version: p.version ?? '', status: status.replace(/\n/g, '\n   '), warnings: p.warnings };
+  const hidden = p.warnings.length - maxWarnings;
+  const warnings = hidden > 0 ? [...p.warnings.slice(0, maxWarnings), `… and ${hidden} more (\`packbot validate\` lists them all)`] : p.warnings;
+  return { icon: ICON[p.status], pack: p.pack, version: p.version ?? '', status: status.replace(/\n/g, '\n   '), warnings };
+}
+
+/**
+ * The pack content StackStorm registered ("registered 12 actions, 2 rules, 1 sensor"); the
+ * runners, rule types and policy types it registers again on every call are its own, not news.
+ */
+const REGISTERED: ReadonlyArray<readonly [string, string, string]> = [
+  ['actions', 'action', 'actions'], ['rules', 'rule', 'rules'], ['sensors', 'sensor', 'sensors'], ['triggers', 'trigger', 'triggers'],
+  ['aliases', 'alias', 'aliases'], ['policies', 'policy', 'policies'], ['configs', 'config', 'configs'],
+];
+
+export function registeredText(counts: RegisterCounts | undefined): string {
+  if (!counts) return '';
+  const parts = REGISTERED.filter(([type]) => (counts[type] ?? 0) > 0).map(([type, one, many]) => `${counts[type]} ${counts[type] === 1 ? one : many}`);
+  return parts.length > 0 ? `registered ${parts.join(', ')}` : 'registered no actions, rules or sensors';
 }
 
 /** Failed packs first (they are what the reader must act on), then the rest as the deploy ran them. */
@@ -38,8 +58,10 @@ export function summaryView(result: DeployResult, limit = Infinity) {
     ok: result.success_count,
     failed: result.failure_count,
     duration: formatElapsed(result.duration_ms),
-    packs: ordered.slice(0, limit).map((p) => packLine(p, result.commit)),
+    packs: ordered.slice(0, limit).map((p) => packLine(p, result.commit, SUMMARY_WARNINGS)),
     more: Math.max(0, ordered.length - limit),
+    notPacks: (result.not_packs ?? []).join(', '),
+    registered: registeredText(result.registered),
   };
 }
 
@@ -97,6 +119,8 @@ export function summaryCard(result: DeployResult, limit = 10): Card {
       { label: 'Branch', value: result.branch || '—' },
       { label: 'Commit', value: shortSha(result.commit) || '—' },
       { label: 'Packs', value: packs || '—' },
+      ...(result.registered ? [{ label: 'StackStorm', value: registeredText(result.registered) }] : []),
+      ...(result.not_packs?.length ? [{ label: 'Skipped, not packs', value: result.not_packs.join(', ') }] : []),
     ],
   };
 }

@@ -7,14 +7,16 @@ export const DEPLOY_TEMPLATES: Readonly<Record<string, string>> = {
 {{this}}
 {{/each}}`,
 
-  deploy_summary: `{{#if error}}✗ {{#if verb}}{{verb}}{{else}}Deploy{{/if}} {{code id}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}} failed: {{error}}{{else}}{{#if verb}}{{verb}}{{else}}Deploy{{/if}} {{code id}} from {{code repo}}{{#if branch}} {{branch}}{{/if}}{{#if commit}} at {{code commit}}{{/if}}: {{ok}} ok, {{failed}} failed ({{duration}})
+  deploy_summary: `{{#if error}}✗ {{#if verb}}{{verb}}{{else}}Deploy{{/if}} {{code id}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}} failed: {{error}}{{else}}{{#if verb}}{{verb}}{{else}}Deploy{{/if}} {{code id}} from {{code repo}}{{#if branch}} {{branch}}{{/if}}{{#if commit}} at {{code commit}}{{/if}}: {{ok}} ok, {{failed}} failed ({{duration}}){{#if registered}}
+StackStorm {{registered}}{{/if}}
 {{#each packs}}
 {{icon}} {{pack}}{{#if version}} {{version}}{{/if}} — {{status}}
 {{#each warnings}}
    ⚠ {{this}}
 {{/each}}
 {{/each}}{{#if more}}
-… and {{more}} more (every pack is in the thread){{/if}}{{/if}}`,
+… and {{more}} more (every pack is in the thread){{/if}}{{#if notPacks}}
+– skipped, not a pack (no pack.yaml): {{notPacks}}{{/if}}{{/if}}`,
 
   deploy_details: `Every pack of deploy {{code id}}, failures first:
 {{#each packs}}

@@ -59,12 +59,16 @@ export async function changedPacks(input: ChangedInput): Promise<ChangedPacks> {
     return { packs: changed ? [input.repo] : [], removed: [], basis, forced };
   }
 
-  const trees = new Map((await git.packTrees(remote, after)).map((p) => [p.name, p.treeId]));
+  // A directory without pack.yaml is no pack (deploy/not-packs.ts): a push to it deploys nothing.
+  const listed = await git.packTrees(remote, after);
+  const trees = new Map(listed.filter((p) => p.manifest).map((p) => [p.name, p.treeId]));
+  const notPacks = new Set(listed.filter((p) => !p.manifest).map((p) => p.name));
   const candidates = new Set<string>();
   if (before !== null) {
     for (const path of await git.changedPaths(remote, before, after)) {
       const name = PACK_PATH.exec(path)?.[1];
-      if (name) candidates.add(name);
+      // Touching a directory that is no pack changes no pack; one whose pack.yaml went away was removed.
+      if (name && (!notPacks.has(name) || path === `packs/${name}/pack.yaml`)) candidates.add(name);
     }
   }
   for (const release of deployed) {

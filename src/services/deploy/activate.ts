@@ -14,7 +14,7 @@ import { releaseSetup } from './release-setup.js';
 import type { ResolvedRepository } from './resolve.js';
 import { errorText, toResult } from './result.js';
 import type { StageClock } from './stage-clock.js';
-import type { DeployerDeps, PackResult } from './types.js';
+import type { DeployerDeps, PackResult, RegisterCounts } from './types.js';
 
 export interface ActivateInput {
   deps: DeployerDeps;
@@ -27,6 +27,8 @@ export interface ActivateInput {
   commit: string;
   deployId: string;
   requestedBy: Identity;
+  /** Told StackStorm's counts when register.st2 registered the packs (for the deploy's result). */
+  onRegistered?: (counts: RegisterCounts) => void;
 }
 
 /** The install stage for one pack: its release written (env and tests inside it) and made live. */
@@ -79,6 +81,8 @@ export async function activatePrepared(input: ActivateInput): Promise<PackResult
       results.set(p, toResult({ ...p, error: errorText(err, deps.masker) }, { pack: ref }));
     }
   }
-  for (const { p, result } of await registerOrRevert(deps, clock, activated)) results.set(p, result);
+  const registered = await registerOrRevert(deps, clock, activated);
+  for (const { p, result } of registered.results) results.set(p, result);
+  if (registered.counts) input.onRegistered?.(registered.counts);
   return inOrder();
 }

@@ -1,6 +1,6 @@
 import { activatePrepared } from './activate.js';
 import { deployChanges, type PackChange } from './changes.js';
-import { alreadyActive, discoverPacks } from './discover.js';
+import { planSources } from './discover.js';
 import { createMaintenance } from './maintenance.js';
 import { missingDependencies } from './missing.js';
 import { mapBounded, packConcurrency } from '../../core/bounded.js';
@@ -12,10 +12,10 @@ import { preflight } from './preflight.js';
 import { recordDeploy } from './record.js';
 import { refusedRun } from './refuse.js';
 import { askedAs, resolveRepository, withCredentials, type ResolvedRepository } from './resolve.js';
-import { errorText, finishResult } from './result.js';
+import { errorText, finishResult, sumCounts } from './result.js';
 import { StageClock, type ProgressListener } from './stage-clock.js';
 import { recoverStaging, removeStaging, stagingRoot } from './staging.js';
-import { newDeployId, type DeployerDeps, type DeployPlan, type DeployResult, type PackResult } from './types.js';
+import { newDeployId, type DeployerDeps, type DeployPlan, type DeployResult, type PackResult, type RegisterCounts } from './types.js';
 
 /**
  * The deploy pipeline: resolve → fetch → discover → validate → dependencies → env → test →
@@ -33,22 +33,24 @@ export function createDeployer(deps: DeployerDeps) {
     const clock = new StageClock(onProgress);
     let commit: string | null = null;
     let packs: PackResult[] = [];
+    let notPacks: string[] = [];
     let error: string | null = null;
     const staging = stagingRoot(config.state_dir, plan.id);
     let remote: ResolvedRepository['remote'] | null = null;
+    let registered: RegisterCounts | undefined;
     try {
       // What the plan cannot hold: the repository's credentials, from the config.
       const repo = await clock.run('resolve', async () => withCredentials(config, plan.repo));
       remote = repo.remote;
-      const wanted = plan.packs.length > 0 ? plan.packs : null;
       const sha: string = await clock.run('fetch', async () => {
         await git.sync(repo.remote);
         return git.resolveRef(repo.remote, plan.ref);
       });
       commit = sha;
       const installed = await deps.store.list();
-      const sources = await clock.run('discover', async () =>
-        (plan.force ? null : alreadyActive(installed, repo.name, sha, wanted)) ?? discoverPacks(git, repo, sha, plan.ref, wanted, deps.yaml));
+      const discovered = await clock.run('discover', () => planSources(git, repo, sha, plan, installed, deps.yaml));
+      const { sources } = discovered;
+      notPacks = discovered.notPacks;
       packs = await mutex.run(sources.map((s) => `${repo.name}/${s.name}`), async () => {
         // A few packs at a time: each is read through the mirror's one object reader, written and validated.
         const staged = await mapBounded(sources, packConcurrency(), (source) =>
@@ -66,7 +68,7 @@ export function createDeployer(deps: DeployerDeps) {
         const fetched = missing.length > 0 && deps.fetchDependencies ? await deps.fetchDependencies(missing, { clock, plan }) : [];
         // Rollbacks and uninstalls lock by pack ref; take the same locks before touching the store.
         const refs = prepared.filter((p) => !p.error && !p.unchanged).map((p) => `pack/${p.check?.ref ?? p.source.name}`);
-        const live = () => activatePrepared({ deps, clock, prepared, repo, branch: plan.ref, commit: sha, deployId: plan.id, requestedBy: plan.requestedBy });
+        const live = () => activatePrepared({ deps, clock, prepared, repo, branch: plan.ref, commit: sha, deployId: plan.id, requestedBy: plan.requestedBy, onRegistered: (counts) => (registered = sumCounts(registered, counts)) });
         return [...fetched, ...(await mutex.run(refs, live))];
       });
     } catch (err) {
@@ -77,7 +79,7 @@ export function createDeployer(deps: DeployerDeps) {
       // The mirror's object reader (one git process) is not kept past the deploy.
       if (remote) await git.closeReaders(remote).catch(() => undefined);
     }
-    const result = finishResult({ id: plan.id, repo: askedAs(plan.repo), branch: plan.ref, commit, packs, started, stages: clock.stages, error });
+    const result = finishResult({ id: plan.id, repo: askedAs(plan.repo), branch: plan.ref, commit, packs, notPacks, started, stages: clock.stages, error, registered });
     await clock.run('record', () => recordDeploy(deps.history, plan, result, started));
     return result;
   }

@@ -10,6 +10,7 @@ import { PackbotError } from '../../core/errors.js';
 import type { YamlPool } from '../../core/yaml-safe/index.js';
 import type { Git } from '../../domain/git/index.js';
 import { looksLikeSha } from '../../domain/git/validate.js';
+import { notAPack, noPacksAmong, splitPackTrees } from './not-packs.js';
 import { keyOf, refAt, subtreeTargets, type RefReader } from './pack-refs.js';
 import type { ResolvedRepository } from './resolve.js';
 
@@ -43,14 +44,22 @@ export async function preflight(git: Git, repo: ResolvedRepository, ref: string,
     return found(commit, [dir], packRef === null ? {} : { [dir]: packRef });
   };
   if (repo.subtree === false) return root();
-  const dirs = (await git.packTrees(repo.remote, commit)).map((t) => t.name);
+  const trees = await git.packTrees(repo.remote, commit);
   // A raw URL's layout is unknown: without packs/ its root is the pack.
-  if (repo.subtree === null && dirs.length === 0) return root();
-  if (dirs.length === 0) {
+  if (repo.subtree === null && trees.length === 0) return root();
+  if (trees.length === 0) {
     throw new PackbotError('pack_unknown', `${repo.name} has no packs under packs/ at ${ref} (${commit.slice(0, 7)}); if the repository root is a pack, set subtree: false for it.`);
   }
+  // Directories without a pack.yaml are no packs: "all" leaves them out, naming one is refused.
+  const { packs, notPacks } = splitPackTrees(trees);
+  const dirs = packs.map((t) => t.name);
+  if (dirs.length === 0 && named.length === 0) throw noPacksAmong(notPacks, { repo: repo.name, ref });
   const targets = await subtreeTargets(reader, dirs, named, { repo: repo.name, ref });
-  if ('missing' in targets) throw new PackbotError('pack_unknown', unknownPacks(targets.missing, dirs, repo.name, ref));
+  if ('missing' in targets) {
+    const asked = targets.missing.filter((m) => notPacks.includes(m));
+    if (asked.length > 0) throw notAPack(asked, dirs, { repo: repo.name, ref });
+    throw new PackbotError('pack_unknown', unknownPacks(targets.missing, dirs, repo.name, ref));
+  }
   return found(commit, targets.dirs, targets.refs);
 }
 

@@ -28,10 +28,17 @@ export interface PrepareInput {
   yaml?: YamlPool;
 }
 
-/** A failed validation as a pack's error ("2 problems in the pack:" and one per line), or null. */
-export function checkProblems(check: PackCheck): string | null {
-  const n = check.errors.length;
-  return n === 0 ? null : `${n} problem${n === 1 ? '' : 's'} in the pack:\n${check.errors.join('\n')}`;
+/**
+ * A failed validation as a pack's error ("2 problems in the pack:" and one per line), or null.
+ * `strict` (a repository's `strict: true`) refuses the warnings too: what StackStorm would
+ * install anyway, but a team may not want to.
+ */
+export function checkProblems(check: PackCheck, strict = false): string | null {
+  const refused = strict ? [...check.errors, ...check.warnings] : check.errors;
+  const n = refused.length;
+  if (n === 0) return null;
+  const why = strict && check.warnings.length > 0 ? ' (strict: true refuses warnings too)' : '';
+  return `${n} problem${n === 1 ? '' : 's'} in the pack${why}:\n${refused.join('\n')}`;
 }
 
 /** The active release deployed from this repo path, or (for a named pack) from anywhere. */
@@ -56,8 +63,10 @@ export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
   }
   await git.materialize(repo.remote, commit, source.path, stagingDir);
   const check = await validatePackDir(stagingDir, { dirName: source.path === '' ? repo.name : source.name, ...(input.yaml ? { yaml: input.yaml } : {}) });
-  const problems = checkProblems(check);
-  if (problems) return { ...base, check, error: problems };
+  const strict = repo.settings?.strict === true;
+  const problems = checkProblems(check, strict);
+  // Under strict the warnings are in the error already; listing them again under it would repeat them.
+  if (problems) return { ...base, check: strict ? { ...check, warnings: [] } : check, error: problems };
   const ref = check.ref ?? source.name;
   const other = installed.find((r) => r.pack === ref && r.meta.repo !== repo.name);
   if (other && !input.force) {

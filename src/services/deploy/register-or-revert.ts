@@ -1,13 +1,16 @@
 /**
  * The register stage: StackStorm is told about the packs that just went live (the configured
  * hooks). If that fails, those packs go back to their previous release (or away, when they had
- * none), so StackStorm and the packs on disk never disagree.
+ * none), so StackStorm and the packs on disk never disagree. With register.st2, StackStorm may
+ * have taken part of the new release before it failed (it registers resource by resource), so
+ * the releases put back are registered with it again.
  */
 import { hasRegisterHooks, registerPacks } from './register.js';
+import { registerWithSt2 } from './register-st2.js';
 import { errorText } from './result.js';
 import type { PreparedPack } from './prepare.js';
 import type { StageClock } from './stage-clock.js';
-import type { DeployerDeps, PackResult } from './types.js';
+import type { DeployerDeps, PackResult, RegisterCounts } from './types.js';
 
 export interface Activated {
   ref: string;
@@ -17,22 +20,43 @@ export interface Activated {
   result: PackResult;
 }
 
+export interface Registered {
+  results: Array<{ p: PreparedPack; result: PackResult }>;
+  /** StackStorm's counts when register.st2 registered the packs. */
+  counts: RegisterCounts | null;
+}
+
 /** The results of `activated` after registration: unchanged, or rolled back with the reason. */
-export async function registerOrRevert(deps: DeployerDeps, clock: StageClock, activated: readonly Activated[]): Promise<Array<{ p: PreparedPack; result: PackResult }>> {
+export async function registerOrRevert(deps: DeployerDeps, clock: StageClock, activated: readonly Activated[]): Promise<Registered> {
   const kept = activated.map((a) => ({ p: a.p, result: a.result }));
-  if (activated.length === 0 || !hasRegisterHooks(deps.config)) return kept;
+  if (activated.length === 0 || !hasRegisterHooks(deps.config)) return { results: kept, counts: null };
   try {
-    await clock.run('register', () => registerPacks(activated.map((a) => a.ref), deps));
-    return kept;
+    const counts = await clock.run('register', () => registerPacks(activated.map((a) => a.ref), deps));
+    return { results: kept, counts };
   } catch (err) {
     const why = errorText(err, deps.masker);
-    const reverted: Array<{ p: PreparedPack; result: PackResult }> = [];
+    deps.logger.warn({ packs: activated.map((a) => a.ref), err: why }, 'registration failed; rolling the packs back');
     for (const a of activated) {
       if (a.previous) await deps.store.activate(a.ref, a.previous);
       else await deps.store.uninstall(a.ref);
-      const error = `${why} — ${a.previous ? `rolled back to ${a.previous}` : 'removed again (no previous release)'}`;
-      reverted.push({ p: a.p, result: { ...a.result, status: 'rolled_back', release: a.previous, error } });
     }
-    return reverted;
+    const again = await registerAgain(deps, activated.filter((a) => a.previous !== null).map((a) => a.ref));
+    const results = activated.map((a) => {
+      const back = a.previous ? `rolled back to ${a.previous}${again}` : 'removed again (no previous release)';
+      return { p: a.p, result: { ...a.result, status: 'rolled_back' as const, release: a.previous, error: `${why} — ${back}` } };
+    });
+    return { results, counts: null };
+  }
+}
+
+/** register.st2 only: the releases back on disk, registered again; what became of it, for the message. */
+async function registerAgain(deps: DeployerDeps, refs: string[]): Promise<string> {
+  if (!deps.config.register.st2 || refs.length === 0) return '';
+  try {
+    await registerWithSt2(refs, deps);
+    return ', registered with StackStorm again';
+  } catch (err) {
+    deps.logger.warn({ packs: refs, err: errorText(err, deps.masker) }, 'registering the previous release with StackStorm failed');
+    return ` (StackStorm could not register it again: ${errorText(err, deps.masker)})`;
   }
 }

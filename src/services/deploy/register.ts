@@ -1,13 +1,18 @@
 import { execa } from 'execa';
 import type { PackbotConfig } from '../../domain/config/index.js';
+import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
 import { PackbotError } from '../../core/errors.js';
+import { withFetch } from '../../core/net/http-client.js';
+import { registerWithSt2 } from './register-st2.js';
+import type { RegisterCounts } from './types.js';
 
 export interface HookDeps {
   config: PackbotConfig;
   masker: Masker;
-  /** Overridable for tests of the HTTP hook against a local server. */
+  /** packbot's HTTP client (core/net/http-client); absent, one is made for the call. */
   fetch?: typeof fetch;
+  logger?: Logger;
 }
 
 const TAIL_LINES = 5;
@@ -65,31 +70,45 @@ async function runCommand(argv: readonly string[], packs: readonly string[], dep
 async function postRegister(packs: readonly string[], deps: HookDeps): Promise<void> {
   const http = deps.config.register.http;
   if (!http) return;
-  const doFetch = deps.fetch ?? fetch;
-  let response: Response;
+  let answer: { ok: boolean; status: number; text: string };
   try {
-    response = await doFetch(http.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...http.headers },
-      // StackStorm's /api/v1/packs/register body.
-      body: JSON.stringify({ packs: [...packs], fail_on_failure: true }),
-      signal: AbortSignal.timeout(deps.config.timeouts.hook),
+    // The body is read before withFetch closes a client it made for this call.
+    answer = await withFetch(deps.fetch, async (doFetch) => {
+      const response = await doFetch(http.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...http.headers },
+        // StackStorm's /api/v1/packs/register body.
+        body: JSON.stringify({ packs: [...packs], fail_on_failure: true }),
+        signal: AbortSignal.timeout(deps.config.timeouts.hook),
+      });
+      if (response.ok) await response.body?.cancel().catch(() => undefined);
+      return { ok: response.ok, status: response.status, text: response.ok ? '' : await response.text().catch(() => '') };
     });
   } catch (err) {
     throw new PackbotError('hook_failed', deps.masker.mask(`register request to ${http.url} failed: ${(err as Error).message}`));
   }
-  if (!response.ok) {
-    const body = tail(deps.masker.mask(await response.text().catch(() => '')));
-    throw new PackbotError('hook_failed', deps.masker.mask(`register request to ${http.url} answered ${response.status}${body ? `: ${body}` : ''}`));
+  if (!answer.ok) {
+    const body = tail(deps.masker.mask(answer.text));
+    throw new PackbotError('hook_failed', deps.masker.mask(`register request to ${http.url} answered ${answer.status}${body ? `: ${body}` : ''}`));
   }
 }
 
-/** Runs the configured registration hooks for freshly activated packs. */
-export async function registerPacks(packs: readonly string[], deps: HookDeps): Promise<void> {
-  if (packs.length === 0) return;
+/**
+ * Runs the configured registration for freshly activated packs: StackStorm's API first
+ * (register.st2, whose counts are returned), then the command; register.http stands in for
+ * register.st2 in older configs (the two are not configured together).
+ */
+export async function registerPacks(packs: readonly string[], deps: HookDeps): Promise<RegisterCounts | null> {
+  if (packs.length === 0) return null;
+  let counts: RegisterCounts | null = null;
+  if (deps.config.register.st2) {
+    counts = await registerWithSt2(packs, deps);
+    deps.logger?.info({ packs, registered: counts }, 'registered with StackStorm');
+  }
   const { command } = deps.config.register;
   if (command) await runCommand(command, packs, deps, 'register');
   await postRegister(packs, deps);
+  return counts;
 }
 
 export async function unregisterPacks(packs: readonly string[], deps: HookDeps): Promise<void> {
@@ -98,5 +117,5 @@ export async function unregisterPacks(packs: readonly string[], deps: HookDeps):
 }
 
 export function hasRegisterHooks(config: PackbotConfig): boolean {
-  return Boolean(config.register.command || config.register.http);
+  return Boolean(config.register.command || config.register.http || config.register.st2);
 }

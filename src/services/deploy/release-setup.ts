@@ -4,7 +4,6 @@
  * (npm's .bin symlinks) and a failure activates nothing; the tests run there after it, so they
  * see the env the release will run with.
  */
-import path from 'node:path';
 import { buildEnvironment } from '../../domain/packstore/index.js';
 import { createSandbox, sandboxSettings } from '../../domain/sandbox/index.js';
 import type { ResolvedRepository } from './resolve.js';
@@ -20,18 +19,20 @@ export function releaseSetup(deps: DeployerDeps, clock: StageClock, repo: Pick<R
   const envsOn = config.envs.python !== 'off' || config.envs.node !== 'off';
   const tests = testSettings(config, repo, ref, source);
   if (!envsOn && !tests) return undefined;
-  const envsDir = path.join(config.packs_dir, '.virtualenvs');
+  // Where StackStorm's python runner looks for `<ref>`: the env is built under the name it will be used by.
+  const envsDir = config.envs.virtualenvs_dir;
+  const pythonBin = config.envs.python_binary;
   // The repository's own choice, else the top-level default (registry and URL deploys have no repository settings).
   const sourceBuilds = repo.settings?.pack_code?.source_builds ?? config.pack_code.source_builds ?? false;
   const sandbox = deps.sandbox ?? createSandbox(sandboxSettings(config));
   return async (releaseDir) => {
     const env = envsOn ? await clock.run('env', () => buildEnvironment({
-      pack: ref, packDir: releaseDir, envsDir, python: config.envs.python, node: config.envs.node,
-      timeoutMs: config.timeouts.env, masker, sourceBuilds, sandbox,
+      pack: ref, packDir: releaseDir, envsDir, packsDir: config.packs_dir, python: config.envs.python, node: config.envs.node,
+      timeoutMs: config.timeouts.env, masker, sourceBuilds, sandbox, pythonBin,
     }), ref) : null;
     if (tests) {
       await clock.run('test', () => runPackTests({
-        pack: ref, releaseDir, envDir: env?.python?.dir ?? null, command: tests.command, timeoutMs: tests.timeoutMs, masker, sandbox,
+        pack: ref, releaseDir, envDir: env?.python?.dir ?? null, command: tests.command, timeoutMs: tests.timeoutMs, masker, sandbox, pythonBin,
       }), ref);
     }
   };

@@ -5,8 +5,8 @@ import type { GitRemote } from '../../domain/git/index.js';
 import { PackbotError } from '../../core/errors.js';
 import { checkAllowedUrl } from '../../core/net/url-policy.js';
 
-/** What a deploy needs of a repository's settings besides where it is: its test gate. */
-export type RepositorySettings = Pick<RepositoryConfig, 'require_tests' | 'tests' | 'pack_code'>;
+/** What a deploy needs of a repository's settings besides where it is: its test gate, pack code, strictness. */
+export type RepositorySettings = Pick<RepositoryConfig, 'require_tests' | 'tests' | 'pack_code' | 'strict'>;
 
 export interface ResolvedRepository {
   /** The configured name, or a stable name derived from an allowed URL. */
@@ -73,6 +73,7 @@ function settingsOf(configured: RepositoryConfig): RepositorySettings {
     ...(configured.require_tests !== undefined ? { require_tests: configured.require_tests } : {}),
     ...(configured.tests !== undefined ? { tests: configured.tests } : {}),
     ...(configured.pack_code !== undefined ? { pack_code: configured.pack_code } : {}),
+    ...(configured.strict !== undefined ? { strict: configured.strict } : {}),
   };
 }
 

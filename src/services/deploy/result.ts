@@ -7,7 +7,7 @@ import { isPackbotError } from '../../core/errors.js';
 import type { Masker } from '../../core/masking/masker.js';
 import type { PreparedPack } from './prepare.js';
 import type { Stage } from './stage-clock.js';
-import type { DeployResult, PackResult } from './types.js';
+import type { DeployResult, PackResult, RegisterCounts } from './types.js';
 
 /** An error as users see it: a PackbotError with its details, anything else by its message; masked. */
 export function errorText(err: unknown, masker: Masker): string {
@@ -36,9 +36,13 @@ export interface Finished {
   branch: string;
   commit: string | null;
   packs: PackResult[];
+  /** Directories skipped as no packs (`packs/<name>`), for "all". */
+  notPacks?: string[];
   started: Date;
   stages: Partial<Record<Stage, number>>;
   error: string | null;
+  /** StackStorm's counts, when register.st2 registered the packs. */
+  registered?: RegisterCounts | undefined;
 }
 
 /** The result of a run that started at `started` and ends now. */
@@ -49,12 +53,21 @@ export function finishResult(f: Finished): DeployResult {
     branch: f.branch,
     commit: f.commit,
     packs: f.packs,
+    ...(f.notPacks && f.notPacks.length > 0 ? { not_packs: f.notPacks } : {}),
     success_count: f.packs.filter((p) => p.status === 'deployed' || p.status === 'unchanged').length,
     failure_count: f.packs.filter((p) => p.status === 'failed' || p.status === 'rolled_back').length,
     duration_ms: Date.now() - f.started.getTime(),
     stages: f.stages,
     error: f.error,
+    ...(f.registered ? { registered: f.registered } : {}),
   };
+}
+
+/** Counts of registrations made one after another (an install registers each pack as it goes live). */
+export function sumCounts(a: RegisterCounts | undefined, b: RegisterCounts): RegisterCounts {
+  const out: RegisterCounts = { ...a };
+  for (const [type, n] of Object.entries(b)) out[type] = (out[type] ?? 0) + n;
+  return out;
 }
 
 export type Outcome = 'failure' | 'partial' | 'success';

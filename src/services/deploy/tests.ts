@@ -25,11 +25,11 @@ const PYTEST_NO_TESTS = 5;
 
 /**
  * Runs pytest with extra import dirs appended (after the interpreter's own site-packages,
- * so a venv's pinned packages always win). Offline, a venv has no pytest unless the pack's
- * requirements bring it; rather than build venvs with --system-site-packages (which would
- * change what the pack runs with in production), the test run alone borrows the host
- * python3's site-packages as a last resort — only when it is the same Python version, since
- * compiled packages of another version would not load. site.addsitedir also reads .pth files.
+ * so a venv's pinned packages always win). A venv sees the system's site-packages (as
+ * StackStorm builds them), but pytest may live elsewhere (a pyenv or user install); the test
+ * run alone borrows the host python3's site-packages as a last resort — only when it is the
+ * same Python version, since compiled packages of another version would not load.
+ * site.addsitedir also reads .pth files.
  */
 const BOOTSTRAP = `import os, site, sys
 dirs = [d for d in os.environ.pop('PACKBOT_TEST_PATH', '').split(os.pathsep) if d]

@@ -121,16 +121,23 @@ export interface PackResult {
   error: string | null;
 }
 
+/** StackStorm's answer to a registration: how many it registered of each resource type ("actions": 12). */
+export type RegisterCounts = Record<string, number>;
+
 export interface DeployResult {
   deploy_id: string;
   repo: string;
   branch: string;
   commit: string | null;
   packs: PackResult[];
+  /** Directories under packs/ that a deploy of every pack skipped: no pack.yaml, so not packs (`packs/<name>`). */
+  not_packs?: string[];
   success_count: number;
   failure_count: number;
   duration_ms: number;
   stages: Partial<Record<Stage, number>>;
   /** A failure of the whole deploy (unknown repo, ref, dependencies), when there is one. */
   error: string | null;
+  /** What StackStorm registered for the packs that went live (register.st2), when it was asked. */
+  registered?: RegisterCounts;
 }

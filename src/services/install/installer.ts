@@ -13,10 +13,10 @@ import { checkProblems, type PreparedPack } from '../deploy/prepare.js';
 import { replacementProblem } from '../deploy/planned.js';
 import { recordDeploy } from '../deploy/record.js';
 import { refusedRun } from '../deploy/refuse.js';
-import { errorText, finishResult } from '../deploy/result.js';
+import { errorText, finishResult, sumCounts } from '../deploy/result.js';
 import { StageClock, type ProgressListener } from '../deploy/stage-clock.js';
 import { removeStaging, stagingRoot } from '../deploy/staging.js';
-import { newDeployId, type DependencyFetcher, type DeployerDeps, type DeployPlan, type DeployResult, type PackResult } from '../deploy/types.js';
+import { newDeployId, type DependencyFetcher, type DeployerDeps, type DeployPlan, type DeployResult, type PackResult, type RegisterCounts } from '../deploy/types.js';
 import { validatePackDir } from '../../domain/packs/index.js';
 import { loadIndexes, type LoadResult } from '../../domain/registry/sources.js';
 import { assertResolution, resolveInstall, type PlannedInstall, type Resolution } from '../../domain/registry/resolve.js';
@@ -85,13 +85,13 @@ export function createInstaller(deps: DeployerDeps) {
   }
 
   /** Each planned pack, dependencies first: fetched and validated, then through the deploy's stages to going live. */
-  async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClock; staging: string; by: Requester }): Promise<PackResult[]> {
+  async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClock; staging: string; by: Requester; onRegistered?: (counts: RegisterCounts) => void }): Promise<PackResult[]> {
     const results: PackResult[] = [];
     for (const p of planned) {
       const prepared = await ctx.clock.run('fetch', () => prepare(p, ctx.staging, ctx.by), p.name, (x) => x.error);
       results.push(...(await activatePrepared({
         deps, clock: ctx.clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, origin: 'registry', branch: p.version, commit: prepared.commit ?? 'unknown',
-        deployId: ctx.by.id, requestedBy: ctx.by.requestedBy,
+        deployId: ctx.by.id, requestedBy: ctx.by.requestedBy, ...(ctx.onRegistered ? { onRegistered: ctx.onRegistered } : {}),
       })));
     }
     return results;
@@ -118,16 +118,17 @@ export function createInstaller(deps: DeployerDeps) {
     const staging = stagingRoot(config.state_dir, plan.id);
     const packs: PackResult[] = [];
     let error: string | null = null;
+    let registered: RegisterCounts | undefined;
     try {
       const resolution = await clock.run('resolve', () => resolve(plan.packs));
-      packs.push(...(await installPlanned(resolution.plan, { clock, staging, by: plan })));
+      packs.push(...(await installPlanned(resolution.plan, { clock, staging, by: plan, onRegistered: (c) => (registered = sumCounts(registered, c)) })));
     } catch (err) {
       error = errorText(err, masker);
       deps.logger.warn({ deploy: plan.id, err: error }, 'install failed');
     } finally {
       await removeStaging(staging);
     }
-    const result = finishResult({ id: plan.id, repo: REGISTRY, branch: '', commit: null, packs, started, stages: clock.stages, error });
+    const result = finishResult({ id: plan.id, repo: REGISTRY, branch: '', commit: null, packs, started, stages: clock.stages, error, registered });
     await clock.run('record', () => recordDeploy(deps.history, plan, result, started));
     return result;
   }
