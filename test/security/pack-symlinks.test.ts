@@ -48,6 +48,22 @@ describe('symlinks inside a pack', () => {
     expect(await readdir(path.join(env.config.state_dir, 'staging'))).toEqual([]);
   });
 
+  it('says which links it kept, and a strict: true repository refuses them', async () => {
+    const repo = await createRepo({ files: linked() });
+    const kept = [
+      'etc/x.py: a symlink to ../sensors/lib/x.py (actions/lib/x.py), kept as a link inside the pack; StackStorm installs it the same way',
+      'sensors/lib/x.py: a symlink to ../../actions/lib/x.py (actions/lib/x.py), kept as a link inside the pack; StackStorm installs it the same way',
+      'sensors/shared: a symlink to ../actions/lib (actions/lib), kept as a link inside the pack; StackStorm installs it the same way',
+    ];
+    const lax = await createDeployEnv({ demo: { url: repo.url } });
+    expect((await lax.deploy({ repo: 'demo', packs: 'linked' })).packs.map((p) => [p.status, p.warnings])).toEqual([['deployed', kept]]);
+
+    const strict = await createDeployEnv({ demo: { url: repo.url, strict: true } });
+    const refused = (await strict.deploy({ repo: 'demo', packs: 'linked' })).packs;
+    expect(refused.map((p) => [p.status, p.error])).toEqual([['failed', `3 problems in the pack (strict: true refuses warnings too):\n${kept.join('\n')}`]]);
+    expect(existsSync(path.join(strict.config.packs_dir, 'linked'))).toBe(false);
+  });
+
   it.each<[string, Record<string, FileSpec>, RegExp]>([
     ['a link up and out (../../../etc/passwd)', { 'packs/evil/sensors/lib/x.py': { symlink: '../../../etc/passwd' } }, /sensors\/lib\/x\.py is a symlink .*outside the pack/],
     ['an absolute link (/etc/passwd)', { 'packs/evil/actions/passwd': { symlink: '/etc/passwd' } }, /actions\/passwd is a symlink .*absolute/],

@@ -59,6 +59,7 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
     const content = await checkContent(tree, ref, read, opts.yaml);
     errors.push(...content.errors);
     warnings.push(...content.warnings);
+    warnings.push(...keptLinks(tree));
   }
   return { dir, ref, manifest, errors: errors.map(formatProblem), warnings: warnings.map(formatProblem), summary };
 }
@@ -76,6 +77,16 @@ async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: st
   if (!parsed.ok) return { ...none, errors: parsed.problems };
   const checked = checkManifest(parsed.yaml, dirName);
   return { ...checked, warnings: [...parsed.yaml.warnings, ...checked.warnings] };
+}
+
+/**
+ * Kept links are safe but worth knowing about (a reviewer reading the diff sees a path, not
+ * the file it stands for), and a `strict: true` repository refuses them like any warning.
+ */
+function keptLinks(tree: PackTree): Problem[] {
+  return [...tree.links.values()]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((l) => ({ file: l.path, message: `a symlink to ${l.target} (${l.real === '' ? 'the pack root' : l.real}), kept as a link inside the pack; StackStorm installs it the same way` }));
 }
 
 /** For the deploy pipeline: one error listing every problem, or nothing; the pack by name, never by its (staging) path. */
