@@ -46,6 +46,7 @@ const INTEGRATION = [
   'test/adapters/slack/secrets.test.ts',
   'test/adapters/slack/socket.test.ts',
   'test/announce/changes.test.ts',
+  'test/announce/preview.test.ts',
   'test/archive/download.test.ts',
   'test/autodeploy/changed.test.ts',
   'test/chat/actions.test.ts',

@@ -105,7 +105,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const deployer = createDeployer({
     config, git, store, history, masker, logger, yaml, fetch: httpClient.fetch,
     // A deployed pack's dependencies that nothing provides come from the registry, when there is one.
-    ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies } : {}),
+    ...(config.registry.indexes.length > 0 ? { fetchDependencies: installer.fetchDependencies, resolveDependencies: installer.resolve } : {}),
   });
   const responder = createResponder({
     templates: deps.templates, masker, globals: { prefix: config.bot.prefix, bot: config.bot.name },

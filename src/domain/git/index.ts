@@ -10,7 +10,7 @@ import { changedPaths, log } from './history.js';
 import { materialize } from './materialize.js';
 import { syncMirror } from './mirror.js';
 import { ObjectReaders } from './object-reader.js';
-import { commitTree, fileAt, treeAt, type ObjectAccess } from './objects.js';
+import { commitTree, fileAt, treeAt, treeEntries, type ObjectAccess } from './objects.js';
 import { repoOf, type Repo } from './repo.js';
 import { refNames, resolveRef } from './refs.js';
 import { PackbotError } from '../../core/errors.js';
@@ -19,7 +19,7 @@ import { listPackDirs, packTrees, tree } from './tree.js';
 import { validatePath, validateRef } from './validate.js';
 import type { Git, GitOptions, GitRemote } from './types.js';
 
-export type { CommitInfo, Git, GitOptions, GitRemote, PackTreeEntry, SyncResult, TreeEntry } from './types.js';
+export type { CommitInfo, DirEntry, Git, GitOptions, GitRemote, PackTreeEntry, SyncResult, TreeEntry } from './types.js';
 export { validateRef } from './validate.js';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -80,6 +80,10 @@ export function createGit(opts: GitOptions): Git {
     },
     treeId: async (remote, commit, path) => (await treeAt(await reading(remote, [commit], path), commit, path)).oid,
     tree: async (remote, commit, path) => tree(await reading(remote, [commit], path), commit, path),
+    listDir: async (remote, commit, path) => {
+      const a = await reading(remote, [commit], path);
+      return treeEntries(a, (await treeAt(a, commit, path)).oid, path || '.');
+    },
     readFile: async (remote, commit, path) => fileAt(await reading(remote, [commit], path), commit, path),
     listPackDirs: async (remote, commit) => listPackDirs(await reading(remote, [commit]), commit),
     packTrees: async (remote, commit) => packTrees(await reading(remote, [commit]), commit),

@@ -43,6 +43,15 @@ export interface SyncResult {
   durationMs: number;
 }
 
+/** One entry of a directory listing, as the tree object holds it. */
+export interface DirEntry {
+  name: string;
+  /** Six digits, as ls-tree prints it: 100644, 100755, 120000 (symlink), 040000, 160000. */
+  mode: string;
+  type: TreeEntry['type'];
+  oid: string;
+}
+
 /** A directory under packs/: one without a pack.yaml (`manifest: false`) is not a pack. */
 export interface PackTreeEntry {
   name: string;
@@ -63,6 +72,11 @@ export interface Git {
   treeId(remote: GitRemote, commit: string, path: string): Promise<string>;
   /** Entries under `path` ('' = root) at commit, recursively, with paths relative to `path`. */
   tree(remote: GitRemote, commit: string, path: string): Promise<TreeEntry[]>;
+  /**
+   * The entries directly in directory `path` ('' = root) at commit, with their object ids (equal
+   * blob ids, equal bytes), read through the object reader; pack_unknown when it is no directory.
+   */
+  listDir(remote: GitRemote, commit: string, path: string): Promise<DirEntry[]>;
   /** A regular file's bytes at commit (through the object reader, no checkout); null when absent, a symlink or a directory. */
   readFile(remote: GitRemote, commit: string, path: string): Promise<Buffer | null>;
   /** Directory names directly under `packs/` at commit (subtree repos); [] when there is no packs/. */

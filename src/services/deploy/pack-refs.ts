@@ -10,8 +10,8 @@ import type { YamlPool } from '../../core/yaml-safe/index.js';
 import { tooManyBytes } from '../../core/yaml-safe/index.js';
 import type { Git, GitRemote } from '../../domain/git/index.js';
 import { MAX_YAML_BYTES } from '../../domain/packs/content.js';
-import { checkManifest, MANIFEST_FILE } from '../../domain/packs/manifest.js';
-import { parseYaml } from '../../domain/packs/problems.js';
+import { checkManifest, MANIFEST_FILE, type ManifestCheck } from '../../domain/packs/manifest.js';
+import { formatProblem, parseYaml } from '../../domain/packs/problems.js';
 
 export interface RefReader {
   git: Git;
@@ -26,11 +26,22 @@ export interface RefReader {
  * validation and installs nothing, so its directory name is a safe key meanwhile.
  */
 export async function refAt(r: RefReader, path: string, dirName: string): Promise<string | null> {
+  const read = await manifestAt(r, path, dirName);
+  return 'check' in read ? read.check.ref : null;
+}
+
+/**
+ * pack.yaml at `path` checked as validation checks it (the plan's version, ref, dependencies),
+ * or why it cannot be: absent, too big, not YAML.
+ */
+export async function manifestAt(r: RefReader, path: string, dirName: string): Promise<{ check: ManifestCheck } | { problem: string }> {
   const file = path === '' ? MANIFEST_FILE : `${path}/${MANIFEST_FILE}`;
   const bytes = await r.git.readFile(r.remote, r.commit, file);
-  if (bytes === null || tooManyBytes(bytes.length, { maxBytes: MAX_YAML_BYTES })) return null;
+  if (bytes === null) return { problem: `${MANIFEST_FILE}: missing; a pack needs one` };
+  if (tooManyBytes(bytes.length, { maxBytes: MAX_YAML_BYTES })) return { problem: `${MANIFEST_FILE}: too big to be a pack's metadata` };
   const parsed = await parseYaml(MANIFEST_FILE, bytes.toString('utf8'), r.yaml);
-  return parsed.ok ? checkManifest(parsed.yaml, dirName).ref : null;
+  if (!parsed.ok) return { problem: parsed.problems.map(formatProblem).join('; ') };
+  return { check: checkManifest(parsed.yaml, dirName) };
 }
 
 /** The key a pack directory goes by: its ref, or (underivable) its directory name. */

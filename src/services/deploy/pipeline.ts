@@ -9,6 +9,8 @@ import { planDeploy, targetedPlan, tryPlanDeploy, type PlanRequest } from './pla
 import { checkAgainstPlan } from './planned.js';
 import { preparePack, type PreparedPack } from './prepare.js';
 import { preflight } from './preflight.js';
+import { previewDeploy } from './preview.js';
+import type { DeployPreview } from './preview-types.js';
 import { recordDeploy } from './record.js';
 import { refusedRun } from './refuse.js';
 import { askedAs, resolveRepository, withCredentials, type ResolvedRepository } from './resolve.js';
@@ -132,7 +134,15 @@ export function createDeployer(deps: DeployerDeps) {
     return deployChanges({ git, store: deps.store }, repo.remote, result, (source) => (repo.subtree === false ? '' : `packs/${source}`));
   }
 
-  return { deploy, plan: planRequest, targets, resolveTargets, run, recover, changes, ...createMaintenance(deps, mutex) };
+  /**
+   * What deploying `plan` would do, pack by pack, worked out now from the mirror and the pack
+   * store: nothing is staged, installed or recorded (preview.ts). Fetches; throws as `targets` does.
+   */
+  function preview(plan: DeployPlan): Promise<DeployPreview> {
+    return previewDeploy(deps, plan);
+  }
+
+  return { deploy, plan: planRequest, targets, resolveTargets, run, recover, changes, preview, ...createMaintenance(deps, mutex) };
 }
 
 export type Deployer = ReturnType<typeof createDeployer>;

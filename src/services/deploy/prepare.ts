@@ -42,9 +42,14 @@ export function checkProblems(check: PackCheck, strict = false): string | null {
 }
 
 /** The active release deployed from this repo path, or (for a named pack) from anywhere. */
-function activeFor(installed: readonly Release[], repo: string, source: PackSource): Release | null {
+export function activeFor(installed: readonly Release[], repo: string, source: PackSource): Release | null {
   return installed.find((r) => r.meta.repo === repo && r.meta['source'] === source.path)
     ?? installed.find((r) => r.pack === source.name) ?? null;
+}
+
+/** Nothing to do (without force): its tree is the one the active release from this repository has. */
+export function isUnchanged(active: Release | null, repo: string, treeId: string, force: boolean): boolean {
+  return !force && active !== null && active.meta.repo === repo && active.meta['tree'] === treeId;
 }
 
 /**
@@ -58,7 +63,7 @@ export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
   const active = activeFor(installed, repo.name, source);
   const stagingDir = path.join(input.stagingRoot, source.name);
   const base: PreparedPack = { source, treeId, stagingDir, check: null, active, unchanged: false, error: null };
-  if (!input.force && active && active.meta.repo === repo.name && active.meta['tree'] === treeId) {
+  if (isUnchanged(active, repo.name, treeId, input.force)) {
     return { ...base, unchanged: true };
   }
   await git.materialize(repo.remote, commit, source.path, stagingDir);
@@ -68,9 +73,13 @@ export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
   // Under strict the warnings are in the error already; listing them again under it would repeat them.
   if (problems) return { ...base, check: strict ? { ...check, warnings: [] } : check, error: problems };
   const ref = check.ref ?? source.name;
-  const other = installed.find((r) => r.pack === ref && r.meta.repo !== repo.name);
-  if (other && !input.force) {
-    return { ...base, check, error: `A pack "${ref}" is already installed from repository ${other.meta.repo}; add force=true to replace it with this one.` };
-  }
+  const other = otherRepository(installed, ref, repo.name, input.force);
+  if (other) return { ...base, check, error: other };
   return { ...base, check };
+}
+
+/** Why pack `ref` may not replace the one installed from another repository (without force), or null. */
+export function otherRepository(installed: readonly Release[], ref: string, repo: string, force: boolean): string | null {
+  const other = installed.find((r) => r.pack === ref && r.meta.repo !== repo);
+  return other && !force ? `A pack "${ref}" is already installed from repository ${other.meta.repo}; add force=true to replace it with this one.` : null;
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
 import type { ContentSummary } from '../../domain/packs/index.js';
 import type { PackStore } from '../../domain/packstore/index.js';
+import type { Resolution } from '../../domain/registry/resolve.js';
 import type { HistoryStore } from '../../domain/store/history.js';
 import type { PlannedRepository } from './resolve.js';
 import type { Stage, StageClock } from './stage-clock.js';
@@ -22,6 +23,8 @@ export type DependencyFetcher = (specs: string[], ctx: { clock: StageClock; plan
 export interface DeployerDeps {
   /** Present when a registry is configured: missing dependencies come from it. */
   fetchDependencies?: DependencyFetcher;
+  /** With fetchDependencies: what the registry would install for `specs`, installing nothing (a deploy's plan). */
+  resolveDependencies?: (specs: readonly string[]) => Promise<Resolution>;
   config: PackbotConfig;
   git: Git;
   store: PackStore;
