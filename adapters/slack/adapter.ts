@@ -15,8 +15,9 @@ import { peopleFor } from '../../src/interfaces/chat/people.js';
 import { PackbotError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logging/logger.js';
 import { escapeMrkdwn, linkUserIds, resolvedPrompt, SLACK_LIMITS, type Block } from './blocks.js';
-import { PLATFORM, toIncomingAction, toIncomingMessage, type BlockActionsBody, type SlackMessageEvent } from './events.js';
+import { HOME_ACTION, PLATFORM, toHomeAction, toIncomingAction, toIncomingMessage, type BlockActionsBody, type SlackMessageEvent } from './events.js';
 import { SlackUserGroups, type SlackUserGroup } from './groups.js';
+import { SlackHome } from './home.js';
 import { boltLogger } from './logger.js';
 import { Outbox } from './outbox.js';
 import { SlackPeople, type SlackUserInfo } from './people.js';
@@ -50,6 +51,9 @@ export interface SlackAdapterOptions {
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
+/** The outbox turn every App Home publish takes: views.publish is limited per workspace, not per channel. */
+const HOME_TURN = 'views.publish';
+
 export class SlackAdapter implements ChatAdapter {
   readonly platform = PLATFORM;
   readonly limits: AdapterLimits = { maxMessageLength: SLACK_LIMITS.sectionText, maxMessagesPerReply: 10 };
@@ -58,6 +62,8 @@ export class SlackAdapter implements ChatAdapter {
   readonly connected: () => boolean;
   /** Present with a user token only. */
   readonly deleteMessage?: (messageId: string) => Promise<void>;
+  /** Each person's App Home: packbot's status as they may see it. */
+  readonly home: SlackHome;
   private readonly log: Logger;
   private readonly web: WebClient;
   private readonly outbox: Outbox;
@@ -110,6 +116,14 @@ export class SlackAdapter implements ChatAdapter {
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.peopleTtlMs !== undefined ? { ttlMs: opts.peopleTtlMs } : {}),
     });
+    this.home = new SlackHome({
+      publish: async (user, view) => void (await this.web.views.publish({ user_id: user, view })),
+      enqueue: (run) => this.outbox.call(HOME_TURN, run),
+      people: (text) => peopleFor(this, '').resolve(text),
+      groups: async (user) => (opts.lookupGroups !== false ? this.groups.of(user) : []),
+      logger: this.log,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
     const receiver = this.createReceiver(logger);
     if (receiver instanceof FastifySlackReceiver) this.mount = (server) => receiver.mount(server);
     // Socket Mode: the WebSocket itself; HTTP mode is up once auth.test has passed.
@@ -134,6 +148,11 @@ export class SlackAdapter implements ChatAdapter {
     this.bolt.action(/^packbot_(confirm|cancel|delete)$/, async ({ ack, body }) => {
       await ack();
       void this.onClick(body as BlockActionsBody).catch((err: unknown) => this.log.error({ err }, 'button click failed'));
+    });
+    this.bolt.event('app_home_opened', async ({ event }) => this.home.opened(event.user, event.channel, event.tab));
+    this.bolt.action(HOME_ACTION, async ({ ack, body }) => {
+      await ack();
+      void this.onHomeClick(body as BlockActionsBody).catch((err: unknown) => this.log.error({ err }, 'home button click failed'));
     });
   }
 
@@ -197,6 +216,7 @@ export class SlackAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     await this.bolt.stop();
+    this.home.stop();
     // Replies already handed over still go out (a rate-limited channel holds them a while).
     await this.outbox.drain();
   }
@@ -235,6 +255,18 @@ export class SlackAdapter implements ChatAdapter {
     }
     const args = { channel, user: action.user.id, text: note, ...(action.thread ? { thread_ts: action.thread } : {}) };
     await this.outbox.call(channel, async () => void (await this.web.chat.postEphemeral(args)));
+  }
+
+  /**
+   * A click on someone's App Home (Unlock, Extend): checked like any click — a home is drawn
+   * per person, but a payload can be made up — and answered at the top of their home.
+   */
+  private async onHomeClick(body: BlockActionsBody): Promise<void> {
+    const user = body.user?.id;
+    const action = user ? toHomeAction(body, this.home.channelOf(user)) : null;
+    if (!user || !action || !this.onAction) return;
+    if (this.opts.lookupGroups !== false) action.groups = await this.groups.of(user);
+    this.home.answered(user, await this.onAction(action));
   }
 }
 

@@ -16,7 +16,10 @@ export const SLACK_LIMITS = {
   buttonValue: 2000,
 } as const;
 
-export const ACTION_IDS: Record<ButtonAction, string> = { confirm: 'packbot_confirm', cancel: 'packbot_cancel', delete: 'packbot_delete' };
+/** Message buttons use these as they are; a home's buttons (one per lock) add `_<n>`, as action ids must be unique in a view. */
+export const ACTION_IDS: Record<ButtonAction, string> = {
+  confirm: 'packbot_confirm', cancel: 'packbot_cancel', delete: 'packbot_delete', unlock: 'packbot_unlock', extend: 'packbot_extend',
+};
 export const ACTIONS_BLOCK_ID = 'packbot_actions';
 
 const TONE_EMOJI: Record<Tone, string> = {

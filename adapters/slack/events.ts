@@ -56,6 +56,9 @@ export function unescapeSlack(text: string): string {
     .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/** A button on an App Home: Unlock or Extend, numbered (action ids must be unique in a view). */
+export const HOME_ACTION = new RegExp(`^(${ACTION_IDS.unlock}|${ACTION_IDS.extend})_\\d+$`);
+
 /** The fields of a `block_actions` payload packbot reads. */
 export interface BlockActionsBody {
   type: string;
@@ -68,6 +71,26 @@ export interface BlockActionsBody {
 }
 
 const ACTION_BY_ID = new Map<string, ButtonAction>(Object.entries(ACTION_IDS).map(([action, id]) => [id, action as ButtonAction]));
+
+/**
+ * A click on a button of someone's App Home, or null for anything else. A home has no channel:
+ * `channel` is their direct-message channel with packbot ('' when unknown), where permissions
+ * look for one; the pack is the button's value.
+ */
+export function toHomeAction(body: BlockActionsBody, channel: string): IncomingAction | null {
+  const action = body.actions?.[0];
+  const kind = HOME_ACTION.exec(action?.action_id ?? '')?.[1];
+  const user = body.user?.id;
+  if (!action || !kind || !action.value || !user) return null;
+  return {
+    platform: PLATFORM,
+    id: body.trigger_id ?? `home:${user}:${action.action_ts ?? ''}`,
+    user: { id: user, name: body.user?.username ?? body.user?.name ?? user },
+    channel: { id: channel, name: channel },
+    action: kind === ACTION_IDS.unlock ? 'unlock' : 'extend',
+    entryId: action.value,
+  };
+}
 
 /** One click on one of packbot's buttons, or null for anything else. */
 export function toIncomingAction(body: BlockActionsBody): IncomingAction | null {

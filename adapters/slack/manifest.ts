@@ -20,7 +20,8 @@ export const BOT_SCOPES = [
  */
 export const USER_SCOPES = ['chat:write'] as const;
 
-export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim'] as const;
+/** `app_home_opened` (no scope needed): someone opened packbot's Home tab, which is then published for them. */
+export const BOT_EVENTS = ['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim'] as const;
 
 /** Where Slack sends events and button clicks in HTTP mode. */
 export const EVENTS_PATH = '/slack/events';

@@ -36,6 +36,8 @@ import { defaultServerConfig } from '../domain/config/schema-server.js';
 import { autoDeploy } from '../services/autodeploy/autodeploy.js';
 import { createNotifier } from '../interfaces/presenter/notifier.js';
 import { createCoordPresenter } from '../interfaces/presenter/coord-presenter.js';
+import { createStatusHomes } from '../interfaces/presenter/status-home.js';
+import { readStatus } from '../services/coord/status.js';
 import { createAutoDeployPresenter } from '../interfaces/presenter/autodeploy-presenter.js';
 import { createInstaller, type Installer } from '../services/install/installer.js';
 import { REGISTRY } from '../services/install/install-plan.js';
@@ -130,10 +132,17 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     // Process metrics only where something serves them (they cost an observer per app).
   }, { defaultMetrics: config.server !== undefined });
   const presenter = createCoordPresenter({ config, notifier, logger, state });
+  // Per-person status pages (Slack's App Home), refreshed off coordination's events; read once started.
+  const homes = createStatusHomes({
+    adapters: deps.adapters, masker,
+    read: (viewer) => readStatus({ config, queue: coordinator.queue, locks: coordinator.locks, history }, viewer.identity, (repo) => permissions.mayDeploy(viewer, repo)),
+  });
   const coordinator = createCoordinator({
     config, store: state, jobs, history, logger, deploy: countedDeploy(config, deployer, installer, metrics),
-    events: presenter,
+    events: homes.watch(presenter),
     changes: (result) => deployer.changes(result),
+    // Each turn's plan (the prompt, the deploy message) is worked out just before it is shown.
+    preview: (plan) => deployer.preview(plan),
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
   const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });

@@ -6,6 +6,7 @@ import { registerChatCommand } from './cli/chat.js';
 import { registerConfigCommands } from './cli/config.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerDeployCommand } from './cli/deploy.js';
+import { registerDiffCommand } from './cli/plan.js';
 import { registerInstallCommands } from './cli/install.js';
 import { registerValidateCommand } from './cli/validate.js';
 import { reportCliError } from './cli/errors.js';
@@ -27,6 +28,7 @@ export function buildProgram(kit: AdapterKit): Command {
   registerServeCommand(program, kit);
   registerChatCommand(program, kit);
   registerDeployCommand(program);
+  registerDiffCommand(program);
   registerInstallCommands(program);
   registerValidateCommand(program);
   registerConfigCommands(program);

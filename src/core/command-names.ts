@@ -1,6 +1,6 @@
 /** Every command name an alias may point at (a leaf module: config and permissions read it too). */
 export const COMMAND_NAMES = [
-  'deploy', 'confirm', 'cancel', 'queue', 'locks', 'lock_extend', 'unlock', 'status',
+  'deploy', 'diff', 'confirm', 'cancel', 'queue', 'locks', 'lock_extend', 'unlock', 'status',
   'list', 'info', 'history', 'rollback', 'uninstall', 'install', 'deps', 'help',
 ] as const;
 

@@ -19,6 +19,7 @@ describe('aliases/pack.yaml', () => {
 
   it.each<[string, string, string]>([
     ['pack_deploy', 'deploy', 'deploy'],
+    ['pack_diff', 'diff', 'deploy'],
     ['pack_confirm', 'confirm', 'deploy'],
     ['pack_cancel', 'cancel', 'deploy'],
     ['pack_queue', 'queue', 'read'],
@@ -39,8 +40,8 @@ describe('aliases/pack.yaml', () => {
     expect(def?.help).toBeTruthy();
   });
 
-  it('has exactly the sixteen aliases, deploy confirming when queued', () => {
-    expect(table.definitions).toHaveLength(16);
+  it('has exactly the seventeen aliases, deploy confirming when queued', () => {
+    expect(table.definitions).toHaveLength(17);
     expect(table.definitions.find((d) => d.name === 'pack_deploy')?.confirm).toBeUndefined();
     expect(table.definitions.find((d) => d.name === 'pack_deploy')?.formats[0]?.display).toBe('pack deploy <repo> [packs] [branch]');
   });
@@ -53,6 +54,8 @@ describe('aliases/pack.yaml', () => {
     ['pack deploy st2contrib force=true', 'pack_deploy', { repo: 'st2contrib', force: 'true' }],
     ['pack deploy st2contrib docker main force=true', 'pack_deploy', { repo: 'st2contrib', packs: 'docker', branch: 'main', force: 'true' }],
     ['Pack Deploy St2Contrib Docker', 'pack_deploy', { repo: 'St2Contrib', packs: 'Docker', branch: '' }],
+    ['pack diff st2contrib docker,sensu feature-x', 'pack_diff', { repo: 'st2contrib', packs: 'docker,sensu', branch: 'feature-x' }],
+    ['pack diff st2contrib', 'pack_diff', { repo: 'st2contrib' }],
     ['pack confirm deploy docker to feature-x', 'pack_confirm', { phrase: 'deploy docker to feature-x' }],
     ['pack cancel', 'pack_cancel', { id: '' }],
     ['pack cancel 42', 'pack_cancel', { id: '42' }],

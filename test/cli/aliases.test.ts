@@ -55,7 +55,7 @@ describe('packbot aliases (spawned CLI)', () => {
     const out = JSON.parse(r.stdout);
     expect(out.collisions).toEqual([]);
     expect(out.aliases.map((a: { command: string }) => a.command).sort()).toEqual(
-      ['cancel', 'confirm', 'deploy', 'deps', 'help', 'history', 'info', 'install', 'list', 'lock_extend', 'locks', 'queue', 'rollback', 'status', 'uninstall', 'unlock'],
+      ['cancel', 'confirm', 'deploy', 'deps', 'diff', 'help', 'history', 'info', 'install', 'list', 'lock_extend', 'locks', 'queue', 'rollback', 'status', 'uninstall', 'unlock'],
     );
   });
 });

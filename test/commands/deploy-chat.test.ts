@@ -18,7 +18,13 @@ describe('deploy commands in chat', () => {
     const b = await bot();
     const out = await b.converse(['@bob #ops !pack deploy demo alpha,beta']);
     const texts = out.map((m) => m.text);
-    expect(texts[0]).toBe('Deploying alpha,beta from `demo` (main)…');
+    const [head, ...plan] = (texts[0] ?? '').split('\n');
+    expect(head).toBe('Deploying alpha,beta from `demo` (main)…');
+    // Nobody was asked to confirm it: the message still says, briefly, what it changes.
+    expect(plan).toEqual([
+      expect.stringMatching(/^• \*alpha\* 1\.0\.0 \(new, [0-9a-f]{7}\): \+2 actions; 1 commit$/),
+      expect.stringMatching(/^• \*beta\* 1\.0\.0 \(new, [0-9a-f]{7}\): \+1 action; 1 commit$/),
+    ]);
     const progress = texts.slice(1, -1);
     for (const stage of ['resolve', 'fetch', 'discover', 'validate alpha', 'validate beta', 'install alpha', 'install beta']) {
       expect(progress.some((t) => t.startsWith(`✓ ${stage} (`))).toBe(true);

@@ -12,8 +12,11 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { botEcho, eventsApiEnvelope, SLACK_LIMITS, SlackRateLimits, SocketLog, type EventOptions, type RealisticOptions } from './fake-slack-limits.js';
+import { blockErrors, invalidBlocks } from './fake-slack-blocks.js';
+import { FakeHomes, homeClickPayload, homeOpenedEvent } from './fake-slack-views.js';
 
 export type { EnvelopeRecord, EventOptions, PingRecord, RealisticOptions } from './fake-slack-limits.js';
+export type { HomeView } from './fake-slack-views.js';
 
 export interface RecordedCall {
   method: string;
@@ -70,6 +73,12 @@ export interface FakeSlack {
   sendEvent(event: Record<string, unknown>, opts?: EventOptions): Promise<Ack>;
   /** Delivers an interactive envelope (block_actions); resolves with the ack. */
   sendInteractive(payload: Record<string, unknown>): Promise<Ack>;
+  /** Each person's App Home as views.publish left it; `homes.fail(error)` makes views.publish fail. */
+  readonly homes: FakeHomes;
+  /** `user` opens the app's Home tab (or its Messages tab): an `app_home_opened` event. */
+  openHome(user: string, tab?: 'home' | 'messages'): Promise<Ack>;
+  /** `user` clicks a button on their home: `action` need not be on it (a forged or stale click). */
+  clickHome(user: string, action: { action_id: string; value: string }, trigger?: string): Promise<Ack>;
   /** The first recorded call (past or future) matching `pred`. */
   waitForCall(method: string, pred?: (c: RecordedCall) => boolean): Promise<RecordedCall>;
   /** Every body and frame received, concatenated (for "no secret anywhere" checks). */
@@ -114,6 +123,8 @@ export async function startFakeSlack(options: { realistic?: boolean | RealisticO
   let deleteError: string | null = null;
   let people: Record<string, FakeSlackUser> = {};
   let usersInfoError: string | null = null;
+  const homes = new FakeHomes();
+  let clicks = 0;
 
   /** Like Slack, chat.postMessage takes a channel name too and answers with the id. */
   const channelId = (c: string) => (/^[CDG][A-Z0-9]{2,}$/.test(c) ? c : `C${c.replace(/^#/, '').toUpperCase().replace(/[^A-Z0-9]/g, '')}NAMED`);
@@ -131,6 +142,8 @@ export async function startFakeSlack(options: { realistic?: boolean | RealisticO
         return { ok: true, url: `${base.replace('http://', 'ws://')}/link/?ticket=fake-ticket` };
       case 'chat.postMessage': {
         if (!p['channel']) return { ok: false, error: 'channel_not_found' };
+        const postErrors = blockErrors(JSON.parse(p['blocks'] ?? '[]'), 'message');
+        if (postErrors.length > 0) return invalidBlocks(postErrors);
         const ts = nextTs();
         const msg: PostedMessage = { channel: channelId(p['channel']), ts, text: p['text'] ?? '', blocks: JSON.parse(p['blocks'] ?? '[]') as PostedMessage['blocks'], ...(p['thread_ts'] ? { thread_ts: p['thread_ts'] } : {}) };
         messages.set(ts, msg);
@@ -141,6 +154,8 @@ export async function startFakeSlack(options: { realistic?: boolean | RealisticO
         // As Slack: chat.update wants the channel id; a name is not found.
         if (msg && msg.channel !== p['channel']) return { ok: false, error: 'channel_not_found' };
         if (!msg) return { ok: false, error: 'message_not_found' };
+        const updateErrors = blockErrors(JSON.parse(p['blocks'] ?? '[]'), 'message');
+        if (updateErrors.length > 0) return invalidBlocks(updateErrors);
         msg.text = p['text'] ?? msg.text;
         if (p['blocks']) msg.blocks = JSON.parse(p['blocks']) as PostedMessage['blocks'];
         return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };
@@ -169,6 +184,8 @@ export async function startFakeSlack(options: { realistic?: boolean | RealisticO
         return usersInfo(p['user'] ?? '', people, usersInfoError);
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
+      case 'views.publish':
+        return homes.publish(p);
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -290,6 +307,16 @@ export async function startFakeSlack(options: { realistic?: boolean | RealisticO
     },
     sendInteractive(payload) {
       envelopeCounter += 1;
+      return deliver({ envelope_id: `env-${envelopeCounter}`, type: 'interactive', accepts_response_payload: true, payload });
+    },
+    homes,
+    openHome(user, tab = 'home') {
+      return deliver(eventEnvelope(homeOpenedEvent(user, tab, homes.views.get(user))));
+    },
+    clickHome(user, action, trigger) {
+      clicks += 1;
+      envelopeCounter += 1;
+      const payload = homeClickPayload(user, action, homes.views.get(user), trigger ?? `trig-home-${clicks}`);
       return deliver({ envelope_id: `env-${envelopeCounter}`, type: 'interactive', accepts_response_payload: true, payload });
     },
     waitForCall(method, pred = () => true) {

@@ -104,18 +104,19 @@ describe('permissions at the chat boundary', () => {
     const reader = await b.waitFor((m) => m.text.startsWith('Commands'));
     expect(reader.text).toContain('pack queue');
     expect(reader.text).toContain('pack status');
-    expect(reader.text).not.toMatch(/pack (deploy|install|rollback|uninstall|unlock|confirm|cancel|lock extend)/);
+    expect(reader.text).not.toMatch(/pack (deploy|diff|install|rollback|uninstall|unlock|confirm|cancel|lock extend)/);
     expect(reader.text).toContain('pack deps');
     b.say('@alice !help');
     const deployer = await b.waitFor((m) => m.text.startsWith('Commands'));
     expect(deployer.text).toContain('pack deploy');
+    expect(deployer.text).toContain('pack diff');
     expect(deployer.text).not.toContain('pack unlock');
     expect(deployer.text).not.toContain('pack uninstall');
     b.say('@root !help');
     const admin = await b.waitFor((m) => m.text.startsWith('Commands'));
     const listed = admin.text.split('\n').filter((l) => l.startsWith('•'));
-    // Every bundled alias (aliases/pack.yaml has 16).
-    expect(listed).toHaveLength(16);
+    // Every bundled alias (aliases/pack.yaml has 17).
+    expect(listed).toHaveLength(17);
     b.say('@carol !help pack deploy');
     expect((await b.waitFor((m) => m.text.startsWith('You may not'))).text).toBe(
       'You may not run this here: pack deploy needs the deployers role; ask an admin (@root) to add console:carol to permissions.deployers.',

@@ -11,12 +11,16 @@ describe('the deploy queue and typed confirmations, scripted through packbot cha
     const { chat } = await scenarioChat();
     chat.say('@alice !pack deploy strict alpha');
     const alicePrompt = await chat.waitFor(prompt('alice'));
-    expect(alicePrompt.text).toMatch(/^Say _[a-z]+! [a-z]+ [a-z]+!_ to complete your deployment of \*alpha\* from \*strict\* branch _main_ \(within 3s; `!pack cancel [0-9a-f]{8}` withdraws it\)\.$/);
+    const [question, ...plan] = alicePrompt.text.split('\n');
+    expect(question).toMatch(/^Say _[a-z]+! [a-z]+ [a-z]+!_ to complete your deployment of \*alpha\* from \*strict\* branch _main_ \(within 3s; `!pack cancel [0-9a-f]{8}` withdraws it\)\.$/);
+    // Under the question, what confirming would change.
+    expect(plan).toEqual([expect.stringMatching(/^• \*alpha\* 1\.0\.0 \(new, [0-9a-f]{7}\): \+1 action; 1 commit$/)]);
     const phrase = phraseOf(alicePrompt.text);
 
-    chat.say('@bob !pack deploy strict alpha');
+    // force=true: after alice's deploy theirs would change nothing, and a request that changes nothing is not asked.
+    chat.say('@bob !pack deploy strict alpha force=true');
     expect((await chat.waitFor(/^Queued/)).text).toMatch(/^Queued: alpha from strict main — 1 request ahead of you \(id `[0-9a-f]{8}`\)\. I'll mention you when it is your turn; `!pack cancel [0-9a-f]{8}` withdraws it\.$/);
-    chat.say('@carol !pack deploy strict alpha');
+    chat.say('@carol !pack deploy strict alpha force=true');
     expect((await chat.waitFor(/^Queued/)).text).toMatch(/— 2 requests ahead of you/);
     chat.say('!pack queue');
     const queue = (await chat.waitFor(/^Deploy queue/)).text.split('\n');

@@ -18,7 +18,8 @@ describe.each(BACKENDS)('a %s packbot killed and restarted', (_name, storeYaml) 
     await first.waitFor((m) => m.mentions.includes('alice') && /✓ alpha 1\.1\.0 — deployed/.test(m.text));
     first.say('@bob !pack deploy strict beta');
     const phrase = phraseOf((await first.waitFor((m) => m.mentions.includes('bob') && m.text.startsWith('Say _'))).text);
-    first.say('@carol !pack deploy strict beta');
+    // force=true: after bob's deploy hers would change nothing, and such a request is told so, not asked.
+    first.say('@carol !pack deploy strict beta force=true');
     await first.waitFor(/^Queued/);
     // No goodbye: the process dies as a crash would take it.
     await first.kill('SIGKILL');

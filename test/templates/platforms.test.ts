@@ -94,8 +94,9 @@ describe('helper names', () => {
     const { DEPLOY_TEMPLATES } = await import('../../src/interfaces/templates/deploy.js');
     const { COORD_TEMPLATES } = await import('../../src/interfaces/templates/coord.js');
     const { NOTIFY_TEMPLATES } = await import('../../src/interfaces/templates/notify.js');
+    const { PLAN_TEMPLATES } = await import('../../src/interfaces/templates/plan.js');
     const helpers = ['bold', 'mention', 'person', 'timespan', 'timeago', 'code', 'plural', 'join', 'concat'];
-    const bare = Object.entries({ ...DEFAULT_TEMPLATES, ...DEPLOY_TEMPLATES, ...COORD_TEMPLATES, ...NOTIFY_TEMPLATES })
+    const bare = Object.entries({ ...DEFAULT_TEMPLATES, ...DEPLOY_TEMPLATES, ...COORD_TEMPLATES, ...NOTIFY_TEMPLATES, ...PLAN_TEMPLATES })
       .flatMap(([name, source]) => [...source.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].filter((m) => helpers.includes(m[1]!)).map((m) => `${name}: ${m[0]}`));
     expect(bare).toEqual([]);
     const t = await createTemplates();

@@ -1,20 +1,19 @@
 import { identityOf } from '../../core/identity.js';
 import type { Command } from 'commander';
 import { runDirect, type DirectOpts } from './direct.js';
+import { deployTarget, printPlan } from './plan.js';
 
 /** `packbot deploy`: the same pipeline as chat, for scripts and CI. Exit 0 only if every pack succeeded. */
 export function registerDeployCommand(program: Command): void {
-  program
-    .command('deploy')
+  deployTarget(program.command('deploy'))
     .description('deploy packs from a configured repository, without chat')
-    .argument('<repo>', 'a repository name from packbot.yaml')
-    .argument('[packs]', 'comma-separated pack names, or all', 'all')
-    .argument('[branch]', 'branch, tag or commit (default: the repository\'s branch)', '')
     .option('--json', 'print the result as JSON')
     .option('--force', 'redeploy even if the commit is already active; replace a pack from another repo')
+    .option('--dry-run', 'print the plan (what would change) and change nothing: no queue, lock, staging, history or release')
     .option('--user <identity>', 'recorded as the deployer', identityOf('cli', process.env['USER'] ?? 'unknown'))
-    .action(async (repo: string, packs: string, branch: string, opts: DirectOpts) => {
+    .action(async (repo: string, packs: string, branch: string, opts: DirectOpts & { dryRun?: boolean }) => {
       const request = { repo, packs, ref: branch, force: opts.force ?? false, requestedBy: opts.user };
+      if (opts.dryRun) return printPlan(program, request, opts);
       await runDirect(program, opts, {
         plan: async (app) => {
           const plan = app.deployer.plan(request);

@@ -35,8 +35,10 @@ export interface PermissionGate {
   readonly policy: Policy;
   /** May the actor run this alias's command here? On refusal: recorded, logged, and the one-line reason returned. */
   command(actor: Actor, alias: AliasDefinition): Promise<string | null>;
-  /** A button click (Confirm/Cancel): the command check with that command's alias permission (default `deploy`). */
-  action(actor: Actor, command: 'confirm' | 'cancel'): Promise<string | null>;
+  /** A button click (Confirm/Cancel, a home's Unlock/Extend): the command check with that command's alias permission (default `deploy`). */
+  action(actor: Actor, command: 'confirm' | 'cancel' | 'unlock' | 'lock_extend'): Promise<string | null>;
+  /** Whether the actor may deploy from `repo` at all (policy.mayDeploy, with the deploy alias's permission); nothing recorded. */
+  mayDeploy(actor: Actor, repo: string): boolean;
   /** The repository check; on refusal records, logs and throws a `not_permitted` PackbotError. */
   repo(actor: Actor, action: RepoAction, repo: string, opts?: { pack?: string; command?: string }): Promise<void>;
   /**
@@ -103,6 +105,10 @@ export function createPermissionGate(deps: GateDeps): PermissionGate {
       if (verdict.ok) return;
       await deny(actor, opts.command ?? action, verdict.reason, originRecordName(origin));
       throw new PackbotError('not_permitted', verdict.reason);
+    },
+    mayDeploy(actor, repo) {
+      const deploy = deps.aliases?.definitions.find((a) => a.enabled && a.command === 'deploy');
+      return policy.mayDeploy(actor, repo, deploy?.permission ?? 'deploy');
     },
     allows(actor, alias) {
       return policy.command(actor, alias.command, alias.permission, commandLabel(alias));

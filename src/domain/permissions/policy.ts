@@ -130,6 +130,18 @@ export function createPolicy(config: PackbotConfig) {
     repo: repoVerdict,
 
     /**
+     * Whether the actor may deploy from `repo` at all, wherever they ask: the deploy command's
+     * permission (`deployPermission`: its alias's) and the repository's allowed_users. Channel
+     * lists say where, not who, so they hide nothing: the status views (`pack status`, Slack's
+     * App Home) show each person the repositories this allows.
+     */
+    mayDeploy(actor: Actor, repo: string, deployPermission = 'deploy'): boolean {
+      if (!mayRun(actor, 'deploy', deployPermission, 'deploy').ok) return false;
+      const users = config.repositories[repo]?.allowed_users;
+      return !users || isAdmin(actor) || users.some((e) => matches(actor, e));
+    },
+
+    /**
      * The check on where an installed pack came from (ownership.ts), for replacing, rolling
      * back or removing it: a repository's own check; the registry's is the right to run
      * `install` (`installPermission`: its alias's permission); a URL's is allow_urls being on;

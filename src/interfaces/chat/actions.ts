@@ -1,8 +1,8 @@
 /**
  * The boundary for button clicks (Confirm / Cancel on a confirmation prompt, Delete my
- * message on a pasted-credential refusal): the same confirm and cancel as the typed phrase
- * and `pack cancel`, deduplicated like messages, and one error handler that turns every
- * failure into a one-line note for the clicker.
+ * message on a pasted-credential refusal, Unlock / Extend on a lock holder's status page): the
+ * same confirm, cancel, unlock and extend as the typed commands, deduplicated like messages,
+ * and one error handler that turns every failure into a one-line note for the clicker.
  */
 import { randomBytes } from 'node:crypto';
 import type { Coordinator } from '../../services/coord/coordinator.js';
@@ -13,10 +13,11 @@ import type { Masker } from '../../core/masking/masker.js';
 import { type PermissionGate } from '../../domain/permissions/index.js';
 import { actorOf, identityOfEvent } from './actor.js';
 import { answerDeleteClick, type Offers } from './delete-offer.js';
+import { answerLockClick } from './lock-buttons.js';
 import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
 
 export interface ActionDeps {
-  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel' | 'repoOf'>;
+  coordinator: Pick<Coordinator, 'confirmEntry' | 'cancel' | 'repoOf' | 'locks' | 'unlock' | 'extend'>;
   /** Clicks are checked like the typed commands: the command, then the deploy's repository. */
   permissions: PermissionGate;
   logger: Logger;
@@ -32,6 +33,7 @@ export interface ActionDeps {
 async function decide(deps: ActionDeps, action: IncomingAction, identity: string): Promise<ActionOutcome> {
   // Only the sender may delete their own message: that is the whole permission.
   if (action.action === 'delete') return answerDeleteClick(action, deps.offers, deps.deleteMessage);
+  if (action.action === 'unlock' || action.action === 'extend') return answerLockClick(deps, { ...action, action: action.action }, identity);
   const actor = actorOf(action);
   const denied = await deps.permissions.action(actor, action.action);
   if (denied !== null) return { accepted: false, note: denied };

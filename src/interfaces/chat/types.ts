@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PersonHow } from '../../core/identity.js';
+import type { Actor } from '../../domain/permissions/index.js';
+import type { StatusView } from '../../services/coord/status.js';
 
 /** Who did something, where: what a message and a button click have in common. */
 export interface ChatEvent {
@@ -40,7 +42,8 @@ export interface Card {
   fields: Array<{ label: string; value: string }>;
 }
 
-export type ButtonAction = 'confirm' | 'cancel' | 'delete';
+/** `unlock` and `extend`: a lock holder's buttons on their status page (entryId: the pack). */
+export type ButtonAction = 'confirm' | 'cancel' | 'delete' | 'unlock' | 'extend';
 
 /** A button on a message (confirmation prompts); clicking it arrives as an IncomingAction. */
 export interface Button {
@@ -95,8 +98,21 @@ export interface AdapterLimits {
   maxMessagesPerReply: number;
 }
 
+/**
+ * A page per person that shows packbot's status (Slack's App Home): the queue, the locks and
+ * the last deploys as that person may see them (services/coord/status.ts).
+ */
+export interface StatusHome {
+  /** Set by the app before start: how to read what one person sees. */
+  serve(read: (viewer: Actor) => Promise<StatusView>): void;
+  /** The queue, a lock or history changed: show it again to whoever looks at it (the adapter debounces). */
+  changed(): void;
+}
+
 export interface ChatAdapter {
   readonly platform: string;
+  /** Present on platforms with a per-person status page. */
+  readonly home?: StatusHome;
   readonly limits: AdapterLimits;
   /** Strings that address the bot at the start of a message (e.g. `@packbot`, `<@U0BOT>`). */
   mentionTokens(): string[];

@@ -2,6 +2,7 @@ import type { CommandHandler } from './types.js';
 import { helpCommand } from './help.js';
 import { cancelCommand, confirmCommand, lockExtendCommand, locksCommand, queueCommand, unlockCommand } from './coordination.js';
 import { deployCommand } from './deploy.js';
+import { diffCommand } from './diff.js';
 import { historyCommand } from './history.js';
 import { infoCommand, listCommand, statusCommand } from './packs.js';
 import { rollbackCommand, uninstallCommand } from './releases.js';
@@ -12,6 +13,7 @@ export function createCommandTable(): ReadonlyMap<string, CommandHandler> {
   const handlers = new Map<string, CommandHandler>();
   handlers.set('help', helpCommand);
   handlers.set('deploy', deployCommand);
+  handlers.set('diff', diffCommand);
   handlers.set('list', listCommand);
   handlers.set('status', statusCommand);
   handlers.set('info', infoCommand);

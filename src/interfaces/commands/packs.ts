@@ -7,6 +7,7 @@ import { shortSha } from '../presenter/format.js';
 import type { CommandContext } from './types.js';
 import { lockView, stateLabel } from './coordination.js';
 import { personMark } from '../../core/identity.js';
+import { statusOverview } from './status.js';
 
 export function releaseView(r: Release, now = new Date()) {
   return {
@@ -35,10 +36,10 @@ export async function listCommand(ctx: CommandContext): Promise<Reply[]> {
   return [reply('pack_list', { packs: releases.map((r) => releaseView(r)) })];
 }
 
-/** `pack status [pack]`: what is active, and how its last deploy went. */
+/** `pack status [pack]`: the queue, locks and last deploys; or what is active of one pack, and how its last deploy went. */
 export async function statusCommand(ctx: CommandContext): Promise<Reply[]> {
   const pack = ctx.params['pack']?.trim() ?? '';
-  if (pack === '') return listCommand(ctx);
+  if (pack === '') return statusOverview(ctx);
   const active = await requireActive(ctx, pack);
   const [last] = await ctx.services.history.list({ pack, limit: 1 });
   const lastPack = last?.packs.find((p) => p.pack === pack);

@@ -41,7 +41,7 @@ const lockView = (lock: LockRecord, by: string, forced: boolean) => ({
 
 const DEPLOY_EVENTS = new Set<CoordEvent['kind']>([
   'queued', 'confirmation_requested', 'confirmed', 'cancelled', 'confirmation_expired', 'queue_expired',
-  'deploy_refused', 'deploy_interrupted', 'deploy_started', 'progress', 'deploy_finished',
+  'deploy_nothing', 'deploy_refused', 'deploy_interrupted', 'deploy_started', 'progress', 'deploy_finished',
 ]);
 const isDeployEvent = (e: CoordEvent): e is DeployEvent => DEPLOY_EVENTS.has(e.kind);
 

@@ -9,13 +9,15 @@ import { reply, type Reply } from '../chat/reply.js';
 import type { Card, MessageRef } from '../chat/types.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { DeployResult } from '../../services/deploy/types.js';
+import type { DeployPreview } from '../../services/deploy/preview-types.js';
 import type { ProgressEvent } from '../../services/deploy/stage-clock.js';
-import { packsLabel, requestLabel, type CoordEvent, type DeploySubject } from '../../services/coord/events.js';
+import { packsLabel, requestLabel, type CoordEvent, type DeploySubject, type PlanNote } from '../../services/coord/events.js';
 import { formatDuration } from '../../core/duration.js';
 import { isChatIdentity, personMark } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
 import { detailsView, progressLine, progressLines, summaryCard, summaryView, workingCard } from './deploy-view.js';
 import { LiveMessage } from './live-message.js';
+import { planDetailsView, promptPlanView } from './plan-view.js';
 import type { DeployMessages, MessageBook } from './message-book.js';
 import type { Notifier } from './notifier.js';
 
@@ -34,7 +36,7 @@ const SHOWN_PACKS = 10;
 
 export type DeployEvent = Extract<CoordEvent, {
   kind: 'queued' | 'confirmation_requested' | 'confirmed' | 'cancelled' | 'confirmation_expired' | 'queue_expired'
-    | 'deploy_refused' | 'deploy_interrupted' | 'deploy_started' | 'progress' | 'deploy_finished';
+    | 'deploy_nothing' | 'deploy_refused' | 'deploy_interrupted' | 'deploy_started' | 'progress' | 'deploy_finished';
 }>;
 
 export interface DeployPresenterDeps {
@@ -50,7 +52,7 @@ export interface DeployPresenterDeps {
 
 interface Running {
   message: LiveMessage<Reply>;
-  head: Head;
+  head: Head & { plan?: ReturnType<typeof promptPlanView> };
   card: Card;
   lines: string[];
 }
@@ -82,6 +84,14 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
     return notifier.send(known.main ? threadOf(known.main, d) : d.target, r);
   }
 
+  /** A big request's plan in full, in its message's thread (the prompt carries its summary). */
+  async function planInThread(d: DeploySubject, known: DeployMessages, plan: { preview: DeployPreview; force: boolean }): Promise<void> {
+    const asked = d.all ? 'all' : d.packs.join(',');
+    await inThread(d, known, reply('confirm_plan_details', { ...planDetailsView(plan.preview, { force: plan.force }), id: d.id }, {
+      moreHint: `\`pack diff ${d.repo} ${asked} ${d.branch}\` shows it all`,
+    }));
+  }
+
   /**
    * The prompt, resolved: no buttons left, the outcome shown. `clicked`: the platform's click
    * handler already edited the message that was clicked (the prompt).
@@ -107,9 +117,10 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
     await show(d, r);
   }
 
-  async function started(d: DeploySubject): Promise<void> {
+  async function started(d: DeploySubject, plan?: PlanNote): Promise<void> {
     if (!d.autoRevert) await deps.notifyStarted(d);
-    const head = headOf(d);
+    // Nobody confirmed this one: its message says, briefly, what it is about to change.
+    const head = plan && 'preview' in plan ? { ...headOf(d), plan: promptPlanView(plan.preview, { force: plan.force }) } : headOf(d);
     const card = workingCard(head);
     const known = await show(d, reply('deploy_ack', head, { card }));
     if (!known.main) return;
@@ -164,9 +175,12 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
       }
       case 'confirmation_requested': {
         const d = e.deploy;
+        const note = e.plan && 'preview' in e.plan ? e.plan : null;
+        const plan = note ? promptPlanView(note.preview, { force: note.force }) : null;
         const prompt = reply('confirm_prompt', {
           phrase: e.phrase, packs: headOf(d).packs, repo: d.repo, branch: d.branch, timeout: formatDuration(e.timeoutMs), id: d.id,
           ...(isChatIdentity(d.requester) ? {} : { pushedBy: personMark(d.requester, 'name') }),
+          ...(plan ? { plan } : {}), ...(e.plan && 'error' in e.plan ? { planError: e.plan.error } : {}),
         }, {
           mention: true,
           buttons: [
@@ -176,15 +190,21 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
         });
         const known = await book.get(d.id);
         if (!known.main) {
-          await show(d, prompt);
+          const shown = await show(d, prompt);
+          if (note && plan?.thread) await planInThread(d, shown, note);
           return;
         }
         // It waited in the queue: the prompt pings them in the thread, the message says what it waits for.
         const ref = await inThread(d, known, prompt);
         await book.put(d.id, { ...(ref ? { prompt: ref } : {}), waited: true });
+        if (note && plan?.thread) await planInThread(d, known, note);
         const who = isChatIdentity(d.requester) ? personMark(d.requester, 'name') : 'someone allowed to deploy it';
         await notifier.update(known.main.ref, known.main.target, reply('deploy_confirming', { who, packs: headOf(d).packs, repo: d.repo, branch: d.branch, id: d.id }));
         return;
+      }
+      case 'deploy_nothing': {
+        const d = e.deploy;
+        return end(d, reply('deploy_nothing', { packs: headOf(d).packs, repo: d.repo, branch: d.branch, id: d.id, plan: promptPlanView(e.preview) }, { mention: true }));
       }
       case 'confirmed':
         // Its message turns into "Deploying…" as soon as the turn starts; only a thread prompt stays behind.
@@ -205,7 +225,7 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
       case 'deploy_interrupted':
         return end(e.deploy, reply('deploy_interrupted', { id: e.deploy.id, packs: headOf(e.deploy).packs, reason: e.reason }, { mention: true }));
       case 'deploy_started':
-        return started(e.deploy);
+        return started(e.deploy, e.plan);
       case 'progress':
         return progressed(e.deploy, e.progress);
       case 'deploy_finished':

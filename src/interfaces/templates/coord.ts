@@ -1,8 +1,16 @@
 /** Templates for the queue, confirmations and branch locks (see defaults.ts for the naming rules). */
+import { PLAN_BRIEF } from './plan.js';
+
 export const COORD_TEMPLATES: Readonly<Record<string, string>> = {
   deploy_queued: `Queued: {{what}} — {{plural ahead "request"}} ahead of you (id {{code id}}). I'll mention you when it is your turn; {{code (concat prefix "pack cancel " id)}} withdraws it.`,
 
-  confirm_prompt: `Say _{{phrase}}_ to complete {{#if pushedBy}}the auto deployment (pushed by {{pushedBy}}){{else}}your deployment{{/if}} of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (within {{timeout}}{{#if pushedBy}}; anyone allowed to deploy {{repo}} may confirm{{/if}}; {{code (concat prefix "pack cancel " id)}} withdraws it).`,
+  confirm_prompt: `Say _{{phrase}}_ to complete {{#if pushedBy}}the auto deployment (pushed by {{pushedBy}}){{else}}your deployment{{/if}} of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (within {{timeout}}{{#if pushedBy}}; anyone allowed to deploy {{repo}} may confirm{{/if}}; {{code (concat prefix "pack cancel " id)}} withdraws it).
+{{#if plan}}
+${PLAN_BRIEF}
+{{/if}}
+{{#if planError}}
+(No plan: {{planError}})
+{{/if}}`,
 
   deploy_confirming: `Waiting for {{who}} to confirm the deployment of {{bold packs}} from {{bold repo}} branch _{{branch}}_ (id {{code id}}); the phrase is in the thread.`,
 

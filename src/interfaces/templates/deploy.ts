@@ -1,8 +1,16 @@
 /** Templates for deploys, releases and history (see defaults.ts for the naming rules). */
+import { PLAN_BRIEF } from './plan.js';
+
 export const DEPLOY_TEMPLATES: Readonly<Record<string, string>> = {
-  deploy_ack: `{{#if verb}}{{verb}}{{else}}Deploying{{/if}} {{packs}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}}…`,
+  deploy_ack: `{{#if verb}}{{verb}}{{else}}Deploying{{/if}} {{packs}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}}…
+{{#if plan}}
+${PLAN_BRIEF}
+{{/if}}`,
 
   deploy_progress: `{{#if verb}}{{verb}}{{else}}Deploying{{/if}} {{packs}} from {{code repo}}{{#if branch}} ({{branch}}){{/if}}…
+{{#if plan}}
+${PLAN_BRIEF}
+{{/if}}
 {{#each lines}}
 {{this}}
 {{/each}}`,

@@ -6,6 +6,8 @@ import { DEPLOY_TEMPLATES } from './deploy.js';
 import { COORD_TEMPLATES } from './coord.js';
 import { NOTIFY_TEMPLATES } from './notify.js';
 import { SECURITY_TEMPLATES } from './security.js';
+import { PLAN_TEMPLATES } from './plan.js';
+import { STATUS_TEMPLATES } from './status.js';
 import { registerHelpers } from './helpers.js';
 import { errnoCode } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
@@ -25,7 +27,7 @@ type Compiled = Handlebars.TemplateDelegate<Record<string, unknown>>;
 export async function createTemplates(opts: { dir?: string } = {}): Promise<Templates> {
   const hb = Handlebars.create();
   registerHelpers(hb);
-  const sources = new Map<string, string>([...Object.entries(DEFAULT_TEMPLATES), ...Object.entries(DEPLOY_TEMPLATES), ...Object.entries(COORD_TEMPLATES), ...Object.entries(NOTIFY_TEMPLATES), ...Object.entries(SECURITY_TEMPLATES)]);
+  const sources = new Map<string, string>([...Object.entries(DEFAULT_TEMPLATES), ...Object.entries(DEPLOY_TEMPLATES), ...Object.entries(COORD_TEMPLATES), ...Object.entries(NOTIFY_TEMPLATES), ...Object.entries(SECURITY_TEMPLATES), ...Object.entries(STATUS_TEMPLATES), ...Object.entries(PLAN_TEMPLATES)]);
   if (opts.dir) {
     for (const [name, source] of await readTemplateDir(opts.dir)) sources.set(name, source);
   }

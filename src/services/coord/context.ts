@@ -1,4 +1,5 @@
 import type { PackChange } from '../deploy/changes.js';
+import type { DeployPreview } from '../deploy/preview-types.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import type { ProgressListener } from '../deploy/stage-clock.js';
 import type { DeployPlan, DeployResult } from '../deploy/types.js';
@@ -26,6 +27,8 @@ export interface CoordContext {
   deploy: (plan: DeployPlan, onProgress: ProgressListener) => Promise<DeployResult>;
   /** What a finished deploy changed per pack, for its announcement (absent: no announcements). */
   changes?: (result: DeployResult) => Promise<PackChange[]>;
+  /** What a deploy would change, worked out before it runs (its turn's prompt; absent: no plans shown). */
+  preview?: (plan: DeployPlan) => Promise<DeployPreview>;
   /** Moves whatever may start now to the front (asks for confirmations, starts turns). */
   pump: () => Promise<void>;
 }

@@ -18,7 +18,7 @@ import { choosePhrase } from './phrases.js';
 import { readPayload } from './payload.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
 import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
-import { lockProblem, runNow, runTurn } from './turn.js';
+import { asksToConfirm, lockProblem, promptPlan, runNow, runTurn } from './turn.js';
 import { type ConfirmPolicy, type DeployPayload } from './types.js';
 import { displayIdentity, isChatIdentity } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
@@ -70,8 +70,6 @@ export function createCoordinator(deps: CoordinatorDeps) {
   const ctx: CoordContext = { ...deps, queue, locks, confirmations, now, pump };
   const payloadOf = (e: QueueEntry) => readPayload(config, e.payload);
 
-  const needsConfirmation = (e: QueueEntry) => e.policy === 'always' || (e.policy === 'when_queued' && (e.ahead ?? 0) > 0);
-
   async function ask(e: QueueEntry): Promise<void> {
     const p = payloadOf(e);
     // A lock taken while it waited: say so now rather than ask for a phrase and refuse after.
@@ -82,12 +80,18 @@ export function createCoordinator(deps: CoordinatorDeps) {
       again = true;
       return;
     }
+    // The plan as things stand now; a request it shows would change nothing is told so, not asked.
+    const plan = await promptPlan(ctx, e, p);
+    if (plan === 'nothing') {
+      again = true;
+      return;
+    }
     const timeoutMs = confirmTimeout(config, p.plan.repo.name);
     const phrase = choosePhrase(confirmPhrases(config, p.plan.repo.name), deps.pick);
     const pending = await confirmations.ask({ entryId: e.id, requester: e.requester, channel: p.target.channel, phrase, timeoutMs, what: e.summary });
     if (!pending) return;
     await jobs.schedule(JOBS.confirmTimeout, jobIds.confirmTimeout(e.id), { id: e.id }, Date.parse(pending.expires_at));
-    await events.emit({ kind: 'confirmation_requested', deploy: subjectOf(p), phrase, timeoutMs });
+    await events.emit({ kind: 'confirmation_requested', deploy: subjectOf(p), phrase, timeoutMs, ...(plan ? { plan } : {}) });
   }
 
   async function dispatch(e: QueueEntry): Promise<void> {
@@ -104,7 +108,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
     pumping = (async () => {
       do {
         again = false;
-        for (const e of await queue.promote(needsConfirmation)) await dispatch(e);
+        for (const e of await queue.promote(asksToConfirm)) await dispatch(e);
       } while (again);
     })().finally(() => (pumping = null));
     return pumping;

@@ -7,6 +7,7 @@
  */
 import type { Identity } from '../../core/identity.js';
 import type { PackChange } from '../deploy/changes.js';
+import type { DeployPreview } from '../deploy/preview-types.js';
 import type { ProgressEvent } from '../deploy/stage-clock.js';
 import type { DeployResult } from '../deploy/types.js';
 import type { LockRecord } from './branch-locks.js';
@@ -39,15 +40,23 @@ export type CoordEvent =
    * did not start at once (others hold its packs, or every worker slot is busy).
    */
   | { kind: 'queued'; deploy: DeploySubject; ahead: number; policy: ConfirmPolicy; waiting: boolean }
-  /** Its turn came (or it runs at once, outside the queue): the deploy starts now. */
-  | { kind: 'deploy_started'; deploy: DeploySubject }
+  /**
+   * Its turn came (or it runs at once, outside the queue): the deploy starts now. `plan`: what
+   * it will change, when its turn worked it out (a turn nobody was asked to confirm).
+   */
+  | { kind: 'deploy_started'; deploy: DeploySubject; plan?: PlanNote }
   /** A pipeline stage started, finished or failed. */
   | { kind: 'progress'; deploy: DeploySubject; progress: ProgressEvent }
   | { kind: 'deploy_finished'; deploy: DeploySubject; result: DeployResult }
   /** What a successful default-branch deploy changed, per pack (only when `announces(repo)`). */
   | { kind: 'announcement'; deploy: DeploySubject; result: DeployResult; changes: PackChange[] }
-  /** Its turn waits for the requester to type `phrase` (or press Confirm) within `timeoutMs`. */
-  | { kind: 'confirmation_requested'; deploy: DeploySubject; phrase: string; timeoutMs: number }
+  /**
+   * Its turn waits for the requester to type `phrase` (or press Confirm) within `timeoutMs`.
+   * `plan`: what confirming would change, worked out just now (or why it could not be).
+   */
+  | { kind: 'confirmation_requested'; deploy: DeploySubject; phrase: string; timeoutMs: number; plan?: PlanNote }
+  /** At its turn, its plan changes nothing (every pack unchanged, no force): it left the queue undeployed. */
+  | { kind: 'deploy_nothing'; deploy: DeploySubject; preview: DeployPreview }
   /**
    * `by` confirmed the deploy: its turn is handed to a worker. `via`
    * a button: the platform already edited the clicked prompt.
@@ -85,6 +94,9 @@ export type CoordEvent =
   | { kind: 'lock_reverted'; lock: LockRecord; defaultBranch: string; heldMs: number; error: string | null; target: Target }
   /** The lock expired but its repository is no longer configured: released, nothing deployed. */
   | { kind: 'lock_dropped'; lock: LockRecord; target: Target };
+
+/** A deploy's plan as its turn found it: the preview (with whether force redeploys unchanged packs), or why there is none. */
+export type PlanNote = { preview: DeployPreview; force: boolean } | { error: string };
 
 /** How a confirmation or cancellation was given: a typed phrase or command, or a button. */
 export type Via = 'text' | 'button';

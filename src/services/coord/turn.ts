@@ -5,10 +5,13 @@
  * the lock change at the end see the same world. A deploy run at once (the CLI) takes the
  * same road without the queue (runNow).
  */
+import { errorMessage } from '../../core/caught.js';
+import { isPackbotError } from '../../core/errors.js';
+import type { DeployPreview } from '../deploy/preview-types.js';
 import type { ProgressEvent } from '../deploy/stage-clock.js';
 import type { DeployResult } from '../deploy/types.js';
 import type { CoordContext } from './context.js';
-import { subjectOf, type DeploySubject } from './events.js';
+import { subjectOf, type DeploySubject, type PlanNote } from './events.js';
 import { cancelLockTimers, scheduleLockTimers } from './lock-timers.js';
 import { decideLock, type LockRecord, type LockRequest } from './branch-locks.js';
 import { readPayload } from './payload.js';
@@ -42,9 +45,49 @@ export async function lockProblem(ctx: CoordContext, entry: QueueEntry, p: Deplo
   return null;
 }
 
-async function deployWithEvents(ctx: CoordContext, p: DeployPayload): Promise<DeployResult> {
+/** Whether entry `e`'s turn waits for its requester to confirm: always, or when it had to wait behind others. */
+export function asksToConfirm(e: Pick<QueueEntry, 'policy' | 'ahead'>): boolean {
+  return e.policy === 'always' || (e.policy === 'when_queued' && (e.ahead ?? 0) > 0);
+}
+
+/**
+ * What deploying `p` would change, worked out now (the state may have moved since it was
+ * queued), or why that could not be done; null when there is nothing to work out (an
+ * install, an auto-revert, no previewer). Never throws: a plan is for people, not a gate.
+ */
+export async function planOf(ctx: CoordContext, p: DeployPayload): Promise<PlanNote | null> {
+  if (!ctx.preview || p.plan.kind !== 'deploy' || p.revert) return null;
+  try {
+    return { preview: await ctx.preview(p.plan), force: p.plan.force };
+  } catch (err) {
+    ctx.logger.warn({ err, deploy: p.plan.id }, 'could not work out the plan of a deploy');
+    // A typed error's message is written for people; anything else stays in the log.
+    return { error: isPackbotError(err) ? err.message : `unexpected error (${errorMessage(err).split('\n')[0]}); see the log` };
+  }
+}
+
+/**
+ * Whether the plan says deploying would do nothing at all: every pack unchanged, no force,
+ * and no pack moving to another branch (a deploy of it would still take or give back a lock).
+ */
+function doesNothing(preview: DeployPreview, p: DeployPayload): boolean {
+  return preview.nothingToDo && !p.plan.force && preview.packs.every((pack) => pack.from?.branch === p.plan.ref);
+}
+
+/**
+ * The plan a confirmation prompt shows, or 'nothing' when deploying would change nothing:
+ * then the entry has left the queue and its requester is told so instead of being asked.
+ */
+export async function promptPlan(ctx: CoordContext, e: QueueEntry, p: DeployPayload): Promise<PlanNote | null | 'nothing'> {
+  const plan = await planOf(ctx, p);
+  if (!plan || !('preview' in plan) || !doesNothing(plan.preview, p)) return plan;
+  if (await ctx.queue.finish(e.id)) await ctx.events.emit({ kind: 'deploy_nothing', deploy: subjectOf(p), preview: plan.preview });
+  return 'nothing';
+}
+
+async function deployWithEvents(ctx: CoordContext, p: DeployPayload, plan?: PlanNote): Promise<DeployResult> {
   const deploy = subjectOf(p);
-  await ctx.events.emit({ kind: 'deploy_started', deploy });
+  await ctx.events.emit({ kind: 'deploy_started', deploy, ...(plan ? { plan } : {}) });
   const onProgress = (progress: ProgressEvent) => {
     // Not awaited: the presenter keeps the updates in order and merges those it can't send yet.
     ctx.events.emit({ kind: 'progress', deploy, progress }).catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
@@ -123,7 +166,9 @@ export async function runTurn(ctx: CoordContext, entryId: string, attempt: numbe
       await ctx.events.emit({ kind: 'deploy_refused', deploy: subjectOf(p), lock: problem.lock, at: problem.at });
       return;
     }
-    const result = await deployWithEvents(ctx, p);
+    // Nobody was asked to confirm this one: its message still says, briefly, what it changes.
+    const plan = asksToConfirm(entry) ? null : await planOf(ctx, p);
+    const result = await deployWithEvents(ctx, p, plan && 'preview' in plan ? plan : undefined);
     if (p.revert) await finishRevert(ctx, { ...p, revert: p.revert }, result);
     else await moveLocks(ctx, p, result);
   } finally {
