@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { scaled } from './test/helpers/budget.js';
 
 /**
  * Two projects: `npm test` runs both; `npm run test:unit` and `npm run test:integration` one each.
@@ -102,8 +103,9 @@ const INTEGRATION = [
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang guards, scaled by PACKBOT_TEST_TIME_SCALE on a very slow machine (test/helpers/budget.ts).
+    testTimeout: scaled(30_000),
+    hookTimeout: scaled(30_000),
     projects: [
       {
         extends: true,

@@ -8,10 +8,12 @@ import { BIN, runCli } from '../helpers/cli.js';
 import { createRepo, listFiles, tempDir, type FileSpec } from '../helpers/git-repo.js';
 import { deployConfigYaml, pack } from '../helpers/deploy.js';
 import { seededRandom, testSeed } from '../helpers/seed.js';
+import { perRunBudget, runsFromEnv, scaled, within } from '../helpers/budget.js';
 import { writeFile } from 'node:fs/promises';
 
 const PACKS = ['p1', 'p2', 'p3', 'p4'];
-const KILLS = 12;
+// PACKBOT_CRASH_RUNS sizes the loop (12 in CI); each run's budget comes from a measured deploy.
+const KILLS = runsFromEnv('PACKBOT_CRASH_RUNS', 12);
 // The kill moments (as fractions of a whole deploy) come from this seed: PACKBOT_TEST_SEED
 // replays a failed run's moments, PACKBOT_TEST_SEED=random explores new ones.
 const SEED = testSeed(20_250_601);
@@ -65,7 +67,9 @@ function deployAndKill(config: string, delayMs: number): Promise<{ outcome: stri
 }
 
 describe('crash safety', () => {
-  it(`leaves every pack on a complete release when a deploy is SIGKILLed at random moments (${KILLS} runs, PACKBOT_TEST_SEED=${SEED})`, async () => {
+  // No overall clock (timeout 0): every run is bounded by its kill, and each run's budget is
+  // derived from how long a deploy just took on this machine, so a loaded machine only runs longer.
+  it(`leaves every pack on a complete release when a deploy is SIGKILLed at random moments (${KILLS} runs, PACKBOT_TEST_SEED=${SEED})`, { timeout: 0 }, async () => {
     console.log(`crash test: PACKBOT_TEST_SEED=${SEED}`);
     const random = seededRandom(SEED);
     const repo = await createRepo({ files: allVersions(0) });
@@ -76,29 +80,32 @@ describe('crash safety', () => {
     // How long a whole deploy takes here (process start included), so the kills can be
     // spread across it on a fast machine and a loaded one alike.
     const t0 = performance.now();
-    expect((await runCli(['--config', config, 'deploy', 'demo', 'all'], { timeoutMs: 60_000 })).code).toBe(0);
+    // The first deploy is the measurement, so its budget is only a hang guard.
+    expect((await runCli(['--config', config, 'deploy', 'demo', 'all'], { timeoutMs: scaled(300_000) })).code).toBe(0);
     let full = performance.now() - t0;
+    const budget = perRunBudget(full);
     const outcomes: string[] = [];
     for (let run = 0; run < KILLS; run++) {
-      await repo.commit(`generation ${run + 1}`, allVersions(run + 1));
+      const where = `PACKBOT_TEST_SEED=${SEED}, run ${run + 1}/${KILLS}`;
+      await within(budget, `${where}: committing the next generation`, repo.commit(`generation ${run + 1}`, allVersions(run + 1)));
       // From process start-up through fetch, staging and the symlink swaps.
       const delayMs = Math.floor(full * (0.1 + 0.85 * random()));
-      const { outcome, ms } = await deployAndKill(config, delayMs);
+      const { outcome, ms } = await within(budget, `${where}: the deploy killed after ${delayMs} ms`, deployAndKill(config, delayMs));
       outcomes.push(outcome);
       // One that finished before its kill shows how long a deploy takes now (the first one was
       // cold, or slowed by a busy moment): spread the next kills over that.
       if (outcome === 'exit 0') full = Math.min(full, ms);
       try {
-        await assertConsistent(packsDir);
+        await within(budget, `${where}: checking the releases`, assertConsistent(packsDir));
       } catch (err) {
-        if (err instanceof Error) err.message = `PACKBOT_TEST_SEED=${SEED}, run ${run + 1}/${KILLS}, killed after ${delayMs} of ~${Math.round(full)} ms: ${err.message}`;
+        if (err instanceof Error) err.message = `${where}, killed after ${delayMs} of ~${Math.round(full)} ms: ${err.message}`;
         throw err;
       }
     }
     console.log(`crash test: ${outcomes.join(', ')}; a deploy took ~${Math.round(full)} ms`);
     expect(outcomes.filter((o) => o === 'SIGKILL').length, `PACKBOT_TEST_SEED=${SEED}, outcomes: ${outcomes.join(', ')}`).toBeGreaterThanOrEqual(KILLS / 2);
 
-    const next = await runCli(['--config', config, 'deploy', 'demo', 'all', '--json'], { timeoutMs: 60_000 });
+    const next = await runCli(['--config', config, 'deploy', 'demo', 'all', '--json'], { timeoutMs: budget });
     expect(next.stderr).toBe('');
     expect(next.code).toBe(0);
     const result = JSON.parse(next.stdout);
@@ -109,7 +116,7 @@ describe('crash safety', () => {
       const leftovers = (await readdir(path.join(packsDir, '.releases', name))).filter((d) => d.startsWith('.'));
       expect(leftovers).toEqual([]);
     }
-  }, 180_000);
+  });
 });
 
 describe('staging of another packbot process on the same state_dir', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { acquireFileLock, LockTimeoutError, withFileLock } from '../../src/core/fs/file-lock.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { ROOT } from '../helpers/cli.js';
+import { scaled } from '../helpers/budget.js';
 
 const OPTS = { staleMs: 60_000, waitMs: 5_000, pollMs: 10 };
 
@@ -76,7 +77,7 @@ describe('cross-process file lock', () => {
     // Another process took it over: the owner file now carries someone else's token.
     await writeFile(path.join(dir, 'owner.json'), JSON.stringify({ pid: 1, host: 'elsewhere', token: 'theirs', since: '' }));
     // Noticed at the next heartbeat (every 100 ms here), however busy the machine.
-    await vi.waitFor(() => expect(held.lost()).toBeInstanceOf(Error), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(() => expect(held.lost()).toBeInstanceOf(Error), { timeout: scaled(15_000), interval: 20 });
     // Two more heartbeats' time: the loss is reported once, not at every beat.
     await new Promise((r) => setTimeout(r, 250));
     expect(lostSeen).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { scaled } from './budget.js';
 import { BIN } from './cli.js';
 
 /**
@@ -25,14 +26,14 @@ export interface ChatProcess {
   /**
    * Resolves with the first message at index >= `from` (default: just after the last message
    * a previous waitFor returned) matching `pred` (a RegExp is tested against `text`). Rejects
-   * after `timeoutMs` (default 15000), or as soon as the process exits without a match, with an
+   * after `timeoutMs` (default 30000 × PACKBOT_TEST_TIME_SCALE), or as soon as the process exits without a match, with an
    * error listing every message seen and the tail of stderr.
    */
   waitFor(pred: ChatPredicate, opts?: { timeoutMs?: number; from?: number }): Promise<ChatMsg & { index: number }>;
   /** Everything printed so far, parsed. */
   messages(): ChatMsg[];
   stderr(): string;
-  /** Closes stdin and waits for exit; after `timeoutMs` (default 20000) SIGKILLs it and rejects. */
+  /** Closes stdin and waits for exit; after `timeoutMs` (default 30000 × PACKBOT_TEST_TIME_SCALE) SIGKILLs it and rejects. */
   end(opts?: { timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Sends `signal` (default SIGTERM) and waits for exit, SIGKILLing after 10s. */
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -202,7 +203,8 @@ export function startChat(opts: StartChatOptions): ChatProcess {
     },
     waitFor(pred, o = {}) {
       const from = o.from ?? cursor;
-      const timeoutMs = o.timeoutMs ?? 15_000;
+      // A hang guard, not a speed test: a reply waited for arrives, or the process's exit rejects at once.
+      const timeoutMs = o.timeoutMs ?? scaled(30_000);
       return new Promise((resolve, reject) => {
         let timer: NodeJS.Timeout | undefined;
         const w: Waiter = {
@@ -228,13 +230,13 @@ export function startChat(opts: StartChatOptions): ChatProcess {
     stderr: () => stderr,
     async end(o = {}) {
       child.stdin.end();
-      const timeoutMs = o.timeoutMs ?? 20_000;
+      const timeoutMs = o.timeoutMs ?? scaled(30_000);
       if (await gone(timeoutMs)) throw new Error(report(`packbot chat did not exit within ${timeoutMs}ms of end of input; killed it`));
       return { code: child.exitCode, stdout, stderr };
     },
     async kill(signal = 'SIGTERM') {
       if (exitInfo === null) child.kill(signal);
-      await gone(10_000);
+      await gone(scaled(10_000));
     },
   };
 }

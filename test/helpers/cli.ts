@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scaled } from './budget.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built bin, as package.json's `bin` names it (`npm test` builds first). */
@@ -28,7 +29,8 @@ export function run(
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    // A hang guard: a CLI start-up alone takes seconds on a loaded machine (PACKBOT_TEST_TIME_SCALE scales it).
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? scaled(60_000));
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage as HttpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { scaled } from './budget.js';
 
 export interface RecordedRequest {
   method: string;
@@ -291,7 +292,7 @@ export class FakeDiscord {
   }
 
   /** Resolves once `check` returns something, re-checked on every request and frame. */
-  until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
+  until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = scaled(20_000)): Promise<T> {
     return new Promise((resolve, reject) => {
       const attempt = () => {
         const found = check();

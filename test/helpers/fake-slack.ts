@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { botEcho, eventsApiEnvelope, SLACK_LIMITS, SlackRateLimits, SocketLog, type EventOptions, type RealisticOptions } from './fake-slack-limits.js';
 import { blockErrors, invalidBlocks } from './fake-slack-blocks.js';
 import { FakeHomes, homeClickPayload, homeOpenedEvent } from './fake-slack-views.js';
+import { scaled } from './budget.js';
 
 export type { EnvelopeRecord, EventOptions, PingRecord, RealisticOptions } from './fake-slack-limits.js';
 export type { HomeView } from './fake-slack-views.js';
@@ -92,7 +93,7 @@ export type { FakeSlackUser } from './fake-slack-users.js';
 
 export const FAKE_BOT = { userId: 'UBOT0001', botId: 'BBOT0001', team: 'T0000001', appId: 'A0000001' };
 
-const WAIT_LIMIT_MS = 20_000;
+const WAIT_LIMIT_MS = scaled(20_000);
 
 function parseParams(raw: string, contentType: string | undefined): Record<string, string> {
   if ((contentType ?? '').includes('application/json')) {

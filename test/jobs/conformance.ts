@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobLogger } from '../../src/domain/jobs/index.js';
 import type { FailedJob, JobInfo, JobRunner } from '../../src/domain/jobs/types.js';
+import { scaled } from '../helpers/budget.js';
 
 export interface RunnerHarness {
   /** A runner on fresh state, not started. */
@@ -21,7 +22,7 @@ export interface RunnerHarness {
 
 export { sleep };
 
-export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = scaled(15_000)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -8,13 +8,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackStore, type PackStore } from '../../src/domain/packstore/index.js';
 import { seededRandom, testSeed } from '../helpers/seed.js';
+import { perRunBudget, runsFromEnv, scaled, within } from '../helpers/budget.js';
 import { cleanup, meta, sha256File, tempDir, writeTree } from './helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const distIndex = join(root, 'dist', 'src', 'domain', 'packstore', 'index.js');
 const child = fileURLToPath(new URL('./fixtures/crash-child.mjs', import.meta.url));
 const PACKS = ['p1', 'p2', 'p3'];
-const RUNS = 10;
+// PACKBOT_CRASH_RUNS sizes the loop (10 in CI); each run's budget comes from the measured first run.
+const RUNS = runsFromEnv('PACKBOT_CRASH_RUNS', 10);
 // When each kill lands comes from this seed (test/helpers/seed.ts: PACKBOT_TEST_SEED replays it).
 const SEED = testSeed(20_250_603);
 const random = seededRandom(SEED);
@@ -98,10 +100,14 @@ async function runAndKill(run: number): Promise<void> {
 }
 
 describe('crash safety', () => {
-  it(`leaves every pack link on a complete release whenever the installer is SIGKILLed (PACKBOT_TEST_SEED=${SEED})`, { timeout: 300_000 }, async () => {
+  // No overall clock (timeout 0): every run ends with its kill, and a run's budget is derived
+  // from how long the first one took on this machine, so a loaded machine only runs longer.
+  it(`leaves every pack link on a complete release whenever the installer is SIGKILLed (PACKBOT_TEST_SEED=${SEED})`, { timeout: 0 }, async () => {
     let recovered = 0;
+    let budget = scaled(300_000);
     for (let run = 0; run < RUNS; run++) {
-      await runAndKill(run);
+      const started = performance.now();
+      await within(budget, `run ${run}, PACKBOT_TEST_SEED=${SEED}: the killed installer`, runAndKill(run));
       await assertConsistent();
 
       recovered += (await store.recover()).length;
@@ -117,6 +123,7 @@ describe('crash safety', () => {
       const { release } = await store.writeRelease(pack, src, meta(pack));
       expect((await store.active(pack))?.release).toBe(release.release);
       expect(await readFile(join(packsDir, pack, 'pack.yaml'), 'utf8')).toBe('name: after\n');
+      if (run === 0) budget = perRunBudget(performance.now() - started);
     }
     // Not asserted (it depends on where the kills land), but worth seeing when it is 0.
     console.info(`crash test: ${RUNS} kills, ${recovered} leftovers recovered`);

@@ -9,10 +9,11 @@ import type { PushEvent } from '../../../src/services/autodeploy/push-event.js';
 import { createStateStore } from '../../../src/domain/store/index.js';
 import { tempDir } from '../../helpers/config.js';
 import { deliver, githubPush } from '../../helpers/webhooks.js';
+import { scaled } from '../../helpers/budget.js';
 
 const SECRET = 'late-test-secret';
 // Generous: the pushes below finish as soon as they are let go; this only bounds a hang.
-const eventually = { timeout: 15_000, interval: 20 };
+const eventually = { timeout: scaled(15_000), interval: 20 };
 // One body per delivery id (a body already taken under another id is a replay); a retry repeats both.
 const push = (delivery: string) => githubPush({ url: 'https://github.com/a/b.git', branch: 'main', before: 'a'.repeat(40), after: delivery === 'late-1' ? 'c'.repeat(40) : 'b'.repeat(40) }, SECRET, { delivery });
 
