@@ -5,7 +5,7 @@
  * and the repository's mirror (fetching it, as any look at a ref does) and writes nothing
  * else: no queue entry, lock, staging directory, history record or release.
  */
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { identityOf } from '../../core/identity.js';
 import { createApp } from '../app.js';
 import { loadRuntime } from '../runtime.js';
@@ -44,7 +44,8 @@ export function deployTarget(command: Command): Command {
   return command
     .argument('<repo>', 'a repository name from packbot.yaml')
     .argument('[packs]', 'comma-separated pack names, or all', 'all')
-    .argument('[branch]', 'branch, tag or commit (default: the repository\'s branch)', '');
+    // commander prints the default itself: say it as words, not as the '' that stands for it.
+    .addArgument(new Argument('[branch]', 'branch, tag or commit').default('', "the repository's branch"));
 }
 
 /** `packbot diff`: the plan of `packbot deploy` with the same arguments. */
