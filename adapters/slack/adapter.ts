@@ -230,7 +230,7 @@ export class SlackAdapter implements ChatAdapter {
     void (async () => {
       if (this.opts.lookupGroups !== false) msg.groups = await this.groups.of(msg.user.id);
       await onMessage(msg);
-    })().catch((err: unknown) => this.log.error({ err, msg: msg.id }, 'Slack message failed'));
+    })().catch((err: unknown) => this.log.error({ err, message_id: msg.id }, 'Slack message failed'));
   }
 
   /**

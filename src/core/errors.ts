@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'pack_name_invalid'
   | 'pack_not_installed'
   | 'release_unknown'
+  | 'release_ambiguous'
   | 'release_invalid'
   | 'packstore_busy'
   | 'env_failed'

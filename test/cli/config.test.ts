@@ -35,6 +35,27 @@ permissions: {admins: [alice]}
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('check on a copy of examples/packbot.yaml flags its demo repository, which only --demo seeds', async () => {
+    const { copyFile, mkdir } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const { tempDir } = await import('../helpers/config.js');
+    const { ROOT } = await import('../helpers/cli.js');
+    const cwd = await tempDir();
+    await copyFile(path.join(ROOT, 'examples', 'packbot.yaml'), path.join(cwd, 'packbot.yaml'));
+    const env = { PACKBOT_CONFIG: '', PACKBOT_STATE_DIR: '' };
+    const r = await runCli(['config', 'check'], { cwd, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('repositories.demo.repo');
+    expect(r.stderr).toContain('does not exist');
+    expect(r.stderr).toContain('--demo');
+    expect(r.stderr.trim().split('\n')).toHaveLength(2);
+    // Once it points at something real, the copy checks OK.
+    await mkdir(path.join(cwd, 'var', 'demo-packs.git'), { recursive: true });
+    const ok = await runCli(['config', 'check'], { cwd, env });
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain('OK (1 repository: demo)');
+  });
+
   it('check explains where it looked when there is no config', async () => {
     const { tempDir } = await import('../helpers/config.js');
     const cwd = await tempDir();

@@ -84,6 +84,16 @@ describe('dispatcher', () => {
     expect(logs()).not.toContain('topsecret-value');
   });
 
+  it('logs each message line with one "msg" key: the message id goes under message_id', async () => {
+    const { dispatcher, logs } = await setup({ list: () => [reply('error', { message: 'ok' })] });
+    await dispatcher.handle(msg('!pack list', 'M-42'), recordingAdapter());
+    const line = logs().split('\n').find((l) => l.includes('"command"'));
+    expect(line).toBeDefined();
+    // JSON.parse keeps the last duplicate silently, so count the raw keys.
+    expect(line?.match(/"msg":/g)).toHaveLength(1);
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ msg: 'command', message_id: 'M-42' });
+  });
+
   it('splits a long reply to the adapter limits', async () => {
     const long = Array.from({ length: 40 }, (_, i) => `line ${i} of output`).join('\n');
     const { dispatcher } = await setup({ list: () => [reply('error', { message: long }, { moreHint: 'see `pack history 7`' })] });

@@ -7,8 +7,8 @@ afterEach(async () => {
   for (const b of bots.splice(0)) await b.stop();
 });
 
-describe('rollback and uninstall respect branch locks', () => {
-  it('refuses others with who holds it and how to unlock; the holder and admins may', async () => {
+/** alpha deployed from main, then from feature-x by bob: locked to him. */
+async function bobLocksAlpha(): Promise<LiveBot> {
     const bot = await startLiveBot(scenarioConfig((await scenarioRepo()).url));
     bots.push(bot);
     bot.say('@bob #general !pack deploy demo alpha');
@@ -16,6 +16,12 @@ describe('rollback and uninstall respect branch locks', () => {
     bot.say('@bob #general !pack deploy demo alpha feature-x');
     await bot.waitFor((m) => m.channel === 'ops' && m.text.startsWith('🔒'));
     await bot.app.services.coordinator.settled();
+  return bot;
+}
+
+describe('rollback and uninstall respect branch locks', () => {
+  it('refuses others with who holds it and how to unlock; the holder and admins may', async () => {
+    const bot = await bobLocksAlpha();
 
     bot.say('@alice #general !pack rollback alpha');
     const rollback = await bot.waitFor((m) => m.text.includes('is locked to branch feature-x by @bob'));
@@ -30,6 +36,21 @@ describe('rollback and uninstall respect branch locks', () => {
     bot.say('@root #general !pack uninstall alpha');
     await bot.waitFor((m) => /uninstalled|removed/i.test(m.text) && m.text.includes('alpha'));
     expect(await bot.app.services.store.active('alpha')).toBeNull();
+  }, 30_000);
+});
+
+describe('a rollback to the default branch ends the lock', () => {
+  it("an admin's rollback to a default-branch release releases the holder's lock and tells the holder", async () => {
+    const bot = await bobLocksAlpha();
+
+    bot.say('@root #general !pack rollback alpha');
+    // The repository's notify channel hears it, naming the holder (a mention on chat platforms).
+    const notice = await bot.waitFor((m) => m.channel === 'ops' && m.text.startsWith('🔓'));
+    expect(notice.text).toContain('alpha');
+    expect(notice.text).toContain('bob');
+    expect(notice.text).toContain('main');
+    expect(await bot.app.services.coordinator.locks.get('alpha')).toBeNull();
+    expect((await bot.app.services.store.active('alpha'))?.meta.branch).toBe('main');
   }, 30_000);
 });
 

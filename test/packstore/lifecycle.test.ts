@@ -55,6 +55,35 @@ describe('rollback and activate', () => {
   });
 });
 
+describe('rollback to a version or a release-id prefix', () => {
+  // Oldest first: 1.0.0, 1.1.0, 1.0.0 again, then 2.0.0 (active).
+  let names: string[];
+  beforeEach(async () => {
+    names = [];
+    for (const version of ['1.0.0', '1.1.0', '1.0.0', '2.0.0']) {
+      names.push((await fx.store.writeRelease('demo', await fx.source(), meta('demo', { version }))).release.release);
+    }
+  });
+
+  it('takes a version as the newest release of that version', async () => {
+    expect((await fx.store.rollback('demo', '1.0.0')).to.release).toBe(names[2]);
+  });
+
+  it('takes a unique prefix of a release id', async () => {
+    expect((await fx.store.rollback('demo', names[0]!.slice(0, 13))).to.release).toBe(names[0]);
+    expect((await fx.store.rollback('demo', '1.1')).to.release).toBe(names[1]);
+  });
+
+  it('refuses an ambiguous prefix in one line listing the candidates, and changes nothing', async () => {
+    const err = await rejection(fx.store.rollback('demo', '1.'));
+    expect(err.code).toBe('release_ambiguous');
+    expect(err.message).not.toContain('\n');
+    for (const name of names.slice(0, 3)) expect(err.message).toContain(name);
+    expect(err.message).not.toContain(names[3]);
+    expect((await fx.store.active('demo'))?.release).toBe(names[3]);
+  });
+});
+
 describe('uninstall', () => {
   it('removes the link, the releases and the environments, and returns what was active', async () => {
     const { release } = await fx.store.writeRelease('demo', await fx.source(), meta('demo'));

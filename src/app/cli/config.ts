@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { configJsonSchema, loadConfig } from '../../domain/config/index.js';
+import { checkLocalRepositories } from './local-repos.js';
 
 /** `packbot config check|schema`. */
 export function registerConfigCommands(program: Command): void {
@@ -10,6 +11,7 @@ export function registerConfigCommands(program: Command): void {
     .action(async () => {
       const explicit = program.opts<{ config?: string }>().config;
       const loaded = await loadConfig({ ...(explicit ? { explicit } : {}), env: process.env, cwd: process.cwd() });
+      await checkLocalRepositories(loaded.config, loaded.file);
       const repos = Object.keys(loaded.config.repositories);
       process.stdout.write(`${loaded.file}: OK (${repos.length} repositor${repos.length === 1 ? 'y' : 'ies'}${repos.length ? `: ${repos.join(', ')}` : ''})\n`);
     });

@@ -17,7 +17,7 @@ export interface FindOptions {
   cwd: string;
 }
 
-const FIX = 'pass --config <file>, set PACKBOT_CONFIG, or copy examples/packbot.yaml to ./packbot.yaml';
+const FIX = 'pass --config <file>, set PACKBOT_CONFIG, or copy examples/packbot.yaml to ./packbot.yaml and point its repository at yours';
 
 export function findConfigPath(opts: FindOptions): string {
   const fromEnv = opts.env['PACKBOT_CONFIG'];

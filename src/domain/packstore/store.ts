@@ -19,6 +19,7 @@ import { DEFAULT_LOCK, withLock, type LockGuard, type LockOptions } from './rele
 import { checkMeta, readMeta, storedMeta, writeMeta, type Release, type ReleaseMeta, type StoredMeta } from './meta.js';
 import { assertPackName, compareReleasesNewestFirst, isPackName, isReleaseName, releaseName, releaseTime } from './names.js';
 import { recoverLeftovers } from './recover.js';
+import { ambiguous, pickRelease } from './pick-release.js';
 
 export interface PackStoreOptions {
   packsDir: string;
@@ -239,9 +240,11 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       const from = all.find((r) => r.active) ?? null;
       let to: Release | undefined;
       if (release !== undefined) {
-        // Validated before lookup: a name from chat never becomes a path unless it is a listed release.
-        to = isReleaseName(release) ? all.find((r) => r.release === release) : undefined;
-        if (!to) throw unknown(pack, release, all);
+        // A listed release only (pickRelease validates the name): chat text never becomes a path.
+        const picked = pickRelease(all, release);
+        if (picked.kind === 'ambiguous') throw ambiguous(pack, release, picked.candidates);
+        if (picked.kind === 'unknown') throw unknown(pack, release, all);
+        to = picked.release;
       } else {
         if (!from) {
           const names = all.map((r) => r.release).join(', ');

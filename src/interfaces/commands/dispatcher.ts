@@ -116,7 +116,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function handle(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
     if (!(await firstSeen(`${msg.platform}:${msg.id}`))) return;
-    const log = deps.logger.child({ platform: msg.platform, msg: msg.id, user: identityOfEvent(msg) });
+    const log = deps.logger.child({ platform: msg.platform, message_id: msg.id, user: identityOfEvent(msg) });
     const target = targetOf(msg);
     let replies: Reply[];
     try {

@@ -8,7 +8,7 @@
  */
 import { actorOf } from '../chat/actor.js';
 import { originKey, originLabel, originOfRelease, sameOrigin, type Origin } from '../../domain/permissions/index.js';
-import type { Release } from '../../domain/packstore/index.js';
+import { pickRelease, type Release } from '../../domain/packstore/index.js';
 import type { CommandContext } from './types.js';
 
 /** Names the store can hold (a pack ref); anything else is the deployer's to refuse in its own words. */
@@ -31,9 +31,12 @@ export async function checkReplacements(ctx: CommandContext, next: Origin, packs
   return permitted;
 }
 
-/** The release a rollback of `pack` would make active: the named one, else the one before the active. */
+/** The release a rollback of `pack` would make active: the named one (as the store resolves it), else the one before the active. */
 function rollbackTarget(all: readonly Release[], release: string): Release | undefined {
-  if (release !== '') return all.find((r) => r.release === release);
+  if (release !== '') {
+    const picked = pickRelease(all, release);
+    return picked.kind === 'found' ? picked.release : undefined;
+  }
   const active = all.findIndex((r) => r.active);
   return active < 0 ? undefined : all[active + 1];
 }

@@ -5,11 +5,13 @@ import { checkRollback, checkUninstall } from './ownership.js';
 import { refusalMessage } from '../../services/coord/branch-locks.js';
 import { isAdmin } from '../../services/coord/settings.js';
 import { personMark } from '../../core/identity.js';
+import { targetOf } from '../chat/actor.js';
 
 /**
  * A pack locked to someone's branch is theirs until they deploy the default branch again:
  * rolling it back or removing it would pull the ground from under them, as another deploy
- * would. Admins may (the lock stays; they can `pack unlock` it).
+ * would. Admins may; a rollback to a release from the lock's default branch then ends the
+ * lock, as a default-branch deploy does, and its holder is told (else it stays: `pack unlock`).
  */
 async function checkLocks(ctx: CommandContext, packs: string[]): Promise<void> {
   if (isAdmin(ctx.config, ctx.identity)) return;
@@ -32,6 +34,7 @@ export async function rollbackCommand(ctx: CommandContext): Promise<Reply[]> {
   await checkRollback(ctx, pack, release);
   await checkLocks(ctx, [pack]);
   const result = await ctx.services.deployer.rollback(pack, release, ctx.identity);
+  await ctx.services.coordinator.rolledBack(pack, ctx.identity, targetOf(ctx.message), { repo: result.repo, branch: result.branch, deployId: result.id });
   return [reply('rollback_done', { ...result }, { mention: true })];
 }
 

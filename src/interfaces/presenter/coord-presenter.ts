@@ -128,7 +128,7 @@ export function createCoordPresenter(deps: CoordPresenterDeps): Required<CoordEv
         return notifyLock(e.deployId, lock.repo, e.origin, { taken: true, ...view }, reply('notify_lock_taken', view));
       }
       case 'lock_released': {
-        const view = { by: name(e.by), pack: e.pack, repo: e.repo, branch: e.defaultBranch, default: e.defaultBranch, back: true };
+        const view = { by: name(e.by), pack: e.pack, repo: e.repo, branch: e.defaultBranch, default: e.defaultBranch, back: true, ...(e.owner ? { holder: name(e.owner) } : {}) };
         return notifyLock(e.deployId, e.repo, e.origin, { taken: false, ...view }, reply('notify_lock_released', view));
       }
       case 'lock_unlocked':

@@ -10,7 +10,7 @@ export const NOTIFY_TEMPLATES: Readonly<Record<string, string>> = {
 
   notify_lock_taken: `🔒 {{by}} took {{bold pack}} to {{repo}} _{{branch}}_; others can't deploy it from another branch until {{by}} deploys _{{default}}_ or the lock ends in {{reverts}}.`,
 
-  notify_lock_released: `🔓 {{by}} released the lock on {{bold pack}}{{#if back}}: it is back on {{repo}} _{{branch}}_{{else}}; it stays on _{{branch}}_ until the next deploy{{/if}}.`,
+  notify_lock_released: `🔓 {{by}} released {{#if holder}}{{holder}}'s{{else}}the{{/if}} lock on {{bold pack}}{{#if back}}: it is back on {{repo}} _{{branch}}_{{else}}; it stays on _{{branch}}_ until the next deploy{{/if}}.`,
 
   autodeploy_triggered: `🚀 Auto deployment of {{bold repo}} (branch: _{{branch}}_) triggered via commit by _{{author}}_ — {{bold packs}}{{#if skipped}} ({{plural skipped "locked pack"}} skipped){{/if}}{{#if forced}} after a force-push{{/if}}
 > {{message}}`,

@@ -13,7 +13,7 @@ import { createConfirmations, type Answer, type PendingConfirmation } from './co
 import { JOBS, jobIds, type CoordContext } from './context.js';
 import { requestLabel, subjectOf, type CoordEvents, type Via } from './events.js';
 import { assertUnlocked, createLocks } from './branch-locks.js';
-import { cancelLockTimers, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
+import { cancelLockTimers, releaseAfterRollback, revertLock, scheduleLockTimers, warnOwner } from './lock-timers.js';
 import { choosePhrase } from './phrases.js';
 import { readPayload } from './payload.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
@@ -253,6 +253,15 @@ export function createCoordinator(deps: CoordinatorDeps) {
       });
       await events.emit({ kind: result.forced ? 'lock_force_released' : 'lock_unlocked', lock: result.lock, by: identity, origin });
       return result;
+    },
+
+    /**
+     * A rollback of `pack` by `identity` landed on a release from `to`: back on the lock's
+     * repository's default branch, the lock has nothing left to protect, as after a
+     * default-branch deploy; it is released and its holder told. Else it stays.
+     */
+    rolledBack(pack: string, identity: string, origin: Target, to: { repo: string; branch: string; deployId: string }) {
+      return releaseAfterRollback(ctx, pack, identity, origin, to);
     },
 
     async extend(pack: string, identity: string, ms: number) {

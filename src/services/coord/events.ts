@@ -74,8 +74,11 @@ export type CoordEvent =
   | { kind: 'deploy_interrupted'; deploy: DeploySubject; reason: string }
   /** A branch deploy took the pack's lock, taken at `origin`; it reverts in `revertsInMs`. */
   | { kind: 'lock_taken'; lock: LockRecord; defaultBranch: string; revertsInMs: number; origin: Target; deployId: string }
-  /** `by`, the lock's owner, deployed the default branch again (deploy `deployId`): the pack is back there, free. */
-  | { kind: 'lock_released'; pack: string; repo: string; by: string; defaultBranch: string; origin: Target; deployId: string }
+  /**
+   * `by`, the lock's owner, deployed the default branch again (deploy `deployId`): the pack is
+   * back there, free. `owner`: set when someone else's rollback to the default branch ended it.
+   */
+  | { kind: 'lock_released'; pack: string; repo: string; by: string; defaultBranch: string; origin: Target; deployId: string; owner?: string }
   /** Its owner released it with `pack unlock`, at `origin`. */
   | { kind: 'lock_unlocked'; lock: LockRecord; by: string; origin: Target }
   /** An admin released someone else's lock, at `origin`. */

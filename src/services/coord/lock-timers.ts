@@ -11,6 +11,7 @@ import type { CoordContext } from './context.js';
 import { JOBS, jobIds } from './context.js';
 import { subjectOf } from './events.js';
 import type { LockRecord } from './branch-locks.js';
+import type { Target } from '../../core/target.js';
 import { revertAfter, warnBefore } from './settings.js';
 import { type DeployPayload } from './types.js';
 import { SYSTEM_IDENTITY, displayIdentity } from '../../core/identity.js';
@@ -77,4 +78,24 @@ export async function revertLock(ctx: CoordContext, raw: unknown): Promise<void>
   await ctx.events.emit({ kind: 'queued', deploy: subjectOf(payload), ahead, policy: 'never', waiting: ahead > 0 })
     .catch((err: unknown) => ctx.logger.warn({ err, entry: id }, 'could not tell that a deploy was queued'));
   await ctx.pump();
+}
+
+/**
+ * A rollback of `pack` by `identity` landed on a release from `to`: back on the lock's
+ * repository's default branch, the lock has nothing left to protect, as after a
+ * default-branch deploy; it is released and its holder told. Else it stays.
+ */
+export async function releaseAfterRollback(
+  ctx: CoordContext, pack: string, identity: string, origin: Target, to: { repo: string; branch: string; deployId: string },
+): Promise<LockRecord | null> {
+  const lock = await ctx.locks.get(pack);
+  const defaultBranch = lock ? ctx.config.repositories[lock.repo]?.branch : undefined;
+  if (!lock || defaultBranch === undefined || to.repo !== lock.repo || to.branch !== defaultBranch) return null;
+  if (!(await ctx.locks.releaseIf(pack, lock.since))) return null;
+  await cancelLockTimers(ctx, pack);
+  await ctx.events.emit({
+    kind: 'lock_released', pack, repo: lock.repo, by: identity, defaultBranch, origin, deployId: to.deployId,
+    ...(lock.owner !== identity ? { owner: lock.owner } : {}),
+  });
+  return lock;
 }

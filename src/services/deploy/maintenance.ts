@@ -25,6 +25,11 @@ export interface RollbackResult {
   from: string | null;
   to: string;
   version: string;
+  /** Where the release now active came from: a default-branch one ends the pack's branch lock. */
+  repo: string;
+  branch: string;
+  /** The rollback's history id. */
+  id: string;
   /** The registration hook failed: the rollback stands, StackStorm may not have reloaded. */
   warning: string | null;
 }
@@ -42,10 +47,13 @@ export function createMaintenance(deps: DeployerDeps, mutex: KeyedMutex) {
       } catch (err) {
         warning = deps.masker.mask(isPackbotError(err) ? err.message : String(err));
       }
-      await deps.history.append(record('rollback', by, started, [
+      const rec = record('rollback', by, started, [
         { pack, status: 'rolled_back', version: to.meta.version, from: from?.release ?? null, to: to.release, warnings: warning ? [warning] : [] },
-      ], warning ?? undefined));
-      return { pack, from: from?.release ?? null, to: to.release, version: to.meta.version, warning };
+      ], warning ?? undefined);
+      await deps.history.append(rec);
+      return {
+        pack, from: from?.release ?? null, to: to.release, version: to.meta.version, repo: to.meta.repo, branch: to.meta.branch, id: rec.id, warning,
+      };
     });
   }
 

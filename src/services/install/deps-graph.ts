@@ -15,6 +15,8 @@ export interface DepNode {
   status: NodeStatus;
   /** For an upgrade: the installed version it replaces. */
   from?: string;
+  /** For a missing pack: the configured repositories that have it on their default branch. */
+  repos?: string[];
 }
 
 export interface DepGraph {
@@ -39,6 +41,15 @@ function depsOf(list: readonly string[]): Array<{ to: string; range: string }> {
     }
   }
   return out;
+}
+
+/** Marks each missing pack with the repositories that have it (from repositoriesHolding). */
+export function withRepositories(g: DepGraph, holding: ReadonlyMap<string, string[]>): DepGraph {
+  const nodes = new Map([...g.nodes].map(([name, n]) => {
+    const repos = n.status === 'missing' ? holding.get(name) : undefined;
+    return [name, repos ? { ...n, repos } : n];
+  }));
+  return { ...g, nodes };
 }
 
 /** `roots`: pack names; `resolution`: what the registry would do (null without a registry). */
@@ -71,7 +82,11 @@ export function buildGraph(roots: readonly string[], installed: readonly Release
 }
 
 function label(n: DepNode): string {
-  if (n.status === 'missing') return `${n.name} (not installed, not in any index)`;
+  if (n.status === 'missing') {
+    const repos = n.repos ?? [];
+    if (repos.length === 0) return `${n.name} (not installed; in no configured repository or index)`;
+    return `${n.name} (not installed; in ${repos.length === 1 ? 'repository' : 'repositories'} ${repos.join(', ')})`;
+  }
   if (n.status === 'upgrade') return `${n.name} ${n.from} → ${n.version} (upgrade)`;
   return `${n.name} ${n.version} (${n.status})`;
 }

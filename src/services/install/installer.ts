@@ -21,7 +21,8 @@ import { validatePackDir } from '../../domain/packs/index.js';
 import { loadIndexes, type LoadResult } from '../../domain/registry/sources.js';
 import { assertResolution, resolveInstall, type PlannedInstall, type Resolution } from '../../domain/registry/resolve.js';
 import { parseRequest } from '../../domain/registry/select.js';
-import { buildGraph, type DepGraph } from './deps-graph.js';
+import { buildGraph, withRepositories, type DepGraph } from './deps-graph.js';
+import { repositoriesHolding } from './repo-packs.js';
 import { fetchPack } from './fetch.js';
 import { checkSpecs, planInstall, REGISTRY, REGISTRY_REPOSITORY, tryPlanInstall, type InstallRequest } from './install-plan.js';
 
@@ -148,7 +149,9 @@ export function createInstaller(deps: DeployerDeps) {
     const resolution = registry.indexes.length === 0 ? null : resolveInstall({
       requests: specs, installed: new Map(installed.map((r) => [r.pack, r.meta.version])), indexes: (await indexes()).indexes, maxDepth: registry.max_depth,
     });
-    return buildGraph(specs.map((s) => parseRequest(s).name), installed, resolution);
+    const graph = buildGraph(specs.map((s) => parseRequest(s).name), installed, resolution);
+    const missing = [...graph.nodes.values()].filter((n) => n.status === 'missing').map((n) => n.name);
+    return withRepositories(graph, await repositoriesHolding(deps, missing));
   }
 
   return { plan: planInstall, resolve, install, run, graph, fetchDependencies };
