@@ -8,6 +8,7 @@ import { benchDeploy } from './deploy.js';
 import { benchLag } from './lag.js';
 import { benchQueue } from './queue.js';
 import { benchRegistry } from './registry.js';
+import { benchStartup } from './startup.js';
 
 const results: Record<string, unknown> = {
   node: process.version,
@@ -19,5 +20,6 @@ const results: Record<string, unknown> = {
   autodeploy: await benchAutodeploy(),
   lag: await benchLag(),
   registry: await benchRegistry(),
+  startup: await benchStartup(),
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `packbot` executable: the one place that joins the concrete adapters to the app.
-import { adapterKit } from '../adapters/index.js';
+// The kit loads an adapter (and its chat SDK) only when a command creates it: start-up stays light.
+import { adapterKit } from '../adapters/kit.js';
 import { main } from '../src/app/main.js';
 
 process.exitCode = await main(process.argv, adapterKit);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createInterface, type Interface } from 'node:readline';
+import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AdapterLimits, ChatAdapter, IncomingMessage, MessageRef, OutgoingMessage } from '../../src/interfaces/chat/types.js';
 import { isEventLine, parseConsoleEvent } from './event.js';
 import { parseConsoleLine } from './line.js';
+import { renderMarkup } from './markup.js';
 
 export interface ConsoleAdapterOptions {
   input: Readable;
@@ -14,8 +15,10 @@ export interface ConsoleAdapterOptions {
   channel: string;
   /** One JSON object per outgoing message instead of text. */
   json?: boolean;
-  /** Prompt and colours (default: both streams are TTYs). */
+  /** Prompt and line editing (default: both streams are TTYs). */
   interactive?: boolean;
+  /** ANSI colours and styles (default: output is a TTY and NO_COLOR is unset); never in --json. */
+  color?: boolean;
   /**
    * Read the next line only once what the previous one set off has finished (default: when
    * not interactive), so a piped script reads like a conversation. Off to feed events as
@@ -52,6 +55,9 @@ export class ConsoleAdapter implements ChatAdapter {
   private chain: Promise<void> = Promise.resolve();
   private readonly printed = new Map<string, string>();
   private readonly interactive: boolean;
+  private readonly color: boolean;
+  /** The prompt is on screen (interactive, input still open): output must go above it. */
+  private prompting = false;
   readonly settles: boolean;
   private endOfInput!: () => void;
   /** Resolves when input has ended and every line has been handed to the bot. */
@@ -61,6 +67,9 @@ export class ConsoleAdapter implements ChatAdapter {
     const isTTY = (s: unknown) => (s as { isTTY?: boolean }).isTTY === true;
     this.interactive = !opts.json && (opts.interactive ?? (isTTY(opts.input) && isTTY(opts.output)));
     this.settles = opts.settle ?? !this.interactive;
+    // https://no-color.org: present and not empty turns colour off.
+    const noColor = (process.env['NO_COLOR'] ?? '') !== '';
+    this.color = !opts.json && (opts.color ?? (isTTY(opts.output) && !noColor));
   }
 
   mentionTokens(): string[] {
@@ -72,6 +81,7 @@ export class ConsoleAdapter implements ChatAdapter {
     this.rl = rl;
     if (this.interactive) {
       rl.setPrompt(`${this.opts.user}@#${this.opts.channel}> `);
+      this.prompting = true;
       rl.prompt();
     }
     rl.on('line', (line) => {
@@ -81,10 +91,12 @@ export class ConsoleAdapter implements ChatAdapter {
         if (outcome && 'error' in outcome) this.printError(outcome.error);
         // The app logs the failure (masked); the terminal only learns that it happened.
         else if (outcome) await onMessage(outcome.msg).catch(() => this.printError('packbot failed to handle that line; see its log'));
-        if (this.interactive) rl.prompt();
+        // true: keeps what was typed meanwhile, and the cursor where it was.
+        if (this.prompting) rl.prompt(true);
       });
     });
     rl.on('close', () => {
+      this.prompting = false;
       void this.chain.then(() => this.endOfInput());
     });
   }
@@ -154,12 +166,11 @@ export class ConsoleAdapter implements ChatAdapter {
       this.write(JSON.stringify({ channel: msg.channel, thread: msg.thread ?? null, text: msg.text, mentions: msg.mentions }));
       return;
     }
-    const c = this.interactive ? COLORS : { bot: '', mention: '', dim: '', reset: '' };
+    const c = this.color ? COLORS : { bot: '', mention: '', dim: '', reset: '' };
     const mentions = msg.mentions.map((m) => `${c.mention}@${m}${c.reset} `).join('');
-    const [first = '', ...rest] = msg.text.split('\n');
+    const [first = '', ...rest] = renderMarkup(msg.text, { color: this.color }).split('\n');
     const head = `${c.dim}[#${msg.channel}]${c.reset} ${c.bot}${this.opts.botName}${c.reset}: `;
     const lines = [`${head}${mentions}${first}`, ...rest.map((l) => `  ${l}`)];
-    if (this.interactive) this.opts.output.write('\r\x1b[K');
     this.write(lines.join('\n'));
   }
 
@@ -169,11 +180,25 @@ export class ConsoleAdapter implements ChatAdapter {
       this.write(JSON.stringify({ error: text }));
       return;
     }
-    if (this.interactive) this.opts.output.write('\r\x1b[K');
     this.write(`error: ${text}`);
   }
 
+  /**
+   * Output comes at any time (a deploy's progress, a notice for another channel), often
+   * while someone is typing: the prompt and the half-typed line are wiped, the text
+   * printed where they were, and both drawn again below it with the cursor where it was.
+   */
   private write(text: string): void {
-    this.opts.output.write(`${text}\n`);
+    const out = this.opts.output;
+    if (!this.prompting || !this.rl) {
+      out.write(`${text}\n`);
+      return;
+    }
+    // A typed line longer than the terminal is wide spans rows: go back to the first.
+    moveCursor(out, 0, -this.rl.getCursorPos().rows);
+    cursorTo(out, 0);
+    clearScreenDown(out);
+    out.write(`${text}\n`);
+    this.rl.prompt(true);
   }
 }

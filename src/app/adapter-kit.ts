@@ -18,8 +18,11 @@ export interface ConsoleStreams {
  * (bin/packbot.ts) so that nothing under src/ imports a concrete adapter.
  */
 export interface AdapterKit {
-  /** `console` set: the terminal alone (`packbot chat`); otherwise every platform under `adapters:`. */
-  create(config: PackbotConfig, opts: { console?: ConsoleStreams; logger?: Logger }): ChatAdapter[];
+  /**
+   * `console` set: the terminal alone (`packbot chat`); otherwise every platform under `adapters:`.
+   * Async so that a platform's SDK is loaded only here, when a command needs it.
+   */
+  create(config: PackbotConfig, opts: { console?: ConsoleStreams; logger?: Logger }): Promise<ChatAdapter[]>;
   /** Resolves when the console adapter's input has ended (undefined when none runs). */
   consoleFinished(adapters: readonly ChatAdapter[]): Promise<void> | undefined;
 }

@@ -27,11 +27,10 @@ import { createDeployer, type Deployer } from '../services/deploy/pipeline.js';
 import { createCoordinator } from '../services/coord/coordinator.js';
 import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index.js';
 import type { Services } from '../interfaces/commands/types.js';
-import { createHttpServer, type HttpServer } from '../interfaces/server/http.js';
+import type { HttpServer } from '../interfaces/server/http.js';
 import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
 import { createYamlPool } from '../core/yaml-safe/index.js';
 import { createSandbox, sandboxSettings } from '../domain/sandbox/index.js';
-import { mountAppRoutes } from '../interfaces/server/app-server.js';
 import { defaultServerConfig } from '../domain/config/schema-server.js';
 import { autoDeploy } from '../services/autodeploy/autodeploy.js';
 import { createNotifier } from '../interfaces/presenter/notifier.js';
@@ -201,6 +200,10 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
       const mounting = deps.adapters.filter((a) => a.mount);
       if (config.server || mounting.length > 0) {
         const server = config.server ?? defaultServerConfig();
+        // fastify is loaded only by an app that serves HTTP (not by `packbot deploy`, `diff`, `chat`).
+        const [{ createHttpServer }, { mountAppRoutes }] = await Promise.all([
+          import('../interfaces/server/http.js'), import('../interfaces/server/app-server.js'),
+        ]);
         http = createHttpServer({ host: server.host, port: server.port, timeouts: server.timeouts, logger });
         for (const adapter of mounting) await adapter.mount?.(http.fastify);
         await mountAppRoutes(http.fastify, {

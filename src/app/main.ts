@@ -9,7 +9,6 @@ import { registerDeployCommand } from './cli/deploy.js';
 import { registerDiffCommand } from './cli/plan.js';
 import { registerInstallCommands } from './cli/install.js';
 import { registerValidateCommand } from './cli/validate.js';
-import { reportCliError } from './cli/errors.js';
 import { packageRoot } from '../core/package-root.js';
 import type { AdapterKit } from './adapter-kit.js';
 
@@ -43,6 +42,8 @@ export async function main(argv: string[], kit: AdapterKit): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    // The masker it reports through is loaded only when there is an error to report.
+    const { reportCliError } = await import('./cli/errors.js');
     return reportCliError(err);
   }
 }

@@ -1,4 +1,4 @@
-import { loadConfig, type LoadedConfig } from '../domain/config/index.js';
+import { loadConfig, type LoadedConfig, type PackbotConfig } from '../domain/config/index.js';
 import { createMasker, type Masker } from '../core/masking/masker.js';
 import { createLogger, type Logger } from '../core/logging/logger.js';
 import { loadAliasTable, type AliasTable } from '../domain/aliases/index.js';
@@ -20,7 +20,8 @@ export interface RuntimeOptions {
   cwd: string;
   /** Alias files or directories (default: the bundled aliases/). */
   aliasPaths?: string[];
-  logDestination?: Writable;
+  /** Where the log goes (default: stderr); a function picks it once the config is known (`packbot chat`: under state_dir). */
+  logDestination?: Writable | ((config: PackbotConfig) => Writable);
 }
 
 /** Everything `createApp` needs that comes from disk: config, aliases, templates, logging. */
@@ -30,7 +31,7 @@ export async function loadRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const logger = createLogger({
     level: loaded.config.log.level,
     masker,
-    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+    ...(opts.logDestination ? { destination: typeof opts.logDestination === 'function' ? opts.logDestination(loaded.config) : opts.logDestination } : {}),
   });
   const { table, warnings } = await loadAliasTable(opts.aliasPaths ?? [bundledAliasesDir()]);
   for (const warning of warnings) logger.warn(warning);

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
-import { loadAliasTable, parseFormat, type AliasMatch, type MatchResult } from '../../domain/aliases/index.js';
+import type { AliasMatch, MatchResult } from '../../domain/aliases/index.js';
 import { bundledAliasesDir } from '../../core/package-root.js';
+
+// The alias compiler is imported by the commands that use it (a fast `packbot --version`).
+const aliasModule = () => import('../../domain/aliases/index.js');
 
 interface AliasOpts {
   aliases?: string[];
@@ -32,6 +35,7 @@ export function registerAliasCommands(program: Command): void {
       .option('--prefix <prefix>', 'command prefix to strip from messages', '!');
 
   withPaths(aliases.command('list').description('list every alias, its forms and handler')).action(async (opts: AliasOpts) => {
+    const { loadAliasTable } = await aliasModule();
     const { table, warnings } = await loadAliasTable(opts.aliases ?? [bundledAliasesDir()]);
     const rows = table.definitions.map((a) => ({
       name: a.name, command: a.command, permission: a.permission, enabled: a.enabled,
@@ -47,6 +51,7 @@ export function registerAliasCommands(program: Command): void {
 
   withPaths(aliases.command('test').description('which alias a chat message runs, with which params').argument('<message>'))
     .action(async (message: string, opts: AliasOpts) => {
+      const { loadAliasTable } = await aliasModule();
       const { table } = await loadAliasTable(opts.aliases ?? [bundledAliasesDir()]);
       const text = message.trim().startsWith(opts.prefix) ? message.trim().slice(opts.prefix.length) : message;
       const result = table.match(text);
@@ -69,7 +74,8 @@ export function registerAliasCommands(program: Command): void {
     .description('parse text with one format string, as StackStorm does')
     .requiredOption('--format <format>', 'the alias format string')
     .argument('<text>')
-    .action((text: string, opts: { format: string }) => {
+    .action(async (text: string, opts: { format: string }) => {
+      const { parseFormat } = await aliasModule();
       out(JSON.stringify(parseFormat(opts.format, text)));
     });
 }

@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadRuntime } from '../runtime.js';
-import { createApp } from '../app.js';
 import type { AdapterKit } from '../adapter-kit.js';
 import { packageRoot } from '../../core/package-root.js';
-import { seedDemoRepo } from '../demo/seed.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
+import { chatLogPath, chatLogsToFile, openChatLog } from './chat-log.js';
 
 interface ChatOpts {
   user?: string;
@@ -14,6 +12,7 @@ interface ChatOpts {
   json?: boolean;
   demo?: boolean;
   wait: boolean;
+  verbose?: boolean;
 }
 
 /** The demo config names a local repo that doesn't exist until its first start. */
@@ -21,6 +20,7 @@ async function seedDemo(config: PackbotConfig, root: string): Promise<string | n
   const repo = config.repositories['demo']?.repo;
   if (!repo?.startsWith('file://')) return null;
   const repoDir = fileURLToPath(repo);
+  const { seedDemoRepo } = await import('../demo/seed.js');
   await seedDemoRepo({ sourceDir: path.join(root, 'examples', 'demo-packs'), repoDir });
   return repoDir;
 }
@@ -45,18 +45,24 @@ export function registerChatCommand(program: Command, kit: AdapterKit): void {
     .option('--json', 'print each bot message as one JSON line')
     .option('--demo', 'use the bundled example config and pack repository')
     .option('--no-wait', 'piped input: read the next line without waiting for the deploys the previous one started')
+    .option('--verbose', "show packbot's log in the terminal (default there: a file, <state_dir>/logs/chat.log)")
     .action(async (opts: ChatOpts) => {
+      // The app is imported when the command runs, not when the program is built (a fast `packbot --version`).
+      const [{ loadRuntime }, { createApp }] = await Promise.all([import('../runtime.js'), import('../app.js')]);
       const root = packageRoot();
       const explicit = opts.demo ? path.join(root, 'examples', 'packbot.yaml') : program.opts<{ config?: string }>().config;
-      const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
+      const toFile = chatLogsToFile({ verbose: opts.verbose ?? false, stderrIsTTY: process.stderr.isTTY === true });
+      const logDestination = (c: PackbotConfig) => openChatLog(chatLogPath(c.state_dir));
+      const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd(), ...(toFile ? { logDestination } : {}) });
       const { config } = rt.loaded;
       if (opts.demo) await seedDemo(config, root);
       const user = opts.user ?? (opts.demo ? 'alice' : process.env['USER'] ?? 'user');
-      const adapters = kit.create(config, {
+      const adapters = await kit.create(config, {
         console: { input: process.stdin, output: process.stdout, user, channel: opts.channel, json: opts.json ?? false, ...(opts.wait ? {} : { settle: false }) },
       });
       const app = await createApp(config, { ...rt, aliases: rt.aliases, adapters });
       if (opts.demo && process.stdin.isTTY && !opts.json) process.stdout.write(banner(config, user));
+      if (toFile && process.stdout.isTTY && !opts.json) process.stdout.write(`(packbot's log: ${chatLogPath(config.state_dir)}; --verbose shows it here)\n`);
       await app.start();
       await kit.consoleFinished(app.adapters);
       await app.stop({ drain: true });

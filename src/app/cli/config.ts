@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { configJsonSchema, loadConfig } from '../../domain/config/index.js';
-import { checkLocalRepositories } from './local-repos.js';
+
+// The config schema (zod) is imported by the commands that use it (a fast `packbot --version`).
+const configModule = () => import('../../domain/config/index.js');
 
 /** `packbot config check|schema`. */
 export function registerConfigCommands(program: Command): void {
@@ -9,6 +10,7 @@ export function registerConfigCommands(program: Command): void {
     .command('check')
     .description('validate packbot.yaml and report every problem at once')
     .action(async () => {
+      const [{ loadConfig }, { checkLocalRepositories }] = await Promise.all([configModule(), import('./local-repos.js')]);
       const explicit = program.opts<{ config?: string }>().config;
       const loaded = await loadConfig({ ...(explicit ? { explicit } : {}), env: process.env, cwd: process.cwd() });
       await checkLocalRepositories(loaded.config, loaded.file);
@@ -18,7 +20,8 @@ export function registerConfigCommands(program: Command): void {
   config
     .command('schema')
     .description('print the JSON Schema of packbot.yaml (for editor completion)')
-    .action(() => {
+    .action(async () => {
+      const { configJsonSchema } = await configModule();
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     });
 }

@@ -1,6 +1,6 @@
 import { identityOf } from '../../core/identity.js';
 import type { Command } from 'commander';
-import { runDirect, type DirectOpts } from './direct.js';
+import type { DirectOpts } from './direct.js';
 import { deployTarget, printPlan } from './plan.js';
 
 /** `packbot deploy`: the same pipeline as chat, for scripts and CI. Exit 0 only if every pack succeeded. */
@@ -14,6 +14,8 @@ export function registerDeployCommand(program: Command): void {
     .action(async (repo: string, packs: string, branch: string, opts: DirectOpts & { dryRun?: boolean }) => {
       const request = { repo, packs, ref: branch, force: opts.force ?? false, requestedBy: opts.user };
       if (opts.dryRun) return printPlan(program, request, opts);
+      // The app is imported when a deploy runs, not when the program is built (a fast `packbot --version`).
+      const { runDirect } = await import('./direct.js');
       await runDirect(program, opts, {
         plan: async (app) => {
           const plan = app.deployer.plan(request);

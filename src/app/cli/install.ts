@@ -1,8 +1,20 @@
 import { identityOf } from '../../core/identity.js';
 import { Option, type Command } from 'commander';
-import { runDirect, startApp, type DirectOpts } from './direct.js';
-import { GRAPH_FORMATS, renderGraph, type GraphFormat } from '../../services/install/deps-graph.js';
-import { parseSpecs } from '../../services/install/install-plan.js';
+import type { DirectOpts } from './direct.js';
+import type { GraphFormat } from '../../services/install/deps-graph.js';
+
+// The app and the installer are imported when a command runs, not when the program is built (a fast `packbot --version`).
+const direct = () => import('./direct.js');
+const installPlan = () => import('../../services/install/install-plan.js');
+
+/**
+ * deps-graph's GRAPH_FORMATS, restated so that building the program does not load the graph
+ * code (and semver, ~40 ms of every start-up); the types keep the two lists the same.
+ */
+const FORMATS = ['text', 'mermaid', 'dot'] as const satisfies readonly GraphFormat[];
+type Missing = Exclude<GraphFormat, (typeof FORMATS)[number]>;
+const EVERY_FORMAT: [Missing] extends [never] ? true : Missing = true;
+void EVERY_FORMAT;
 
 /** `packbot install` and `packbot deps`: the registry from a shell, with chat's pipeline. */
 export function registerInstallCommands(program: Command): void {
@@ -14,6 +26,7 @@ export function registerInstallCommands(program: Command): void {
     .option('--force', 'replace a pack deployed from a repository')
     .option('--user <identity>', 'recorded as the installer', identityOf('cli', process.env['USER'] ?? 'unknown'))
     .action(async (packs: string[], opts: DirectOpts) => {
+      const [{ runDirect }, { parseSpecs }] = await Promise.all([direct(), installPlan()]);
       const specs = parseSpecs(packs.join(' '));
       const request = { packs: specs, force: opts.force ?? false, requestedBy: opts.user };
       await runDirect(program, opts, {
@@ -32,8 +45,9 @@ export function registerInstallCommands(program: Command): void {
     .command('deps')
     .description('draw the dependency graph of packs: installed, to install, conflicting')
     .argument('<packs...>', 'pack names (name=version asks what installing that version would need)')
-    .addOption(new Option('--format <format>', 'output format').choices([...GRAPH_FORMATS]).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
     .action(async (packs: string[], opts: { format: GraphFormat }) => {
+      const [{ startApp }, { parseSpecs }, { renderGraph }] = await Promise.all([direct(), installPlan(), import('../../services/install/deps-graph.js')]);
       const { rt, app } = await startApp(program);
       try {
         const graph = await app.services.installer.graph(parseSpecs(packs.join(' ')));

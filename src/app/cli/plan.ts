@@ -7,11 +7,6 @@
  */
 import { Argument, type Command } from 'commander';
 import { identityOf } from '../../core/identity.js';
-import { createApp } from '../app.js';
-import { loadRuntime } from '../runtime.js';
-import { reply } from '../../interfaces/chat/reply.js';
-import { planDetailsView } from '../../interfaces/presenter/plan-view.js';
-import { installedPackSecrets } from '../../domain/packstore/pack-secrets.js';
 import type { PlanRequest } from '../../services/deploy/plan.js';
 
 export interface PlanOpts {
@@ -20,6 +15,11 @@ export interface PlanOpts {
 
 /** Prints the plan of `request` (text as the console reads it, or the DeployPreview as JSON), masked; exit 0. */
 export async function printPlan(program: Command, request: PlanRequest, opts: PlanOpts): Promise<void> {
+  // Imported when a plan is asked for, not when the program is built (a fast `packbot --version`).
+  const [{ createApp }, { loadRuntime }, { reply }, { planDetailsView }, { installedPackSecrets }] = await Promise.all([
+    import('../app.js'), import('../runtime.js'), import('../../interfaces/chat/reply.js'),
+    import('../../interfaces/presenter/plan-view.js'), import('../../domain/packstore/pack-secrets.js'),
+  ]);
   const explicit = program.opts<{ config?: string }>().config;
   const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
   const { config } = rt.loaded;

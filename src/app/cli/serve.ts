@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadRuntime } from '../runtime.js';
-import { createApp } from '../app.js';
 import type { AdapterKit } from '../adapter-kit.js';
 
 /** `packbot serve`: the long-running bot on every configured chat platform. */
@@ -9,10 +7,12 @@ export function registerServeCommand(program: Command, kit: AdapterKit): void {
     .command('serve')
     .description('run the bot on the chat platforms configured under adapters: (and the HTTP server, when server: is set)')
     .action(async () => {
+      // The app is imported when the command runs, not when the program is built (a fast `packbot --version`).
+      const [{ loadRuntime }, { createApp }] = await Promise.all([import('../runtime.js'), import('../app.js')]);
       const explicit = program.opts<{ config?: string }>().config;
       const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
       const { config } = rt.loaded;
-      const adapters = kit.create(config, { logger: rt.logger });
+      const adapters = await kit.create(config, { logger: rt.logger });
       // Webhooks alone are a valid setup, but nobody would hear about what they deploy.
       if (adapters.length === 0 && !config.server) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
       else if (adapters.length === 0) rt.logger.warn('no chat platform configured: webhooks will deploy, but nobody will be told');

@@ -1,7 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { checkPackConfig, validatePackDir, type ContentSummary, type PackCheck } from '../../domain/packs/index.js';
+import type { ContentSummary, PackCheck } from '../../domain/packs/index.js';
 
 export interface ValidateRunOptions {
   json?: boolean;
@@ -74,6 +74,8 @@ function render(check: PackCheck, strict: boolean): string[] {
 
 /** Validates every directory; exit code 1 when any pack has an error (warnings fail only with `strict`). */
 export async function runValidate(dirs: readonly string[], opts: ValidateRunOptions = {}): Promise<ValidateRun> {
+  // The pack checks are imported when they run, not when the program is built (a fast `packbot --version`).
+  const { checkPackConfig, validatePackDir } = await import('../../domain/packs/index.js');
   const checks: PackCheck[] = [];
   const skipped: string[] = [];
   const strict = opts.strict === true;

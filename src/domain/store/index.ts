@@ -3,7 +3,6 @@
  * runs the same on one process (embedded) and on several sharing a Redis.
  */
 import { openEmbeddedStore } from './embedded.js';
-import { openRedisStore } from './redis.js';
 import type { StateStore } from './state.js';
 
 export type { SetOptions, StateStore } from './state.js';
@@ -19,9 +18,11 @@ export interface StoreOptions {
   now?: () => number;
 }
 
-export function createStateStore(config: StoreConfig, opts: StoreOptions): Promise<StateStore> {
+export async function createStateStore(config: StoreConfig, opts: StoreOptions): Promise<StateStore> {
   if (config.kind === 'redis') {
     const prefix = opts.prefix ?? config.prefix;
+    // Loaded only here: an embedded deployment never needs ioredis.
+    const { openRedisStore } = await import('./redis.js');
     return openRedisStore({ url: config.url, ...(prefix !== undefined ? { prefix } : {}) });
   }
   return openEmbeddedStore({ stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}) });
