@@ -22,6 +22,7 @@ const INTEGRATION = [
   // Whole folders: every file in them needs git, Redis, processes or servers.
   'test/demo/**/*.test.ts',
   'test/fs/**/*.test.ts',
+  'test/image/**/*.test.ts',
   'test/install/**/*.test.ts',
   'test/jobs/**/*.test.ts',
   'test/registry/**/*.test.ts',
@@ -31,8 +32,8 @@ const INTEGRATION = [
   // Single files in folders that also hold unit tests.
   'test/adapters/api-url.test.ts',
   'test/adapters/console/chat-process.test.ts',
-  'test/adapters/discord/buttons.test.ts',
   'test/adapters/console/tty.test.ts',
+  'test/adapters/discord/buttons.test.ts',
   'test/adapters/discord/channels-by-id.test.ts',
   'test/adapters/discord/lifecycle.test.ts',
   'test/adapters/discord/messages.test.ts',
@@ -59,8 +60,8 @@ const INTEGRATION = [
   'test/cli/config.test.ts',
   'test/cli/deploy.test.ts',
   'test/cli/serve.test.ts',
-  'test/commands/deploy-chat.test.ts',
   'test/cli/startup-modules.test.ts',
+  'test/commands/deploy-chat.test.ts',
   'test/commands/releases-locks.test.ts',
   'test/commands/status-overview.test.ts',
   'test/coord/confirmations.test.ts',

@@ -26,7 +26,7 @@ repositories:
 permissions: {admins: [alice]}
 `);
     const r = await runCli(['--config', file, 'config', 'check']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(78); // EX_CONFIG: systemd's RestartPreventExitStatus=78 stops retrying
     for (const p of ['bot.prefix', 'stor', 'queue.concurrency', 'queue.max_wait', 'locks.revert_after', 'confirm.policy',
       'repositories.st2contrib.repo', 'repositories.private.repo', 'permissions.admins[0]']) {
       expect(r.stderr).toContain(p);
@@ -44,7 +44,7 @@ permissions: {admins: [alice]}
     await copyFile(path.join(ROOT, 'examples', 'packbot.yaml'), path.join(cwd, 'packbot.yaml'));
     const env = { PACKBOT_CONFIG: '', PACKBOT_STATE_DIR: '' };
     const r = await runCli(['config', 'check'], { cwd, env });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(78);
     expect(r.stderr).toContain('repositories.demo.repo');
     expect(r.stderr).toContain('does not exist');
     expect(r.stderr).toContain('--demo');
@@ -60,7 +60,7 @@ permissions: {admins: [alice]}
     const { tempDir } = await import('../helpers/config.js');
     const cwd = await tempDir();
     const r = await runCli(['config', 'check'], { cwd, env: { PACKBOT_CONFIG: '' } });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(78);
     expect(r.stderr).toMatch(/packbot\.yaml/);
   });
 
@@ -82,5 +82,16 @@ describe('the CLI error boundary', () => {
     out.on('data', (d: Buffer) => (text += d.toString()));
     expect(reportCliError(new Error('fetch https://bot:s3cret-t0ken@git.example.com/r.git failed'), out)).toBe(1);
     expect(text).toBe('packbot: unexpected error: fetch https://***@git.example.com/r.git failed\n');
+  });
+
+  it('exits 78 (EX_CONFIG) for a config problem, 2 for a usage error and 1 for anything else', async () => {
+    const { reportCliError } = await import('../../src/app/cli/errors.js');
+    const { PackbotError } = await import('../../src/core/errors.js');
+    const { PassThrough } = await import('node:stream');
+    const sink = () => new PassThrough();
+    expect(reportCliError(new PackbotError('config_invalid', 'x'), sink())).toBe(78);
+    expect(reportCliError(new PackbotError('config_not_found', 'x'), sink())).toBe(78);
+    expect(reportCliError(new PackbotError('usage', 'x'), sink())).toBe(2);
+    expect(reportCliError(new PackbotError('repo_unknown', 'x'), sink())).toBe(1);
   });
 });

@@ -75,6 +75,25 @@ describe('interpolation in packbot.yaml', () => {
     expect(details).toEqual(['line 3:16 adapters.slack.bot_token: environment variable SLACK_BOT_TOKEN is not set']);
   });
 
+  // docker compose's `VAR: ${VAR:-}` passes an unset host variable as an empty one; the schema's
+  // "expected a non-empty string" alone does not say which variable to set.
+  it('names a variable that is set but empty where the value it made is refused', () => {
+    const text = 'adapters:\n  slack:\n    bot_token: ${SLACK_BOT_TOKEN}\n    app_token: ${SLACK_APP_TOKEN:-}\n';
+    let err: unknown;
+    try {
+      parseConfig(text, { file, env: { SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '' } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PackbotError);
+    const details = (err as PackbotError).details ?? [];
+    expect(details.filter((d) => d.includes('bot_token'))).toEqual([
+      'line 3:16 adapters.slack.bot_token: expected a non-empty string (environment variable SLACK_BOT_TOKEN is set but empty)',
+    ]);
+    // The default applied: the variable is not what made the value empty.
+    expect(details.join('\n')).not.toMatch(/SLACK_APP_TOKEN/);
+  });
+
   it('does not interpolate the env of the process', () => {
     process.env['PACKBOT_TEST_ONLY_IN_PROCESS'] = 'leak';
     try {

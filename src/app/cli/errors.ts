@@ -3,13 +3,20 @@ import { isPackbotError } from '../../core/errors.js';
 import { createMasker, type Masker } from '../../core/masking/masker.js';
 
 /**
+ * sysexits' EX_CONFIG: a supervisor can tell "fix the config" from a crash worth retrying
+ * (systemd: RestartPreventExitStatus=78).
+ */
+export const EXIT_CONFIG = 78;
+
+/**
  * The CLI's one error boundary: a clear message on stderr and a non-zero exit. It runs before
  * (or without) a loaded config, so it masks what it can without one: credentials in URLs.
  */
 export function reportCliError(err: unknown, stderr: NodeJS.WritableStream = process.stderr, masker: Masker = createMasker()): number {
   if (isPackbotError(err)) {
     stderr.write(`packbot: ${masker.mask(err.describe())}\n`);
-    return err.code === 'usage' ? 2 : 1;
+    if (err.code === 'usage') return 2;
+    return err.code === 'config_invalid' || err.code === 'config_not_found' ? EXIT_CONFIG : 1;
   }
   const message = errorMessage(err);
   stderr.write(`packbot: unexpected error: ${masker.mask(message)}\n`);

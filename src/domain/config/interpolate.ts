@@ -16,17 +16,19 @@ export interface InterpolatedTree {
   value: unknown;
   issues: InterpolationIssue[];
   /** Values that had at least one substitution; `key` is the nearest mapping key above them. */
-  substituted: Array<{ path: PathSegment[]; key: string | undefined; value: string; pieces: string[] }>;
+  substituted: Array<{ path: PathSegment[]; key: string | undefined; value: string; pieces: string[]; empty: string[] }>;
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-type StringResult = { ok: true; value: string; pieces: string[] } | { ok: false; message: string };
+/** `empty`: variables used without a default that are set but empty, named where their value is refused. */
+type StringResult = { ok: true; value: string; pieces: string[]; empty: string[] } | { ok: false; message: string };
 
 /** Interpolates one string; reports the first problem found in it. */
 export function interpolateString(text: string, env: Env): StringResult {
   let out = '';
   const pieces: string[] = [];
+  const empty: string[] = [];
   let i = 0;
   while (i < text.length) {
     if (text.startsWith('$${', i)) {
@@ -58,12 +60,13 @@ export function interpolateString(text: string, env: Env): StringResult {
       return { ok: false, message: `environment variable ${name} is not set` };
     } else {
       piece = fromEnv;
+      if (piece === '') empty.push(name);
     }
     out += piece;
     pieces.push(piece);
     i = close + 1;
   }
-  return { ok: true, value: out, pieces };
+  return { ok: true, value: out, pieces, empty };
 }
 
 /** Walks plain JSON-like data, interpolating every string value and collecting every problem. */
@@ -83,7 +86,7 @@ export function interpolateTree(root: unknown, env: Env): InterpolatedTree {
       }
       if (r.pieces.length > 0) {
         const key = [...path].reverse().find((seg): seg is string => typeof seg === 'string');
-        result.substituted.push({ path, key, value: r.value, pieces: r.pieces });
+        result.substituted.push({ path, key, value: r.value, pieces: r.pieces, empty: r.empty });
       }
       return r.value;
     }

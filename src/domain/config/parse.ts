@@ -9,7 +9,7 @@ import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { crossCheck } from './crosscheck.js';
 import { interpolateTree, type Env } from './interpolate.js';
-import { formatIssue, fromZodIssue, isAtOrBelow, Positions, sortIssues, type ConfigIssue } from './issues.js';
+import { formatIssue, formatPath, fromZodIssue, isAtOrBelow, Positions, sortIssues, type ConfigIssue } from './issues.js';
 import { resolveConfigPaths } from './resolve.js';
 import { configSchema, type PackbotConfig } from './schema.js';
 import { collectSecrets } from './secrets.js';
@@ -52,7 +52,13 @@ export function parseConfig(text: string, opts: ParseOptions): LoadedConfig {
   const schemaIssues = result.success ? [] : result.error.issues.flatMap((i) => fromZodIssue(i, positions));
   const crossIssues = crossCheck(interpolated.value).map((i) => positions.issue(i.path, i.message));
 
-  const issues = dedupe([...envIssues, ...schemaIssues.filter(notUnderEnvIssue), ...crossIssues.filter(notUnderEnvIssue)]);
+  // A value refused because a variable was set but empty (compose's `VAR: ${VAR:-}`) names it.
+  const emptyAt = new Map(interpolated.substituted.filter((s) => s.empty.length > 0).map((s) => [formatPath(s.path), s.empty]));
+  const naming = (i: ConfigIssue): ConfigIssue => {
+    const names = emptyAt.get(i.path);
+    return names ? { ...i, message: `${i.message} (environment variable ${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} set but empty)` } : i;
+  };
+  const issues = dedupe([...envIssues, ...[...schemaIssues, ...crossIssues].filter(notUnderEnvIssue).map(naming)]);
   if (issues.length > 0 || !result.success) throw invalid(file, issues);
 
   const config = resolveConfigPaths(result.data, dirname(file));
