@@ -59,6 +59,7 @@ const INTEGRATION = [
   'test/cli/compose.test.ts',
   'test/cli/config.test.ts',
   'test/cli/deploy.test.ts',
+  'test/cli/help-output.test.ts',
   'test/cli/serve.test.ts',
   'test/cli/startup-modules.test.ts',
   'test/commands/deploy-chat.test.ts',
