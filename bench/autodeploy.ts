@@ -1,18 +1,16 @@
 /**
- * Push-to-deployed on the same generated repo as bench/deploy.ts (100 packs × 20 actions):
+ * Push-to-deployed on a generated, packed repo of 100 packs × 20 actions (bench/repo-gen.ts):
  * a signed GitHub push touching one pack, POSTed to a running bot, timed until that pack's
  * new release is active. The baseline, taken in the same run, is a cold single-pack deploy
  * (fresh state dir: mirror clone included), so the ratio compares across machines. The bot
  * is measured as it lives: mirror warm, every pack already deployed, HTTP server up.
  */
-import { execFile } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { parseConfig } from '../src/domain/config/index.js';
 import { createMasker } from '../src/core/masking/masker.js';
 import { createLogger } from '../src/core/logging/logger.js';
@@ -20,26 +18,24 @@ import { AliasTable } from '../src/domain/aliases/index.js';
 import { createTemplates } from '../src/interfaces/templates/environment.js';
 import { createApp, type App } from '../src/app/app.js';
 import { createAdapters } from '../adapters/index.js';
-import { generateRepo, git, makeApp, median, PACKS } from './deploy.js';
+import { generateRepo, git, median, packName, touchPack } from './repo-gen.js';
 
 const SECRET = 'bench-webhook-secret';
 const REPO = 'bench';
 const COLD_TARGET = 'pack_042';
-const packName = (n: number) => `pack_${String(n).padStart(3, '0')}`;
 
-async function head(dir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: dir });
-  return stdout.trim();
-}
+const PACKS = 100;
+const head = async (dir: string) => (await git(dir, ['rev-parse', 'HEAD'])).trim();
 
-/** A real edit to one pack: a version bump and a changed action, committed on main. */
-async function touchPack(repoDir: string, pack: string, n: number): Promise<string> {
-  const root = path.join(repoDir, 'packs', pack);
-  const manifest = await readFile(path.join(root, 'pack.yaml'), 'utf8');
-  await writeFile(path.join(root, 'pack.yaml'), manifest.replace(/^version: .*$/m, `version: 2.${n}.0`));
-  await writeFile(path.join(root, 'actions', 'action_0.py'), `import sys\n\n\ndef main(target):\n    print("${pack} edit ${n}", target)\n`);
-  await git(repoDir, ['commit', '--quiet', '-am', `Edit ${pack} (${n})`]);
-  return head(repoDir);
+/** A bot with nothing deployed yet, for the cold baseline: silent, no adapters. */
+async function makeApp(root: string, url: string): Promise<App> {
+  const yaml = `state_dir: ${root}\nlog: {level: silent}\nrepositories:\n  ${REPO}: {repo: "${url}", branch: main}\n`;
+  const { config } = parseConfig(yaml, { file: path.join(root, 'packbot.yaml'), env: {} });
+  const masker = createMasker();
+  const logger = createLogger({ level: 'silent', masker, destination: new PassThrough(), pretty: false });
+  const app = await createApp(config, { logger, masker, aliases: new AliasTable([]), templates: await createTemplates(), adapters: [] });
+  await app.start();
+  return app;
 }
 
 /** A push delivery as GitHub sends it: HMAC-SHA256 over the exact bytes POSTed. */
@@ -105,7 +101,7 @@ export async function benchAutodeploy(options: { runs?: number } = {}): Promise<
   let bot: App | null = null;
   try {
     const repoDir = path.join(work, 'repo');
-    await generateRepo(repoDir);
+    await generateRepo(repoDir, { packs: PACKS, actions: 20 });
     const url = pathToFileURL(repoDir).href;
 
     // Baseline: what `pack deploy bench pack_042` costs a bot that has never seen the repo.

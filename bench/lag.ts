@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { git, median } from './deploy.js';
+import { git, median } from './repo-gen.js';
 import { benchPushLag } from './lag-push.js';
 
 const run = promisify(execFile);

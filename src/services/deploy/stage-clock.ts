@@ -18,14 +18,25 @@ export interface ProgressEvent {
 
 export type ProgressListener = (event: ProgressEvent) => void;
 
-/** Stage timings and progress events for one deploy. */
+/**
+ * Stage timings and progress events for one deploy. A stage's time is wall time: the union
+ * of its intervals across packs, so packs validated in parallel count once (summing them
+ * reported hours of `validate` inside a 20 s deploy). Each event's `elapsedMs` stays that
+ * one pack's own time. `now` is injectable so the arithmetic is tested without real time.
+ */
 export class StageClock {
   readonly stages: Partial<Record<Stage, number>> = {};
-  constructor(private readonly emit: ProgressListener) {}
+  /** Per stage: how many runs are open, when the current union span began, closed spans' total. */
+  private readonly open = new Map<Stage, { running: number; since: number; total: number }>();
+  constructor(private readonly emit: ProgressListener, private readonly now: () => number = () => performance.now()) {}
 
   /** `failure` reads a problem out of a result that was returned rather than thrown. */
   async run<T>(stage: Stage, work: () => Promise<T>, pack?: string, failure?: (result: T) => string | null): Promise<T> {
-    const t0 = performance.now();
+    const t0 = this.now();
+    const span = this.open.get(stage) ?? { running: 0, since: t0, total: 0 };
+    if (span.running === 0) span.since = t0;
+    span.running++;
+    this.open.set(stage, span);
     this.emit({ stage, status: 'start', ...(pack ? { pack } : {}) });
     try {
       const result = await work();
@@ -39,8 +50,12 @@ export class StageClock {
   }
 
   private done(stage: Stage, t0: number, status: 'done' | 'failed', pack?: string, detail?: string) {
-    const elapsedMs = Math.round(performance.now() - t0);
-    this.stages[stage] = (this.stages[stage] ?? 0) + elapsedMs;
-    this.emit({ stage, status, elapsedMs, ...(pack ? { pack } : {}), ...(detail ? { detail } : {}) });
+    const end = this.now();
+    const span = this.open.get(stage);
+    if (span && --span.running === 0) {
+      span.total += end - span.since;
+      this.stages[stage] = Math.round(span.total);
+    }
+    this.emit({ stage, status, elapsedMs: Math.round(end - t0), ...(pack ? { pack } : {}), ...(detail ? { detail } : {}) });
   }
 }
