@@ -9,6 +9,7 @@ import type { Identity } from '../../core/identity.js';
 import { checkPackConfig } from '../../domain/packs/index.js';
 import { checkDependencies, refOf } from './dependency-check.js';
 import type { PreparedPack } from './prepare.js';
+import { installInOrder, needsOf, serial, type Serial } from './install-order.js';
 import { registerOrRevert, type Activated } from './register-or-revert.js';
 import { releaseSetup } from './release-setup.js';
 import type { ResolvedRepository } from './resolve.js';
@@ -32,9 +33,11 @@ export interface ActivateInput {
 }
 
 /** The install stage for one pack: its release written (env and tests inside it) and made live. */
-async function goLive(input: ActivateInput, p: PreparedPack, ref: string): Promise<Activated> {
+async function goLive(input: ActivateInput, p: PreparedPack, ref: string, oneAtATime: Serial): Promise<Activated> {
   const { deps, clock } = input;
-  const setup = releaseSetup(deps, clock, input.repo, ref, p.source.name);
+  const built = releaseSetup(deps, clock, input.repo, ref, p.source.name);
+  // Environments and tests one pack at a time (pip, npm and the sandbox are not shared safely); copying and fsyncing overlap.
+  const setup = built ? (dir: string) => oneAtATime(() => built(dir)) : undefined;
   const { release, previous } = await clock.run('install', () => deps.store.writeRelease(ref, p.stagingDir, {
     pack: ref,
     version: p.check?.manifest?.version ?? '0.0.0',
@@ -69,18 +72,21 @@ export async function activatePrepared(input: ActivateInput): Promise<PackResult
   }
 
   const byRef = new Map(ready.map((p) => [refOf(p), p]));
-  const activated: Activated[] = [];
-  for (const ref of dependencies.order) {
-    const p = byRef.get(ref);
-    if (!p) continue;
+  const order = dependencies.order.filter((ref) => byRef.has(ref));
+  const setups = serial();
+  const live = await installInOrder(order, (ref) => needsOf(byRef.get(ref) as PreparedPack, byRef), async (ref) => {
+    const p = byRef.get(ref) as PreparedPack;
     try {
-      const live = await goLive(input, p, ref);
-      activated.push(live);
-      results.set(p, live.result);
+      const done = await goLive(input, p, ref, setups);
+      results.set(p, done.result);
+      return done;
     } catch (err) {
       results.set(p, toResult({ ...p, error: errorText(err, deps.masker) }, { pack: ref }));
+      return null;
     }
-  }
+  });
+  // Registered in dependency order, as they would have gone live one by one.
+  const activated = live.filter((a): a is Activated => a !== null);
   const registered = await registerOrRevert(deps, clock, activated);
   for (const { p, result } of registered.results) results.set(p, result);
   if (registered.counts) input.onRegistered?.(registered.counts);

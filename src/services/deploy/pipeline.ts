@@ -1,6 +1,7 @@
 import { activatePrepared } from './activate.js';
 import { deployChanges, type PackChange } from './changes.js';
 import { planSources } from './discover.js';
+import { FailedTrees, failedTreesDir } from './failed-trees.js';
 import { createMaintenance } from './maintenance.js';
 import { missingDependencies } from './missing.js';
 import { mapBounded, packConcurrency } from '../../core/bounded.js';
@@ -28,6 +29,10 @@ import { newDeployId, type DeployerDeps, type DeployPlan, type DeployResult, typ
 export function createDeployer(deps: DeployerDeps) {
   const mutex = new KeyedMutex();
   const { config, git, masker } = deps;
+  const failed = new FailedTrees(failedTreesDir(config.state_dir));
+  // Packs validated, and verdicts recalled instead (failed-trees.ts), by this deployer.
+  const counted = { validated: 0, recalled: 0 };
+  const onValidate = (how: 'validated' | 'recalled') => void counted[how]++;
 
   /** Runs `plan` as it is: nothing in it is resolved or checked again. */
   async function deploy(plan: DeployPlan, onProgress: ProgressListener = () => {}): Promise<DeployResult> {
@@ -58,7 +63,7 @@ export function createDeployer(deps: DeployerDeps) {
         const staged = await mapBounded(sources, packConcurrency(), (source) =>
           clock.run('validate', async () => {
             try {
-              return await preparePack({ git, repo, commit: sha, source, stagingRoot: staging, installed, force: plan.force, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
+              return await preparePack({ git, repo, commit: sha, source, stagingRoot: staging, installed, force: plan.force, failed, onValidate, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
             } catch (err) {
               return { source, treeId: '', stagingDir: '', check: null, active: null, unchanged: false, error: errorText(err, masker) } satisfies PreparedPack;
             }
@@ -142,7 +147,12 @@ export function createDeployer(deps: DeployerDeps) {
     return previewDeploy(deps, plan);
   }
 
-  return { deploy, plan: planRequest, targets, resolveTargets, run, recover, changes, preview, ...createMaintenance(deps, mutex) };
+  /** How many packs this deployer validated, and how many failed verdicts it recalled instead. */
+  function validations(): { validated: number; recalled: number } {
+    return { ...counted };
+  }
+
+  return { deploy, plan: planRequest, targets, resolveTargets, run, recover, changes, preview, validations, ...createMaintenance(deps, mutex) };
 }
 
 export type Deployer = ReturnType<typeof createDeployer>;

@@ -4,6 +4,7 @@ import type { Git } from '../../domain/git/index.js';
 import { validatePackDir, type PackCheck } from '../../domain/packs/index.js';
 import type { Release } from '../../domain/packstore/index.js';
 import type { PackSource } from './discover.js';
+import type { FailedTrees } from './failed-trees.js';
 import type { ResolvedRepository } from './resolve.js';
 
 export interface PreparedPack {
@@ -26,6 +27,10 @@ export interface PrepareInput {
   installed: readonly Release[];
   force: boolean;
   yaml?: YamlPool;
+  /** Trees that failed validation before: such a pack is reported, not written out and validated again. */
+  failed?: FailedTrees;
+  /** Told each time a pack is validated, or its verdict recalled (tests, stats). */
+  onValidate?: (how: 'validated' | 'recalled') => void;
 }
 
 /**
@@ -66,16 +71,28 @@ export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
   if (isUnchanged(active, repo.name, treeId, input.force)) {
     return { ...base, unchanged: true };
   }
-  await git.materialize(repo.remote, commit, source.path, stagingDir);
-  const check = await validatePackDir(stagingDir, { dirName: source.path === '' ? repo.name : source.name, ...(input.yaml ? { yaml: input.yaml } : {}) });
+  const dirName = source.path === '' ? repo.name : source.name;
   const strict = repo.settings?.strict === true;
+  const key = { treeId, dirName, strict };
+  // Not under force: a forced deploy is how one says "judge it again".
+  const recalled = input.force ? null : await input.failed?.recall(key, stagingDir) ?? null;
+  if (recalled) input.onValidate?.('recalled');
+  const check = recalled ?? await stageAndValidate(input, stagingDir, dirName);
   const problems = checkProblems(check, strict);
+  if (problems && !recalled) await input.failed?.remember(key, check);
   // Under strict the warnings are in the error already; listing them again under it would repeat them.
   if (problems) return { ...base, check: strict ? { ...check, warnings: [] } : check, error: problems };
   const ref = check.ref ?? source.name;
   const other = otherRepository(installed, ref, repo.name, input.force);
   if (other) return { ...base, check, error: other };
   return { ...base, check };
+}
+
+async function stageAndValidate(input: PrepareInput, stagingDir: string, dirName: string): Promise<PackCheck> {
+  await input.git.materialize(input.repo.remote, input.commit, input.source.path, stagingDir);
+  const check = await validatePackDir(stagingDir, { dirName, ...(input.yaml ? { yaml: input.yaml } : {}) });
+  input.onValidate?.('validated');
+  return check;
 }
 
 /** Why pack `ref` may not replace the one installed from another repository (without force), or null. */
