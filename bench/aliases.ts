@@ -1,4 +1,5 @@
 import { compileFormat, parseFormat, type CompiledFormat } from '../src/domain/aliases/index.js';
+import { benchAliasLimits } from './aliases-limits.js';
 
 /**
  * Alias format parsing: what compiling each format once (as AliasTable does) buys over
@@ -88,5 +89,6 @@ export async function benchAliases(options: { warmMs?: number; minMs?: number } 
     compiled_once: compiledOnce,
     compiled_per_call: compiledPerCall,
     speedup: Math.round((compiledOnce.ops_per_sec / compiledPerCall.ops_per_sec) * 100) / 100,
+    ...(await benchAliasLimits()),
   };
 }

@@ -19,7 +19,7 @@ export function groupName(index: number, kind: (typeof VALUE_KINDS)[number]): st
  * a one-character value is tried first): a middle param stops at the next literal, and only
  * the last param, pushed by the end anchor, takes the rest of the line, as in StackStorm.
  */
-function valuePattern(p: Placeholder): string {
+export function valuePattern(p: Placeholder): string {
   const g = (kind: (typeof VALUE_KINDS)[number]) => groupName(p.index, kind);
   return `(?:"(?<${g('dq')}>[^"]*)"|'(?<${g('sq')}>[^']*)'|(?<${g('obj')}>\\{.*\\})|(?<${g('bare')}>\\S(?:.*?\\S)??))`;
 }
@@ -50,7 +50,7 @@ function emitNode(node: Node): string {
   }
 }
 
-function emitSequence(seq: Node[]): string {
+export function emitSequence(seq: Node[]): string {
   return seq.map(emitNode).join('');
 }
 

@@ -1,7 +1,11 @@
 /**
- * The StackStorm-compatible format compiler. A format is compiled to one RegExp (flags `is`:
- * literal words match any case, values keep theirs) when an alias table is built; matching
- * only runs that RegExp. Grammar and examples: README.md in this folder.
+ * The StackStorm-compatible format compiler. A format is compiled once, when an alias table is
+ * built, to a program that matches as the regex emit.ts writes (flags `is`: literal words
+ * match any case, values keep theirs) but cannot backtrack: a lazy DFA answers yes/no for
+ * every split of the trailing pairs in one pass (dfa.ts), then a Pike VM takes the captures
+ * of the one that matched (pike.ts). Work is bounded by len(text) × len(format) for any
+ * format and text. The RegExp is still built, only to report a bad format in the engine's
+ * own words. Grammar and examples: README.md in this folder.
  *
  * Three StackStorm defects are fixed on purpose (each has a test in test/aliases):
  *  1. st2#3882: a URL with `=` at the end of a command (`open https://x/?a=b`, `.../?token=`)
@@ -16,11 +20,14 @@
  */
 import { PackbotError } from '../../core/errors.js';
 import { normalizeText } from './normalize.js';
-import { pairVariants, type KeyValuePair } from './kvpairs.js';
+import { pairVariants, type KeyValuePair, type PairVariant } from './kvpairs.js';
 import { parseSyntax, type FormatSyntax } from './syntax.js';
-import { emitSource, groupName, VALUE_KINDS } from './emit.js';
+import { emitSource } from './emit.js';
 import { literalWeight } from './specificity.js';
-import { literalPrefix } from './prefix.js';
+import { anchoredPrefix, literalPrefix } from './prefix.js';
+import { compileProgram, type Program } from './program.js';
+import { pikeMatch, type Stats } from './pike.js';
+import { Dfa } from './dfa.js';
 import type { Placeholder } from './placeholder.js';
 
 /**
@@ -40,7 +47,8 @@ export interface FormatCapture {
 interface ParamSlot {
   name: string;
   defaultValue: string | undefined;
-  groups: string[];
+  /** Group numbers of the value kinds (dq, sq, obj, bare). */
+  groups: number[];
 }
 
 export class CompiledFormat {
@@ -51,7 +59,11 @@ export class CompiledFormat {
   readonly literalWeight: number;
   /** Lower-cased literal text before the first placeholder or regex construct. */
   readonly literalPrefix: string;
+  /** Case-folded text every match must start with (after blanks), or null: see prefix.ts. */
+  readonly anchoredPrefix: string | null;
   readonly syntax: FormatSyntax;
+  readonly program: Program;
+  readonly #dfa: Dfa | undefined;
   readonly #slots: ParamSlot[];
   /** StackStorm matches `" " + text + " "`: sides the format anchors itself are not padded. */
   readonly #padStart: string;
@@ -62,15 +74,18 @@ export class CompiledFormat {
     this.syntax = parseSyntax(format);
     this.source = emitSource(this.syntax);
     try {
-      // `d` (match indices) only where an own group could reach into the padding (see matchBody).
-      this.regex = new RegExp(this.source, this.syntax.groupNames.length > 0 ? 'dis' : 'is');
+      // Not used to match (it could backtrack): it reports a bad format in the engine's words.
+      this.regex = new RegExp(this.source, 'is');
     } catch (err) {
       throw new PackbotError('alias_format_invalid', `Format "${format}" is not a valid regular expression: ${(err as Error).message}.`, { cause: err });
     }
-    this.#slots = this.syntax.params.map(slotFor);
+    this.program = compileProgram(this.syntax);
+    this.#dfa = this.program.regular ? new Dfa(this.program) : undefined;
+    this.#slots = this.syntax.params.map((p) => slotFor(p, this.program));
     this.paramNames = [...this.syntax.params.map((p) => p.name), ...this.syntax.groupNames];
     this.literalWeight = Math.min(...this.syntax.alternatives.map(literalWeight));
     this.literalPrefix = literalPrefix(this.syntax);
+    this.anchoredPrefix = anchoredPrefix(this.syntax);
     this.#padStart = this.syntax.ownStart ? '' : ' ';
     this.#padEnd = this.syntax.ownEnd ? '' : ' ';
   }
@@ -82,18 +97,23 @@ export class CompiledFormat {
    * `{{p0=x}} g ...` matches `g ...`, and the `.` of `skip {{e=y}}.` matches `skip`.
    * Values never include that padding.
    */
-  matchBody(body: string): FormatCapture | null {
+  matchBody(body: string, stats?: Stats): FormatCapture | null {
     const text = this.#padStart + body + this.#padEnd;
-    const m = this.regex.exec(text);
-    if (!m) return null;
-    const groups = m.groups ?? {};
+    // The DFA's no is cheap and common (a table tries most formats on every message).
+    if (this.#dfa && !this.#dfa.scan(text, [], '', stats ?? { steps: 0 }).full) return null;
+    const caps = pikeMatch(this.program, text, stats);
+    if (!caps) return null;
+    const span = (g: number): [number, number] | undefined => (caps[2 * g]! >= 0 && caps[2 * g + 1]! >= 0 ? [caps[2 * g]!, caps[2 * g + 1]!] : undefined);
     const params: AliasParams = {};
     let captured = 0;
     for (const slot of this.#slots) {
       let value: string | undefined;
       for (const g of slot.groups) {
-        value = groups[g];
-        if (value !== undefined) break;
+        const s = span(g);
+        if (s) {
+          value = text.slice(s[0], s[1]);
+          break;
+        }
       }
       // Fixed StackStorm defect: an empty capture (`""`, or what trailing blanks used to
       // leave behind) falls back to the default instead of becoming the value.
@@ -106,29 +126,60 @@ export class CompiledFormat {
     const lo = this.#padStart.length;
     const hi = text.length - this.#padEnd.length;
     for (const name of this.syntax.groupNames) {
-      const span = m.indices?.groups?.[name];
-      if (!span) {
+      const s = span(this.program.groupByName.get(name)!);
+      if (!s) {
         params[name] = null;
         continue;
       }
-      params[name] = text.slice(Math.max(span[0], lo), Math.max(Math.min(span[1], hi), lo));
+      params[name] = text.slice(Math.max(s[0], lo), Math.max(Math.min(s[1], hi), lo));
       captured++;
     }
     return { params, captured };
   }
 
+  /**
+   * Which of the pairs splits of `text` (normalised; `variants` from pairVariants, in order)
+   * this format accepts. One pass for all of them where the format is regular; otherwise
+   * (lookarounds, backreferences) one bounded run per split.
+   */
+  acceptedVariants(text: string, variants: readonly PairVariant[], stats?: Stats): boolean[] {
+    // The collision check asks a format about a sample, then the table asks it again. Not
+    // when counting steps: a count must be of the work.
+    if (!stats && this.#lastAnswer?.text === text) return this.#lastAnswer.accepted;
+    const accepted = this.#acceptedVariants(text, variants, stats ?? { steps: 0 });
+    this.#lastAnswer = { text, accepted };
+    return accepted;
+  }
+
+  #lastAnswer: { text: string; accepted: boolean[] } | undefined;
+
+  #acceptedVariants(text: string, variants: readonly PairVariant[], stats: Stats): boolean[] {
+    if (!this.#dfa) return variants.map((v) => pikeMatch(this.program, this.#padStart + v.body + this.#padEnd, stats) !== null);
+    const cuts = variants.slice(0, -1).map((v) => this.#padStart.length + v.body.length);
+    const scan = this.#dfa.scan(this.#padStart + text + this.#padEnd, cuts, this.#padEnd, stats);
+    return [...scan.cuts, scan.full];
+  }
+
+  /** Whether `parse` would return params, without taking captures. */
+  accepts(text: string, stats?: Stats): boolean {
+    const normalized = normalizeText(text);
+    return this.acceptedVariants(normalized, pairVariants(normalized), stats).includes(true);
+  }
+
   /** Params for `text`, or null. Tries every pairs split, most pairs stripped first. */
-  parse(text: string): AliasParams | null {
-    for (const variant of pairVariants(normalizeText(text))) {
-      const capture = this.matchBody(variant.body);
-      if (capture) return applyPairs(capture.params, variant.pairs);
-    }
-    return null;
+  parse(text: string, stats?: Stats): AliasParams | null {
+    const normalized = normalizeText(text);
+    const variants = pairVariants(normalized);
+    const first = this.acceptedVariants(normalized, variants, stats).indexOf(true);
+    if (first === -1) return null;
+    const variant = variants[first]!;
+    const capture = this.matchBody(variant.body, stats);
+    return capture && applyPairs(capture.params, variant.pairs);
   }
 }
 
-function slotFor(p: Placeholder): ParamSlot {
-  return { name: p.name, defaultValue: p.defaultValue, groups: VALUE_KINDS.map((kind) => groupName(p.index, kind)) };
+function slotFor(p: Placeholder, program: Program): ParamSlot {
+  return { name: p.name, defaultValue: p.defaultValue, groups: program.paramGroups[p.index]! };
 }
 
 /** Pairs set or override params, including ones the format captured. */

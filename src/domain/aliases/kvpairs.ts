@@ -1,4 +1,3 @@
-import { matchingBrace } from './placeholder.js';
 
 /**
  * Trailing `key=value` pairs, StackStorm's way to pass parameters a format doesn't name.
@@ -30,18 +29,48 @@ const isKeyStart = (c: string | undefined) => c !== undefined && ((c >= 'a' && c
 const isKeyChar = (c: string | undefined) => isKeyStart(c) || (c !== undefined && c >= '0' && c <= '9');
 const atBoundary = (text: string, i: number) => i >= text.length || isSpace(text[i]);
 
+/**
+ * placeholder.ts's matchingBrace for every `{` of one text, in linear time overall: a scan from
+ * one `{` settles every `{` it meets in step (same quotes skipped) with a stack, so a text
+ * full of unclosed braces is not scanned to its end once per brace.
+ */
+function braceMatcher(text: string): (open: number) => number {
+  const memo = new Map<number, number>();
+  return (open) => {
+    const known = memo.get(open);
+    if (known !== undefined) return known;
+    const stack: number[] = [];
+    for (let i = open; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') {
+        const close = text.indexOf('"', i + 1);
+        if (close === -1) break;
+        i = close;
+      } else if (c === '{') stack.push(i);
+      else if (c === '}') {
+        memo.set(stack.pop()!, i);
+        if (stack.length === 0) break;
+      }
+    }
+    for (const o of stack) memo.set(o, -1);
+    return memo.get(open)!;
+  };
+}
+
+type Braces = (open: number) => number;
+
 function wordEnd(text: string, i: number): number {
   while (i < text.length && !isSpace(text[i])) i++;
   return i;
 }
 
-function readValue(text: string, i: number): { value: string; end: number } | null {
+function readValue(text: string, i: number, matchingBrace: Braces): { value: string; end: number } | null {
   const c = text[i];
   if (c === '"' || c === "'") {
     const close = text.indexOf(c, i + 1);
     if (close !== -1 && atBoundary(text, close + 1)) return { value: text.slice(i + 1, close), end: close + 1 };
   } else if (c === '{') {
-    const close = matchingBrace(text, i);
+    const close = matchingBrace(i);
     if (close !== -1 && atBoundary(text, close + 1)) return { value: text.slice(i, close + 1), end: close + 1 };
   }
   // Bare values run to the next space and may contain `=` themselves (`sha=a=b`).
@@ -49,20 +78,20 @@ function readValue(text: string, i: number): { value: string; end: number } | nu
   return end > i ? { value: text.slice(i, end), end } : null;
 }
 
-function readPair(text: string, start: number): { pair: KeyValuePair; end: number } | null {
+function readPair(text: string, start: number, braces: Braces): { pair: KeyValuePair; end: number } | null {
   if (!isKeyStart(text[start])) return null;
   let i = start + 1;
   while (isKeyChar(text[i])) i++;
   if (text[i] !== '=') return null;
-  const value = readValue(text, i + 1);
+  const value = readValue(text, i + 1, braces);
   if (!value) return null;
   return { pair: { key: text.slice(start, i), value: value.value, start }, end: value.end };
 }
 
 /** Skips a word that is not a pair; a quoted or braced word is skipped whole so its `=` stay inside. */
-function skipWord(text: string, i: number): number {
+function skipWord(text: string, i: number, braces: Braces): number {
   const c = text[i];
-  const close = c === '"' || c === "'" ? text.indexOf(c, i + 1) : c === '{' ? matchingBrace(text, i) : -1;
+  const close = c === '"' || c === "'" ? text.indexOf(c, i + 1) : c === '{' ? braces(i) : -1;
   return wordEnd(text, close === -1 ? i : close);
 }
 
@@ -70,18 +99,19 @@ function skipWord(text: string, i: number): number {
 export function trailingPairs(text: string): KeyValuePair[] {
   let run: KeyValuePair[] = [];
   let i = 0;
+  const braces = braceMatcher(text);
   while (i < text.length) {
     if (isSpace(text[i])) {
       i++;
       continue;
     }
-    const read = readPair(text, i);
+    const read = readPair(text, i, braces);
     if (read) {
       run.push(read.pair);
       i = read.end;
     } else {
       run = [];
-      i = skipWord(text, i);
+      i = skipWord(text, i, braces);
     }
   }
   return run;
@@ -92,7 +122,13 @@ export function pairVariants(text: string): PairVariant[] {
   const pairs = trailingPairs(text);
   const variants: PairVariant[] = [];
   for (let first = 0; first < pairs.length; first++) {
-    variants.push({ body: text.slice(0, pairs[first]!.start).trimEnd(), pairs: pairs.slice(first) });
+    // Pairs are copied only for the variant used: copying each would cost O(pairs²).
+    variants.push({
+      body: text.slice(0, pairs[first]!.start).trimEnd(),
+      get pairs() {
+        return pairs.slice(first);
+      },
+    });
   }
   variants.push({ body: text, pairs: [] });
   return variants;

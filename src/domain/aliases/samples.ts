@@ -101,16 +101,19 @@ const FILLER = 'sample';
 /**
  * Sample texts for one format: its structural variants with every param set to a filler
  * word, then each param in turn set to each vocabulary word, so a placeholder in one alias
- * can meet a literal word of another (`pack {{verb}} foo` vs `pack bar {{x}}`).
+ * can meet a literal word of another (`pack {{verb}} foo` vs `pack bar {{x}}`). The
+ * vocabulary may depend on the text before the slot (a table narrows it by prefix).
  */
-export function sampleTexts(syntax: FormatSyntax, vocabulary: readonly string[], cap = 200): string[] {
+export function sampleTexts(syntax: FormatSyntax, vocabulary: readonly string[] | ((before: string) => readonly string[]), cap = 200): string[] {
   const structural = alternativesSamples(syntax.alternatives, 32);
   const out = new Set<string>();
   for (const s of structural) out.add(render(s, () => FILLER));
   for (const s of structural) {
-    for (const slot of s) {
+    for (const [at, slot] of s.entries()) {
       if (typeof slot === 'string') continue;
-      for (const word of vocabulary) {
+      // A table passes only the words of formats that could still match past the text before the slot.
+      const words = typeof vocabulary === 'function' ? vocabulary(render(s.slice(0, at), () => FILLER)) : vocabulary;
+      for (const word of words) {
         if (out.size >= cap) return [...out];
         out.add(render(s, (i) => (i === slot.param ? word : FILLER)));
       }

@@ -1,6 +1,6 @@
 import { normalizeText } from './normalize.js';
-import { compileAlias, topMatches, withoutRank, type CompiledAlias } from './matcher.js';
-import { closestAlias } from './closest.js';
+import { AliasIndex, compileAlias, topMatches, withoutRank } from './matcher.js';
+import { Suggester } from './closest.js';
 import { findCollisions } from './collisions.js';
 import { injectImmutableParameters } from './immutable.js';
 import type { AliasDefinition, MatchResult } from './types.js';
@@ -14,13 +14,15 @@ import type { AliasDefinition, MatchResult } from './types.js';
  */
 export class AliasTable {
   readonly definitions: readonly AliasDefinition[];
-  readonly #enabled: readonly CompiledAlias[];
+  readonly #enabled: AliasIndex;
   readonly #collisions: readonly string[];
+  readonly #suggester: Suggester;
 
   constructor(definitions: AliasDefinition[]) {
     this.definitions = Object.freeze([...definitions]);
-    this.#enabled = definitions.filter((d) => d.enabled).map(compileAlias);
+    this.#enabled = new AliasIndex(definitions.filter((d) => d.enabled).map(compileAlias));
     this.#collisions = Object.freeze(findCollisions(this.#enabled));
+    this.#suggester = new Suggester(this.#enabled.aliases);
   }
 
   match(text: string): MatchResult {
@@ -31,7 +33,7 @@ export class AliasTable {
       return { kind: 'match', match: { ...match, params: injectImmutableParameters(match.alias, match.params) } };
     }
     if (top.length > 1) return { kind: 'ambiguous', candidates: top.map(withoutRank) };
-    const closest = closestAlias(this.#enabled, normalizeText(text));
+    const closest = this.#suggester.closest(normalizeText(text));
     return closest ? { kind: 'none', closest } : { kind: 'none' };
   }
 
