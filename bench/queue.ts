@@ -1,10 +1,13 @@
 /**
- * The deploy queue under load: 1,000 requests on 50 packs from 20 users, through a real
+ * The deploy queue under load: 100, 1,000 and 10,000 requests on 50 packs from 20 users, through a real
  * coordinator (StateStore + JobRunner, embedded and Redis/BullMQ) whose deploy is synthetic
  * (~1 ms of async work), since this measures coordination, not git. Correctness is checked,
  * not assumed: no two deploys of one pack may overlap, and every request runs exactly once.
  * The baseline, timed in the same run on the same plan, is a plain in-process promise chain
- * per pack: the least any per-pack serialisation could cost.
+ * per pack: the least any per-pack serialisation could cost. Each backend's 10,000-request
+ * throughput is also given against its own 100-request one (same run): a queue whose
+ * operations cost the same at any length keeps that ratio near 1. The harness never reads the
+ * queue's entries while it runs: it waits on the synthetic deploys and asks only the size.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { parseConfig, type PackbotConfig } from '../src/domain/config/index.js';
 import { createCoordinator, type Coordinator } from '../src/services/coord/coordinator.js';
@@ -44,6 +48,18 @@ class Trace {
   /** Requests whose request() threw (the requester was told it failed). */
   readonly refused = new Set<string>();
   completed = 0;
+  private wake: (() => void) | null = null;
+
+  /** Resolves at the next finished deploy, or after `ms` with false. */
+  nextCompletion(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
 
   deploy = async (plan: Pick<DeployPlan, 'id' | 'packs' | 'ref'> & { repo: { name: string } }): Promise<DeployResult> => {
     const { id, packs } = plan;
@@ -58,6 +74,9 @@ class Trace {
       this.intervals.set(pack, list);
     }
     this.completed++;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
     return {
       deploy_id: id, repo: plan.repo.name, branch: plan.ref, commit: null, success_count: packs.length, failure_count: 0,
       duration_ms: end - start, stages: {}, error: null,
@@ -144,23 +163,23 @@ async function baseline(plan: Plan[], batch: number) {
 }
 
 
-/** Until the queue is empty and every request has run; a queue that empties short of that is reported, a hang throws. */
+/**
+ * Until every request has run and the queue is empty. Waits on the deploys themselves and
+ * asks the queue only its size (one small read), never its entries. A queue that empties
+ * short of that is reported (the rest counted as lost); a hang throws.
+ */
 async function settle(coordinator: Coordinator, trace: Trace, requests: number, timeoutMs: number, backend: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let seen = -1;
-  let quietSince = Date.now();
   for (;;) {
-    const entries = await coordinator.queue.list();
-    if (entries.length === 0 && trace.startedAt.size + trace.refused.size >= requests && trace.completed >= trace.startedAt.size) return;
-    if (trace.completed !== seen) [seen, quietSince] = [trace.completed, Date.now()];
-    // Empty and nothing finishing for 2 s: whatever has not run never will (counted as lost).
-    if (entries.length === 0 && Date.now() - quietSince > 2000) return;
+    const allRan = trace.startedAt.size + trace.refused.size >= requests && trace.completed >= trace.startedAt.size;
+    // Every deploy done: only the last finishes (a few store writes) remain.
+    if (allRan && (await coordinator.queue.size()) === 0) return;
     if (Date.now() > deadline) {
-      const states: Record<string, number> = {};
-      for (const e of entries) states[`${e.state}${e.awaiting ? `/${e.awaiting}` : ''}`] = (states[`${e.state}${e.awaiting ? `/${e.awaiting}` : ''}`] ?? 0) + 1;
-      throw new Error(`bench queue (${backend}): not done after ${timeoutMs} ms: ${trace.completed} deploys finished, ${trace.startedAt.size}/${requests} requests started, queue holds ${JSON.stringify(states)}`);
+      throw new Error(`bench queue (${backend}): not done after ${timeoutMs} ms: ${trace.completed} deploys finished, ${trace.startedAt.size}/${requests} requests started, queue holds ${await coordinator.queue.size()}`);
     }
-    await sleep(10);
+    if (allRan) await sleep(5);
+    // Nothing finishing for 2 s and an empty queue: whatever has not run never will.
+    else if (!(await trace.nextCompletion(2000)) && (await coordinator.queue.size()) === 0) return;
   }
 }
 
@@ -229,20 +248,50 @@ function submitAll(coordinator: Coordinator, config: PackbotConfig, plan: Plan[]
   return drive(plan, batch, trace, submit, () => settle(coordinator, trace, plan.length, timeoutMs, backend));
 }
 
-export async function benchQueue(options: { requests?: number; batch?: number; timeoutMs?: number } = {}): Promise<object> {
-  const plan = makePlan(options.requests ?? 1000);
-  const batch = options.batch ?? BATCH;
-  const timeoutMs = options.timeoutMs ?? 300_000;
+/** One size on every backend, with its baseline. */
+type Backend = 'embedded' | 'redis';
+
+async function benchSize(requests: number, batch: number, timeoutMs: number, broken: string[], backends: readonly Backend[]) {
+  const plan = makePlan(requests);
   const base = await baseline(plan, batch);
-  const result: Record<string, unknown> = { deploy_ms: DEPLOY_MS, concurrency: 8, batch, baseline_per_pack_promise_chain: base };
-  const broken: string[] = [];
-  for (const kind of ['embedded', 'redis'] as const) {
+  const result: Record<string, unknown> = { baseline_per_pack_promise_chain: base };
+  for (const kind of backends) {
     // A hang in one backend is reported with the other's figures, then fails the run below.
-    const figures = await runBackend(kind, plan, batch, timeoutMs).catch((err: unknown) => (broken.push(`${kind}: ${String(err)}`), null));
+    const figures = await runBackend(kind, plan, batch, timeoutMs).catch((err: unknown) => (broken.push(`${kind} (${requests}): ${String(err)}`), null));
     if (!figures) continue;
     result[kind] = { ...figures, vs_baseline: round(figures.throughput_per_s / base.throughput_per_s, 3) };
-    for (const k of ['overlaps', 'lost', 'duplicates', 'refused'] as const) if (figures[k] !== 0) broken.push(`${kind}: ${k} = ${figures[k]}`);
+    for (const k of ['overlaps', 'lost', 'duplicates', 'refused'] as const) if (figures[k] !== 0) broken.push(`${kind} (${requests}): ${k} = ${figures[k]}`);
+  }
+  return result;
+}
+
+export async function benchQueue(options: { sizes?: number[]; batch?: number; timeoutMs?: number; backends?: Backend[] } = {}): Promise<object> {
+  const backends = options.backends ?? ['embedded', 'redis'];
+  const sizes = options.sizes ?? [100, 1000, 10_000];
+  const batch = options.batch ?? BATCH;
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const result: Record<string, unknown> = { deploy_ms: DEPLOY_MS, concurrency: 8, batch };
+  const broken: string[] = [];
+  const by: Record<number, Record<string, { throughput_per_s: number } | undefined>> = {};
+  for (const n of sizes) {
+    by[n] = (await benchSize(n, batch, timeoutMs, broken, backends)) as Record<string, { throughput_per_s: number }>;
+    result[`requests_${n}`] = by[n];
+  }
+  // The figure that says whether the queue scales: the largest size's throughput over the smallest's.
+  const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
+  for (const kind of backends) {
+    const [a, b] = [by[small]?.[kind]?.throughput_per_s, by[large]?.[kind]?.throughput_per_s];
+    if (a && b && small !== large) result[`${kind}_throughput_${large}_vs_${small}`] = round(b / a, 3);
   }
   if (broken.length > 0) throw new Error(`bench queue failed (${broken.join('; ')}): ${JSON.stringify(result)}`);
   return result;
+}
+
+// `node dist/bench/queue.js [sizes...] [embedded|redis]`: this bench alone.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const args = process.argv.slice(2);
+  const sizes = args.map(Number).filter((n) => n > 0);
+  const backends = args.filter((a): a is Backend => a === 'embedded' || a === 'redis');
+  process.stdout.write(`${JSON.stringify(await benchQueue({ ...(sizes.length > 0 ? { sizes } : {}), ...(backends.length > 0 ? { backends } : {}) }), null, 2)}\n`);
+  process.exit(0);
 }

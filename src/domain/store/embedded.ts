@@ -10,8 +10,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PackbotError } from '../../core/errors.js';
 import { acquireFileLock, LockTimeoutError, type HeldLock } from '../../core/fs/file-lock.js';
-import { Journal, type Entry, type Mutation, type SnapshotState } from './journal.js';
-import { DEFAULT_LIST_MAX, type SetOptions, type StateStore } from './state.js';
+import { Journal, type Change, type Entry, type Mutation, type SnapshotState } from './journal.js';
+import { SortedIndex } from './sorted-index.js';
+import { DEFAULT_LIST_MAX, type SetOptions, type StateStore, type TxCheck, type TxOp } from './state.js';
 
 export interface EmbeddedStoreOptions {
   stateDir: string;
@@ -28,6 +29,7 @@ interface Value {
 class EmbeddedStore implements StateStore {
   private readonly kv = new Map<string, Value>();
   private readonly lists = new Map<string, string[]>();
+  private readonly indexes = new Map<string, SortedIndex>();
   private readonly journal: Journal;
   private closed = false;
   lock: HeldLock | null = null;
@@ -49,6 +51,11 @@ class EmbeddedStore implements StateStore {
       (snap) => {
         for (const [k, v, x] of snap.kv) this.kv.set(k, { v, x });
         for (const [name, values] of snap.lists) this.lists.set(name, values);
+        for (const [name, members] of snap.indexes ?? []) {
+          const index = new SortedIndex();
+          for (const [member, score] of members) index.add(member, score);
+          this.indexes.set(name, index);
+        }
       },
       (entry) => this.apply(entry),
     );
@@ -61,10 +68,18 @@ class EmbeddedStore implements StateStore {
       const value = this.live(key);
       if (value) kv.push([key, value.v, value.x]);
     }
-    return { kv, lists: [...this.lists] };
+    return { kv, lists: [...this.lists], indexes: [...this.indexes].map(([name, index]) => [name, index.entries()]) };
   }
 
   private apply(entry: Entry | Mutation): void {
+    if (entry.o === 'tx') {
+      for (const change of entry.t) this.applyChange(change);
+      return;
+    }
+    this.applyChange(entry);
+  }
+
+  private applyChange(entry: Change): void {
     switch (entry.o) {
       case 'set':
         this.kv.set(entry.k, { v: entry.v, x: entry.x ?? null });
@@ -77,6 +92,18 @@ class EmbeddedStore implements StateStore {
         list.push(entry.v);
         if (list.length > entry.m) list.splice(0, list.length - entry.m);
         this.lists.set(entry.k, list);
+        break;
+      }
+      case 'zadd': {
+        const index = this.indexes.get(entry.k) ?? new SortedIndex();
+        index.add(entry.m, entry.n);
+        this.indexes.set(entry.k, index);
+        break;
+      }
+      case 'zrem': {
+        const index = this.indexes.get(entry.k);
+        index?.remove(entry.m);
+        if (index?.size === 0) this.indexes.delete(entry.k);
         break;
       }
     }
@@ -191,6 +218,40 @@ class EmbeddedStore implements StateStore {
     const next = (current ? Number(current.v) : 0) + 1;
     await this.commit(current?.x != null ? { o: 'set', k: key, v: String(next), x: current.x } : { o: 'set', k: key, v: String(next) });
     return next;
+  }
+
+  async indexRange(index: string, offset: number, limit: number): Promise<string[]> {
+    this.usable();
+    const members = this.indexes.get(index)?.range(offset, limit) ?? [];
+    await this.settled();
+    return members;
+  }
+
+  async indexSize(index: string): Promise<number> {
+    this.usable();
+    const size = this.indexes.get(index)?.size ?? 0;
+    await this.settled();
+    return size;
+  }
+
+  async transact(checks: readonly TxCheck[], ops: readonly TxOp[]): Promise<boolean> {
+    this.usable();
+    // Checked and applied in one synchronous stretch: nothing else runs in between.
+    if (!checks.every((c) => (this.live(c.key)?.v ?? null) === c.expected)) {
+      await this.settled();
+      return false;
+    }
+    const t: Change[] = ops.map((op) => {
+      switch (op.op) {
+        case 'set': return { o: 'set', k: op.key, v: op.value };
+        case 'del': return { o: 'del', k: op.key };
+        case 'index-add': return { o: 'zadd', k: op.index, m: op.member, n: op.score };
+        case 'index-remove': return { o: 'zrem', k: op.index, m: op.member };
+      }
+    });
+    if (t.length > 0) await this.commit({ o: 'tx', t });
+    else await this.settled();
+    return true;
   }
 
   async close(): Promise<void> {

@@ -17,17 +17,24 @@ import path from 'node:path';
 import { errnoCode, errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 
-export type Entry =
-  | { s: number; o: 'set'; k: string; v: string; x?: number }
-  | { s: number; o: 'del'; k: string }
-  | { s: number; o: 'push'; k: string; v: string; m: number };
+/** One change; `zadd`/`zrem` change an ordered index (member `m`, score `n`). */
+export type Change =
+  | { o: 'set'; k: string; v: string; x?: number }
+  | { o: 'del'; k: string }
+  | { o: 'push'; k: string; v: string; m: number }
+  | { o: 'zadd'; k: string; m: string; n: number }
+  | { o: 'zrem'; k: string; m: string };
 
-/** An entry before the journal numbers it. */
-export type Mutation = Entry extends infer E ? (E extends Entry ? Omit<E, 's'> : never) : never;
+/** An entry before the journal numbers it: one change, or several that land together (one line, so a crash keeps all or none). */
+export type Mutation = Change | { o: 'tx'; t: Change[] };
+
+export type Entry = Mutation & { s: number };
 
 export interface SnapshotState {
   kv: Array<[key: string, value: string, expiresAt: number | null]>;
   lists: Array<[name: string, values: string[]]>;
+  /** Ordered indexes; absent in snapshots written before they existed. */
+  indexes?: Array<[name: string, members: Array<[member: string, score: number]>]>;
 }
 
 interface Snapshot extends SnapshotState {

@@ -19,6 +19,14 @@ export function maskedStore(store: StateStore, masker: Masker): StateStore {
     append: (list, value, max) => store.append(list, mask(value), max),
     recent: (list, limit) => store.recent(list, limit),
     increment: (key) => store.increment(key),
+    indexRange: (index, offset, limit) => store.indexRange(index, offset, limit),
+    indexSize: (index) => store.indexSize(index),
+    // Members are masked too (deterministically), so a removal names what the add stored.
+    transact: (checks, ops) => store.transact(checks, ops.map((op) => {
+      if (op.op === 'set') return { ...op, value: mask(op.value) };
+      if (op.op === 'index-add' || op.op === 'index-remove') return { ...op, member: mask(op.member) };
+      return op;
+    })),
     close: () => store.close(),
   };
 }

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { PackbotError } from '../../core/errors.js';
 import { redisTarget } from './redis-connect.js';
-import { DEFAULT_LIST_MAX, type SetOptions, type StateStore } from './state.js';
+import { DEFAULT_LIST_MAX, type SetOptions, type StateStore, type TxCheck, type TxOp } from './state.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -33,6 +33,38 @@ else
 end
 return 1
 `;
+
+// ARGV: kv prefix, index prefix, JSON {c: [[key, expected or false]], o: [[kind, ...]]}.
+// Keys are built in the script (one Redis, not a cluster): a transaction names any number.
+const TRANSACT = `
+local kv, idx = ARGV[1], ARGV[2]
+local tx = cjson.decode(ARGV[3])
+for _, c in ipairs(tx.c) do
+  local current = redis.call('GET', kv .. c[1])
+  if c[2] == false then
+    if current then return 0 end
+  elseif current ~= c[2] then
+    return 0
+  end
+end
+for _, o in ipairs(tx.o) do
+  if o[1] == 's' then redis.call('SET', kv .. o[2], o[3])
+  elseif o[1] == 'd' then redis.call('DEL', kv .. o[2])
+  elseif o[1] == 'a' then redis.call('ZADD', idx .. o[2], o[4], o[3])
+  elseif o[1] == 'r' then redis.call('ZREM', idx .. o[2], o[3])
+  end
+end
+return 1
+`;
+
+function txOp(op: TxOp): Array<string | number> {
+  switch (op.op) {
+    case 'set': return ['s', op.key, op.value];
+    case 'del': return ['d', op.key];
+    case 'index-add': return ['a', op.index, op.member, op.score];
+    case 'index-remove': return ['r', op.index, op.member];
+  }
+}
 
 /** SCAN MATCH is a glob: the prefix must match only itself. */
 export function escapeGlob(text: string): string {
@@ -63,6 +95,10 @@ class RedisStore implements StateStore {
 
   private l(list: string) {
     return `${this.prefix}list:${list}`;
+  }
+
+  private i(index: string) {
+    return `${this.prefix}idx:${index}`;
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -134,6 +170,23 @@ class RedisStore implements StateStore {
 
   increment(key: string): Promise<number> {
     return this.call(() => this.client.incr(this.k(key)));
+  }
+
+  async indexRange(index: string, offset: number, limit: number): Promise<string[]> {
+    const start = Math.max(0, Math.floor(offset));
+    if (limit <= 0) return [];
+    const stop = limit === Infinity ? -1 : start + Math.floor(limit) - 1;
+    return this.call(() => this.client.zrange(this.i(index), start, stop));
+  }
+
+  indexSize(index: string): Promise<number> {
+    return this.call(() => this.client.zcard(this.i(index)));
+  }
+
+  async transact(checks: readonly TxCheck[], ops: readonly TxOp[]): Promise<boolean> {
+    const tx = JSON.stringify({ c: checks.map((c) => [c.key, c.expected ?? false]), o: ops.map(txOp) });
+    const reply = await this.call(() => this.client.eval(TRANSACT, 0, this.k(''), this.i(''), tx));
+    return reply === 1;
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,19 @@ export interface SetOptions {
   ttlMs?: number;
 }
 
+/** A condition of transact(): the key holds exactly `expected` (null = absent). */
+export interface TxCheck {
+  key: string;
+  expected: string | null;
+}
+
+/** A change transact() makes: a key, or a member of an ordered index. */
+export type TxOp =
+  | { op: 'set'; key: string; value: string }
+  | { op: 'del'; key: string }
+  | { op: 'index-add'; index: string; member: string; score: number }
+  | { op: 'index-remove'; index: string; member: string };
+
 export interface StateStore {
   get(key: string): Promise<string | null>;
   /** Several keys in one round trip. */
@@ -28,6 +41,18 @@ export interface StateStore {
   recent(list: string, limit: number): Promise<string[]>;
   /** Atomic counter (ids, sequence numbers): 1 for an absent key. Keeps the key's TTL. */
   increment(key: string): Promise<number>;
+  /**
+   * Ordered indexes (Redis: sorted sets) live apart from keys and lists. Members by ascending
+   * score, ties by member; `limit` Infinity for all from `offset`. O(log n + limit).
+   */
+  indexRange(index: string, offset: number, limit: number): Promise<string[]>;
+  indexSize(index: string): Promise<number>;
+  /**
+   * Atomic: if every check holds, applies every op in order and resolves true; otherwise
+   * changes nothing and resolves false. Redis: one Lua script; embedded: one journal line.
+   * A set here clears the key's TTL, as set() without one does.
+   */
+  transact(checks: readonly TxCheck[], ops: readonly TxOp[]): Promise<boolean>;
   /** Waits for pending writes; idempotent. */
   close(): Promise<void>;
 }

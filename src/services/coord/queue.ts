@@ -3,16 +3,17 @@
  * on disjoint packs run side by side up to `concurrency`; a multi-pack request keeps its place
  * until every one of its packs is free (nobody behind it on one of those packs overtakes it).
  *
- * `eligible` is that rule, pure. `createQueue` keeps the queue's index (who, which packs,
- * what state) as one small document changed only by batched compare-and-set
- * (store/batched-doc.ts), so several packbot processes sharing a Redis never start one
- * request twice or lose one, and a burst of requests costs one write, not a race. What each
- * request carries (the deploy to run) lives in a key of its own: written once, read at its
- * turn, never rewritten with the index.
+ * `eligible` is that rule, pure, over a whole list. `createQueue` applies the same rule from
+ * the front only (queue-index.ts: entries in keys of their own, ordered indexes, one small
+ * document checked by every change), so each operation costs the same at 10,000 queued
+ * requests as at 10, and several packbot processes sharing a Redis never start one request
+ * twice or lose one. What each request carries (the deploy to run) lives in a key of its own:
+ * written once, read at its turn, never rewritten with the index.
  */
 import { PackbotError } from '../../core/errors.js';
-import { createBatchedDoc } from '../../domain/store/batched-doc.js';
-import type { StateStore } from '../../domain/store/state.js';
+import type { StateStore, TxOp } from '../../domain/store/state.js';
+import { ENTRY, FRONT, index, META, moveLegacy, newFront, PACK, parseEntry, parseMeta, readEntries, unindex, WAITING, type Meta } from './queue-index.js';
+import { createRunner, type Decision, type Runner } from './queue-runner.js';
 import { type ConfirmPolicy } from './types.js';
 import { displayIdentity, type Identity } from '../../core/identity.js';
 
@@ -41,32 +42,8 @@ export interface QueueEntry {
   payload?: unknown;
 }
 
-interface QueueDoc {
-  seq: number;
-  entries: QueueEntry[];
-}
+export { eligible } from './queue-rule.js';
 
-/** Waiting entries that may move to the front now, in arrival order. */
-export function eligible(entries: readonly QueueEntry[], concurrency: number): QueueEntry[] {
-  const ordered = [...entries].sort((a, b) => a.seq - b.seq);
-  const active = ordered.filter((e) => e.state !== 'waiting');
-  const blocked = new Set(active.flatMap((e) => e.packs));
-  let slots = concurrency - active.length;
-  const out: QueueEntry[] = [];
-  for (const entry of ordered) {
-    if (entry.state !== 'waiting') continue;
-    const free = entry.packs.every((p) => !blocked.has(p));
-    if (free && slots > 0) {
-      out.push(entry);
-      slots--;
-    }
-    // Free or not, its packs are spoken for: later requests on them wait behind it.
-    for (const p of entry.packs) blocked.add(p);
-  }
-  return out;
-}
-
-const KEY = 'queue';
 /** Where an entry's payload lives, apart from the index. */
 const ITEM = 'queue-item:';
 /** A payload with no index entry this old is left over from a crash between the two writes. */
@@ -93,13 +70,14 @@ export interface EnqueueInput {
 
 export function createQueue(store: StateStore, opts: QueueOptions) {
   const now = opts.now ?? (() => new Date());
-  const doc = createBatchedDoc<QueueDoc>(store, KEY, {
-    empty: () => ({ seq: 0, entries: [] }),
-    ...(opts.patienceMs !== undefined ? { patienceMs: opts.patienceMs } : {}),
-    gaveUp: (cause) => new PackbotError('internal', 'The deploy queue is too busy or the state store is unreachable; try again in a moment.', { cause }),
-    ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+  const patience = opts.patienceMs ?? 30_000;
+  const gaveUp = (cause: unknown) => new PackbotError('internal', 'The deploy queue is too busy or the state store is unreachable; try again in a moment.', { cause });
+  // Declared before the runner, which moves an earlier layout's queue in before its first change.
+  const attempt: Runner['attempt'] = (decide, patienceMs) => runner.attempt(decide, patienceMs);
+  const runner = createRunner(store, {
+    patienceMs: patience, gaveUp, ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+    prepare: () => moveLegacy(store, attempt), packSize: (pack) => store.indexSize(PACK + pack),
   });
-  const update = doc.update;
 
   /** Entries with their payloads, read in one round trip. */
   async function withPayloads(entries: QueueEntry[]): Promise<QueueEntry[]> {
@@ -115,12 +93,52 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
     for (const e of entries) await store.delete(ITEM + e.id);
   }
 
+  /** The ops that take `e` out of the queue (from the meta's active list, or the indexes). */
+  async function removal(meta: Meta, e: QueueEntry, raw: string): Promise<Decision<QueueEntry>> {
+    const ops: TxOp[] = [{ op: 'del', key: ENTRY + e.id }, ...(e.state === 'waiting' ? [...unindex([e]), ...(await newFront(store, [e]))] : [])];
+    meta.active = meta.active.filter((a) => a.id !== e.id);
+    return { result: e, checks: [{ key: ENTRY + e.id, expected: raw }], ops };
+  }
+
+  /** Changes one entry's key alone (ready ↔ confirmed ↔ running): no index moves. */
+  function update<R>(id: string, edit: (e: QueueEntry | null) => { result: R; entry?: QueueEntry }): Promise<R> {
+    return attempt(async () => {
+      const raw = await store.get(ENTRY + id);
+      const { result, entry } = edit(parseEntry(raw));
+      return entry ? { result, checks: [{ key: ENTRY + id, expected: raw }], ops: [{ op: 'set', key: ENTRY + id, value: JSON.stringify(entry) }] } : { result };
+    });
+  }
+
+  async function get(id: string): Promise<QueueEntry | null> {
+    const entry = parseEntry(await store.get(ENTRY + id));
+    return entry ? ((await withPayloads([entry]))[0] ?? null) : null;
+  }
+
   return {
     withPayloads,
+    get,
 
-    /** The index, in arrival order (no payloads). */
-    async list(): Promise<QueueEntry[]> {
-      return (await doc.read()).entries.sort((a, b) => a.seq - b.seq);
+    /**
+     * The index in arrival order (no payloads): the active entries, then the first `limit`
+     * waiting ones (all by default; `pack queue` of 10,000 asks for a page).
+     */
+    async list(limit = Infinity): Promise<QueueEntry[]> {
+      const meta = parseMeta(await store.get(META));
+      const waiting = await store.indexRange(WAITING, 0, limit);
+      const entries = await readEntries(store, [...meta.active.map((a) => a.id), ...waiting]);
+      return entries.sort((a, b) => a.seq - b.seq);
+    },
+
+    /** The ready and running entries (at most `concurrency`), without the waiting ones. */
+    async active(): Promise<QueueEntry[]> {
+      const meta = parseMeta(await store.get(META));
+      return (await readEntries(store, meta.active.map((a) => a.id))).sort((a, b) => a.seq - b.seq);
+    },
+
+    /** How many requests are queued (waiting, ready or running), without reading them. */
+    async size(): Promise<number> {
+      const [raw, waiting] = await Promise.all([store.get(META), store.indexSize(WAITING)]);
+      return parseMeta(raw).active.length + waiting;
     },
 
     async enqueue(input: EnqueueInput): Promise<{ entry: QueueEntry; ahead: number }> {
@@ -132,13 +150,20 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
         throw new PackbotError('internal', `queue entry ${input.id} exists already`);
       }
       try {
-        const queued = await update((d) => {
-          if (d.entries.some((e) => e.id === input.id)) throw new PackbotError('internal', `queue entry ${input.id} exists already`);
-          d.seq += 1;
-          const ahead = d.entries.filter((e) => e.packs.some((p) => packs.includes(p))).length;
-          const entry: QueueEntry = { ...fields, packs, seq: d.seq, enqueued_at: now().toISOString(), state: 'waiting', ahead };
-          d.entries.push(entry);
-          return { entry: { ...entry }, ahead };
+        const queued = await runner.batched('enqueue', async (state) => {
+          const { meta } = state;
+          const [sizes, existing] = await Promise.all([Promise.all(packs.map((p) => state.size(p))), store.get(ENTRY + input.id)]);
+          if (existing) throw new PackbotError('internal', `queue entry ${input.id} exists already`);
+          // On each pack: those waiting plus the active one; the busiest of its packs says how long it waits.
+          const ahead = Math.max(...packs.map((p, i) => (sizes[i] ?? 0) + meta.active.filter((a) => a.packs.includes(p)).length));
+          meta.seq += 1;
+          for (const p of packs) state.grow(p);
+          const entry: QueueEntry = { ...fields, packs, seq: meta.seq, enqueued_at: now().toISOString(), state: 'waiting', ahead };
+          return {
+            result: { entry, ahead },
+            checks: [{ key: ENTRY + input.id, expected: null }],
+            ops: [{ op: 'set', key: ENTRY + input.id, value: JSON.stringify(entry) }, ...index(entry, sizes.every((n) => n === 0))],
+          };
         });
         return { entry: { ...queued.entry, payload }, ahead: queued.ahead };
       } catch (err) {
@@ -147,37 +172,38 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
       }
     },
 
-    async get(id: string): Promise<QueueEntry | null> {
-      const entry = (await doc.read()).entries.find((e) => e.id === id);
-      return entry ? ((await withPayloads([entry]))[0] ?? null) : null;
-    },
-
     /**
      * Moves every entry whose turn has come to `ready` and returns them (each exactly once,
      * whichever process asks). `confirm` says which must wait for their requester.
      */
     async promote(confirm: (entry: QueueEntry) => boolean = () => false): Promise<QueueEntry[]> {
-      const moved = await update((d) => {
+      const moved = await runner.alone(async (meta) => {
+        const blocked = new Set(meta.active.flatMap((a) => a.packs));
+        let slots = opts.concurrency - meta.active.length;
+        if (slots <= 0) return { result: [] as QueueEntry[] };
+        // Front entries share no pack, so at most one is blocked per blocked pack: this many suffice.
+        const front = await readEntries(store, await store.indexRange(FRONT, 0, slots + blocked.size));
         const at = now().toISOString();
-        const next = eligible(d.entries, opts.concurrency);
-        for (const e of next) {
-          e.state = 'ready';
-          e.ready_at = at;
-          e.awaiting = confirm(e) ? 'confirmation' : 'worker';
+        const next: QueueEntry[] = [];
+        for (const e of front.sort((a, b) => a.seq - b.seq)) {
+          if (slots === 0) break;
+          if (e.packs.some((p) => blocked.has(p))) continue;
+          next.push({ ...e, state: 'ready', ready_at: at, awaiting: confirm(e) ? 'confirmation' : 'worker' });
+          slots--;
         }
-        return next.map((e) => ({ ...e }));
+        if (next.length === 0) return { result: next };
+        const ops: TxOp[] = [
+          ...next.map((e): TxOp => ({ op: 'set', key: ENTRY + e.id, value: JSON.stringify(e) })), ...unindex(next), ...(await newFront(store, next)),
+        ];
+        meta.active = [...meta.active, ...next.map((e) => ({ id: e.id, packs: e.packs }))];
+        return { result: next, ops };
       });
       return withPayloads(moved);
     },
 
     /** The requester confirmed: a worker may run it now. False if it is gone. */
     confirmed(id: string): Promise<boolean> {
-      return update((d) => {
-        const entry = d.entries.find((e) => e.id === id);
-        if (!entry || entry.state !== 'ready') return false;
-        entry.awaiting = 'worker';
-        return true;
-      });
+      return update(id, (e) => (e?.state === 'ready' ? { result: true, entry: { ...e, awaiting: 'worker' } } : { result: false }));
     },
 
     /**
@@ -185,14 +211,12 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
      * running. With `resume` (a retry after its worker died) a running entry is handed back too.
      */
     async start(id: string, resume = false): Promise<QueueEntry | null> {
-      const started = await update((d) => {
-        const entry = d.entries.find((e) => e.id === id);
-        if (entry?.state === 'running' && resume) return { ...entry };
-        if (!entry || entry.state !== 'ready') return null;
-        entry.state = 'running';
-        delete entry.awaiting;
-        entry.started_at = now().toISOString();
-        return { ...entry };
+      const started = await update<QueueEntry | null>(id, (e) => {
+        if (e?.state === 'running' && resume) return { result: e };
+        if (!e || e.state !== 'ready') return { result: null };
+        const { awaiting: _, ...rest } = e;
+        const entry: QueueEntry = { ...rest, state: 'running', started_at: now().toISOString() };
+        return { result: entry, entry };
       });
       return started ? ((await withPayloads([started]))[0] ?? null) : null;
     },
@@ -203,10 +227,18 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
      * entry, or null if it was already gone.
      */
     async finish(id: string): Promise<QueueEntry | null> {
-      const gone = await update((d) => {
-        const i = d.entries.findIndex((e) => e.id === id);
-        return i < 0 ? null : (d.entries.splice(i, 1)[0] ?? null);
-      }, { patienceMs: Infinity });
+      // An active entry leaves only the meta document, so its finish shares a transaction with
+      // other finishes; a waiting one moves the indexes and goes alone (an entry never goes back to waiting).
+      const seen = parseEntry(await store.get(ENTRY + id));
+      const decide = async (meta: Meta): Promise<Decision<QueueEntry | null>> => {
+        const raw = await store.get(ENTRY + id);
+        const e = parseEntry(raw);
+        if (e) return removal(meta, e, raw!);
+        // An active slot whose entry key is gone holds packs nobody can free otherwise.
+        meta.active = meta.active.filter((a) => a.id !== id);
+        return { result: null, checks: [{ key: ENTRY + id, expected: null }] };
+      };
+      const gone = seen?.state === 'waiting' ? await runner.alone(decide, Infinity) : await runner.batched('finish', (s) => decide(s.meta), Infinity);
       if (!gone) return null;
       const [entry] = await withPayloads([gone]);
       await dropPayloads([gone]);
@@ -215,28 +247,37 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
 
     /** The requester (or an admin) withdraws a request that is not running yet. */
     async cancel(id: string, by: string, admin: boolean): Promise<QueueEntry> {
-      const gone = await update((d) => {
-        const i = d.entries.findIndex((e) => e.id === id);
-        const entry = d.entries[i];
+      const gone = await runner.alone(async (meta) => {
+        const raw = await store.get(ENTRY + id);
+        const entry = parseEntry(raw);
         if (!entry) throw new PackbotError('usage', `There is no queued request ${JSON.stringify(id.slice(0, 40))}; see \`pack queue\`.`);
         if (entry.requester !== by && !admin) throw new PackbotError('not_permitted', `Request ${id} is ${displayIdentity(entry.requester)}'s; only they or an admin can cancel it.`);
         if (entry.state === 'running') throw new PackbotError('usage', `Request ${id} is already running; it can no longer be cancelled.`);
-        d.entries.splice(i, 1);
-        return entry;
+        return removal(meta, entry, raw!);
       });
       const [entry] = await withPayloads([gone]);
       await dropPayloads([gone]);
       return entry ?? gone;
     },
 
-    /** Drops waiting entries older than maxWaitMs and returns them, so their requesters can be told. */
+    /**
+     * Drops waiting entries older than maxWaitMs and returns them, so their requesters can be
+     * told. Oldest first, stopping at the first that is young enough (arrival order is age order).
+     */
     async expire(maxWaitMs: number): Promise<QueueEntry[]> {
-      const old = await update((d) => {
-        const cutoff = now().getTime() - maxWaitMs;
-        const out = d.entries.filter((e) => e.state === 'waiting' && new Date(e.enqueued_at).getTime() < cutoff);
-        if (out.length > 0) d.entries = d.entries.filter((e) => !out.includes(e));
-        return out;
-      });
+      const cutoff = now().getTime() - maxWaitMs;
+      const old: QueueEntry[] = [];
+      for (;;) {
+        const gone = await runner.alone(async (meta) => {
+          const [id] = await store.indexRange(WAITING, 0, 1);
+          const raw = id === undefined ? null : await store.get(ENTRY + id);
+          const first = parseEntry(raw);
+          if (!first || Date.parse(first.enqueued_at) >= cutoff) return { result: null };
+          return removal(meta, first, raw!);
+        });
+        if (!gone) break;
+        old.push(gone);
+      }
       const entries = await withPayloads(old);
       await dropPayloads(old);
       return entries;
@@ -244,12 +285,13 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
 
     /** Deletes payloads no entry names (a crash between the two writes of enqueue or finish). */
     async tidy(): Promise<number> {
-      const listed = new Set((await doc.read()).entries.map((e) => ITEM + e.id));
-      const keys = (await store.keys(ITEM)).filter((k) => !listed.has(k));
-      const raws = await store.getMany(keys);
+      const keys = await store.keys(ITEM);
+      const named = await store.getMany(keys.map((k) => ENTRY + k.slice(ITEM.length)));
+      const orphans = keys.filter((_, i) => named[i] === null);
+      const raws = await store.getMany(orphans);
       const cutoff = now().getTime() - ORPHAN_AFTER_MS;
       let dropped = 0;
-      for (const [i, key] of keys.entries()) {
+      for (const [i, key] of orphans.entries()) {
         const at = raws[i] ? Date.parse((JSON.parse(raws[i]!) as { at: string }).at) : 0;
         if (at < cutoff && (await store.delete(key))) dropped++;
       }
