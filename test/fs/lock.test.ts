@@ -7,6 +7,7 @@ import { acquireFileLock, LockTimeoutError, withFileLock } from '../../src/core/
 import { tempDir } from '../helpers/git-repo.js';
 import { ROOT } from '../helpers/cli.js';
 import { scaled } from '../helpers/budget.js';
+import { seededRandom, testSeed } from '../helpers/seed.js';
 
 const OPTS = { staleMs: 60_000, waitMs: 5_000, pollMs: 10 };
 
@@ -83,5 +84,49 @@ describe('cross-process file lock', () => {
     expect(lostSeen).toHaveLength(1);
     await held.release();
     expect(JSON.parse(await readFile(path.join(dir, 'owner.json'), 'utf8')).token).toBe('theirs');
+  });
+  it('is never left ownerless by a process killed while taking or releasing it (30 kills at random moments)', async () => {
+    const base = await tempDir();
+    const seed = testSeed(20251203);
+    console.log(`lock kill test: PACKBOT_TEST_SEED=${seed}`);
+    const random = seededRandom(seed);
+    const blocked: string[] = [];
+    for (let trial = 0; trial < 30; trial++) {
+      const dir = path.join(base, `t${trial}.lock`);
+      // A child that takes and releases the lock as fast as it can, killed at a random moment.
+      const child = spawn(process.execPath, ['--input-type=module', '-e', `
+        const { acquireFileLock } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/core/fs/file-lock.js'))});
+        process.stdout.write('go\\n');
+        for (;;) { const held = await acquireFileLock(${JSON.stringify(dir)}, { staleMs: 600000, waitMs: 1000 }); await held.release(); }
+      `], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      setTimeout(() => child.kill('SIGKILL'), Math.floor(random() * 40));
+      await exited;
+      // The holder is dead: whatever it left must not hold the next one back (waitMs 0).
+      try {
+        const held = await acquireFileLock(dir, { staleMs: 600_000, waitMs: 0 });
+        await held.release();
+      } catch (err) {
+        blocked.push(`PACKBOT_TEST_SEED=${seed} trial ${trial}: ${(err as Error).message}`);
+      }
+    }
+    expect(blocked).toEqual([]);
+  });
+
+  it('treats a lock directory without a readable owner (what an older packbot killed mid-way left) as abandoned', async () => {
+    const base = await tempDir();
+    const { mkdir } = await import('node:fs/promises');
+    const empty = path.join(base, 'empty.lock');
+    await mkdir(empty);
+    const truncated = path.join(base, 'truncated.lock');
+    await mkdir(truncated);
+    await writeFile(path.join(truncated, 'owner.json'), '{"pid": 12');
+    for (const dir of [empty, truncated]) {
+      const held = await acquireFileLock(dir, { staleMs: 600_000, waitMs: 0 });
+      expect(JSON.parse(await readFile(path.join(dir, 'owner.json'), 'utf8')).pid).toBe(process.pid);
+      await held.release();
+      expect(existsSync(dir)).toBe(false);
+    }
   });
 });

@@ -4,9 +4,15 @@
  * waiter takes the lock over at once when the holder was a process on this host that no
  * longer exists (a crash or SIGKILL), and otherwise when the heartbeat is older than
  * `staleMs` (a holder on another host, or one that hung).
+ *
+ * The lock directory appears and disappears whole: it is built under a temporary name with
+ * its owner.json and renamed into place, and released by renaming it aside first. So a
+ * process killed at any moment leaves either a lock with an owner (judged by its pid) or
+ * none; a lock directory without a readable owner can only be debris of an older packbot,
+ * and is taken over at once.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,6 +60,7 @@ async function readOwner(lockDir: string): Promise<{ owner: Owner | null; touche
 }
 
 function abandoned(owner: Owner | null, touchedMs: number | null, staleMs: number): boolean {
+  if (!owner) return touchedMs !== null;
   if (owner && owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid)) return true;
   return touchedMs !== null && Date.now() - touchedMs > staleMs;
 }
@@ -67,24 +74,52 @@ async function takeOver(lockDir: string, seen: Owner | null): Promise<void> {
     return; // someone else moved it first
   }
   const { owner } = await readOwner(aside);
-  if (seen && owner && owner.token !== seen.token) {
+  // Not what we judged abandoned (a fresh lock slipped in between): give it back.
+  if (owner && owner.token !== seen?.token) {
     await rename(aside, lockDir).catch(() => undefined);
     return;
   }
   await rm(aside, { recursive: true, force: true });
 }
 
+/** The lock, owner and all, in one rename; false when someone holds it. */
+async function create(lockDir: string, me: Owner): Promise<boolean> {
+  const fresh = `${lockDir}.new-${me.token}`;
+  await rm(fresh, { recursive: true, force: true });
+  await mkdir(fresh);
+  await writeFile(path.join(fresh, OWNER), JSON.stringify(me));
+  try {
+    // Onto a missing name, or an empty directory (debris): atomic; onto a held lock: refused.
+    await rename(fresh, lockDir);
+    return true;
+  } catch (err) {
+    await rm(fresh, { recursive: true, force: true });
+    if (['EEXIST', 'ENOTEMPTY', 'EISDIR', 'ENOTDIR'].includes(errnoCode(err) ?? '')) return false;
+    throw err;
+  }
+}
+
+/** Half-built or half-removed lock directories of processes killed mid-way (`x.lock.new-…`, `x.lock.old-…`). */
+async function sweepDebris(lockDir: string, staleMs: number): Promise<void> {
+  const prefix = `${path.basename(lockDir)}.`;
+  const names = await readdir(path.dirname(lockDir)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^(new|old|stale)-/.test(name.slice(prefix.length))) continue;
+    const dir = path.join(path.dirname(lockDir), name);
+    const { owner, touchedMs } = await readOwner(dir);
+    const dead = owner !== null && owner.host === hostname() && !processAlive(owner.pid);
+    if (dead || (touchedMs !== null && Date.now() - touchedMs > staleMs)) await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function acquireFileLock(lockDir: string, opts: FileLockOptions): Promise<HeldLock> {
   const deadline = Date.now() + opts.waitMs;
   const poll = opts.pollMs ?? 50;
   await mkdir(path.dirname(lockDir), { recursive: true });
+  const me: Owner = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
+  await sweepDebris(lockDir, opts.staleMs);
   for (;;) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch (err) {
-      if (errnoCode(err) !== 'EEXIST') throw err;
-    }
+    if (await create(lockDir, me)) break;
     const { owner, touchedMs } = await readOwner(lockDir);
     if (abandoned(owner, touchedMs, opts.staleMs)) {
       await takeOver(lockDir, owner);
@@ -94,9 +129,7 @@ export async function acquireFileLock(lockDir: string, opts: FileLockOptions): P
     await sleep(poll);
   }
 
-  const me: Owner = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
   const ownerFile = path.join(lockDir, OWNER);
-  await writeFile(ownerFile, JSON.stringify(me));
   let lost: Error | null = null;
   const check = async () => {
     const { owner } = await readOwner(lockDir);
@@ -119,7 +152,10 @@ export async function acquireFileLock(lockDir: string, opts: FileLockOptions): P
       clearInterval(heartbeat);
       if (lost) return;
       const { owner } = await readOwner(lockDir);
-      if (owner?.token === me.token) await rm(lockDir, { recursive: true, force: true });
+      if (owner?.token !== me.token) return;
+      const aside = `${lockDir}.old-${me.token}`;
+      await rename(lockDir, aside);
+      await rm(aside, { recursive: true, force: true });
     },
   };
 }
