@@ -28,7 +28,8 @@ import { createCoordinator } from '../services/coord/coordinator.js';
 import { createPermissionGate, mayConfirmFor } from '../domain/permissions/index.js';
 import type { Services } from '../interfaces/commands/types.js';
 import type { HttpServer } from '../interfaces/server/http.js';
-import { createMetrics, type Metrics } from '../interfaces/server/metrics.js';
+import type { Metrics } from '../interfaces/server/metrics.js';
+import { uncountedMetrics } from './uncounted-metrics.js';
 import { createYamlPool } from '../core/yaml-safe/index.js';
 import { createSandbox, sandboxSettings } from '../domain/sandbox/index.js';
 import { defaultServerConfig } from '../domain/config/schema-server.js';
@@ -121,8 +122,10 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   });
   // Background messages (a turn, a timer, a push) go out through the adapter of the platform they concern.
   const notifier = createNotifier(deps.adapters, responder);
-  // Gauges read the coordinator at scrape time, after it exists.
-  const metrics = createMetrics({
+  // Kept only by an app that serves them (`server:`, or an adapter mounting routes, as start()
+  // decides): prom-client is loaded for it alone. Gauges read the coordinator at scrape time.
+  const serves = config.server !== undefined || deps.adapters.some((a) => a.mount);
+  const metrics: Metrics = !serves ? uncountedMetrics() : (await import('../interfaces/server/metrics.js')).createMetrics({
     queueDepth: async () => {
       const entries = await coordinator.queue.list();
       return { waiting: entries.filter((e) => e.state !== 'running').length, running: entries.filter((e) => e.state === 'running').length };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocks, decideLock, type LockRecord, type LockRequest } from '../../src/services/coord/branch-locks.js';
+import { assertUnlocked, createLocks, decideLock, type LockRecord, type LockRequest } from '../../src/services/coord/branch-locks.js';
 import type { StateStore } from '../../src/domain/store/index.js';
 import { cleanUp, STORE_BACKENDS } from '../helpers/stores.js';
 
@@ -69,6 +69,27 @@ describe.each(STORE_BACKENDS)('branch locks over the %s store', (_name, open) =>
     await locks.claim('sensu', req('slack:B', 'dev'));
     expect((await locks.list()).map((l) => [l.pack, l.owner])).toEqual([['docker', 'slack:A'], ['sensu', 'slack:B']]);
     expect(await locks.release('docker', 'slack:A', { admin: false })).toMatchObject({ forced: false });
+  });
+
+  // `packbot deploy all` checks every pack of the repository: one round trip to the store
+  // for all of them, not one per pack (1,000 sequential reads on Redis for 1,000 packs).
+  it('checks the locks of many packs in one store read, and still refuses past a held one', async () => {
+    const store = await open();
+    stores.push(store);
+    const reads = { get: 0, getMany: 0 };
+    const counted: StateStore = Object.assign(Object.create(store) as StateStore, {
+      get: (key: string) => { reads.get++; return store.get(key); },
+      getMany: (keys: readonly string[]) => { reads.getMany++; return store.getMany(keys); },
+    });
+    const now = new Date('2026-11-21T10:00:00.000Z');
+    const locks = createLocks(counted, { now: () => now, revertAfterMs: () => 3_600_000 });
+    await locks.claim('pack_7', req('slack:A', 'feature-x'));
+    const packs = Array.from({ length: 200 }, (_, i) => `pack_${i}`);
+    reads.get = 0;
+    const opts = { now, prefix: '!' };
+    await assertUnlocked(locks, req('slack:A', 'master'), packs, opts);
+    await expect(assertUnlocked(locks, req('slack:B', 'master'), packs, opts)).rejects.toThrow(/pack_7 is locked to branch feature-x/);
+    expect(reads).toEqual({ get: 0, getMany: 2 });
   });
 });
 

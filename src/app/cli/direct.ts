@@ -22,7 +22,9 @@ export interface DirectOpts {
 /** The app for one CLI command, on `--config` (or its default), with no chat adapter. */
 export async function startApp(program: Command) {
   const explicit = program.opts<{ config?: string }>().config;
-  const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
+  // No alias files: they are chat's command syntax, and a direct command goes around the
+  // dispatcher. Reading, compiling and collision-checking them cost every deploy start-up.
+  const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd(), aliasPaths: [] });
   const app = await createApp(rt.loaded.config, { ...rt, adapters: [] });
   await app.start();
   return { rt, app };

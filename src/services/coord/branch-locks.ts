@@ -92,8 +92,16 @@ export function createLocks(store: StateStore, opts: LocksOptions) {
     };
   }
 
+  /** The locks on `packs`, in order: one store read for all (a deploy of `all` checks every pack). */
+  async function getMany(packs: readonly string[]): Promise<Array<LockRecord | null>> {
+    if (packs.length === 0) return [];
+    const values = await store.getMany(packs.map(KEY));
+    return values.map((raw) => (raw ? (JSON.parse(raw) as LockRecord) : null));
+  }
+
   return {
     get,
+    getMany,
 
     async list(): Promise<LockRecord[]> {
       const keys = await store.keys('lock:');
@@ -163,10 +171,11 @@ export function refusalMessage(lock: LockRecord, opts: { now: Date; defaultBranc
 
 /** Throws pack_locked, saying who holds it and how to unlock, if a lock on one of `packs` stands in the way of `request`. */
 export async function assertUnlocked(
-  locks: Pick<Locks, 'get'>, request: LockRequest, packs: readonly string[], opts: { now: Date; prefix: string; display?: (identity: string) => string },
+  locks: Pick<Locks, 'getMany'>, request: LockRequest, packs: readonly string[], opts: { now: Date; prefix: string; display?: (identity: string) => string },
 ): Promise<void> {
-  for (const pack of packs) {
-    const decision = decideLock(await locks.get(pack), request);
+  const held = await locks.getMany(packs);
+  for (const lock of held) {
+    const decision = decideLock(lock, request);
     if (decision.kind === 'refused') {
       throw new PackbotError('pack_locked', refusalMessage(decision.lock, {
         now: opts.now, defaultBranch: request.defaultBranch, prefix: opts.prefix, display: opts.display ?? displayIdentity,
