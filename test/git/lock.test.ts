@@ -1,5 +1,6 @@
 import { mkdir, readdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { acquireFileLock } from '../../src/core/fs/file-lock.js';
 import { describe, expect, it } from 'vitest';
 import { createSubtreeRepo, createTestGit } from '../helpers/git-repo.js';
 
@@ -29,8 +30,10 @@ describe('the per-mirror lock', () => {
   it('gives up with git_timeout while another process holds the lock', async () => {
     const repo = await createSubtreeRepo();
     const { git, stateDir } = await createTestGit({ timeoutMs: 600 });
-    await mkdir(path.join(stateDir, 'mirrors', 'r.git.lock'), { recursive: true });
+    // A live holder (this process: alive by definition), as another packbot syncing would be.
+    const held = await acquireFileLock(path.join(stateDir, 'mirrors', 'r.git.lock'), { staleMs: 600_000, waitMs: 0 });
     const err = await git.sync({ name: 'r', url: repo.url }).catch((e: unknown) => e);
+    await held.release();
     expect(err).toMatchObject({ code: 'git_timeout', message: expect.stringContaining('another sync of repository "r"') });
   });
 
