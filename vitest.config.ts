@@ -86,6 +86,7 @@ const INTEGRATION = [
   'test/git/auth.test.ts',
   'test/git/history.test.ts',
   'test/git/hostile.test.ts',
+  'test/git/tree-cache.test.ts',
   'test/git/lock.test.ts',
   'test/git/materialize.test.ts',
   'test/git/materialize-bytes.test.ts',

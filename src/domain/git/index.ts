@@ -82,7 +82,7 @@ export function createGit(opts: GitOptions): Git {
     tree: async (remote, commit, path) => tree(await reading(remote, [commit], path), commit, path),
     listDir: async (remote, commit, path) => {
       const a = await reading(remote, [commit], path);
-      return treeEntries(a, (await treeAt(a, commit, path)).oid, path || '.');
+      return [...(await treeEntries(a, (await treeAt(a, commit, path)).oid, path || '.'))];
     },
     readFile: async (remote, commit, path) => fileAt(await reading(remote, [commit], path), commit, path),
     listPackDirs: async (remote, commit) => listPackDirs(await reading(remote, [commit]), commit),

@@ -8,6 +8,7 @@
  * packbot exits (its stdin closes, and cat-file stops at end of input). A reader that dies
  * fails what it was asked with git_failed and is started again by the next read.
  */
+import type { TreeObjectEntry } from './tree-object.js';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { PackbotError } from '../../core/errors.js';
@@ -159,6 +160,12 @@ class CatFile {
 export class ObjectReader {
   private proc: CatFile | null = null;
   private idle: NodeJS.Timeout | undefined;
+  /**
+   * Parsed trees by id, newest last (objects.ts keeps them): a tree id names its content, so
+   * an entry never goes stale, and a deploy reading each pack's files does not parse the
+   * repository's packs/ tree once per pack.
+   */
+  readonly trees = new Map<string, Promise<readonly TreeObjectEntry[]>>();
 
   constructor(private readonly ctx: GitContext, private readonly repo: Repo, private readonly idleMs: number) {}
 

@@ -74,8 +74,29 @@ export async function readBlob(a: ObjectAccess, oid: string, where: string): Pro
   return obj.content;
 }
 
-/** The entries of tree `oid` (found at `where`, for messages). */
-export async function treeEntries(a: ObjectAccess, oid: string, where: string): Promise<TreeObjectEntry[]> {
+/** How many parsed trees a reader keeps (a 1,000-pack repository's packs/ tree among them). */
+const TREES_KEPT = 256;
+
+/** The entries of tree `oid` (found at `where`, for messages); frozen, as they are shared. */
+export function treeEntries(a: ObjectAccess, oid: string, where: string): Promise<readonly TreeObjectEntry[]> {
+  const kept = a.reader.trees;
+  const hit = kept.get(oid);
+  if (hit) {
+    kept.delete(oid);
+    kept.set(oid, hit);
+    return hit;
+  }
+  const read = readTreeEntries(a, oid, where).then((entries) => Object.freeze(entries));
+  kept.set(oid, read);
+  // A failure is not kept: the next read asks git again (and names the place it was found).
+  read.catch(() => {
+    if (kept.get(oid) === read) kept.delete(oid);
+  });
+  if (kept.size > TREES_KEPT) kept.delete(kept.keys().next().value as string);
+  return read;
+}
+
+async function readTreeEntries(a: ObjectAccess, oid: string, where: string): Promise<TreeObjectEntry[]> {
   const obj = await read(a, oid);
   if (!obj) throw await missingObject(a, oid, where);
   if (obj.type !== 'tree') malformed(a, oid, new ObjectFormatError(`a ${obj.type} where a tree should be`));
