@@ -117,9 +117,15 @@ export async function acquireFileLock(lockDir: string, opts: FileLockOptions): P
   const poll = opts.pollMs ?? 50;
   await mkdir(path.dirname(lockDir), { recursive: true });
   const me: Owner = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
-  await sweepDebris(lockDir, opts.staleMs);
+  let swept = false;
   for (;;) {
     if (await create(lockDir, me)) break;
+    // Only when the lock is there: a crash is the likely reason, and the fast path stays one
+    // mkdir, one write and one rename (a pack lock's parent lists every pack).
+    if (!swept) {
+      swept = true;
+      await sweepDebris(lockDir, opts.staleMs);
+    }
     const { owner, touchedMs } = await readOwner(lockDir);
     if (abandoned(owner, touchedMs, opts.staleMs)) {
       await takeOver(lockDir, owner);
