@@ -12,8 +12,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { createLedger, refuse, type ExtractLimits } from './entries.js';
 import { clearDest, createEntryWriter, prepareDest } from './entry-writer.js';
-import { walkTarGz, type EntryHandler } from './tar.js';
-import { walkZip } from './zip.js';
+import type { EntryHandler } from './tar.js';
 
 export type ArchiveKind = 'tar.gz' | 'zip';
 
@@ -61,8 +60,10 @@ async function detectKind(file: string, declared: ArchiveKind | undefined): Prom
   return found;
 }
 
-function walk(kind: ArchiveKind, file: string, limits: ExtractLimits, onEntry: EntryHandler, withBodies: boolean): Promise<void> {
-  return kind === 'zip' ? walkZip(file, limits, onEntry, withBodies) : walkTarGz(file, limits, onEntry);
+/** The readers load with the first archive: node-tar and yauzl are start-up time every git-only command would pay. */
+async function walk(kind: ArchiveKind, file: string, limits: ExtractLimits, onEntry: EntryHandler, withBodies: boolean): Promise<void> {
+  if (kind === 'zip') return (await import('./zip.js')).walkZip(file, limits, onEntry, withBodies);
+  return (await import('./tar.js')).walkTarGz(file, limits, onEntry);
 }
 
 function checkLimits(limits: ExtractLimits): void {

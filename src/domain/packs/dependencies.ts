@@ -16,7 +16,10 @@
  * Prereleases count in ranges (`>=1.0.0` accepts 1.1.0-rc.1): a pack repository's prerelease
  * is something its owner chose to deploy, not something a resolver should hide.
  */
-import semver from 'semver';
+// semver's parts, not its index: the index loads all ~50 of its modules into every command.
+import validRange from 'semver/ranges/valid.js';
+import valid from 'semver/functions/valid.js';
+import semverSatisfies from 'semver/functions/satisfies.js';
 import { errorMessage } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
 import { quoteForMessage } from '../../core/quote.js';
@@ -48,7 +51,7 @@ function exact(raw: string, text: string): string {
 
 function range(raw: string, text: string): string {
   const written = text.trim().replace(/\s*,\s*/g, ' ');
-  if (written === '' || semver.validRange(written) === null) {
+  if (written === '' || validRange(written) === null) {
     throw invalid(raw, `${quoteForMessage(text.trim(), 40)} is not a semver range; ${SYNTAX_HINT}`);
   }
   return written;
@@ -91,13 +94,13 @@ export function parseDependency(raw: string): DependencySpec {
  */
 export function normalizeVersion(version: string): string | null {
   const t = version.trim().replace(/^v/, '');
-  return semver.valid(/^\d+\.\d+$/.test(t) ? `${t}.0` : t);
+  return valid(/^\d+\.\d+$/.test(t) ? `${t}.0` : t);
 }
 
 export function satisfies(version: string, range: string): boolean {
   if (range === '*') return true;
   const v = normalizeVersion(version);
-  return v !== null && semver.satisfies(v, range, { includePrerelease: true });
+  return v !== null && semverSatisfies(v, range, { includePrerelease: true });
 }
 
 export interface DeployingPack {

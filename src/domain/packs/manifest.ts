@@ -4,7 +4,7 @@
  * allowed, the ref taken from `ref`, else the directory name, else the name, and old two-part
  * versions normalised with a warning. Problems are collected, never thrown.
  */
-import semver from 'semver';
+import validRange from 'semver/ranges/valid.js';
 import { z } from 'zod';
 import { errorMessage } from '../../core/caught.js';
 import { PACK_REF_RE, parseDependency } from './dependencies.js';
@@ -55,7 +55,7 @@ const manifestSchema = z.looseObject({
     .optional(),
   stackstorm_version: z
     .string({ error: want('a version range like ">=3.8.0"') })
-    .refine((v) => v.trim() !== '' && semver.validRange(v.replace(/,/g, ' ')) !== null, {
+    .refine((v) => v.trim() !== '' && validRange(v.replace(/,/g, ' ')) !== null, {
       message: 'expected a version range like ">=3.8.0" or ">=3.7.0, <4.0.0"',
     })
     .optional(),

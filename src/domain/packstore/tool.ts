@@ -3,7 +3,6 @@
  * built from an allow-list rather than packbot's own (which holds chat and git tokens),
  * and every output line masked before anyone sees it.
  */
-import { execa } from 'execa';
 import { formatSeconds } from '../../core/duration.js';
 import { PackbotError } from '../../core/errors.js';
 import type { Masker } from '../../core/masking/masker.js';
@@ -76,6 +75,8 @@ export async function execTool(run: ToolRun): Promise<ToolOutcome> {
   const spawn = run.sandbox
     ? await run.sandbox.box.wrap({ file: run.file, args: run.args, cwd: run.cwd, env, writable: run.sandbox.writable, readable: run.sandbox.readable ?? [], network: run.sandbox.network })
     : { file: run.file, args: [...run.args], env, done: async () => undefined };
+  // Loaded here, not at start-up: execa is ~100 modules, ~0.1 s of every CLI command.
+  const { execa } = await import('execa');
   const result = await execa(spawn.file, spawn.args, {
     cwd: run.cwd,
     env: spawn.env,

@@ -5,7 +5,6 @@
  * and the fresh /proc shows only the sandbox's own processes, so no environ to read.
  */
 import { readdir } from 'node:fs/promises';
-import { execa } from 'execa';
 import { lstatOrNull } from './fs.js';
 import type { SandboxRun } from './types.js';
 
@@ -33,6 +32,8 @@ function envPaths(env: Record<string, string>): string[] {
 
 /** Whether bwrap exists and can make the namespaces we ask for (unprivileged user namespaces may be off). */
 export async function probeBwrap(): Promise<{ ok: true } | { ok: false; why: string }> {
+  // Loaded here, not at start-up: execa is ~100 modules, ~0.1 s of every CLI command.
+  const { execa } = await import('execa');
   const result = await execa('bwrap', [
     '--unshare-all', '--share-net', '--die-with-parent', '--new-session',
     '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true',

@@ -7,7 +7,6 @@
  */
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { execa } from 'execa';
 import { chownTree, lstatOrNull } from './fs.js';
 import type { SandboxSettings } from './types.js';
 
@@ -19,6 +18,8 @@ export interface Account {
 
 /** uid and gid of `name` (through NSS, so LDAP accounts work too); a one-line reason when it fails. */
 export async function lookupAccount(name: string): Promise<Account | string> {
+  // Loaded here, not at start-up: execa is ~100 modules, ~0.1 s of every CLI command.
+  const { execa } = await import('execa');
   const [u, g] = await Promise.all(['-u', '-g'].map((flag) => execa('id', [flag, name], { reject: false, stdin: 'ignore' })));
   const uid = Number(u?.stdout.trim());
   const gid = Number(g?.stdout.trim());

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { PackbotConfig } from '../../domain/config/index.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { Masker } from '../../core/masking/masker.js';
@@ -51,6 +50,8 @@ export function hookEnv(deps: HookDeps, packs: readonly string[], base: NodeJS.P
 async function runCommand(argv: readonly string[], packs: readonly string[], deps: HookDeps, what: string): Promise<void> {
   const [file, ...args] = substitutePacks(argv, packs);
   if (!file) return;
+  // Loaded here, not at start-up: execa is ~100 modules, ~0.1 s of every CLI command.
+  const { execa } = await import('execa');
   const result = await execa(file, args, {
     timeout: deps.config.timeouts.hook,
     reject: false,
