@@ -81,6 +81,7 @@ const INTEGRATION = [
   'test/deploy/pipeline.test.ts',
   'test/deploy/register-st2.test.ts',
   'test/deploy/stackstorm-warnings.test.ts',
+  'test/deploy/warm-refs.test.ts',
   'test/deploy/test-gate.test.ts',
   'test/deploy/token.test.ts',
   'test/git/auth.test.ts',

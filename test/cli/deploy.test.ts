@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -34,6 +34,18 @@ describe('packbot deploy (spawned CLI)', () => {
     expect(r.stderr).toMatch(/^✗ validate broken/m);
     expect(r.stdout).toMatch(/1 ok, 1 failed/);
     expect(r.stdout).toMatch(/✗ broken — 3 problems in the pack:\n {3}pack\.yaml: description: is required/);
+  });
+
+  it('fetches once per deploy: the commit its targets were checked at is the one deployed', async () => {
+    const { config, repo } = await setup();
+    await writeFile(config, (await readFile(config, 'utf8')).replace('log: {level: warn}', 'log: {level: info}'));
+    const syncs = (stderr: string) => stderr.split('\n').filter((l) => /"msg":"git mirror (fetched|cloned)"/.test(l));
+    const first = await runCli(['--config', config, 'deploy', 'demo', 'alpha', '--json']);
+    expect(syncs(first.stderr)).toHaveLength(1);
+    await repo.commit('alpha 1.0.1', { 'packs/alpha/pack.yaml': (pack('alpha', { version: '1.0.1' })['packs/alpha/pack.yaml']) as string });
+    const second = await runCli(['--config', config, 'deploy', 'demo', 'alpha', '--json']);
+    expect(syncs(second.stderr)).toHaveLength(1);
+    expect(JSON.parse(second.stdout)).toMatchObject({ commit: await repo.revParse('HEAD'), success_count: 1 });
   });
 
   it('exits 1 with a one-line error for an unknown repository', async () => {

@@ -19,8 +19,10 @@ export function registerDeployCommand(program: Command): void {
       await runDirect(program, opts, {
         plan: async (app) => {
           const plan = app.deployer.plan(request);
-          // What it touches, for the locks. A ref or pack the remote lacks is the deploy's to report, in its result.
-          return { plan, packs: await app.deployer.targets(plan).catch(() => null) };
+          // What it touches, for the locks, and the commit it runs at once (one fetch, not two).
+          // A ref or pack the remote lacks is the deploy's to report, in its result.
+          const found = await app.deployer.resolveTargets(plan).catch(() => null);
+          return found ? { plan: { ...found.plan, commit: found.commit }, packs: found.packs } : { plan, packs: null };
         },
         // An unknown repository, a bad ref or pack name: a failed deploy, reported and recorded.
         refused: (app, onProgress) => app.deployer.run(request, onProgress),

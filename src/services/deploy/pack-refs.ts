@@ -18,6 +18,12 @@ export interface RefReader {
   remote: GitRemote;
   commit: string;
   yaml?: YamlPool;
+  /**
+   * Directories whose ref is already known without reading pack.yaml: their tree is the one an
+   * installed release came from (same tree, same pack.yaml, same ref). A warm redeploy of
+   * `all` otherwise reads and parses every manifest to learn what it already has.
+   */
+  known?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -53,7 +59,7 @@ export async function refsOf(r: RefReader, dirs: readonly string[]): Promise<Rec
   const queue = [...dirs];
   const worker = async () => {
     for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-      const ref = await refAt(r, `packs/${dir}`, dir);
+      const ref = r.known?.get(dir) ?? (await refAt(r, `packs/${dir}`, dir));
       if (ref !== null) out[dir] = ref;
     }
   };

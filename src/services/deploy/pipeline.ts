@@ -50,6 +50,7 @@ export function createDeployer(deps: DeployerDeps) {
       const repo = await clock.run('resolve', async () => withCredentials(config, plan.repo));
       remote = repo.remote;
       const sha: string = await clock.run('fetch', async () => {
+        if (plan.commit !== undefined) return plan.commit;
         await git.sync(repo.remote);
         return git.resolveRef(repo.remote, plan.ref);
       });
@@ -109,9 +110,9 @@ export function createDeployer(deps: DeployerDeps) {
    * The plan to queue and the names it goes by: its directories and their pack refs read
    * from the ref (a name may be a ref), and those refs, for the queue, locks and permissions.
    */
-  async function resolveTargets(plan: DeployPlan): Promise<{ plan: DeployPlan; packs: string[] }> {
-    const found = await preflight(git, withCredentials(config, plan.repo), plan.ref, plan.packs, deps.yaml);
-    return { plan: targetedPlan(plan, found), packs: found.keys };
+  async function resolveTargets(plan: DeployPlan): Promise<{ plan: DeployPlan; packs: string[]; commit: string }> {
+    const found = await preflight(git, withCredentials(config, plan.repo), plan.ref, plan.packs, deps.yaml, () => deps.store.list());
+    return { plan: targetedPlan(plan, found), packs: found.keys, commit: found.commit };
   }
 
   /**

@@ -8,7 +8,8 @@
 import { closeMatches, code, listNames, oneOf } from '../../core/close-matches.js';
 import { PackbotError } from '../../core/errors.js';
 import type { YamlPool } from '../../core/yaml-safe/index.js';
-import type { Git } from '../../domain/git/index.js';
+import type { Git, PackTreeEntry } from '../../domain/git/index.js';
+import type { Release } from '../../domain/packstore/meta.js';
 import { looksLikeSha } from '../../domain/git/validate.js';
 import { notAPack, noPacksAmong, splitPackTrees } from './not-packs.js';
 import { keyOf, refAt, subtreeTargets, type RefReader } from './pack-refs.js';
@@ -33,10 +34,10 @@ function found(commit: string, packs: string[], refs: Record<string, string>): P
  * Throws git_ref_unknown or pack_unknown with suggestions, or usage when two directories are
  * one pack; git's own failures pass through. A name that is no directory is taken as a ref.
  */
-export async function preflight(git: Git, repo: ResolvedRepository, ref: string, named: readonly string[], yaml?: YamlPool): Promise<Preflight> {
+export async function preflight(git: Git, repo: ResolvedRepository, ref: string, named: readonly string[], yaml?: YamlPool, installed?: () => Promise<readonly Release[]>): Promise<Preflight> {
   await git.sync(repo.remote);
   const commit = await resolveOrSuggest(git, repo, ref);
-  const reader: RefReader = { git, remote: repo.remote, commit, ...(yaml ? { yaml } : {}) };
+  let reader: RefReader = { git, remote: repo.remote, commit, ...(yaml ? { yaml } : {}) };
   // A root pack: the repository is the pack, whatever it is called in the request.
   const root = async () => {
     const dir = named[0] ?? repo.name;
@@ -53,6 +54,7 @@ export async function preflight(git: Git, repo: ResolvedRepository, ref: string,
   // Directories without a pack.yaml are no packs: "all" leaves them out, naming one is refused.
   const { packs, notPacks } = splitPackTrees(trees);
   const dirs = packs.map((t) => t.name);
+  if (installed) reader = { ...reader, known: installedRefs(repo.name, packs, await installed()) };
   if (dirs.length === 0 && named.length === 0) throw noPacksAmong(notPacks, { repo: repo.name, ref });
   const targets = await subtreeTargets(reader, dirs, named, { repo: repo.name, ref });
   if ('missing' in targets) {
@@ -61,6 +63,20 @@ export async function preflight(git: Git, repo: ResolvedRepository, ref: string,
     throw new PackbotError('pack_unknown', unknownPacks(targets.missing, dirs, repo.name, ref));
   }
   return found(commit, targets.dirs, targets.refs);
+}
+
+/** Directory → ref, for the pack trees an installed release of this repository came from. */
+export function installedRefs(repo: string, trees: readonly PackTreeEntry[], installed: readonly Release[]): Map<string, string> {
+  const byTree = new Map<string, string>();
+  for (const r of installed) {
+    if (r.meta.repo === repo && typeof r.meta['tree'] === 'string' && typeof r.meta['source'] === 'string') byTree.set(`${r.meta['source']}\0${r.meta['tree']}`, r.pack);
+  }
+  const known = new Map<string, string>();
+  for (const t of trees) {
+    const ref = byTree.get(`packs/${t.name}\0${t.treeId}`);
+    if (ref !== undefined) known.set(t.name, ref);
+  }
+  return known;
 }
 
 async function resolveOrSuggest(git: Git, repo: ResolvedRepository, ref: string): Promise<string> {

@@ -99,6 +99,12 @@ export interface DeployPlan {
    * pipeline refuses to replace any other pack of another origin (the owner changed meanwhile).
    */
   replaces?: Record<string, string>;
+  /**
+   * The commit `ref` named when the plan was made, for a deploy run at once in the same
+   * process (the CLI): the pipeline deploys exactly it instead of fetching again. Queued plans
+   * leave it out, since their turn may come after the branch has moved.
+   */
+  commit?: string;
   /** Redeploy an unchanged pack; replace a pack that came from elsewhere. */
   force: boolean;
   /** `<platform>:<user id>`, or who pushed (`github:alice`). */
