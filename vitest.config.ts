@@ -70,6 +70,7 @@ const INTEGRATION = [
   'test/coord/branch-locks.test.ts',
   'test/coord/queue.test.ts',
   'test/coord/queue-scale.test.ts',
+  'test/coord/turn-fetch.test.ts',
   'test/core/yaml-worker.test.ts',
   'test/deploy/crash.test.ts',
   'test/deploy/dependencies-hooks.test.ts',

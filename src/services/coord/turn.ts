@@ -92,7 +92,9 @@ async function deployWithEvents(ctx: CoordContext, p: DeployPayload, plan?: Plan
     // Not awaited: the presenter keeps the updates in order and merges those it can't send yet.
     ctx.events.emit({ kind: 'progress', deploy, progress }).catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
   };
-  const result = await ctx.deploy(p.plan, onProgress);
+  // The commit the message's plan was worked out at, fetched moments ago, is the one deployed:
+  // what the requester is shown is what lands, and the mirror is not fetched twice.
+  const result = await ctx.deploy(plan && 'preview' in plan ? { ...p.plan, commit: plan.preview.commit } : p.plan, onProgress);
   await ctx.events.emit({ kind: 'deploy_finished', deploy, result });
   // An auto-revert is told by its own lock_reverted event instead.
   if (!p.revert) await announce(ctx, deploy, result);

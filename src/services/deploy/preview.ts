@@ -58,6 +58,9 @@ type Previewed = PackPreview & { planned: PlannedPack };
 
 async function previewPack(at: At, source: Source): Promise<Previewed> {
   const { git, repo, commit, plan, installed } = at;
+  // "Unchanged" as the pipeline judges it; else the release replaced is the one live under its ref.
+  const current = activeFor(installed, repo.name, source);
+  if (current && isUnchanged(current, repo.name, source.treeId, plan.force)) return unchangedPack(at, source, current);
   const read = await manifestAt({ git, remote: repo.remote, commit, ...(at.yaml ? { yaml: at.yaml } : {}) }, source.path, source.path === '' ? repo.name : source.name);
   const check = 'check' in read ? read.check : null;
   const ref = check?.ref ?? source.name;
@@ -66,29 +69,40 @@ async function previewPack(at: At, source: Source): Promise<Previewed> {
   const errors = check ? check.errors.map(formatProblem) : ['problem' in read ? read.problem : ''];
   const other = otherRepository(installed, ref, repo.name, plan.force);
   if (other && errors.length === 0) errors.push(other);
-  // "Unchanged" as the pipeline judges it; else the release replaced is the one live under its ref.
-  const current = activeFor(installed, repo.name, source);
-  const unchanged = isUnchanged(current, repo.name, source.treeId, plan.force);
-  const active = unchanged ? current : (installed.find((r) => r.pack === ref) ?? null);
+  const active = installed.find((r) => r.pack === ref) ?? null;
   const base = {
-    pack: active && unchanged ? active.pack : ref,
+    pack: ref,
     source: source.path,
     from: active ? { version: active.meta.version, commit: active.meta.commit, branch: active.meta.branch, repo: active.meta.repo, release: active.release } : null,
     to: { version, commit, branch: plan.ref },
-    unchanged,
+    unchanged: false,
     dependencies: [],
     warnings: check ? check.warnings.map(formatProblem) : [],
-    errors: unchanged ? [] : errors,
-    planned: { ref, version, dependencies: manifest?.dependencies ?? [], unchanged, failed: !unchanged && (errors.length > 0 || !manifest) },
+    errors,
+    planned: { ref, version, dependencies: manifest?.dependencies ?? [], unchanged: false, failed: errors.length > 0 || !manifest },
   };
-  if (unchanged) {
-    return { ...base, added: emptyLists(), removed: emptyLists(), changed: emptyLists(), envRebuild: { python: false, node: false }, commits: [], moreCommits: 0 };
-  }
   const after = await commitFiles(git, repo.remote, commit, source.path);
   const before = active ? await releaseFiles(active.dir, after.format) : null;
   const history = await commitsSince(git, repo.remote, historyStart(active?.meta ?? null, repo.name), commit, source.path);
   const rebuild = envRebuild(before, after.files);
   return { ...base, ...compareComponents(before, after.files), envRebuild: { python: rebuild.python && at.envs.python, node: rebuild.node && at.envs.node }, ...history };
+}
+
+/**
+ * A pack whose tree is the one its active release came from: that release says what it is (the
+ * same tree, the same pack.yaml), so a redeploy of `all` does not read and parse every pack.yaml.
+ */
+function unchangedPack(at: At, source: Source, current: Release): Previewed {
+  const meta = current.meta;
+  const dependencies = Array.isArray(meta['dependencies']) ? (meta['dependencies'] as unknown[]).filter((d): d is string => typeof d === 'string') : [];
+  return {
+    pack: current.pack, source: source.path,
+    from: { version: meta.version, commit: meta.commit, branch: meta.branch, repo: meta.repo, release: current.release },
+    to: { version: meta.version, commit: at.commit, branch: at.plan.ref },
+    unchanged: true, dependencies: [], warnings: [], errors: [],
+    planned: { ref: current.pack, version: meta.version, dependencies, unchanged: true, failed: false },
+    added: emptyLists(), removed: emptyLists(), changed: emptyLists(), envRebuild: { python: false, node: false }, commits: [], moreCommits: 0,
+  };
 }
 
 /**
@@ -105,8 +119,8 @@ export async function previewDeploy(deps: DeployerDeps, plan: DeployPlan): Promi
   try {
     // "all" means every pack on the ref now, as a deploy of "all" takes them.
     const all = plan.packs.length === 0 || plan.all === true;
-    const found = await preflight(git, repo, plan.ref, all ? [] : plan.packs, deps.yaml);
     const installed = await deps.store.list();
+    const found = await preflight(git, repo, plan.ref, all ? [] : plan.packs, deps.yaml, async () => installed);
     const envs = { python: deps.config.envs.python !== 'off', node: deps.config.envs.node !== 'off' };
     const at: At = { git, repo, commit: found.commit, plan, installed, envs, ...yaml };
     const { sources, notPacks } = await sourcesAt(at, found.packs, all);

@@ -100,9 +100,9 @@ export interface DeployPlan {
    */
   replaces?: Record<string, string>;
   /**
-   * The commit `ref` named when the plan was made, for a deploy run at once in the same
-   * process (the CLI): the pipeline deploys exactly it instead of fetching again. Queued plans
-   * leave it out, since their turn may come after the branch has moved.
+   * The commit `ref` named moments ago, for a deploy run right after its ref was resolved (the
+   * CLI after its targets; a turn after its plan message): the pipeline deploys exactly it
+   * instead of fetching again. Never queued: a turn may come after the branch has moved.
    */
   commit?: string;
   /** Redeploy an unchanged pack; replace a pack that came from elsewhere. */
