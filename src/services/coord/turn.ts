@@ -120,9 +120,15 @@ function landed(result: DeployResult): string[] {
 
 /** Takes, keeps or releases each landed pack's lock as the outcome says. */
 async function moveLocks(ctx: CoordContext, p: DeployPayload, result: DeployResult): Promise<void> {
-  for (const pack of landed(result)) {
-    const before = await ctx.locks.get(pack);
-    const { decision, lock } = await ctx.locks.claim(pack, { ...lockRequest(p), target: p.target });
+  const packs = landed(result);
+  const req = lockRequest(p);
+  // One read for all: a default-branch deploy of `all` leaves most packs unlocked, and an
+  // unlocked pack deployed from the default branch has nothing to claim (decideLock: free).
+  const held = await ctx.locks.getMany(packs);
+  for (const [i, pack] of packs.entries()) {
+    const before = held[i] ?? null;
+    if (before === null && req.branch === req.defaultBranch) continue;
+    const { decision, lock } = await ctx.locks.claim(pack, { ...req, target: p.target });
     if (decision.kind === 'take' && lock) {
       await scheduleLockTimers(ctx, lock);
       if (lock.since !== before?.since) {
