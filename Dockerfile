@@ -9,6 +9,7 @@ COPY src ./src
 COPY adapters ./adapters
 COPY bench ./bench
 COPY bin ./bin
+COPY scripts ./scripts
 RUN npm run build
 
 # Runtime stage: production dependencies only, non-root user, and what packs need at deploy:

@@ -136,6 +136,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: INTEGRATION,
+          // The tests that spawn the CLI run the bundle: never one older than dist/.
+          globalSetup: ['test/helpers/bundle-setup.ts'],
         },
       },
     ],

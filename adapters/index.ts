@@ -1,6 +1,6 @@
 /**
  * The concrete chat adapters, in one place, every class loaded up front: what tests and
- * benches build adapters with. The entry point (bin/packbot.ts) uses kit.ts instead, which
+ * benches build adapters with. The entry point (bin/cli.ts) uses kit.ts instead, which
  * loads a platform's SDK only when that platform is configured; both build from settings.ts,
  * so nothing under src/ imports an adapter and both agree on what a config asks for.
  */

@@ -1,5 +1,5 @@
 /**
- * What the entry point (bin/packbot.ts) hands the composition root: adapters built on demand.
+ * What the entry point (bin/cli.ts) hands the composition root: adapters built on demand.
  * Each adapter's module — and with it discord.js or @slack/bolt — is imported only when a
  * command creates that adapter, so `packbot --version`, `config check` or `deploy` never load
  * a chat SDK (test/cli/startup-modules.test.ts holds this).

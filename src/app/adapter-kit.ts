@@ -15,7 +15,7 @@ export interface ConsoleStreams {
 
 /**
  * What the composition root needs from adapters/, handed to it by the entry point
- * (bin/packbot.ts) so that nothing under src/ imports a concrete adapter.
+ * (bin/cli.ts) so that nothing under src/ imports a concrete adapter.
  */
 export interface AdapterKit {
   /**

@@ -48,6 +48,21 @@ describe('packbot deploy (spawned CLI)', () => {
     expect(JSON.parse(second.stdout)).toMatchObject({ commit: await repo.revParse('HEAD'), success_count: 1 });
   });
 
+  it('parses a big YAML file on a worker thread from the bundled CLI', async () => {
+    // Above OFF_THREAD_ABOVE (16 KiB) a file is parsed off the main thread, by a worker the
+    // bundle must find outside itself (the pool's code sits in one of its chunks).
+    const params = Array.from({ length: 600 }, (_, i) => `  p${i}:\n    type: string\n    description: parameter number ${i}\n`).join('');
+    const big = `---\nname: big\nrunner_type: python-script\nentry_point: big.py\nparameters:\n${params}`;
+    expect(big.length).toBeGreaterThan(16 * 1024);
+    const repo = await createRepo({ files: pack('alpha', { extra: { 'packs/alpha/actions/big.yaml': big, 'packs/alpha/actions/big.py': 'print(1)\n' } }) });
+    const root = await tempDir('packbot-cli-deploy-');
+    const config = path.join(root, 'packbot.yaml');
+    await writeFile(config, deployConfigYaml(root, { demo: { url: repo.url } }).replace('log: {level: debug}', 'log: {level: warn}'));
+    const r = await runCli(['--config', config, 'deploy', 'demo', 'alpha', '--json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ success_count: 1, failure_count: 0, packs: [{ pack: 'alpha', status: 'deployed', components: { actions: ['big', 'hello'] } }] });
+  });
+
   it('exits 1 with a one-line error for an unknown repository', async () => {
     const { config } = await setup();
     const r = await runCli(['--config', config, 'deploy', 'nope', '--json']);

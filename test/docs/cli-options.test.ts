@@ -1,7 +1,7 @@
 /**
  * README's "CLI reference" against the program `packbot` really builds: every command, its
  * arguments and every option commander knows must be documented there, and nothing may be
- * documented that the CLI lacks. The program is built in-process (bin/packbot.ts's
+ * documented that the CLI lacks. The program is built in-process (bin/cli.ts's
  * buildProgram with an adapter kit that is never called), so no process is started.
  */
 import { readFile } from 'node:fs/promises';

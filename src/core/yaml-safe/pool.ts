@@ -66,13 +66,15 @@ interface Slot {
 
 /**
  * The built worker next to this file. Under vitest this file is TypeScript, which a worker
- * thread cannot load, so the copy tsc built into dist/ is used (`npm run build` first).
+ * thread cannot load, and in the bundled CLI (dist/bin/packbot.js) it is part of a chunk, so
+ * then the copy tsc built into dist/src/ is used (`npm run build` first).
  */
 export function workerScript(from: string = fileURLToPath(import.meta.url)): URL {
   const dir = path.dirname(from);
-  if (from.endsWith('.js')) return pathToFileURL(path.join(dir, 'worker.js'));
+  const beside = path.join(dir, 'worker.js');
+  if (from.endsWith('.js') && existsSync(beside)) return pathToFileURL(beside);
   const root = packageRoot(from);
-  const built = path.join(root, 'dist', path.relative(root, dir), 'worker.js');
+  const built = path.join(root, 'dist', 'src', 'core', 'yaml-safe', 'worker.js');
   if (!existsSync(built)) throw new PackbotError('internal', `The YAML worker ${built} is not built; run npm run build.`);
   return pathToFileURL(built);
 }
