@@ -70,7 +70,9 @@ describe('two packbot processes on one Redis', () => {
         expect(spans).toHaveLength(REQUESTS / PACKS.length);
         for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
       }
-      // Every request was answered once between the two: one summary each, none twice.
+      // Every request was answered once between the two: one summary each, none twice. The
+      // history is written just before a summary is posted, so both bots finish speaking first.
+      await Promise.all([a.end(), b.end()]);
       const summaries = [...a.messages(), ...b.messages()].map((m) => /^Deploy `([0-9a-f]{8})`/.exec(m.text)?.[1]).filter(Boolean);
       expect(summaries).toHaveLength(REQUESTS);
       expect(new Set(summaries).size).toBe(REQUESTS);
