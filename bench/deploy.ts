@@ -7,7 +7,10 @@
  * - cold `all` (100 packs; 1,000 unless PACKBOT_BENCH_QUICK=1) vs clone + `cp -r` of every pack;
  * - warm `all`, nothing changed, vs a bare `git fetch` of a mirror;
  * - one pack changed, `all`, vs fetching that commit into the floor's clone and copying the pack;
- * - peak RSS of the 1,000-pack cold deploy.
+ * - peak RSS of the 1,000-pack cold deploy;
+ * - the warm and one-changed cases again as a chat user waits for them: a running
+ *   `packbot chat` asked `!pack deploy bench all`, request line to summary (bench/served.ts),
+ *   each against its own floor measured in the same run (chat_table).
  *
  * Each figure carries the deployer's own in-process duration (its --json duration_ms) and stage
  * times beside the whole-process wall time, its ratio to the floor, the Done-when target and
@@ -21,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fileCount, generateRepo, median, touchPack, type RepoShape } from './repo-gen.js';
 import { cliDeploy, cliState, timeShell, type CliDeploy, type ProcessRun } from './whole-process.js';
+import { startServed } from './served.js';
 
 // Still the shared helpers of the other benches (lag-push, registry).
 export { git, median } from './repo-gen.js';
@@ -43,6 +47,36 @@ interface Figure {
   pass: boolean;
   against?: Side;
   current_vs_against?: number | null;
+}
+
+/** A case as a chat user waits for it, on a running packbot (bench/served.ts), beside its floor. */
+interface ServedFigure {
+  case: string;
+  packs_in_repo: number;
+  runs: number;
+  measured: 'chat: `packbot chat` already running, from the request line to the summary';
+  floor: { command: string; wall_ms: number; samples_ms: number[] };
+  packbot: { wall_ms: number; samples_ms: number[] };
+  ratio: number | null;
+  target_max: number;
+  pass: boolean;
+}
+
+class ServedSamples {
+  readonly floor: number[] = [];
+  readonly served: number[] = [];
+  constructor(readonly name: string, readonly command: string, readonly target: number) {}
+
+  figure(packs: number): ServedFigure {
+    const floorMs = median(this.floor);
+    const wall = median(this.served);
+    const r = ratio(wall, floorMs);
+    return {
+      case: this.name, packs_in_repo: packs, runs: this.served.length, measured: 'chat: `packbot chat` already running, from the request line to the summary',
+      floor: { command: this.command, wall_ms: floorMs, samples_ms: this.floor }, packbot: { wall_ms: wall, samples_ms: this.served },
+      ratio: r, target_max: this.target, pass: r !== null && r <= this.target,
+    };
+  }
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
@@ -89,7 +123,7 @@ async function floorRun(script: string, cwd: string): Promise<ProcessRun> {
  * Every case on one repository of `shape`, `runs` times. Each run: a fresh clone and state dir
  * per build (cold), `all` again (warm), then one pack edited and `all` (one changed).
  */
-async function benchRepo(work: string, shape: RepoShape, runs: number, against: string | undefined, onePack: boolean): Promise<Figure[]> {
+async function benchRepo(work: string, shape: RepoShape, runs: number, against: string | undefined, onePack: boolean): Promise<{ figures: Figure[]; served: ServedFigure[] }> {
   const tag = `r${shape.packs}`;
   const repo = path.join(work, tag);
   const names = await generateRepo(repo, shape);
@@ -102,6 +136,8 @@ async function benchRepo(work: string, shape: RepoShape, runs: number, against: 
   const cold = new Samples('cold_all', 'git clone --depth 1 + cp -r packs', TARGETS.cold_all);
   const warm = new Samples('warm_all_unchanged', 'git fetch (bare mirror, nothing new)', TARGETS.warm_all);
   const changed = new Samples('one_changed_all', 'git fetch --depth 1 + reset --hard + cp -r of the changed pack', TARGETS.one_changed_all);
+  const warmServed = new ServedSamples('warm_all_unchanged', 'git fetch (bare mirror, nothing new)', TARGETS.warm_all);
+  const changedServed = new ServedSamples('one_changed_all', 'git fetch --depth 1 + reset --hard + cp -r of the changed pack', TARGETS.one_changed_all);
   const builds: Array<[string, 'current' | 'previous']> = [[HERE, 'current'], ...(against ? [[against, 'previous']] as Array<[string, 'previous']> : [])];
 
   for (let i = 0; i < runs; i++) {
@@ -126,14 +162,36 @@ async function benchRepo(work: string, shape: RepoShape, runs: number, against: 
     await touchPack(repo, pack, i + 1);
     changed.floor.push(await floorRun(`git fetch --quiet --depth 1 origin main && git reset --quiet --hard FETCH_HEAD && cp -r ${q(path.join('packs', pack))} ${q(dir('changed-copy'))}`, clone));
     for (const [checkout, which] of builds) changed[which].push(await cliDeploy(checkout, configs[which]!, 'all', { deployed: 1, unchanged: n - 1 }));
-    // The mirror follows the repo, so the next run's warm fetch again has nothing new.
+    // The mirror follows the repo, so the warm fetches below again have nothing new.
+    await floorRun(`git -C ${q(mirror)} fetch --quiet`, work);
+
+    // The same two cases as a chat user waits for them, on this build's state, bot running.
+    const bot = startServed(HERE, configs['current']!);
+    try {
+      await expectSummary(bot.deployAll(), n); // the bot's first request warms it up, as a running bot is
+      warmServed.floor.push((await floorRun(`git -C ${q(mirror)} fetch --quiet`, work)).wall_ms);
+      warmServed.served.push(await expectSummary(bot.deployAll(), n));
+      const other = names[(11 + 17 * i) % n]!;
+      await touchPack(repo, other, runs + i + 1);
+      changedServed.floor.push((await floorRun(`git fetch --quiet --depth 1 origin main && git reset --quiet --hard FETCH_HEAD && cp -r ${q(path.join('packs', other))} ${q(dir('served-copy'))}`, clone)).wall_ms);
+      changedServed.served.push(await expectSummary(bot.deployAll(), n));
+    } finally {
+      await bot.stop();
+    }
     await floorRun(`git -C ${q(mirror)} fetch --quiet`, work);
     // The next run starts from clean state dirs; the repo's disk is what the later runs need.
-    for (const s of ['one-floor', 'one-copy', 'one-current', 'one-previous', 'floor', 'copy', 'changed-copy', 'current', 'previous']) {
+    for (const s of ['one-floor', 'one-copy', 'one-current', 'one-previous', 'floor', 'copy', 'changed-copy', 'served-copy', 'current', 'previous']) {
       await rm(dir(s), { recursive: true, force: true, maxRetries: 3 });
     }
   }
-  return [...(onePack ? [one] : []), cold, warm, changed].map((s) => s.figure(n));
+  return { figures: [...(onePack ? [one] : []), cold, warm, changed].map((s) => s.figure(n)), served: [warmServed, changedServed].map((s) => s.figure(n)) };
+}
+
+/** A served deploy's wait, once its summary says every pack is fine. */
+async function expectSummary(asked: Promise<{ wall_ms: number; summary: string }>, packs: number): Promise<number> {
+  const { wall_ms, summary } = await asked;
+  if (!summary.includes(`: ${packs} ok, 0 failed`)) throw new Error(`served deploy did not end with ${packs} ok: ${summary.slice(0, 500)}`);
+  return wall_ms;
 }
 
 export async function benchDeploy(): Promise<object> {
@@ -152,13 +210,16 @@ export async function benchDeploy(): Promise<object> {
     // A busy machine moves every figure: the load says how far to trust this run's ratios.
     const loadAtStart = loadavg().map((l) => Math.round(l * 10) / 10);
     const figures: Figure[] = [];
+    const served: ServedFigure[] = [];
     const shapes: object[] = [];
     for (const { shape, runs, onePack } of repos) {
       shapes.push({ ...shape, files: fileCount(shape) });
       const got = await benchRepo(work, shape, runs, against, onePack);
       // Progress for whoever watches a long run; stdout stays one JSON document.
-      for (const f of got) process.stderr.write(`deploy: ${f.case} ${f.packs_in_repo} packs: ${f.packbot.wall_ms} ms vs floor ${f.floor.wall_ms} ms (${f.ratio}×)\n`);
-      figures.push(...got);
+      for (const f of got.figures) process.stderr.write(`deploy: ${f.case} ${f.packs_in_repo} packs: ${f.packbot.wall_ms} ms vs floor ${f.floor.wall_ms} ms (${f.ratio}×)\n`);
+      for (const f of got.served) process.stderr.write(`deploy (chat): ${f.case} ${f.packs_in_repo} packs: ${f.packbot.wall_ms} ms vs floor ${f.floor.wall_ms} ms (${f.ratio}×)\n`);
+      figures.push(...got.figures);
+      served.push(...got.served);
     }
     const big = figures.find((f) => f.case === 'cold_all' && f.packs_in_repo === 1000);
     const rss = big ? { packs: 1000, peak_rss_mb: big.packbot.peak_rss_mb, target_max_mb: TARGETS.peak_rss_mb, pass: big.packbot.peak_rss_mb <= TARGETS.peak_rss_mb } : null;
@@ -172,7 +233,10 @@ export async function benchDeploy(): Promise<object> {
       table: figures.map((f) => ({ case: f.case, packs: f.packs_in_repo, packbot_ms: f.packbot.wall_ms, in_process_ms: f.packbot.in_process_ms, floor_ms: f.floor.wall_ms, ratio: f.ratio, target_max: f.target_max, pass: f.pass, peak_rss_mb: f.packbot.peak_rss_mb })),
       peak_rss_1000_packs: rss,
       all_pass: figures.every((f) => f.pass) && (rss?.pass ?? true),
+      // The warm and one-changed cases again, as a chat user waits for them (no start-up).
+      chat_table: served.map((f) => ({ case: f.case, packs: f.packs_in_repo, packbot_ms: f.packbot.wall_ms, floor_ms: f.floor.wall_ms, ratio: f.ratio, target_max: f.target_max, pass: f.pass })),
       figures,
+      chat_figures: served,
     };
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 });
