@@ -51,6 +51,8 @@ export function charTest(raw: string): CharTest {
 
 /** JavaScript's case folding for `i` without `u` (ECMA-262 Canonicalize), for backreferences. */
 export function fold(code: number): number {
+  // ASCII, the common case (every text's start is folded for the prefix index): a-z → A-Z.
+  if (code < 128) return code >= 97 && code <= 122 ? code - 32 : code;
   const ch = String.fromCharCode(code);
   const upper = ch.toUpperCase();
   if (upper.length !== 1) return code;

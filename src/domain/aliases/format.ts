@@ -95,12 +95,13 @@ export class CompiledFormat {
    * StackStorm, the text is matched with a space on each side the format doesn't anchor
    * itself, so a construct next to an omitted optional param still finds the blank it needs:
    * `{{p0=x}} g ...` matches `g ...`, and the `.` of `skip {{e=y}}.` matches `skip`.
-   * Values never include that padding.
+   * Values never include that padding. `accepted`: acceptedVariants already said yes to this
+   * body (parse, the table's matcher), so the DFA is not run over it a second time.
    */
-  matchBody(body: string, stats?: Stats): FormatCapture | null {
+  matchBody(body: string, stats?: Stats, accepted = false): FormatCapture | null {
     const text = this.#padStart + body + this.#padEnd;
     // The DFA's no is cheap and common (a table tries most formats on every message).
-    if (this.#dfa && !this.#dfa.scan(text, [], '', stats ?? { steps: 0 }).full) return null;
+    if (!accepted && this.#dfa && !this.#dfa.scan(text, [], '', stats ?? { steps: 0 }).full) return null;
     const caps = pikeMatch(this.program, text, stats);
     if (!caps) return null;
     const span = (g: number): [number, number] | undefined => (caps[2 * g]! >= 0 && caps[2 * g + 1]! >= 0 ? [caps[2 * g]!, caps[2 * g + 1]!] : undefined);
@@ -173,7 +174,7 @@ export class CompiledFormat {
     const first = this.acceptedVariants(normalized, variants, stats).indexOf(true);
     if (first === -1) return null;
     const variant = variants[first]!;
-    const capture = this.matchBody(variant.body, stats);
+    const capture = this.matchBody(variant.body, stats, true);
     return capture && applyPairs(capture.params, variant.pairs);
   }
 }

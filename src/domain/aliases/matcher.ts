@@ -82,7 +82,7 @@ export function topMatches(index: AliasIndex, text: string, stats?: Stats): Rank
     for (const c of candidates) if (c.accepts[v]) heaviest = Math.max(heaviest, c.format.compiled.literalWeight);
     for (const c of candidates) {
       if (!c.accepts[v] || c.format.compiled.literalWeight < heaviest) continue;
-      const capture = c.format.compiled.matchBody(variant.body, stats);
+      const capture = c.format.compiled.matchBody(variant.body, stats, true);
       if (!capture) continue;
       const specificity = { weight: c.format.compiled.literalWeight, captured: capture.captured };
       const held = best.get(c.entry);

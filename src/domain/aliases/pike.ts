@@ -207,7 +207,7 @@ class Vm {
         }
         if (code < 0) continue;
         if (o === CHAR) {
-          if ((insts[pc] as { test: { test(c: number): boolean } }).test.test(code)) this.add(next, pc + 1, caps, pos + 1);
+          if ((insts[pc] as { test: { test(c: number): boolean } }).test.test(code)) this.advance(next, pc + 1, caps, pos + 1);
         } else if (o === BACKREF) this.stepBackref(next, pc, caps, current.progress[t]!, code, pos);
       }
       // Unanchored search: a new start at each position, lowest priority, until one matched.
@@ -216,6 +216,20 @@ class Vm {
       [current, next] = [next, current];
     }
     return matched;
+  }
+
+  /**
+   * `add` after a character: most threads land on another character test (or the match),
+   * which `add` would just mark and push, so that is done here without its stack.
+   */
+  advance(list: ThreadList, pc: number, caps: Caps, pos: number): void {
+    const o = this.flat.op[pc];
+    if (o !== CHAR && o !== MATCH) return this.add(list, pc, caps, pos);
+    const generation = this.base + pos;
+    if (this.flat.mark[pc] === generation) return;
+    this.flat.mark[pc] = generation;
+    this.stats.steps++;
+    list.push(pc, caps, 0);
   }
 
   /** One more character of a backreference; the group text is compared case-folded. */
