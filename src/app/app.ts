@@ -133,7 +133,9 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     locksHeld: async () => (await coordinator.locks.list()).length,
     // Process metrics only where something serves them (they cost an observer per app).
   }, { defaultMetrics: config.server !== undefined });
-  const presenter = createCoordPresenter({ config, notifier, logger, state });
+  // The console prints every edit of a deploy's message and nothing merges them there (Slack's
+  // and Discord's outboxes merge edits under their rate limits): its progress edits are spaced.
+  const presenter = createCoordPresenter({ config, notifier, logger, state, progressGapMs: (platform) => (platform === 'console' ? 200 : 0) });
   // Per-person status pages (Slack's App Home), refreshed off coordination's events; read once started.
   const homes = createStatusHomes({
     adapters: deps.adapters, masker,

@@ -31,6 +31,8 @@ export interface CoordPresenterDeps {
   logger: Logger;
   /** Where a deploy's message refs are kept, for whichever process shows its next step. */
   state?: Pick<StateStore, 'get' | 'set'>;
+  /** The least time between two progress edits of a deploy's message on a platform (default 0). */
+  progressGapMs?: (platform: string) => number;
 }
 
 const name = (identity: string) => personMark(identity, 'name');
@@ -110,7 +112,7 @@ export function createCoordPresenter(deps: CoordPresenterDeps): Required<CoordEv
   }
 
   const deploys = createDeployPresenter({
-    notifier, logger, book, notifyStarted, notifyFinished,
+    notifier, logger, book, notifyStarted, notifyFinished, ...(deps.progressGapMs ? { progressGapMs: deps.progressGapMs } : {}),
     refusal: (e) => refusalMessage(e.lock, { now: new Date(e.at), defaultBranch: e.deploy.defaultBranch, prefix: config.bot.prefix, display: name }),
   });
 

@@ -48,6 +48,8 @@ export interface DeployPresenterDeps {
   notifyFinished(d: DeploySubject, result: DeployResult): Promise<void>;
   /** The refusal's text (who holds the lock, how to unlock). */
   refusal(e: Extract<CoordEvent, { kind: 'deploy_refused' }>): string;
+  /** The least time between two progress edits on a platform (LiveMessage's gap; default 0). */
+  progressGapMs?: (platform: string) => number;
 }
 
 interface Running {
@@ -125,7 +127,7 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
     const known = await show(d, reply('deploy_ack', head, { card }));
     if (!known.main) return;
     const { ref, target } = known.main;
-    const message = new LiveMessage<Reply>((r) => notifier.update(ref, target, r), (err) => logger.warn({ err, deploy: d.id }, 'progress update failed'));
+    const message = new LiveMessage<Reply>((r) => notifier.update(ref, target, r), (err) => logger.warn({ err, deploy: d.id }, 'progress update failed'), { gapMs: deps.progressGapMs?.(target.platform) ?? 0 });
     running.set(d.id, { message, head, card, lines: [] });
   }
 
@@ -145,8 +147,7 @@ export function createDeployPresenter(deps: DeployPresenterDeps) {
     });
     let known: DeployMessages;
     if (run) {
-      run.message.set(summary);
-      await run.message.flush();
+      await run.message.finish(summary);
       known = await book.get(d.id);
     } else {
       known = await show(d, summary);
