@@ -101,6 +101,7 @@ const INTEGRATION = [
   'test/masking/hooks.test.ts',
   'test/masking/stream.test.ts',
   'test/packs/walk.test.ts',
+  'test/packstore/sync-helper.test.ts',
   'test/packstore/crash.test.ts',
   'test/packstore/envs.test.ts',
   'test/permissions/buttons.test.ts',

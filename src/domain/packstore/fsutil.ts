@@ -78,6 +78,27 @@ export async function copyTree(src: string, dst: string): Promise<void> {
   await copyDir(src, dst, src, '', nodes);
 }
 
+/**
+ * Move a source tree into `dst` (an empty directory, replaced) instead of copying it: for a
+ * tree packbot itself just wrote into its staging (git blobs, an extracted archive), which
+ * nobody needs after. The moved tree is listed and its links checked as copyTree checks a
+ * source, so what lands in a release is held to the same rules; the modes are the writer's
+ * (those never set set-id bits and keep directories owner-writable). Across file systems
+ * (EXDEV) it is copied after all.
+ */
+export async function moveTree(src: string, dst: string): Promise<void> {
+  try {
+    await rename(src, dst);
+  } catch (err) {
+    if (errnoCode(err) === 'EXDEV') return copyTree(src, dst);
+    throw err;
+  }
+  const [bad] = checkLinks(await listNodes(dst, dst)).refused;
+  if (bad) {
+    throw new PackbotError('release_invalid', `refusing the symlink ${bad.path} (-> ${JSON.stringify(bad.target)}) in the pack source: ${bad.reason}`);
+  }
+}
+
 async function copyDir(src: string, dst: string, root: string, rel: string, nodes: ReadonlyMap<string, PackNode>): Promise<void> {
   for (const entry of await readdir(src, { withFileTypes: true })) {
     const from = join(src, entry.name);

@@ -5,14 +5,16 @@
  * power cut) `<packsDir>/<pack>` is absent or resolves to a complete release. A release is
  * built under a `.tmp-build-*` name, fsynced, renamed into place, and only then pointed at;
  * nothing is ever modified in place or deleted under a name that could be activated.
+ * (Fsynced: one flush of the file system for the releases written together, fs-sync.ts.)
  */
 import { chmod, mkdir, mkdtemp, readlink, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
+import { createTreeSyncer, type SyncFs } from './fs-sync.js';
 import { dropLegacyEnvs, readEnvRecord, removeEnvs, useEnv } from './env-dirs.js';
 import {
-  copyFileSafe, copyTree, discard, fsyncPath, fsyncTree, lstatOrNull, readdirOrEmpty, removeSymlink, swapSymlink,
+  copyFileSafe, copyTree, discard, fsyncPath, lstatOrNull, moveTree, readdirOrEmpty, removeSymlink, swapSymlink,
 } from './fsutil.js';
 import { defaultVirtualenvsDir, envLockPath, legacyEnvsRoot, linkTarget, packLockPath, packReleasesDir, RELEASES_DIR, TMP_BUILD } from './layout.js';
 import { DEFAULT_LOCK, withLock, type LockGuard, type LockOptions } from './release-lock.js';
@@ -30,6 +32,8 @@ export interface PackStoreOptions {
   now?: () => Date;
   /** How long a hung process's lock blocks others (default 10 s); a crashed one's is taken over at once. */
   lockStaleMs?: number;
+  /** How releases are flushed to disk before they go live (fs-sync.ts); tests count or fail it. */
+  syncFs?: SyncFs;
 }
 
 export interface WriteReleaseOptions {
@@ -38,6 +42,11 @@ export interface WriteReleaseOptions {
    * what it writes is fsynced with the release, and if it throws nothing is activated.
    */
   prepare?: (releaseDir: string) => Promise<void>;
+  /**
+   * Move sourceDir into the release instead of copying it (fsutil moveTree): for packbot's own
+   * staging, which is discarded after: once this is called, the source may be gone.
+   */
+  move?: boolean;
 }
 
 export interface PackStore {
@@ -82,6 +91,8 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     throw new PackbotError('internal', `releasesKept must be a positive integer, not ${kept}`);
   }
   const now = opts.now ?? (() => new Date());
+  // Releases written at once share their flush to disk (group commit).
+  const syncer = createTreeSyncer(opts.syncFs);
   const lockOpts: LockOptions = { ...DEFAULT_LOCK, staleMs: opts.lockStaleMs ?? DEFAULT_LOCK.staleMs };
 
   const locked = <T>(pack: string, fn: (guard: LockGuard) => Promise<T>): Promise<T> =>
@@ -184,7 +195,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       let name: string;
       let stored: StoredMeta;
       try {
-        await copyTree(source, tmp);
+        await (options.move ? moveTree(source, tmp) : copyTree(source, tmp));
         // mkdtemp makes 0700; st2 may run as another user and must be able to read the pack.
         await chmod(tmp, (sourceStat.mode & 0o777) | 0o700);
         if (previous) await carryConfig(previous, tmp);
@@ -193,7 +204,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
         name = releaseName(meta.version, meta.commit, at);
         stored = storedMeta(meta, name, at);
         await writeMeta(tmp, stored);
-        await fsyncTree(tmp);
+        await syncer.syncTree(tmp);
         guard();
         await rename(tmp, join(dir, name));
       } catch (err) {

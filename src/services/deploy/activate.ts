@@ -50,7 +50,8 @@ async function goLive(input: ActivateInput, p: PreparedPack, ref: string, oneAtA
     source: p.source.path,
     tree: p.treeId,
     dependencies: p.check?.manifest?.dependencies ?? [],
-  }, setup ? { prepare: setup } : {}), ref);
+    // The staging dir is this deploy's own and removed after it: moved into the release, not copied.
+  }, { move: true, ...(setup ? { prepare: setup } : {}) }), ref);
   const config = await checkPackConfig({ ref, packDir: release.dir, configsDir: deps.config.configs_dir, ...(deps.yaml ? { yaml: deps.yaml } : {}) });
   deps.masker.add(...config.secrets);
   const warnings = [...(p.check?.warnings ?? []), ...config.warnings];

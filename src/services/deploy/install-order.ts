@@ -4,10 +4,18 @@
  * its dependant, while unrelated packs overlap their copying and fsyncs (one at a time, a
  * hundred packs spent most of a cold deploy waiting on the disk).
  */
-import { mapBounded, packConcurrency } from '../../core/bounded.js';
+import { mapBounded } from '../../core/bounded.js';
 import { parseDependency } from '../../domain/packs/index.js';
 import { refOf } from './dependency-check.js';
 import type { PreparedPack } from './prepare.js';
+
+/**
+ * Packs going live at once. Not packConcurrency() (the cores): going live is a string of small
+ * file-system steps and one shared flush (packstore/fs-sync.ts), waits rather than work, and
+ * the more packs reach the flush together the fewer flushes. Environments and tests inside it
+ * run one at a time regardless (activate.ts).
+ */
+export const INSTALL_CONCURRENCY = 8;
 
 /** Runs the functions it is given one after another, whoever calls. */
 export type Serial = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -45,7 +53,7 @@ export async function installInOrder<R>(order: readonly string[], needs: (ref: s
   const settled = new Map<string, Promise<unknown>>();
   const finish = new Map<string, () => void>();
   for (const ref of order) settled.set(ref, new Promise<void>((resolve) => finish.set(ref, resolve)));
-  return mapBounded(order, packConcurrency(), async (ref) => {
+  return mapBounded(order, INSTALL_CONCURRENCY, async (ref) => {
     await Promise.all(needs(ref).map((d) => settled.get(d)));
     try {
       return await install(ref);
