@@ -45,14 +45,16 @@ type Item = CST.CollectionItem;
  * make even the syntax tree huge: `[[[[…` or `- - - - …` a million levels deep holds half a
  * gigabyte of tree. Its counts are lower bounds (a pair written without `:` is not seen); the
  * tree, measured next, gives exact ones. Nesting stops it at once: that is what costs memory.
+ * `lexemes` gets every token it saw, for the parser to be fed without lexing the text again.
  */
-export function prescanTokens(text: string, limits: YamlLimits): string | null {
+export function prescanTokens(text: string, limits: YamlLimits, lexemes?: string[]): string | null {
   let flowDepth = 0;
   let lineDepth = 0;
   let keys = 0;
   let values = 0;
   let scalarNext = false;
   for (const source of new Lexer().lex(text)) {
+    lexemes?.push(source);
     if (scalarNext) {
       scalarNext = false;
       continue;

@@ -44,6 +44,7 @@ class CatFile {
   private failure: PackbotError | null = null;
   private ending = false;
   private timedOut = false;
+  private corked = false;
   private readonly watchdog: NodeJS.Timeout;
   readonly closed: Promise<void>;
 
@@ -91,6 +92,15 @@ class CatFile {
         this.watchdog.refresh();
       }
       this.queue.push({ oid, resolve, reject });
+      // The ids asked for in one tick go to git in one write: a write per id woke git per id.
+      if (!this.corked) {
+        this.corked = true;
+        this.child.stdin.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          this.child.stdin.uncork();
+        });
+      }
       this.child.stdin.write(`${oid}\n`);
     });
   }

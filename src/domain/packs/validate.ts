@@ -11,6 +11,7 @@ import { checkConfigSchema, CONFIG_SCHEMA_FILE, readRegularFile } from './config
 import { checkContent, MAX_YAML_BYTES } from './content.js';
 import { checkManifest, MANIFEST_FILE, type PackManifest } from './manifest.js';
 import { formatProblem, parseYaml, type Problem } from './problems.js';
+import { readRegularFileSync, SYNC_READ_MAX } from './read-sync.js';
 import { emptySummary, summarizeFiles, type ContentSummary } from './summary.js';
 import { DEFAULT_LIMITS, inPackPath, walkPack, type PackTree } from './walk.js';
 
@@ -40,7 +41,10 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
   const warnings: Problem[] = [];
   const summary = tree.files.size > 0 ? summarizeFiles(tree.files.keys()) : emptySummary();
   // A kept symlink is read at its target's path: readRegularFile never follows a link.
-  const read = async (rel: string): Promise<string> => (await readRegularFile(join(tree.root, inPackPath(tree, rel)))) ?? '';
+  const read = async (rel: string): Promise<string> => {
+    const at = join(tree.root, inPackPath(tree, rel));
+    return ((tree.files.get(rel) ?? Infinity) <= SYNC_READ_MAX ? readRegularFileSync(at) : await readRegularFile(at)) ?? '';
+  };
   let ref: string | null = null;
   let manifest: PackManifest | null = null;
 

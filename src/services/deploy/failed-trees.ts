@@ -11,7 +11,7 @@
  * each time. It is a cache: an unreadable or odd entry is a miss; `force` ignores it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -50,7 +50,11 @@ export class FailedTrees {
   /** The failed check remembered for this tree, or null. `dir` is the staging dir it would have had. */
   async recall(key: TreeKey, dir: string): Promise<PackCheck | null> {
     if (key.treeId === '') return null;
-    const text = await readFile(this.file(key), 'utf8').catch(() => null);
+    const file = this.file(key);
+    // Nearly every lookup misses (a cold deploy: every pack); a failed read costs an error
+    // object and a thread-pool round trip, a stat of a missing file a few microseconds.
+    if (absent(file)) return null;
+    const text = await readFile(file, 'utf8').catch(() => null);
     if (text === null) return null;
     let parsed: unknown;
     try {
@@ -93,6 +97,15 @@ export class FailedTrees {
     const aged = await Promise.all(names.map(async (n) => ({ n, t: (await stat(path.join(this.dir, n)).catch(() => null))?.mtimeMs ?? 0 })));
     aged.sort((a, b) => a.t - b.t);
     await Promise.all(aged.slice(0, names.length - KEPT).map((e) => rm(path.join(this.dir, e.n), { force: true })));
+  }
+}
+
+/** Surely not there; anything odd (a permission) is left to the read, which treats it as a miss. */
+function absent(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
   }
 }
 
