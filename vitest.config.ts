@@ -86,6 +86,7 @@ const INTEGRATION = [
   'test/deploy/test-gate.test.ts',
   'test/deploy/token.test.ts',
   'test/git/auth.test.ts',
+  'test/git/reader-after-fetch.test.ts',
   'test/git/history.test.ts',
   'test/git/hostile.test.ts',
   'test/git/tree-cache.test.ts',

@@ -238,6 +238,8 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
         metrics.close();
         await yaml.close();
         await httpClient.close();
+        // Object readers outlive a deploy (the next request reads on): they end with the app.
+        await git.closeReaders();
       })();
       return stopped;
     },

@@ -17,7 +17,7 @@ import { PackbotError } from '../../core/errors.js';
 import type { GitContext } from './run.js';
 import { listPackDirs, packTrees, tree } from './tree.js';
 import { validatePath, validateRef } from './validate.js';
-import type { Git, GitOptions, GitRemote } from './types.js';
+import type { Git, GitOptions, GitRemote, SyncResult } from './types.js';
 
 export type { CommitInfo, DirEntry, Git, GitOptions, GitRemote, PackTreeEntry, SyncResult, TreeEntry } from './types.js';
 export { validateRef } from './validate.js';
@@ -60,11 +60,15 @@ export function createGit(opts: GitOptions): Git {
   return {
     sync: async (remote) => {
       const repo = await open(remote, []);
+      let result: SyncResult | undefined;
       try {
-        return await syncMirror(ctx, repo);
+        result = await syncMirror(ctx, repo);
+        return result;
       } finally {
-        // A reader started before may hold a replaced mirror's files open: the next read starts afresh.
-        await readers.close(repo.mirrorDir);
+        // A reader started before a re-clone holds the replaced mirror's files open: the next
+        // read starts afresh. After a fetch into the same mirror it reads on (cat-file looks
+        // for packs again when an object is not in those it knows), saving a process per read.
+        if (!result || result.cloned) await readers.close(repo.mirrorDir);
       }
     },
     resolveRef: async (remote, ref) => resolveRef(ctx, await open(remote, [ref]), ref),

@@ -14,7 +14,7 @@ import { previewDeploy } from './preview.js';
 import type { DeployPreview } from './preview-types.js';
 import { recordDeploy } from './record.js';
 import { refusedRun } from './refuse.js';
-import { askedAs, resolveRepository, withCredentials, type ResolvedRepository } from './resolve.js';
+import { askedAs, resolveRepository, withCredentials } from './resolve.js';
 import { errorText, finishResult, sumCounts } from './result.js';
 import { StageClock, type ProgressListener } from './stage-clock.js';
 import { recoverStaging, removeStaging, stagingRoot } from './staging.js';
@@ -43,12 +43,10 @@ export function createDeployer(deps: DeployerDeps) {
     let notPacks: string[] = [];
     let error: string | null = null;
     const staging = stagingRoot(config.state_dir, plan.id);
-    let remote: ResolvedRepository['remote'] | null = null;
     let registered: RegisterCounts | undefined;
     try {
       // What the plan cannot hold: the repository's credentials, from the config.
       const repo = await clock.run('resolve', async () => withCredentials(config, plan.repo));
-      remote = repo.remote;
       const sha: string = await clock.run('fetch', async () => {
         if (plan.commit !== undefined) return plan.commit;
         await git.sync(repo.remote);
@@ -84,8 +82,8 @@ export function createDeployer(deps: DeployerDeps) {
       deps.logger.warn({ deploy: plan.id, err: error }, 'deploy failed');
     } finally {
       await removeStaging(staging);
-      // The mirror's object reader (one git process) is not kept past the deploy.
-      if (remote) await git.closeReaders(remote).catch(() => undefined);
+      // The mirror's object reader (one git process) stays for the next request, and ends
+      // after an idle spell (object-reader.ts): a chat request reads the mirror three times.
     }
     const result = finishResult({ id: plan.id, repo: askedAs(plan.repo), branch: plan.ref, commit, packs, notPacks, started, stages: clock.stages, error, registered });
     await clock.run('record', () => recordDeploy(deps.history, plan, result, started));

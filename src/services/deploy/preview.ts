@@ -116,23 +116,18 @@ export async function previewDeploy(deps: DeployerDeps, plan: DeployPlan): Promi
   const { git } = deps;
   const repo = withCredentials(deps.config, plan.repo);
   const yaml = deps.yaml ? { yaml: deps.yaml } : {};
-  try {
-    // "all" means every pack on the ref now, as a deploy of "all" takes them.
-    const all = plan.packs.length === 0 || plan.all === true;
-    const installed = await deps.store.list();
-    const found = await preflight(git, repo, plan.ref, all ? [] : plan.packs, deps.yaml, async () => installed);
-    const envs = { python: deps.config.envs.python !== 'off', node: deps.config.envs.node !== 'off' };
-    const at: At = { git, repo, commit: found.commit, plan, installed, envs, ...yaml };
-    const { sources, notPacks } = await sourcesAt(at, found.packs, all);
-    const previewed = await mapBounded(sources, packConcurrency(), (s) => previewPack(at, s));
-    const dependencies = await previewDependencies({
-      packs: previewed.map((p) => p.planned), installed, repo: repo.name, describe: (err) => errorText(err, deps.masker),
-      ...(deps.resolveDependencies ? { resolve: deps.resolveDependencies } : {}),
-    });
-    const packs = previewed.map(({ planned, ...p }) => ({ ...p, dependencies: dependencies.byPack.get(planned.ref) ?? [] }));
-    return { repo: askedAs(repo), ref: plan.ref, commit: found.commit, packs, notPacks, problems: dependencies.problems, nothingToDo: packs.every((p) => p.unchanged) };
-  } finally {
-    // As after a deploy: the mirror's object reader (one git process) is not kept.
-    await git.closeReaders(repo.remote).catch(() => undefined);
-  }
+  // "all" means every pack on the ref now, as a deploy of "all" takes them.
+  const all = plan.packs.length === 0 || plan.all === true;
+  const installed = await deps.store.list();
+  const found = await preflight(git, repo, plan.ref, all ? [] : plan.packs, deps.yaml, async () => installed);
+  const envs = { python: deps.config.envs.python !== 'off', node: deps.config.envs.node !== 'off' };
+  const at: At = { git, repo, commit: found.commit, plan, installed, envs, ...yaml };
+  const { sources, notPacks } = await sourcesAt(at, found.packs, all);
+  const previewed = await mapBounded(sources, packConcurrency(), (s) => previewPack(at, s));
+  const dependencies = await previewDependencies({
+    packs: previewed.map((p) => p.planned), installed, repo: repo.name, describe: (err) => errorText(err, deps.masker),
+    ...(deps.resolveDependencies ? { resolve: deps.resolveDependencies } : {}),
+  });
+  const packs = previewed.map(({ planned, ...p }) => ({ ...p, dependencies: dependencies.byPack.get(planned.ref) ?? [] }));
+  return { repo: askedAs(repo), ref: plan.ref, commit: found.commit, packs, notPacks, problems: dependencies.problems, nothingToDo: packs.every((p) => p.unchanged) };
 }
