@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { acquireFileLock, LockTimeoutError, withFileLock } from '../../src/core/fs/file-lock.js';
@@ -32,6 +32,17 @@ describe('cross-process file lock', () => {
     })));
     for (let i = 0; i < order.length; i += 2) expect(order[i]?.[0]).toBe(order[i + 1]?.[0]);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('makes a missing parent directory, and leaves nothing beside itself once released', async () => {
+    // The fast path skips both (a deploy takes a lock per pack): a missing parent is made on demand.
+    const parent = path.join(await tempDir(), 'a', 'b');
+    const dir = path.join(parent, 'x.lock');
+    await withFileLock(dir, OPTS, async () => {
+      expect(JSON.parse(await readFile(path.join(dir, 'owner.json'), 'utf8'))).toMatchObject({ pid: process.pid });
+    });
+    await withFileLock(dir, OPTS, async () => undefined);
+    expect(await readdir(parent)).toEqual([]);
   });
 
   it('takes over at once from a holder process that was killed', async () => {

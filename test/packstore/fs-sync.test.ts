@@ -8,7 +8,7 @@
 import { lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTreeSyncer } from '../../src/domain/packstore/fs-sync.js';
+import { createTreeSyncer, FALLBACK_TREES } from '../../src/domain/packstore/fs-sync.js';
 import { createPackStore } from '../../src/domain/packstore/index.js';
 import { cleanup, meta, sourceMaker, tempDir } from './helpers.js';
 
@@ -59,6 +59,33 @@ describe('createTreeSyncer', () => {
     await syncer.syncTree(dir);
     expect(flushes).toBe(1);
     expect(fellBack).toEqual([dir, dir]);
+  });
+
+  it('fsyncs a few trees at once where the flush is missing, however many releases are written at once', async () => {
+    dir = await tempDir('fs-sync');
+    const held: Array<() => void> = [];
+    let running = 0;
+    let peak = 0;
+    const syncer = createTreeSyncer(async () => {
+      throw new Error('sync: invalid option -- f');
+    }, (d) => {
+      running++;
+      peak = Math.max(peak, running);
+      return new Promise<void>((resolve) => held.push(() => {
+        running--;
+        resolve();
+      }));
+    });
+    // As many as the install stage writes at once: each per-file fsync holds up to 32 handles.
+    const all = Promise.all(Array.from({ length: 20 }, () => syncer.syncTree(dir as string)));
+    const done = { count: 0 };
+    void all.then(() => (done.count = 20));
+    while (done.count === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(running).toBeLessThanOrEqual(FALLBACK_TREES);
+      held.shift()?.();
+    }
+    expect(peak).toBe(FALLBACK_TREES);
   });
 });
 

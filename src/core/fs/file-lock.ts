@@ -12,7 +12,8 @@
  * and is taken over at once.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -82,20 +83,50 @@ async function takeOver(lockDir: string, seen: Owner | null): Promise<void> {
   await rm(aside, { recursive: true, force: true });
 }
 
-/** The lock, owner and all, in one rename; false when someone holds it. */
+/**
+ * The lock, owner and all, in one rename; false when someone holds it. The fast path is three
+ * tiny synchronous calls (a deploy takes a lock per pack, dozens at once): on the thread pool
+ * each would wait behind the others' file operations for far longer than it takes.
+ */
 async function create(lockDir: string, me: Owner): Promise<boolean> {
+  // Nothing else ever makes this name (the token is this acquisition's own), and a failed
+  // attempt removes it below: no removal first. The parent is made only when missing.
   const fresh = `${lockDir}.new-${me.token}`;
-  await rm(fresh, { recursive: true, force: true });
-  await mkdir(fresh);
-  await writeFile(path.join(fresh, OWNER), JSON.stringify(me));
   try {
+    mkdirSync(fresh);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+    await mkdir(path.dirname(lockDir), { recursive: true });
+    mkdirSync(fresh);
+  }
+  try {
+    writeFileSync(path.join(fresh, OWNER), JSON.stringify(me));
     // Onto a missing name, or an empty directory (debris): atomic; onto a held lock: refused.
-    await rename(fresh, lockDir);
+    renameSync(fresh, lockDir);
     return true;
   } catch (err) {
     await rm(fresh, { recursive: true, force: true });
     if (['EEXIST', 'ENOTEMPTY', 'EISDIR', 'ENOTDIR'].includes(errnoCode(err) ?? '')) return false;
     throw err;
+  }
+}
+
+/** Whose lock this is, by owner.json alone (no stat: releasing needs only the token). */
+function ownerToken(lockDir: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(path.join(lockDir, OWNER), 'utf8')) as Owner).token ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** A lock directory moved aside: it holds owner.json only, so two removals instead of a recursive walk. */
+async function removeAside(aside: string): Promise<void> {
+  try {
+    unlinkSync(path.join(aside, OWNER));
+    rmdirSync(aside);
+  } catch {
+    await rm(aside, { recursive: true, force: true });
   }
 }
 
@@ -115,7 +146,6 @@ async function sweepDebris(lockDir: string, staleMs: number): Promise<void> {
 export async function acquireFileLock(lockDir: string, opts: FileLockOptions): Promise<HeldLock> {
   const deadline = Date.now() + opts.waitMs;
   const poll = opts.pollMs ?? 50;
-  await mkdir(path.dirname(lockDir), { recursive: true });
   const me: Owner = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
   let swept = false;
   for (;;) {
@@ -157,11 +187,11 @@ export async function acquireFileLock(lockDir: string, opts: FileLockOptions): P
     async release() {
       clearInterval(heartbeat);
       if (lost) return;
-      const { owner } = await readOwner(lockDir);
-      if (owner?.token !== me.token) return;
+      // Synchronous, as taking it (create): a few tiny calls.
+      if (ownerToken(lockDir) !== me.token) return;
       const aside = `${lockDir}.old-${me.token}`;
-      await rename(lockDir, aside);
-      await rm(aside, { recursive: true, force: true });
+      renameSync(lockDir, aside);
+      await removeAside(aside);
     },
   };
 }

@@ -103,6 +103,7 @@ export interface TreeSyncer {
 export function createTreeSyncer(syncFs: SyncFs = syncFsCommand(), fallback: (dir: string) => Promise<void> = (d) => fsyncTree(d)): TreeSyncer {
   let supported = true;
   const devices = new Map<number, Device>();
+  const fallbackSlots = slots(FALLBACK_TREES);
 
   function viaSyncFs(dir: string): Promise<void> {
     // Synchronous, so a caller has joined (or started) a flush by the time syncTree returns.
@@ -140,8 +141,33 @@ export function createTreeSyncer(syncFs: SyncFs = syncFsCommand(), fallback: (di
           supported = false;
         }
       }
-      await fallback(dir);
+      await fallbackSlots(() => fallback(dir));
     },
+  };
+}
+
+/**
+ * Trees fsynced file by file at once: each holds up to FSYNC_BATCH file handles (fsutil.ts),
+ * and the install stage writes dozens of releases at once (install-order.ts), which would
+ * otherwise open thousands.
+ */
+export const FALLBACK_TREES = 4;
+
+/** Runs at most `n` of the functions it is given at once, the rest in the order they came. */
+function slots(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next in line (running unchanged), or is given back.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
   };
 }
 

@@ -5,7 +5,7 @@
  * leaves a half-deleted directory under a name someone may activate).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, type Dirent } from 'node:fs';
+import { constants, type Dirent, lstatSync, renameSync, symlinkSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, readlink, rename, rm, symlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { errnoCode, isErrno } from '../../core/caught.js';
@@ -88,7 +88,7 @@ export async function copyTree(src: string, dst: string): Promise<void> {
  */
 export async function moveTree(src: string, dst: string): Promise<void> {
   try {
-    await rename(src, dst);
+    renameSync(src, dst);
   } catch (err) {
     if (errnoCode(err) === 'EXDEV') return copyTree(src, dst);
     throw err;
@@ -212,16 +212,18 @@ async function inBatches(items: readonly string[], fn: (path: string) => Promise
 export async function swapSymlink(linkPath: string, target: string, shown = basename(linkPath)): Promise<void> {
   const parent = dirname(linkPath);
   const tmp = join(parent, `${TMP_LINK}${basename(linkPath)}-${randomSuffix()}`);
-  await symlink(target, tmp);
+  // Three tiny synchronous calls: a deploy swaps dozens of links at once, and on the thread
+  // pool each would wait behind the others' file operations for far longer than it takes.
+  symlinkSync(target, tmp);
   try {
-    const existing = await lstatOrNull(linkPath);
+    const existing = lstatSync(linkPath, { throwIfNoEntry: false });
     if (existing && !existing.isSymbolicLink()) {
       throw new PackbotError(
         'release_invalid',
         `${shown} exists and is not a packbot symlink; move it away before installing over it`,
       );
     }
-    await rename(tmp, linkPath);
+    renameSync(tmp, linkPath);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;

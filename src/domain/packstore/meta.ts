@@ -4,7 +4,8 @@
  * directory without a readable one is not a release and is never listed or activated.
  */
 import type { Identity } from '../../core/identity.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
@@ -78,8 +79,9 @@ export function storedMeta(meta: ReleaseMeta, release: string, deployedAt: Date)
   };
 }
 
-export async function writeMeta(dir: string, meta: StoredMeta): Promise<void> {
-  await writeFile(join(dir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o644 });
+/** Synchronous: a small file, written by writeRelease among dozens of others (store.ts). */
+export function writeMetaSync(dir: string, meta: StoredMeta): void {
+  writeFileSync(join(dir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o644 });
 }
 
 /** The release's metadata, or null when the directory is not a (complete) release of this pack. */

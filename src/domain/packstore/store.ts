@@ -7,7 +7,8 @@
  * nothing is ever modified in place or deleted under a name that could be activated.
  * (Fsynced: one flush of the file system for the releases written together, fs-sync.ts.)
  */
-import { chmod, mkdir, mkdtemp, readlink, rename, rm } from 'node:fs/promises';
+import { chmodSync, type Dirent, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
+import { readlink, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { isErrno } from '../../core/caught.js';
 import { PackbotError } from '../../core/errors.js';
@@ -18,7 +19,7 @@ import {
 } from './fsutil.js';
 import { defaultVirtualenvsDir, envLockPath, legacyEnvsRoot, linkTarget, packLockPath, packReleasesDir, RELEASES_DIR, TMP_BUILD } from './layout.js';
 import { DEFAULT_LOCK, withLock, type LockGuard, type LockOptions } from './release-lock.js';
-import { checkMeta, readMeta, storedMeta, writeMeta, type Release, type ReleaseMeta, type StoredMeta } from './meta.js';
+import { checkMeta, readMeta, storedMeta, writeMetaSync, type Release, type ReleaseMeta, type StoredMeta } from './meta.js';
 import { assertPackName, compareReleasesNewestFirst, isPackName, isReleaseName, releaseName, releaseTime } from './names.js';
 import { recoverLeftovers } from './recover.js';
 import { ambiguous, pickRelease } from './pick-release.js';
@@ -124,13 +125,11 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     return isReleaseName(name) ? name : null;
   }
 
-  async function releaseNames(pack: string): Promise<string[]> {
-    const entries = await readdirOrEmpty(packReleasesDir(packsDir, pack));
-    return entries
-      .filter((e) => e.isDirectory() && isReleaseName(e.name))
-      .map((e) => e.name)
-      .sort(compareReleasesNewestFirst);
-  }
+  const namesIn = (entries: readonly Dirent[]): string[] =>
+    entries.filter((e) => e.isDirectory() && isReleaseName(e.name)).map((e) => e.name).sort(compareReleasesNewestFirst);
+  const releaseNames = async (pack: string): Promise<string[]> => namesIn(await readdirOrEmpty(packReleasesDir(packsDir, pack)));
+  /** For writeRelease, whose directory exists (it made it). */
+  const releaseNamesSync = (pack: string): string[] => namesIn(readdirSync(packReleasesDir(packsDir, pack), { withFileTypes: true }));
 
   async function active(pack: string): Promise<Release | null> {
     assertPackName(pack);
@@ -146,9 +145,12 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     return found.filter((r): r is Release => r !== null);
   }
 
-  /** Strictly after every existing release, so names stay unique and sort in the order they were written even if the clock steps back. */
-  async function nextInstant(pack: string): Promise<Date> {
-    const times = (await releaseNames(pack)).map((n) => releaseTime(n) ?? -Infinity);
+  /**
+   * Strictly after every existing release (`names`), so names stay unique and sort in the order
+   * they were written even if the clock steps back.
+   */
+  function nextInstant(names: readonly string[]): Date {
+    const times = names.map((n) => releaseTime(n) ?? -Infinity);
     return new Date(Math.max(now().getTime(), Math.max(-Infinity, ...times) + 1));
   }
 
@@ -166,8 +168,10 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     await withEnvLock(release.pack, () => useEnv(envsDir, release.pack, name));
   }
 
-  async function prune(pack: string, keep: ReadonlySet<string>): Promise<void> {
-    const names = await releaseNames(pack);
+  /** `names`: the pack's releases newest first, as listed under its lock (default: listed now). */
+  async function prune(pack: string, keep: ReadonlySet<string>, listed?: readonly string[]): Promise<void> {
+    const names = listed ?? (await releaseNames(pack));
+    if (names.length <= kept) return;
     const wanted = new Set([...names.slice(0, kept), ...keep]);
     for (const name of names) {
       if (!wanted.has(name)) await discard(join(packReleasesDir(packsDir, pack), name));
@@ -183,30 +187,36 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
     const dir = packReleasesDir(packsDir, pack);
 
     return locked(pack, async (guard) => {
+      // The small steps below are synchronous calls: dozens of packs are written at once, and
+      // on the thread pool each would wait behind all the others' steps far longer than it takes.
       // Under the lock: another process's uninstall may have just removed it.
-      await mkdir(dir, { recursive: true });
-      const existing = await lstatOrNull(join(packsDir, pack));
+      mkdirSync(dir, { recursive: true });
+      const existing = lstatSync(join(packsDir, pack), { throwIfNoEntry: false }) ?? null;
       if (existing && !existing.isSymbolicLink()) {
         const why = `${shownLink(pack)} exists and is not a packbot symlink; move it away before installing ${pack}`;
         throw new PackbotError('release_invalid', why);
       }
-      const previous = await active(pack);
-      const tmp = await mkdtemp(join(dir, TMP_BUILD));
+      // No link, no active release: one lookup fewer per pack of a cold deploy.
+      const previous = existing ? await active(pack) : null;
+      const tmp = mkdtempSync(join(dir, TMP_BUILD));
       let name: string;
       let stored: StoredMeta;
+      // Listed under the lock, so also what prune starts from (the new release added): nobody else writes here meanwhile.
+      let names: string[];
       try {
         await (options.move ? moveTree(source, tmp) : copyTree(source, tmp));
         // mkdtemp makes 0700; st2 may run as another user and must be able to read the pack.
-        await chmod(tmp, (sourceStat.mode & 0o777) | 0o700);
+        chmodSync(tmp, (sourceStat.mode & 0o777) | 0o700);
         if (previous) await carryConfig(previous, tmp);
         await options.prepare?.(tmp);
-        const at = await nextInstant(pack);
+        names = releaseNamesSync(pack);
+        const at = nextInstant(names);
         name = releaseName(meta.version, meta.commit, at);
         stored = storedMeta(meta, name, at);
-        await writeMeta(tmp, stored);
+        writeMetaSync(tmp, stored);
         await syncer.syncTree(tmp);
         guard();
-        await rename(tmp, join(dir, name));
+        renameSync(tmp, join(dir, name));
       } catch (err) {
         await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
         // prepare may have pointed the env link at the new env; the old release stays, so does its env.
@@ -220,7 +230,7 @@ export function createPackStore(opts: PackStoreOptions): PackStore {
       await syncEnv(release);
       await removeLegacyEnvs(pack).catch(() => undefined);
       // The release is live: an old one that cannot be removed now is retried by the next release written.
-      await prune(pack, new Set(previous ? [name, previous.release] : [name])).catch(() => undefined);
+      await prune(pack, new Set(previous ? [name, previous.release] : [name]), [name, ...names]).catch(() => undefined);
       return { release, previous: previous ? { ...previous, active: false } : null };
     });
   }

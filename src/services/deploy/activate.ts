@@ -9,9 +9,9 @@ import type { Identity } from '../../core/identity.js';
 import { checkPackConfig } from '../../domain/packs/index.js';
 import { checkDependencies, refOf } from './dependency-check.js';
 import type { PreparedPack } from './prepare.js';
-import { installInOrder, needsOf, serial, type Serial } from './install-order.js';
+import { INSTALL_CONCURRENCY, installInOrder, needsOf, serial, SETUP_CONCURRENCY, type Serial } from './install-order.js';
 import { registerOrRevert, type Activated } from './register-or-revert.js';
-import { releaseSetup } from './release-setup.js';
+import { releaseSetup, type ReleaseSetup } from './release-setup.js';
 import type { ResolvedRepository } from './resolve.js';
 import { errorText, toResult } from './result.js';
 import type { StageClock } from './stage-clock.js';
@@ -33,9 +33,8 @@ export interface ActivateInput {
 }
 
 /** The install stage for one pack: its release written (env and tests inside it) and made live. */
-async function goLive(input: ActivateInput, p: PreparedPack, ref: string, oneAtATime: Serial): Promise<Activated> {
+async function goLive(input: ActivateInput, p: PreparedPack, ref: string, built: ReleaseSetup | undefined, oneAtATime: Serial): Promise<Activated> {
   const { deps, clock } = input;
-  const built = releaseSetup(deps, clock, input.repo, ref, p.source.name);
   // Environments and tests one pack at a time (pip, npm and the sandbox are not shared safely); copying and fsyncing overlap.
   const setup = built ? (dir: string) => oneAtATime(() => built(dir)) : undefined;
   const { release, previous } = await clock.run('install', () => deps.store.writeRelease(ref, p.stagingDir, {
@@ -58,6 +57,15 @@ async function goLive(input: ActivateInput, p: PreparedPack, ref: string, oneAtA
   return { ref, p, previous: previous?.release ?? null, result: toResult(p, { pack: ref, release: release.release, previous_release: previous?.release ?? null, warnings }) };
 }
 
+/** The pack's env and test setup; one that cannot even be made fails that pack (inside its release), not the deploy. */
+function setupOf(input: ActivateInput, ref: string, p: PreparedPack): ReleaseSetup | undefined {
+  try {
+    return releaseSetup(input.deps, input.clock, input.repo, ref, p.source.name);
+  } catch (err) {
+    return () => Promise.reject(err);
+  }
+}
+
 export async function activatePrepared(input: ActivateInput): Promise<PackResult[]> {
   const { deps, clock, prepared } = input;
   const results = new Map<PreparedPack, PackResult>();
@@ -74,18 +82,21 @@ export async function activatePrepared(input: ActivateInput): Promise<PackResult
 
   const byRef = new Map(ready.map((p) => [refOf(p), p]));
   const order = dependencies.order.filter((ref) => byRef.has(ref));
+  // Known before any starts: with envs or tests to run, fewer packs go live at once (install-order.ts).
+  const builds = new Map(order.map((ref) => [ref, setupOf(input, ref, byRef.get(ref) as PreparedPack)]));
+  const limit = [...builds.values()].some(Boolean) ? SETUP_CONCURRENCY : INSTALL_CONCURRENCY;
   const setups = serial();
   const live = await installInOrder(order, (ref) => needsOf(byRef.get(ref) as PreparedPack, byRef), async (ref) => {
     const p = byRef.get(ref) as PreparedPack;
     try {
-      const done = await goLive(input, p, ref, setups);
+      const done = await goLive(input, p, ref, builds.get(ref), setups);
       results.set(p, done.result);
       return done;
     } catch (err) {
       results.set(p, toResult({ ...p, error: errorText(err, deps.masker) }, { pack: ref }));
       return null;
     }
-  });
+  }, limit);
   // Registered in dependency order, as they would have gone live one by one.
   const activated = live.filter((a): a is Activated => a !== null);
   const registered = await registerOrRevert(deps, clock, activated);
