@@ -114,6 +114,30 @@ describe('parsing on a worker thread', { timeout: 120_000 }, () => {
     }
   });
 
+  it('validates a pack to the same errors, warnings and lines with the pool as without', async () => {
+    // Small files are read at once on this thread, big ones through the pool: the same report.
+    const files: Record<string, string> = { 'actions/big.yaml': bigAction(200, 'missing.py') };
+    for (let i = 0; i < 20; i++) files[`actions/a${i}.yaml`] = `name: a${i}\nrunner_type: python-script\nentry_point: ${i % 2 === 0 ? 'run.py' : `a${i}.py`}\n`;
+    Object.assign(files, {
+      'actions/dup.yaml': 'name: dup\nrunner_type: python-script\nentry_point: run.py\nname: dup2\n',
+      'actions/broken.yaml': 'name: [unclosed\n',
+      'actions/deep.yaml': `${'['.repeat(150)}${']'.repeat(150)}\n`,
+      'actions/wrong.yaml': 'name: 3\nrunner_type: ""\npack: other\n',
+      'rules/huge.yaml': `huge: "${'x'.repeat(DEFAULT_YAML_LIMITS.maxBytes)}"\n`,
+      'aliases/al.yaml': 'name: al\naction_ref: demo.a1\nformats: []\n',
+    });
+    const dir = await writePack(files);
+    const pool = createYamlPool();
+    try {
+      const without = await validatePackDir(dir);
+      expect(without.errors.length).toBeGreaterThanOrEqual(5);
+      expect(without.warnings.length).toBeGreaterThanOrEqual(10);
+      expect(await validatePackDir(dir, { yaml: pool })).toEqual(without);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('still parses after close(), on a new worker', async () => {
     const pool = createYamlPool();
     const big = bigAction(200);

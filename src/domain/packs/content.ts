@@ -9,7 +9,7 @@ import type { YamlPool } from '../../core/yaml-safe/index.js';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_YAML_LIMITS, tooManyBytes } from '../../core/yaml-safe/index.js';
-import { describe, isObject, parseYaml, want, zodProblems, type Problem, type YamlFile } from './problems.js';
+import { describe, isObject, parseYaml, parseYamlNow, want, zodProblems, type Problem, type YamlFile, type YamlResult } from './problems.js';
 import { CONTENT_KINDS, metadataFiles, type ContentKind } from './summary.js';
 import type { PackTree } from './walk.js';
 
@@ -70,7 +70,18 @@ function needsParsing(file: string): boolean {
   return kind !== undefined && (/\.ya?ml$/.test(file) || metadataFiles([file], kind).length > 0);
 }
 
-export type ReadFile = (rel: string) => Promise<string>;
+/** A file's text: at once when it is small (most metadata is), else through a promise. */
+export type ReadFile = (rel: string) => string | Promise<string>;
+
+/**
+ * parseYaml of a pack's file, without a promise hop for a small one: a deploy of many packs
+ * reads thousands of such files, and their awaits cost more than their parsing.
+ */
+export async function parseYamlRead(file: string, read: ReadFile, yaml?: YamlPool): Promise<YamlResult> {
+  const got = read(file);
+  const text = typeof got === 'string' ? got : await got;
+  return parseYamlNow(file, text) ?? parseYaml(file, text, yaml);
+}
 
 export interface ContentProblems {
   errors: Problem[];
@@ -89,7 +100,9 @@ export async function checkContent(tree: PackTree, ref: string | null, read: Rea
       problems.push({ file, message: tooBig });
       continue;
     }
-    const result = await parseYaml(file, await read(file), yaml);
+    const got = read(file);
+    const text = typeof got === 'string' ? got : await got;
+    const result = parseYamlNow(file, text) ?? await parseYaml(file, text, yaml);
     if (result.ok) {
       parsed.set(file, result.yaml);
       warnings.push(...result.yaml.warnings);

@@ -4,7 +4,7 @@
  * jump straight to it: `actions/greet.yaml:4: entry_point "greet.py": actions/greet.py does not exist`.
  */
 import type { z } from 'zod';
-import { readYaml, YamlPlaces, type DuplicateKey, type YamlPool, type YamlProblem } from '../../core/yaml-safe/index.js';
+import { readYaml, readYamlNow, YamlPlaces, type DuplicateKey, type YamlPool, type YamlProblem, type YamlRead } from '../../core/yaml-safe/index.js';
 
 export interface Problem {
   /** Path relative to the pack root, with `/` separators; empty for the pack as a whole. */
@@ -63,7 +63,16 @@ function duplicateKey(file: string, d: DuplicateKey): Problem {
  * is nearly always a bad merge.
  */
 export async function parseYaml(file: string, text: string, pool?: YamlPool): Promise<YamlResult> {
-  const read = await readYaml(text, pool ? { pool } : {});
+  return parseYamlNow(file, text) ?? yamlResult(file, text, await readYaml(text, pool ? { pool } : {}));
+}
+
+/** parseYaml's result at once for a file small enough to parse on this thread, else null. */
+export function parseYamlNow(file: string, text: string): YamlResult | null {
+  const read = readYamlNow(text);
+  return read ? yamlResult(file, text, read) : null;
+}
+
+function yamlResult(file: string, text: string, read: YamlRead): YamlResult {
   if (!read.ok) return { ok: false, problems: [yamlProblem(file, read.problem)] };
   const places = new YamlPlaces(read.outline, read.lineStarts, text);
   return {

@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { PackbotError } from '../../core/errors.js';
 import { tooManyBytes } from '../../core/yaml-safe/index.js';
 import { checkConfigSchema, CONFIG_SCHEMA_FILE, readRegularFile } from './config.js';
-import { checkContent, MAX_YAML_BYTES } from './content.js';
+import { checkContent, MAX_YAML_BYTES, parseYamlRead, type ReadFile } from './content.js';
 import { checkManifest, MANIFEST_FILE, type PackManifest } from './manifest.js';
 import { formatProblem, parseYaml, type Problem } from './problems.js';
 import { readRegularFileSync, SYNC_READ_MAX } from './read-sync.js';
@@ -41,9 +41,10 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
   const warnings: Problem[] = [];
   const summary = tree.files.size > 0 ? summarizeFiles(tree.files.keys()) : emptySummary();
   // A kept symlink is read at its target's path: readRegularFile never follows a link.
-  const read = async (rel: string): Promise<string> => {
+  // Small files at once, without a promise (read-sync.ts); big ones through the thread pool.
+  const read = (rel: string): string | Promise<string> => {
     const at = join(tree.root, inPackPath(tree, rel));
-    return ((tree.files.get(rel) ?? Infinity) <= SYNC_READ_MAX ? readRegularFileSync(at) : await readRegularFile(at)) ?? '';
+    return (tree.files.get(rel) ?? Infinity) <= SYNC_READ_MAX ? readRegularFileSync(at) ?? '' : readRegularFile(at).then((text) => text ?? '');
   };
   let ref: string | null = null;
   let manifest: PackManifest | null = null;
@@ -68,7 +69,7 @@ export async function validatePackDir(dir: string, opts: ValidateOptions = {}): 
   return { dir, ref, manifest, errors: errors.map(formatProblem), warnings: warnings.map(formatProblem), summary };
 }
 
-async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: string) => Promise<string>, yaml?: YamlPool) {
+async function checkManifestFile(tree: PackTree, dirName: string, read: ReadFile, yaml?: YamlPool) {
   const none = { ref: null, manifest: null, warnings: [] as Problem[] };
   if (!tree.files.has(MANIFEST_FILE)) {
     // A pack.yaml that is a symlink or a FIFO was reported by the walk; saying "missing" too would mislead.
@@ -77,7 +78,7 @@ async function checkManifestFile(tree: PackTree, dirName: string, read: (rel: st
   }
   const tooBig = tooManyBytes(tree.files.get(MANIFEST_FILE) ?? 0, { maxBytes: MAX_YAML_BYTES });
   if (tooBig) return { ...none, errors: [{ file: MANIFEST_FILE, message: tooBig }] };
-  const parsed = await parseYaml(MANIFEST_FILE, await read(MANIFEST_FILE), yaml);
+  const parsed = await parseYamlRead(MANIFEST_FILE, read, yaml);
   if (!parsed.ok) return { ...none, errors: parsed.problems };
   const checked = checkManifest(parsed.yaml, dirName);
   return { ...checked, warnings: [...parsed.yaml.warnings, ...checked.warnings] };
