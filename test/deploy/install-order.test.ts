@@ -6,8 +6,30 @@
 import { describe, expect, it } from 'vitest';
 import { installInOrder, SETUP_CONCURRENCY } from '../../src/services/deploy/install-order.js';
 import type { ProgressEvent } from '../../src/services/deploy/stage-clock.js';
-import { createDeployEnv, pack } from '../helpers/deploy.js';
+import { createDeployEnv, pack, type DeployEnv } from '../helpers/deploy.js';
 import { createRepo } from '../helpers/git-repo.js';
+
+/** Deploys every pack of `mono`, checks all `count` went live, and returns their install events. */
+async function installAll(env: DeployEnv, count: number): Promise<ProgressEvent[]> {
+  const events: ProgressEvent[] = [];
+  const result = await env.app.deployer.run({ repo: 'mono', packs: 'all', requestedBy: 'console:alice' }, (e) => {
+    if (e.stage === 'install' && e.pack) events.push(e);
+  });
+  expect(result.error).toBeNull();
+  expect(result.packs.map((p) => p.status)).toEqual(Array(count).fill('deployed'));
+  return events;
+}
+
+/** The most packs installing at once, from their start and done events. */
+function peakOf(events: readonly ProgressEvent[]): number {
+  let running = 0;
+  let peak = 0;
+  for (const e of events) {
+    running += e.status === 'start' ? 1 : -1;
+    peak = Math.max(peak, running);
+  }
+  return peak;
+}
 
 describe('the install stage', () => {
   it('installs unrelated packs together, each after its dependencies', async () => {
@@ -16,19 +38,9 @@ describe('the install stage', () => {
       files: Object.assign({}, ...loose, pack('zbase'), pack('atop', { dependencies: ['zmid'] }), pack('zmid', { dependencies: ['zbase'] })),
     });
     const env = await createDeployEnv({ mono: { url: repo.url } });
-    const events: ProgressEvent[] = [];
-    const result = await env.app.deployer.run({ repo: 'mono', packs: 'all', requestedBy: 'console:alice' }, (e) => {
-      if (e.stage === 'install' && e.pack) events.push(e);
-    });
-    expect(result.error).toBeNull();
-    expect(result.packs.map((p) => p.status)).toEqual(Array(8).fill('deployed'));
+    const events = await installAll(env, 8);
 
-    let running = 0;
-    let peak = 0;
-    for (const e of events) {
-      running += e.status === 'start' ? 1 : -1;
-      peak = Math.max(peak, running);
-    }
+    const peak = peakOf(events);
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(8);
     // zbase is live before zmid starts, zmid before atop.
@@ -66,18 +78,8 @@ describe('the install stage', () => {
     const names = Array.from({ length: 16 }, (_, i) => `t${i}`);
     const repo = await createRepo({ files: Object.assign({}, ...names.map((n) => pack(n))) });
     const env = await createDeployEnv({ mono: { url: repo.url } }, '    require_tests: true\n    tests: {command: ["true"]}\n');
-    const events: ProgressEvent[] = [];
-    const result = await env.app.deployer.run({ repo: 'mono', packs: 'all', requestedBy: 'console:alice' }, (e) => {
-      if (e.stage === 'install' && e.pack) events.push(e);
-    });
-    expect(result.error).toBeNull();
-    expect(result.packs.map((p) => p.status)).toEqual(Array(16).fill('deployed'));
-    let running = 0;
-    let peak = 0;
-    for (const e of events) {
-      running += e.status === 'start' ? 1 : -1;
-      peak = Math.max(peak, running);
-    }
+    const events = await installAll(env, 16);
+    const peak = peakOf(events);
     expect(peak).toBeLessThanOrEqual(SETUP_CONCURRENCY);
     await env.app.stop();
   }, 120_000);
