@@ -32,6 +32,11 @@ export class PrefixIndex<T> {
 
   /** Every item whose prefix `text` starts with, in insertion order. Costs O(longest prefix). */
   candidates(text: string): T[] {
+    return inOrder(this.#along(text).found);
+  }
+
+  /** The items on the path `text` spells from the root, and the node it ends at (none if it leaves the trie). */
+  #along(text: string): { found: Array<{ order: number; item: T }>; node: TrieNode<T> | undefined } {
     const found: Array<{ order: number; item: T }> = [...this.#root.items];
     let node: TrieNode<T> | undefined = this.#root;
     for (const c of foldedStart(text, this.#depth)) {
@@ -39,7 +44,7 @@ export class PrefixIndex<T> {
       if (!node) break;
       found.push(...node.items);
     }
-    return found.sort((a, b) => a.order - b.order).map((f) => f.item);
+    return { found, node };
   }
 
   /**
@@ -47,13 +52,7 @@ export class PrefixIndex<T> {
    * those `start` begins with, and those that begin with `start` (the subtree below it).
    */
   compatible(start: string): T[] {
-    const found: Array<{ order: number; item: T }> = [...this.#root.items];
-    let node: TrieNode<T> | undefined = this.#root;
-    for (const c of foldedStart(start, this.#depth)) {
-      node = node.children.get(c);
-      if (!node) break;
-      found.push(...node.items);
-    }
+    const { found, node } = this.#along(start);
     if (node) {
       const below = [...node.children.values()];
       while (below.length > 0) {
@@ -62,6 +61,8 @@ export class PrefixIndex<T> {
         below.push(...n.children.values());
       }
     }
-    return found.sort((a, b) => a.order - b.order).map((f) => f.item);
+    return inOrder(found);
   }
 }
+
+const inOrder = <T>(found: Array<{ order: number; item: T }>): T[] => found.sort((a, b) => a.order - b.order).map((f) => f.item);

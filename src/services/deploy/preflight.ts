@@ -66,7 +66,7 @@ export async function preflight(git: Git, repo: ResolvedRepository, ref: string,
 }
 
 /** Directory → ref, for the pack trees an installed release of this repository came from. */
-export function installedRefs(repo: string, trees: readonly PackTreeEntry[], installed: readonly Release[]): Map<string, string> {
+function installedRefs(repo: string, trees: readonly PackTreeEntry[], installed: readonly Release[]): Map<string, string> {
   const byTree = new Map<string, string>();
   for (const r of installed) {
     if (r.meta.repo === repo && typeof r.meta['tree'] === 'string' && typeof r.meta['source'] === 'string') byTree.set(`${r.meta['source']}\0${r.meta['tree']}`, r.pack);
