@@ -85,6 +85,7 @@ const INTEGRATION = [
   'test/deploy/warm-refs.test.ts',
   'test/deploy/test-gate.test.ts',
   'test/deploy/token.test.ts',
+  'test/deploy/single-pack-*.test.ts',
   'test/git/auth.test.ts',
   'test/git/reader-after-fetch.test.ts',
   'test/git/history.test.ts',

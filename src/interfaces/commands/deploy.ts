@@ -1,4 +1,4 @@
-import type { Reply } from '../chat/reply.js';
+import { reply, type Reply } from '../chat/reply.js';
 import { truthy } from '../presenter/format.js';
 import { actorOf, targetOf } from '../chat/actor.js';
 import type { CommandContext } from './types.js';
@@ -8,8 +8,10 @@ import { checkReplacements } from './ownership.js';
 
 /**
  * `pack deploy <repo> [packs] [branch]`: check what it would touch (repository, ref, packs and
- * the refs they install as, their owners, locks) at once, then queue it. Everything after that is the deploy's one message, which
- * the presenter posts and edits (queued, the prompt, the stages, the summary).
+ * the refs they install as, their owners, locks) at once, then queue it. Everything after that
+ * is the deploy's one message, which the presenter posts and edits (queued, the prompt, the
+ * stages, the summary). For a single-pack repository the packs slot names its one pack or,
+ * with no branch given, may be the branch (services/deploy/single-pack.ts).
  */
 export async function deployCommand(ctx: CommandContext): Promise<Reply[]> {
   const { deployer, coordinator } = ctx.services;
@@ -21,7 +23,11 @@ export async function deployCommand(ctx: CommandContext): Promise<Reply[]> {
   });
   // A queued deploy deploys exactly the packs its locks were checked for: "all" means the packs on
   // the ref now; each goes by its pack.yaml ref, the name StackStorm installs it under.
-  const { plan, packs } = await deployer.resolveTargets(asked);
+  const { plan, packs, readAs } = await deployer.resolveTargets(asked);
+  // A single-pack repository's one word was its branch (or tag, commit), not a pack: say so first.
+  if (readAs && asked.word !== undefined) {
+    await ctx.chat.send(reply('deploy_read_as', { word: asked.word, kind: readAs, repo: plan.repo.name, pack: packs[0] ?? plan.repo.name }));
+  }
   // Replacing a pack that came from elsewhere needs its owner's permission too.
   const replaces = await checkReplacements(ctx, originOfDeploy(plan.repo), packs);
   await coordinator.request({

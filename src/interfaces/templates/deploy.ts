@@ -34,6 +34,8 @@ StackStorm {{registered}}{{/if}}
 {{/each}}
 {{/each}}`,
 
+  deploy_read_as: `Read {{code word}} as the {{kind}}: {{code repo}} is a single-pack repository whose pack is {{code pack}}.`,
+
   deploy_done: `Your deploy {{code id}} of {{bold packs}} from {{code repo}} {{#if error}}failed: {{error}}{{else}}finished: {{ok}} ok, {{failed}} failed ({{duration}}){{/if}}.`,
 
   install_planned: `Installing from the registry:

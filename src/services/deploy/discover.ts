@@ -5,6 +5,7 @@ import { notAPack, noPacksAmong, notPackPaths, splitPackTrees } from './not-pack
 import { assertDistinct, refsOf } from './pack-refs.js';
 import type { Release } from '../../domain/packstore/index.js';
 import type { ResolvedRepository } from './resolve.js';
+import { checkRootNames } from './single-pack.js';
 import type { DeployPlan } from './types.js';
 
 export interface PackSource {
@@ -40,10 +41,15 @@ export async function discoverPacks(
   wanted: string[] | null,
   yaml?: YamlPool,
   all = wanted === null,
+  word?: string,
 ): Promise<Discovered> {
   const trees = repo.subtree === false ? [] : await git.packTrees(repo.remote, commit);
   const subtree = repo.subtree ?? trees.length > 0;
-  if (!subtree) return { sources: [{ name: wanted?.[0] ?? repo.name, path: '' }], notPacks: [] };
+  if (!subtree) {
+    // The one pack, under the repository's name whatever the request called it; a name that is not it is refused.
+    await checkRootNames({ git, repo, ...(yaml ? { yaml } : {}) }, commit, wanted ?? [], word);
+    return { sources: [{ name: repo.name, path: '' }], notPacks: [] };
+  }
   if (trees.length === 0) {
     throw new PackbotError('pack_unknown', `${repo.name} has no packs under packs/ at ${branch} (${commit.slice(0, 7)}); if the repository root is a pack, set subtree: false for it.`);
   }
@@ -86,11 +92,11 @@ export async function discoverPacks(
  * no look at the tree (alreadyActive); anything else, and "all" (whose skipped directories
  * the summary lists), is discovered.
  */
-export async function planSources(git: Git, repo: ResolvedRepository, commit: string, plan: Pick<DeployPlan, 'packs' | 'all' | 'force' | 'ref'>, installed: readonly Release[], yaml?: YamlPool): Promise<Discovered> {
+export async function planSources(git: Git, repo: ResolvedRepository, commit: string, plan: Pick<DeployPlan, 'packs' | 'all' | 'force' | 'ref' | 'word'>, installed: readonly Release[], yaml?: YamlPool): Promise<Discovered> {
   const wanted = plan.packs.length > 0 ? plan.packs : null;
   const all = wanted === null || plan.all === true;
   const active = plan.force || all ? null : alreadyActive(installed, repo.name, commit, wanted);
-  return active ? { sources: active, notPacks: [] } : discoverPacks(git, repo, commit, plan.ref, wanted, yaml, all);
+  return active ? { sources: active, notPacks: [] } : discoverPacks(git, repo, commit, plan.ref, wanted, yaml, all, plan.word);
 }
 
 /**

@@ -18,6 +18,7 @@ import { askedAs, resolveRepository, withCredentials } from './resolve.js';
 import { errorText, finishResult, sumCounts } from './result.js';
 import { StageClock, type ProgressListener } from './stage-clock.js';
 import { recoverStaging, removeStaging, stagingRoot } from './staging.js';
+import type { RefKind } from './single-pack.js';
 import { newDeployId, type DeployerDeps, type DeployPlan, type DeployResult, type PackResult, type RegisterCounts } from './types.js';
 
 /**
@@ -108,9 +109,10 @@ export function createDeployer(deps: DeployerDeps) {
    * The plan to queue and the names it goes by: its directories and their pack refs read
    * from the ref (a name may be a ref), and those refs, for the queue, locks and permissions.
    */
-  async function resolveTargets(plan: DeployPlan): Promise<{ plan: DeployPlan; packs: string[]; commit: string }> {
-    const found = await preflight(git, withCredentials(config, plan.repo), plan.ref, plan.packs, deps.yaml, () => deps.store.list());
-    return { plan: targetedPlan(plan, found), packs: found.keys, commit: found.commit };
+  async function resolveTargets(plan: DeployPlan): Promise<{ plan: DeployPlan; packs: string[]; commit: string; readAs?: RefKind }> {
+    const found = await preflight(git, withCredentials(config, plan.repo), plan.ref, plan.packs, deps.yaml, () => deps.store.list(), plan.word);
+    // readAs: a single-pack repository's word was read as the ref (single-pack.ts); the requester is told.
+    return { plan: targetedPlan(plan, found), packs: found.keys, commit: found.commit, ...(found.readAs ? { readAs: found.readAs } : {}) };
   }
 
   /**

@@ -39,7 +39,26 @@ function refToDeploy(repo: ResolvedRepository, asked: string | undefined): strin
 
 /** The plan once the repository and ref are known; parsing the pack list is the last check. */
 function deployPlan(repo: ResolvedRepository, ref: string, request: Omit<PlanRequest, 'repo'>): DeployPlan {
-  return { ...requester(request), kind: 'deploy', repo: plannedRepository(repo), ref, packs: parsePackList(request.packs) ?? [] };
+  const plan: DeployPlan = { ...requester(request), kind: 'deploy', repo: plannedRepository(repo), ref, packs: [] };
+  const word = singleWord(repo, request);
+  return word !== null ? { ...plan, word } : { ...plan, packs: parsePackList(request.packs) ?? [] };
+}
+
+/**
+ * A single-pack repository asked with one word and no ref: that word, which may be the pack
+ * or the ref (`pack deploy brdel feat-x`), read against the mirror by preflight (single-pack.ts).
+ * A word only a ref can be (`feature/x`) counts; one neither can be is parsePackList's to refuse.
+ */
+function singleWord(repo: ResolvedRepository, request: Omit<PlanRequest, 'repo'>): string | null {
+  if (repo.subtree !== false || (request.ref?.trim() ?? '') !== '' || typeof request.packs !== 'string') return null;
+  const word = request.packs.trim();
+  // `all` (and its spellings) is every pack, as everywhere; a list is names, never a ref.
+  if (word === '' || word.includes(',') || word === '*' || word.toLowerCase() === 'all') return null;
+  try {
+    return validateRef(word);
+  } catch {
+    return null;
+  }
 }
 
 export function tryPlanDeploy(config: PackbotConfig, request: PlanRequest): Planned {
@@ -71,6 +90,8 @@ export function planDeploy(config: PackbotConfig, request: PlanRequest): DeployP
  * A plan as preflight found it, ready to queue: the directories it deploys (for "all", those
  * on its ref now) and the ref each installs as, which its turn checks again.
  */
-export function targetedPlan(plan: DeployPlan, found: Pick<Preflight, 'packs' | 'refs'>): DeployPlan {
-  return { ...plan, packs: found.packs, refs: found.refs, ...(plan.packs.length === 0 ? { all: true } : {}) };
+export function targetedPlan(plan: DeployPlan, found: Pick<Preflight, 'packs' | 'refs'> & { ref?: string }): DeployPlan {
+  // A single-pack repository's word has been read (as its pack, or as the ref): gone from the plan.
+  const { word: _read, ...asked } = plan;
+  return { ...asked, ref: found.ref ?? plan.ref, packs: found.packs, refs: found.refs, ...(plan.packs.length === 0 ? { all: true } : {}) };
 }

@@ -12,12 +12,17 @@ import type { Git, PackTreeEntry } from '../../domain/git/index.js';
 import type { Release } from '../../domain/packstore/meta.js';
 import { looksLikeSha } from '../../domain/git/validate.js';
 import { notAPack, noPacksAmong, splitPackTrees } from './not-packs.js';
-import { keyOf, refAt, subtreeTargets, type RefReader } from './pack-refs.js';
+import { keyOf, subtreeTargets, type RefReader } from './pack-refs.js';
 import type { ResolvedRepository } from './resolve.js';
+import { readRoot, type RefKind } from './single-pack.js';
 
 export interface Preflight {
   /** The commit the ref names now. */
   commit: string;
+  /** That ref: as asked, or a single-pack repository's word read as the ref (single-pack.ts). */
+  ref: string;
+  /** Set when the word was read as the ref: what kind of ref it is. */
+  readAs?: RefKind;
   /** The pack directories the deploy touches: the ones named (or named by ref), or every pack at the commit. */
   packs: string[];
   /** Directory → the ref it installs as (pack.yaml), when it could be read. */
@@ -26,23 +31,25 @@ export interface Preflight {
   keys: string[];
 }
 
-function found(commit: string, packs: string[], refs: Record<string, string>): Preflight {
-  return { commit, packs, refs, keys: [...new Set(packs.map((d) => keyOf(refs, d)))] };
+function found(commit: string, ref: string, packs: string[], refs: Record<string, string>): Preflight {
+  return { commit, ref, packs, refs, keys: [...new Set(packs.map((d) => keyOf(refs, d)))] };
 }
 
 /**
  * Throws git_ref_unknown or pack_unknown with suggestions, or usage when two directories are
  * one pack; git's own failures pass through. A name that is no directory is taken as a ref.
+ * `word`: a single-pack repository's one word with no ref asked (DeployPlan.word).
  */
-export async function preflight(git: Git, repo: ResolvedRepository, ref: string, named: readonly string[], yaml?: YamlPool, installed?: () => Promise<readonly Release[]>): Promise<Preflight> {
+export async function preflight(git: Git, repo: ResolvedRepository, ref: string, named: readonly string[], yaml?: YamlPool, installed?: () => Promise<readonly Release[]>, word?: string): Promise<Preflight> {
   await git.sync(repo.remote);
   const commit = await resolveOrSuggest(git, repo, ref);
   let reader: RefReader = { git, remote: repo.remote, commit, ...(yaml ? { yaml } : {}) };
-  // A root pack: the repository is the pack, whatever it is called in the request.
+  // A root pack: the repository is the pack, under one directory name (the repository's, as a
+  // push names it) and one key (its pack.yaml ref), whatever word the request used.
   const root = async () => {
-    const dir = named[0] ?? repo.name;
-    const packRef = await refAt(reader, '', repo.name);
-    return found(commit, [dir], packRef === null ? {} : { [dir]: packRef });
+    const read = await readRoot({ git, repo, ...(yaml ? { yaml } : {}) }, { ref, commit }, named, word);
+    const refs = read.packRef === null ? {} : { [repo.name]: read.packRef };
+    return { ...found(read.commit, read.ref, [repo.name], refs), ...(read.readAs ? { readAs: read.readAs } : {}) };
   };
   if (repo.subtree === false) return root();
   const trees = await git.packTrees(repo.remote, commit);
@@ -62,7 +69,7 @@ export async function preflight(git: Git, repo: ResolvedRepository, ref: string,
     if (asked.length > 0) throw notAPack(asked, dirs, { repo: repo.name, ref });
     throw new PackbotError('pack_unknown', unknownPacks(targets.missing, dirs, repo.name, ref));
   }
-  return found(commit, targets.dirs, targets.refs);
+  return found(commit, ref, targets.dirs, targets.refs);
 }
 
 /** Directory → ref, for the pack trees an installed release of this repository came from. */

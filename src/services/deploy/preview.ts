@@ -109,17 +109,19 @@ function unchangedPack(at: At, source: Source, current: Release): Previewed {
  * The plan of a deploy `plan` as it stands now. Throws what preflight throws (an unknown ref
  * or pack, with suggestions); an install plan has no repository to compare and is refused.
  */
-export async function previewDeploy(deps: DeployerDeps, plan: DeployPlan): Promise<DeployPreview> {
-  if (plan.kind !== 'deploy') {
+export async function previewDeploy(deps: DeployerDeps, asked: DeployPlan): Promise<DeployPreview> {
+  if (asked.kind !== 'deploy') {
     throw new PackbotError('usage', 'A plan is worked out for deploys from a repository only; an install shows what it would add with `pack deps`.');
   }
   const { git } = deps;
-  const repo = withCredentials(deps.config, plan.repo);
+  const repo = withCredentials(deps.config, asked.repo);
   const yaml = deps.yaml ? { yaml: deps.yaml } : {};
   // "all" means every pack on the ref now, as a deploy of "all" takes them.
-  const all = plan.packs.length === 0 || plan.all === true;
+  const all = asked.packs.length === 0 || asked.all === true;
   const installed = await deps.store.list();
-  const found = await preflight(git, repo, plan.ref, all ? [] : plan.packs, deps.yaml, async () => installed);
+  const found = await preflight(git, repo, asked.ref, all ? [] : asked.packs, deps.yaml, async () => installed, asked.word);
+  // A single-pack repository's word may have been read as the ref: the plan is of that ref.
+  const plan = found.ref === asked.ref ? asked : { ...asked, ref: found.ref };
   const envs = { python: deps.config.envs.python !== 'off', node: deps.config.envs.node !== 'off' };
   const at: At = { git, repo, commit: found.commit, plan, installed, envs, ...yaml };
   const { sources, notPacks } = await sourcesAt(at, found.packs, all);

@@ -88,6 +88,12 @@ export interface DeployPlan {
   /** Asked for every pack ("all"), though `packs` may name them (the packs on the ref when it was queued). */
   all?: boolean;
   /**
+   * A single-pack repository asked with one word and no ref (`pack deploy brdel feat-x`): the
+   * word, with `packs` empty. Preflight reads it as the repository's pack or, failing that, as
+   * the ref (single-pack.ts); a targeted plan has none, so it is never queued.
+   */
+  word?: string;
+  /**
    * Each directory of `packs` → the pack ref it installs as, read when it was planned: the name
    * its queue entry, locks and permission checks used. The pipeline refuses a pack whose ref
    * has changed since. Absent in plans made without looking (older queue entries, pushes).
