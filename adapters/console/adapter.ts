@@ -27,6 +27,14 @@ export interface ConsoleAdapterOptions {
   settle?: boolean;
 }
 
+/**
+ * How many messages' last text is kept to print an update's new lines. Touched on every
+ * update, so a message still being edited is the last to go: a quiet one (a long stage) is
+ * forgotten only after this many others, and then printed again whole. At most 4,000
+ * characters each (maxMessageLength), a few MB at worst.
+ */
+const REMEMBERED = 500;
+
 const COLORS = { bot: '\x1b[36m', mention: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' };
 
 /** What one input line turns into: a message, nothing (a blank line), or a complaint. */
@@ -151,9 +159,11 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   private remember(id: string, text: string): void {
+    // Deleted first: a Map keeps a key where it was first set, and the oldest goes first.
+    this.printed.delete(id);
     this.printed.set(id, text);
     // Only recent messages are ever updated; keep the memory bounded.
-    if (this.printed.size > 100) this.printed.delete(this.printed.keys().next().value as string);
+    if (this.printed.size > REMEMBERED) this.printed.delete(this.printed.keys().next().value as string);
   }
 
   async stop(): Promise<void> {

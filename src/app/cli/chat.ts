@@ -48,7 +48,7 @@ export function registerChatCommand(program: Command, kit: AdapterKit): void {
     .option('--verbose', "show packbot's log in the terminal (default there: a file, <state_dir>/logs/chat.log)")
     .action(async (opts: ChatOpts) => {
       // The app is imported when the command runs, not when the program is built (a fast `packbot --version`).
-      const [{ loadRuntime }, { createApp }] = await Promise.all([import('../runtime.js'), import('../app.js')]);
+      const [{ loadRuntime }, { createApp }, { startOrStop }] = await Promise.all([import('../runtime.js'), import('../app.js'), import('./start.js')]);
       const root = packageRoot();
       const explicit = opts.demo ? path.join(root, 'examples', 'packbot.yaml') : program.opts<{ config?: string }>().config;
       const toFile = chatLogsToFile({ verbose: opts.verbose ?? false, stderrIsTTY: process.stderr.isTTY === true });
@@ -63,7 +63,8 @@ export function registerChatCommand(program: Command, kit: AdapterKit): void {
       const app = await createApp(config, { ...rt, aliases: rt.aliases, adapters });
       if (opts.demo && process.stdin.isTTY && !opts.json) process.stdout.write(banner(config, user));
       if (toFile && process.stdout.isTTY && !opts.json) process.stdout.write(`(packbot's log: ${chatLogPath(config.state_dir)}; --verbose shows it here)\n`);
-      await app.start();
+      // A failed start stops what it opened, the console reading stdin too, and exits.
+      await startOrStop(app, rt.logger);
       await kit.consoleFinished(app.adapters);
       await app.stop({ drain: true });
     });

@@ -1,6 +1,7 @@
 import { errorMessage } from '../../core/caught.js';
 import { isPackbotError } from '../../core/errors.js';
 import { createMasker, type Masker } from '../../core/masking/masker.js';
+import { fsErrorText } from '../../core/fs/errno-text.js';
 
 /**
  * sysexits' EX_CONFIG: a supervisor can tell "fix the config" from a crash worth retrying
@@ -17,6 +18,12 @@ export function reportCliError(err: unknown, stderr: NodeJS.WritableStream = pro
     stderr.write(`packbot: ${masker.mask(err.describe())}\n`);
     if (err.code === 'usage') return 2;
     return err.code === 'config_invalid' || err.code === 'config_not_found' ? EXIT_CONFIG : 1;
+  }
+  // A refused file-system call (a state_dir packbot may not write, a full disk) is not a bug: it says what to fix.
+  const fs = fsErrorText(err);
+  if (fs !== undefined) {
+    stderr.write(`packbot: ${masker.mask(fs)}\n`);
+    return 1;
   }
   const message = errorMessage(err);
   stderr.write(`packbot: unexpected error: ${masker.mask(message)}\n`);

@@ -8,7 +8,7 @@ export function registerServeCommand(program: Command, kit: AdapterKit): void {
     .description('run the bot on the chat platforms configured under adapters: (and the HTTP server, when server: is set)')
     .action(async () => {
       // The app is imported when the command runs, not when the program is built (a fast `packbot --version`).
-      const [{ loadRuntime }, { createApp }] = await Promise.all([import('../runtime.js'), import('../app.js')]);
+      const [{ loadRuntime }, { createApp }, { startOrStop }] = await Promise.all([import('../runtime.js'), import('../app.js'), import('./start.js')]);
       const explicit = program.opts<{ config?: string }>().config;
       const rt = await loadRuntime({ ...(explicit ? { configPath: explicit } : {}), env: process.env, cwd: process.cwd() });
       const { config } = rt.loaded;
@@ -17,7 +17,8 @@ export function registerServeCommand(program: Command, kit: AdapterKit): void {
       if (adapters.length === 0 && !config.server) rt.logger.warn('no chat platform to serve; use `packbot chat` for the console');
       else if (adapters.length === 0) rt.logger.warn('no chat platform configured: webhooks will deploy, but nobody will be told');
       const app = await createApp(config, { ...rt, adapters });
-      await app.start();
+      // A failed start stops what it opened and exits (a supervisor restarts only an exited process).
+      await startOrStop(app, rt.logger);
       // Handlers first: a SIGTERM that arrives before them would kill the process uncleanly.
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -21,6 +21,7 @@ import type { Git, GitOptions, GitRemote, SyncResult } from './types.js';
 
 export type { CommitInfo, DirEntry, Git, GitOptions, GitRemote, PackTreeEntry, SyncResult, TreeEntry } from './types.js';
 export { validateRef } from './validate.js';
+export { PackTooBig } from './materialize.js';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
@@ -91,7 +92,7 @@ export function createGit(opts: GitOptions): Git {
     readFile: async (remote, commit, path) => fileAt(await reading(remote, [commit], path), commit, path),
     listPackDirs: async (remote, commit) => listPackDirs(await reading(remote, [commit]), commit),
     packTrees: async (remote, commit) => packTrees(await reading(remote, [commit]), commit),
-    materialize: async (remote, commit, path, dest) => materialize(await reading(remote, [commit], path), commit, path, dest),
+    materialize: async (remote, commit, path, dest, opts) => materialize(await reading(remote, [commit], path), commit, path, dest, opts),
     log: async (remote, from, to, path, max) => log(await reading(remote, [from, to], path), from, to, path, max),
     changedPaths: async (remote, from, to) => changedPaths(await reading(remote, [from, to]), from, to),
     closeReaders: async (remote) => {

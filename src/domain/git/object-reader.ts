@@ -23,12 +23,22 @@ export interface GitObject {
   content: Buffer;
 }
 
+/** An object bigger than the read allowed: its bytes went by unread. */
+export class ObjectTooBig extends Error {
+  constructor(readonly oid: string, readonly size: number) {
+    super(`object ${oid} is ${size} bytes, over the limit of the read`);
+    this.name = 'ObjectTooBig';
+  }
+}
+
 const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const STDERR_KEPT = 4096;
 const WHAT = 'reading objects';
 
 interface Pending {
   oid: string;
+  /** Bigger objects are skipped, not kept (Infinity: any size). */
+  maxBytes: number;
   resolve(reply: BatchReply): void;
   reject(err: PackbotError): void;
 }
@@ -85,13 +95,13 @@ class CatFile {
     return this.failure === null && !this.ending && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  read(oid: string): Promise<BatchReply> {
+  read(oid: string, maxBytes = Infinity): Promise<BatchReply> {
     return new Promise((resolve, reject) => {
       if (this.queue.length === 0) {
         this.hold(true);
         this.watchdog.refresh();
       }
-      this.queue.push({ oid, resolve, reject });
+      this.queue.push({ oid, maxBytes, resolve, reject });
       // The ids asked for in one tick go to git in one write: a write per id woke git per id.
       if (!this.corked) {
         this.corked = true;
@@ -127,7 +137,8 @@ class CatFile {
     this.watchdog.refresh();
     let replies: BatchReply[];
     try {
-      replies = this.parser.push(chunk);
+      // The k-th reply of this chunk answers queue[k]: replies are taken off the queue below.
+      replies = this.parser.push(chunk, (k) => this.queue[k]?.maxBytes ?? Infinity);
     } catch (err) {
       if (!(err instanceof BatchProtocolError)) throw err;
       this.abort(false, `git cat-file sent ${err.message}`);
@@ -184,13 +195,15 @@ export class ObjectReader {
     return this.proc?.pid;
   }
 
-  /** The object, or null when the mirror does not have it. */
-  async read(oid: string): Promise<GitObject | null> {
+  /** The object, or null when the mirror does not have it; ObjectTooBig past `opts.maxBytes`. */
+  async read(oid: string, opts: { maxBytes?: number } = {}): Promise<GitObject | null> {
     if (!OID.test(oid)) throw new PackbotError('internal', `Not an object id: ${JSON.stringify(oid.slice(0, 80))}.`);
     clearTimeout(this.idle);
     if (!this.proc?.usable) this.proc = this.start();
-    const reply = await this.proc.read(oid);
-    return reply.missing ? null : { type: reply.type, content: reply.content };
+    const reply = await this.proc.read(oid, opts.maxBytes);
+    if (reply.missing) return null;
+    if (reply.content === null) throw new ObjectTooBig(oid, reply.size);
+    return { type: reply.type, content: reply.content };
   }
 
   /** Closes the process once it has answered what it was asked; the next read starts another. */

@@ -24,8 +24,8 @@ export interface ObjectAccess {
   repo: Repo;
 }
 
-function read(a: ObjectAccess, oid: string): Promise<GitObject | null> {
-  return guarded(a.ctx, a.repo, () => a.reader.read(oid));
+function read(a: ObjectAccess, oid: string, opts: { maxBytes?: number } = {}): Promise<GitObject | null> {
+  return guarded(a.ctx, a.repo, () => a.reader.read(oid, opts));
 }
 
 function malformed(a: ObjectAccess, oid: string, err: unknown): never {
@@ -66,9 +66,9 @@ export async function commitTree(a: ObjectAccess, commit: string): Promise<{ sha
   throw await markBroken(a.ctx, a.repo, new PackbotError('git_failed', `Reading commit ${sha.slice(0, 12)} failed for repository "${a.repo.remote.name}": the object is missing.`));
 }
 
-/** The bytes of blob `oid` (found at `where`, for messages). */
-export async function readBlob(a: ObjectAccess, oid: string, where: string): Promise<Buffer> {
-  const obj = await read(a, oid);
+/** The bytes of blob `oid` (found at `where`, for messages); ObjectTooBig past `opts.maxBytes`, unread. */
+export async function readBlob(a: ObjectAccess, oid: string, where: string, opts: { maxBytes?: number } = {}): Promise<Buffer> {
+  const obj = await read(a, oid, opts);
   if (!obj) throw await missingObject(a, oid, where);
   if (obj.type !== 'blob') malformed(a, oid, new ObjectFormatError(`a ${obj.type} where a file should be`));
   return obj.content;

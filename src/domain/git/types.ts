@@ -83,8 +83,11 @@ export interface Git {
   listPackDirs(remote: GitRemote, commit: string): Promise<string[]>;
   /** The directories under packs/ with their tree ids and whether they hold a pack.yaml (discover + no-op check, no checkout). */
   packTrees(remote: GitRemote, commit: string): Promise<PackTreeEntry[]>;
-  /** Write the files of `path` at commit into `dest` (absent or empty), with no .git; refuses symlinks, gitlinks and unsafe names, writing nothing. */
-  materialize(remote: GitRemote, commit: string, path: string, dest: string): Promise<void>;
+  /**
+   * Write the files of `path` at commit into `dest` (absent or empty), with no .git; refuses symlinks, gitlinks and unsafe names, writing nothing.
+   * With `maxBytes`, stops before the files pass it (PackTooBig, dest left as found).
+   */
+  materialize(remote: GitRemote, commit: string, path: string, dest: string, opts?: { maxBytes?: number }): Promise<void>;
   /** Commits touching `path` in (from, to], newest first, at most `max` (default 20). */
   log(remote: GitRemote, from: string | null, to: string, path: string, max?: number): Promise<CommitInfo[]>;
   /** Paths changed between two commits, sorted. */

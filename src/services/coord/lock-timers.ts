@@ -20,14 +20,24 @@ interface LockTimerData {
   pack: string;
   since: string;
   expires_at: string;
+  /** When the warning was due (ms since epoch); absent in timers set by older versions. */
+  warn_at?: number;
 }
+
+/**
+ * A warning that runs this late (the bot was down when it was due) has lost its point: with
+ * less than half its lead left, "goes back in 1s" arrives as the pack is already going back.
+ * It is dropped; the revert notice that follows tells what happened. Half the lead, not a
+ * fixed slack: a timer a little late (a busy process) still warns.
+ */
+const LATE_WARNING_SHARE = 0.5;
 
 export async function scheduleLockTimers(ctx: CoordContext, lock: LockRecord): Promise<void> {
   const data: LockTimerData = { pack: lock.pack, since: lock.since, expires_at: lock.expires_at };
   const at = Date.parse(lock.expires_at);
   await ctx.jobs.schedule(JOBS.lockRevert, jobIds.lockRevert(lock.pack), data, at);
   const warnAt = at - warnBefore(ctx.config, lock.repo);
-  if (warnAt < at && warnAt > ctx.now().getTime()) await ctx.jobs.schedule(JOBS.lockWarn, jobIds.lockWarn(lock.pack), data, warnAt);
+  if (warnAt < at && warnAt > ctx.now().getTime()) await ctx.jobs.schedule(JOBS.lockWarn, jobIds.lockWarn(lock.pack), { ...data, warn_at: warnAt }, warnAt);
   else await ctx.jobs.cancel(jobIds.lockWarn(lock.pack));
 }
 
@@ -43,10 +53,17 @@ async function sameLock(ctx: CoordContext, data: LockTimerData): Promise<LockRec
 }
 
 export async function warnOwner(ctx: CoordContext, raw: unknown): Promise<void> {
-  const lock = await sameLock(ctx, raw as LockTimerData);
+  const data = raw as LockTimerData;
+  const lock = await sameLock(ctx, data);
   // Taken nowhere anyone can be told (an older lock): no one to warn.
   if (!lock?.target) return;
-  const leftMs = Math.max(0, Date.parse(lock.expires_at) - ctx.now().getTime());
+  const expiresAt = Date.parse(lock.expires_at);
+  const leftMs = Math.max(0, expiresAt - ctx.now().getTime());
+  const leadMs = expiresAt - (data.warn_at ?? expiresAt - warnBefore(ctx.config, lock.repo));
+  if (leftMs < leadMs * LATE_WARNING_SHARE) {
+    ctx.logger.info({ pack: lock.pack, left_ms: leftMs, lead_ms: leadMs }, 'lock warning overdue (the bot was down when it was due): not sent; the revert notice follows');
+    return;
+  }
   await ctx.events.emit({ kind: 'lock_warning', lock, defaultBranch: ctx.config.repositories[lock.repo]?.branch ?? null, leftMs, target: lock.target });
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { YamlPool } from '../../core/yaml-safe/index.js';
-import type { Git } from '../../domain/git/index.js';
-import { validatePackDir, type PackCheck } from '../../domain/packs/index.js';
+import { PackTooBig, type Git } from '../../domain/git/index.js';
+import { DEFAULT_LIMITS, summarizeFiles, validatePackDir, type PackCheck } from '../../domain/packs/index.js';
 import type { Release } from '../../domain/packstore/index.js';
 import type { PackSource } from './discover.js';
 import type { FailedTrees } from './failed-trees.js';
@@ -89,7 +89,15 @@ export async function preparePack(input: PrepareInput): Promise<PreparedPack> {
 }
 
 async function stageAndValidate(input: PrepareInput, stagingDir: string, dirName: string): Promise<PackCheck> {
-  await input.git.materialize(input.repo.remote, input.commit, input.source.path, stagingDir);
+  try {
+    // The validator's byte cap, applied while the files are written: past it, nothing more is.
+    await input.git.materialize(input.repo.remote, input.commit, input.source.path, stagingDir, { maxBytes: DEFAULT_LIMITS.maxBytes });
+  } catch (err) {
+    if (!(err instanceof PackTooBig)) throw err;
+    // The verdict the validator would give the whole tree, without the tree on disk.
+    input.onValidate?.('validated');
+    return { dir: stagingDir, ref: null, manifest: null, errors: [err.message], warnings: [], summary: summarizeFiles([]) };
+  }
   const check = await validatePackDir(stagingDir, { dirName, ...(input.yaml ? { yaml: input.yaml } : {}) });
   input.onValidate?.('validated');
   return check;

@@ -4,14 +4,19 @@
  * the installer, history and metrics, so they can never disagree about what happened.
  */
 import { isPackbotError } from '../../core/errors.js';
+import { fsErrorText } from '../../core/fs/errno-text.js';
 import type { Masker } from '../../core/masking/masker.js';
 import type { PreparedPack } from './prepare.js';
 import type { Stage } from './stage-clock.js';
 import type { DeployResult, PackResult, RegisterCounts } from './types.js';
 
-/** An error as users see it: a PackbotError with its details, anything else by its message; masked. */
+/**
+ * An error as users see it: a PackbotError with its details, a refused file-system call as
+ * one line with its path and fix (never Node's `EACCES: permission denied, …`), anything
+ * else by its message; masked.
+ */
 export function errorText(err: unknown, masker: Masker): string {
-  return masker.mask(isPackbotError(err) ? err.describe() : err instanceof Error ? err.message : String(err));
+  return masker.mask(isPackbotError(err) ? err.describe() : fsErrorText(err) ?? (err instanceof Error ? err.message : String(err)));
 }
 
 /** A prepared pack's result as it stands; `extra` adds what later stages learnt (release, warnings). */

@@ -17,6 +17,7 @@ import { downloadArchive } from '../../domain/archive/download.js';
 import { extractArchive } from '../../domain/archive/extract.js';
 import type { Git, GitRemote } from '../../domain/git/index.js';
 import type { PlannedInstall } from '../../domain/registry/resolve.js';
+import { DEFAULT_LIMITS } from '../../domain/packs/index.js';
 import { displayUrl } from '../../core/net/urls.js';
 import type { FetchLike } from '../../core/net/http-client.js';
 import { checkAllowedUrl, describePrefixes } from '../../core/net/url-policy.js';
@@ -99,7 +100,8 @@ async function fromGit(deps: FetchDeps, planned: PlannedInstall, dest: string): 
   try {
     const commit = await deps.git.resolveRef(remote, ref);
     const treeId = await deps.git.treeId(remote, commit, '');
-    await deps.git.materialize(remote, commit, '', dest);
+    // The validator's byte cap while writing: a huge file is refused before it reaches the disk.
+    await deps.git.materialize(remote, commit, '', dest, { maxBytes: DEFAULT_LIMITS.maxBytes });
     return { dir: dest, treeId, commit, origin: `${displayUrl(url)}@${ref}` };
   } finally {
     // One pack per registry repository: its object reader has nothing more to do.
