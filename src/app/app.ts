@@ -91,7 +91,8 @@ function countedDeploy(config: PackbotConfig, deployer: Deployer, installer: Ins
 export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<App> {
   const { logger, masker } = deps;
   masker.add(...configSecrets(config));
-  const state = maskedStore(await createStateStore(config.store, { stateDir: config.state_dir, ...(deps.now ? { now: deps.now } : {}) }), masker);
+  const storeHealth = (problem: string | null) => (problem ? logger.error({ problem }, 'state store unavailable') : logger.info('state store writable again'));
+  const state = maskedStore(await createStateStore(config.store, { stateDir: config.state_dir, onHealth: storeHealth, ...(deps.now ? { now: deps.now } : {}) }), masker);
   const jobs = await createJobRunner(config.store, {
     store: state, prefix: config.store.kind === 'redis' ? config.store.prefix : '', stallMs: config.queue.stall_timeout, logger,
     ...(deps.now ? { now: deps.now } : {}),

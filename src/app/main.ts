@@ -9,6 +9,7 @@ import { registerDeployCommand } from './cli/deploy.js';
 import { registerDiffCommand } from './cli/plan.js';
 import { registerInstallCommands } from './cli/install.js';
 import { registerValidateCommand } from './cli/validate.js';
+import { registerStoreCommands } from './cli/store.js';
 import { packageRoot } from '../core/package-root.js';
 import type { AdapterKit } from './adapter-kit.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(kit: AdapterKit): Command {
   registerValidateCommand(program);
   registerConfigCommands(program);
   registerAliasCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 

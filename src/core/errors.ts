@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'hook_failed'
   | 'store_locked'
   | 'store_unavailable'
+  | 'store_corrupt'
+  | 'store_failed'
   | 'pack_locked'
   | 'queue_unknown'
   | 'not_permitted'

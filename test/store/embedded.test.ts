@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPackbotError } from '../../src/core/errors.js';
 import { openEmbeddedStore } from '../../src/domain/store/embedded.js';
+import { decodeSnapshot } from '../../src/domain/store/journal-format.js';
 import { createStateStore } from '../../src/domain/store/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git-repo.js';
@@ -82,8 +83,8 @@ describe('embedded store', () => {
     for (let i = 0; i < 5; i++) await store.append('log', String(i), 3);
     await Promise.all(Array.from({ length: 7 }, () => store.increment('seq')));
     await store.delete('k00');
-    const snapshot = JSON.parse(await readFile(path.join(stateDir, 'state', 'snapshot.json'), 'utf8')) as { kv: Array<[string]> };
-    expect(snapshot.kv.map(([k]) => k)).not.toContain('expiring');
+    const snapshot = decodeSnapshot(await readFile(path.join(stateDir, 'state', 'snapshot.json'), 'utf8'));
+    expect(snapshot.ok && snapshot.state.kv.map(([k]) => k)).not.toContain('expiring');
     expect(await lineCount(journal(stateDir))).toBeLessThan(10);
     await store.close();
 

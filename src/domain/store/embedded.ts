@@ -4,14 +4,16 @@
  * runs one at a time, so compareAndSet and friends are atomic without locks — then journaled;
  * its promise resolves once fsync'd. Reads also wait for whatever is still pending, so no
  * caller ever acts on state that a crash could take back. A cross-process lock on the
- * directory keeps a second packbot out.
+ * directory keeps a second packbot out. Damaged files stop the opening (store_corrupt); while
+ * writes fail, every call is refused with the reason (store_unavailable or store_failed),
+ * memory having been rolled back to what is on disk (journal.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PackbotError } from '../../core/errors.js';
 import { acquireFileLock, LockTimeoutError, type HeldLock } from '../../core/fs/file-lock.js';
-import { Journal, type Change, type Entry, type Mutation, type SnapshotState } from './journal.js';
-import { SortedIndex } from './sorted-index.js';
+import { Journal, type Change, type Mutation } from './journal.js';
+import { MemoryState } from './memory-state.js';
 import { DEFAULT_LIST_MAX, type SetOptions, type StateStore, type TxCheck, type TxOp } from './state.js';
 
 export interface EmbeddedStoreOptions {
@@ -19,115 +21,54 @@ export interface EmbeddedStoreOptions {
   now?: () => number;
   /** Compact once the journal holds this many lines or bytes since the last snapshot. */
   compactAt?: { entries?: number; bytes?: number };
-}
-
-interface Value {
-  v: string;
-  x: number | null;
+  /** Told when writes start failing (why) and when the store is back (null), e.g. to log it. */
+  onHealth?: (problem: string | null) => void;
 }
 
 class EmbeddedStore implements StateStore {
-  private readonly kv = new Map<string, Value>();
-  private readonly lists = new Map<string, string[]>();
-  private readonly indexes = new Map<string, SortedIndex>();
+  private readonly mem: MemoryState;
+  private readonly kv: MemoryState['kv'];
+  private readonly lists: MemoryState['lists'];
+  private readonly indexes: MemoryState['indexes'];
   private readonly journal: Journal;
   private closed = false;
   lock: HeldLock | null = null;
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly now: () => number,
     compactAt: EmbeddedStoreOptions['compactAt'] = {},
+    onHealth?: EmbeddedStoreOptions['onHealth'],
   ) {
+    this.mem = new MemoryState(now);
+    ({ kv: this.kv, lists: this.lists, indexes: this.indexes } = this.mem);
     this.journal = new Journal(dir, {
       compactEntries: compactAt.entries ?? 10_000,
       compactBytes: compactAt.bytes ?? 16 * 1024 * 1024,
-      dump: () => this.dump(),
+      dump: () => this.mem.dump(),
+      reset: () => this.mem.clear(),
+      ...(onHealth ? { onHealth } : {}),
     });
   }
 
   load(): Promise<void> {
-    return this.journal.load(
-      (snap) => {
-        for (const [k, v, x] of snap.kv) this.kv.set(k, { v, x });
-        for (const [name, values] of snap.lists) this.lists.set(name, values);
-        for (const [name, members] of snap.indexes ?? []) {
-          const index = new SortedIndex();
-          for (const [member, score] of members) index.add(member, score);
-          this.indexes.set(name, index);
-        }
-      },
-      (entry) => this.apply(entry),
-    );
+    return this.journal.load((snap) => this.mem.restore(snap), (entry) => this.mem.apply(entry));
   }
 
-  /** Expired keys are left out, so compaction drops them from disk. */
-  private dump(): SnapshotState {
-    const kv: SnapshotState['kv'] = [];
-    for (const key of [...this.kv.keys()]) {
-      const value = this.live(key);
-      if (value) kv.push([key, value.v, value.x]);
-    }
-    return { kv, lists: [...this.lists], indexes: [...this.indexes].map(([name, index]) => [name, index.entries()]) };
+  private live(key: string) {
+    return this.mem.live(key);
   }
 
-  private apply(entry: Entry | Mutation): void {
-    if (entry.o === 'tx') {
-      for (const change of entry.t) this.applyChange(change);
-      return;
-    }
-    this.applyChange(entry);
-  }
-
-  private applyChange(entry: Change): void {
-    switch (entry.o) {
-      case 'set':
-        this.kv.set(entry.k, { v: entry.v, x: entry.x ?? null });
-        break;
-      case 'del':
-        this.kv.delete(entry.k);
-        break;
-      case 'push': {
-        const list = this.lists.get(entry.k) ?? [];
-        list.push(entry.v);
-        if (list.length > entry.m) list.splice(0, list.length - entry.m);
-        this.lists.set(entry.k, list);
-        break;
-      }
-      case 'zadd': {
-        const index = this.indexes.get(entry.k) ?? new SortedIndex();
-        index.add(entry.m, entry.n);
-        this.indexes.set(entry.k, index);
-        break;
-      }
-      case 'zrem': {
-        const index = this.indexes.get(entry.k);
-        index?.remove(entry.m);
-        if (index?.size === 0) this.indexes.delete(entry.k);
-        break;
-      }
-    }
-  }
-
-  private live(key: string): Value | null {
-    const value = this.kv.get(key);
-    if (!value) return null;
-    if (value.x !== null && value.x <= this.now()) {
-      // Only memory: replay reaches the same verdict, and compaction drops it from disk.
-      this.kv.delete(key);
-      return null;
-    }
-    return value;
-  }
-
+  /** While writes fail, reads are refused too: memory was rolled back, but callers should hear why. */
   private usable(): void {
-    if (this.journal.failed) throw this.journal.failed;
     if (this.closed) throw new Error('the state store is closed');
+    const down = this.journal.unavailable;
+    if (down) throw down;
   }
 
   /** Apply now, resolve once durable. */
   private commit(mutation: Mutation): Promise<void> {
-    this.apply(mutation);
+    this.mem.apply(mutation);
     return this.journal.append(mutation);
   }
 
@@ -269,7 +210,7 @@ class EmbeddedStore implements StateStore {
 export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<StateStore> {
   const dir = path.join(opts.stateDir, 'state');
   await mkdir(dir, { recursive: true });
-  const store = new EmbeddedStore(dir, opts.now ?? Date.now, opts.compactAt);
+  const store = new EmbeddedStore(dir, opts.now ?? Date.now, opts.compactAt, opts.onHealth);
   try {
     // Not waiting: a live holder means a second packbot on this state_dir, a config mistake.
     store.lock = await acquireFileLock(path.join(dir, '.lock'), { staleMs: 60_000, waitMs: 0, onLost: (err) => store.lost(err) });

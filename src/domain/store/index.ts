@@ -16,6 +16,8 @@ export interface StoreOptions {
   prefix?: string;
   /** Embedded: the clock TTLs are measured against (tests move it). */
   now?: () => number;
+  /** Embedded: told when writes start failing (why) and when the store is back (null). */
+  onHealth?: (problem: string | null) => void;
 }
 
 export async function createStateStore(config: StoreConfig, opts: StoreOptions): Promise<StateStore> {
@@ -25,5 +27,5 @@ export async function createStateStore(config: StoreConfig, opts: StoreOptions):
     const { openRedisStore } = await import('./redis.js');
     return openRedisStore({ url: config.url, ...(prefix !== undefined ? { prefix } : {}) });
   }
-  return openEmbeddedStore({ stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}) });
+  return openEmbeddedStore({ stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}), ...(opts.onHealth ? { onHealth: opts.onHealth } : {}) });
 }

@@ -1,45 +1,33 @@
 /**
- * The embedded store's durability: `journal.jsonl` plus `snapshot.json` in one directory.
+ * The embedded store's durability: `journal.jsonl` plus `snapshot.json` in one directory
+ * (line and snapshot formats: journal-format.ts; reading them back: journal-read.ts).
  *
- * Each mutation is one JSON line with a sequence number, appended through an O_APPEND fd; its
- * promise resolves once the line is fsync'd. Lines that arrive while a write is in flight go
- * out together in the next write+fsync, so concurrent callers share one fsync.
+ * Each mutation is one checksummed line with a sequence number, appended through an O_APPEND
+ * fd; its promise resolves once the line is fsync'd. Lines that arrive while a write is in
+ * flight go out together in the next write+fsync, so concurrent callers share one fsync.
  *
  * Compaction writes the whole state and the last sequence number it holds to a temp file,
- * fsyncs, renames it over `snapshot.json`, then truncates the journal. Replay skips lines the
- * snapshot already holds, so a crash between those steps neither loses nor double-applies
- * anything (list appends are not idempotent, so this matters). A torn last line (a write cut
- * short by a crash, never acknowledged) is ignored and cut off.
+ * fsyncs, renames it over `snapshot.json`, then truncates the journal and starts it with a
+ * `base` line. Lines still queued are in the snapshot, so they are acknowledged then and never
+ * written. Replay skips lines the snapshot already holds, so a crash between those steps
+ * neither loses nor double-applies anything (list appends are not idempotent).
+ *
+ * A failed write (journal-errors.ts says which errnos pass) rejects everything pending and
+ * rolls memory back to what is on disk: no caller ever saw it succeed, so nothing is lost and
+ * nothing half-done stays. Then, for a passing cause, the store answers `store_unavailable`
+ * and tries again in the background (a `nop` line; a compaction when a file size limit was
+ * hit) with growing pauses, until the disk takes writes again: no restart needed.
  */
 import { constants } from 'node:fs';
-import { open, readFile, rename, truncate, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
-import { errnoCode, errorMessage } from '../../core/caught.js';
-import { PackbotError } from '../../core/errors.js';
+import { open, rename, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { errorMessage } from '../../core/caught.js';
+import type { PackbotError } from '../../core/errors.js';
+import { encodeEntry, encodeSnapshot, type Entry, type Mutation, type SnapshotState } from './journal-format.js';
+import { outage, permanent, StoreCorruptError, type Outage } from './journal-errors.js';
+import { deferred, fsyncDir, writeSynced, type Deferred } from './journal-io.js';
+import { journalFile, readStateFiles, snapshotFile } from './journal-read.js';
 
-/** One change; `zadd`/`zrem` change an ordered index (member `m`, score `n`). */
-export type Change =
-  | { o: 'set'; k: string; v: string; x?: number }
-  | { o: 'del'; k: string }
-  | { o: 'push'; k: string; v: string; m: number }
-  | { o: 'zadd'; k: string; m: string; n: number }
-  | { o: 'zrem'; k: string; m: string };
-
-/** An entry before the journal numbers it: one change, or several that land together (one line, so a crash keeps all or none). */
-export type Mutation = Change | { o: 'tx'; t: Change[] };
-
-export type Entry = Mutation & { s: number };
-
-export interface SnapshotState {
-  kv: Array<[key: string, value: string, expiresAt: number | null]>;
-  lists: Array<[name: string, values: string[]]>;
-  /** Ordered indexes; absent in snapshots written before they existed. */
-  indexes?: Array<[name: string, members: Array<[member: string, score: number]>]>;
-}
-
-interface Snapshot extends SnapshotState {
-  seq: number;
-}
+export type { Change, Entry, Mutation, SnapshotState } from './journal-format.js';
 
 export interface JournalOptions {
   /** Compact once the journal holds this many lines or bytes since the last snapshot. */
@@ -47,50 +35,26 @@ export interface JournalOptions {
   compactBytes: number;
   /** The live state, for a snapshot; must not include anything expired. */
   dump(): SnapshotState;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(err: unknown): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Rejections reach whoever awaits; a batch nobody awaits must not crash the process.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
+  /** Forget the in-memory state (before it is read back from disk after a failed write). */
+  reset(): void;
+  /** Told when the store becomes unavailable (why) and when it is back (null). */
+  onHealth?: (problem: string | null) => void;
 }
 
 // O_APPEND: every write lands at the end whatever else happened to the file.
 const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
+/** Pauses between background retries: 250 ms doubling to 15 s. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 15_000;
+const PROBE_MAX_BYTES = 64 * 1024;
 
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return null;
-    throw err;
-  }
-}
+type Restore = (snap: SnapshotState) => void;
+type Apply = (entry: Entry) => void;
 
 export class Journal {
   private seq = 0;
   private entries = 0;
+  /** The journal's length as last fsync'd: a failed write is cut back to it. */
   private bytes = 0;
   private queue: string[] = [];
   private batch: Deferred | null = null;
@@ -98,56 +62,51 @@ export class Journal {
   private draining = false;
   private drained: Promise<void> = Promise.resolve();
   private fh: FileHandle | null = null;
-  /** Set once a write failed: memory may be ahead of disk, so the store must refuse everything. */
-  failed: Error | null = null;
+  private handlers: { restore: Restore; apply: Apply } | null = null;
+  /** Set while writes fail: the store refuses everything (see the file comment). */
+  private down: Outage | null = null;
+  private retryMs = 0;
+  /** The size of the write that failed, which the retry writes again (as padding). */
+  private failedBytes = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retrying: Promise<void> = Promise.resolve();
+  /** No compaction before this time, after one failed (a nearly full disk). */
+  private compactAfter = 0;
+  private closing = false;
 
   constructor(
     private readonly dir: string,
     private readonly opts: JournalOptions,
   ) {}
 
-  private get journalFile() {
-    return path.join(this.dir, 'journal.jsonl');
-  }
-
-  private get snapshotFile() {
-    return path.join(this.dir, 'snapshot.json');
+  /** Why the store refuses calls now, or null. */
+  get unavailable(): PackbotError | null {
+    return this.down?.error ?? null;
   }
 
   /** Hands back the snapshot, then every later entry in order; afterwards the journal takes writes. */
-  async load(restore: (snap: SnapshotState) => void, apply: (entry: Entry) => void): Promise<void> {
-    const snapText = await readIfExists(this.snapshotFile);
-    if (snapText !== null) {
-      const snap = JSON.parse(snapText) as Snapshot;
-      this.seq = snap.seq;
-      restore(snap);
-    }
-    const text = (await readIfExists(this.journalFile)) ?? '';
-    const lines = text.split('\n');
-    const torn = lines.pop() ?? '';
-    lines.forEach((line, i) => {
-      if (line === '') return;
-      let entry: Entry;
-      try {
-        entry = JSON.parse(line) as Entry;
-      } catch {
-        throw new PackbotError('internal', `the state journal ${this.journalFile} is corrupt at line ${i + 1}; restore it from a backup or move it aside`);
-      }
-      this.entries++;
-      if (entry.s <= this.seq) return; // already in the snapshot
-      this.seq = entry.s;
-      apply(entry);
-    });
-    this.bytes = Buffer.byteLength(text) - Buffer.byteLength(torn);
+  async load(restore: Restore, apply: Apply): Promise<void> {
+    this.handlers = { restore, apply };
+    await this.readBack();
+    this.fh = await open(journalFile(this.dir), APPEND, 0o600);
+  }
+
+  private async readBack(): Promise<void> {
+    const read = await readStateFiles(this.dir, 'strict');
+    if (read.problems[0]) throw new StoreCorruptError(this.dir, read.problems[0]);
+    if (read.snapshot) this.handlers!.restore(read.snapshot.state);
+    for (const entry of read.entries) this.handlers!.apply(entry);
+    this.seq = read.seq;
+    this.entries = read.lines;
+    this.bytes = read.bytes;
     // Cut the torn piece off, or the next line appended would be glued to it.
-    if (torn !== '') await truncate(this.journalFile, this.bytes);
-    this.fh = await open(this.journalFile, APPEND, 0o600);
+    if (read.torn > 0) await truncate(journalFile(this.dir), this.bytes);
   }
 
   /** Number the mutation and queue it; resolves once it is on disk. */
   append(mutation: Mutation): Promise<void> {
-    const entry = { ...mutation, s: ++this.seq };
-    this.queue.push(`${JSON.stringify(entry)}\n`);
+    if (this.down) return Promise.reject(this.down.error);
+    this.queue.push(encodeEntry({ ...mutation, s: ++this.seq }));
     if (!this.batch) {
       this.batch = deferred();
       this.tail = this.batch.promise;
@@ -162,14 +121,20 @@ export class Journal {
     return this.tail;
   }
 
+  /** Stops the store for good (another process took its lock). */
   fail(err: unknown, what = 'a write failed'): void {
-    const why = errorMessage(err);
-    this.failed ??= new Error(`the state store in ${this.dir} stopped because ${what}: ${why}`, { cause: err });
+    const error = permanent(this.dir, new Error(`${what}: ${errorMessage(err)}`, { cause: err }));
+    this.down = { error, transient: false, errno: undefined };
+    if (this.retryTimer) clearTimeout(this.retryTimer); // the files are another process's now
+    this.opts.onHealth?.(error.message);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.tail.catch(() => undefined);
-    await this.drained; // a compaction may still be running
+    await this.drained; // a compaction or a roll-back may still be running
+    await this.retrying;
     await this.fh?.close().catch(() => undefined);
     this.fh = null;
   }
@@ -184,58 +149,150 @@ export class Journal {
         const done = this.batch;
         this.queue = [];
         this.batch = null;
-        if (this.failed) {
-          done.reject(this.failed);
+        if (this.down) {
+          done.reject(this.down.error);
           continue;
         }
         try {
           await this.writeDurably(lines.join(''));
           this.entries += lines.length;
         } catch (err) {
-          this.fail(err);
-          done.reject(this.failed);
+          this.failedBytes = Math.min(PROBE_MAX_BYTES, lines.reduce((n, l) => n + Buffer.byteLength(l), 0));
+          await this.wentDown(err, done);
           continue;
         }
         done.resolve();
-        if (this.entries >= this.opts.compactEntries || this.bytes >= this.opts.compactBytes) {
-          // The batch is already durable; a failed compaction stops further writes, since
-          // the journal handle may be gone.
-          await this.compact().catch((err: unknown) => this.fail(err, 'compaction failed'));
-        }
+        const big = this.entries >= this.opts.compactEntries || this.bytes >= this.opts.compactBytes;
+        if (big && Date.now() >= this.compactAfter && !this.closing) await this.compactOrWait();
       }
     } finally {
       this.draining = false;
     }
   }
 
+  /** A failed compaction that left the journal as it was only postpones the next one. */
+  private async compactOrWait(): Promise<void> {
+    try {
+      await this.compact();
+      this.compactAfter = 0;
+    } catch (err) {
+      if (err instanceof AfterRename) await this.wentDown(err.cause, null);
+      else this.compactAfter = Date.now() + 60_000;
+    }
+  }
+
+  /** Rejects what is pending, reads the state back from disk, and retries in the background. */
+  private async wentDown(err: unknown, done: Deferred | null): Promise<void> {
+    this.down = outage(this.dir, err);
+    done?.reject(this.down.error);
+    // Lines queued behind the failed ones were applied in memory too: refused and rolled back with them.
+    this.batch?.reject(this.down.error);
+    this.batch = null;
+    this.queue = [];
+    this.tail = Promise.resolve(); // nothing is pending any more: reads after the recovery must not wait on the refused batch
+    this.opts.onHealth?.(this.down.error.message);
+    try {
+      this.opts.reset();
+      await this.readBack();
+    } catch (readErr) {
+      this.down = { error: readErr instanceof StoreCorruptError ? readErr : permanent(this.dir, readErr), transient: false, errno: undefined };
+      return;
+    }
+    if (this.down.transient) this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.closing) return;
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs === 0 ? RETRY_FIRST_MS : this.retryMs * 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retrying = this.retry();
+    }, this.retryMs);
+    // A store waiting for disk space must not keep a stopping process alive.
+    this.retryTimer.unref();
+  }
+
+  /** Does the disk take writes again? A size limit is only got under by compacting. */
+  private async retry(): Promise<void> {
+    if (this.closing || !this.down?.transient) return;
+    try {
+      if (this.down.errno === 'EFBIG') await this.compact();
+      else {
+        // As many bytes as the write that failed: a disk with a few bytes left is not back yet.
+        await this.writeDurably(encodeEntry({ o: 'nop', s: this.seq + 1, pad: '.'.repeat(this.failedBytes) }));
+        this.seq++;
+        this.entries++;
+      }
+    } catch (err) {
+      const cause = err instanceof AfterRename ? err.cause : err;
+      const next = outage(this.dir, cause);
+      // The same cause keeps its errno (EFBIG keeps asking for a compaction).
+      this.down = next.transient ? { ...next, errno: next.errno ?? this.down.errno } : next;
+      if (next.transient) this.scheduleRetry();
+      else this.opts.onHealth?.(next.error.message);
+      return;
+    }
+    this.down = null;
+    this.retryMs = 0;
+    this.opts.onHealth?.(null);
+  }
+
   private async writeDurably(text: string): Promise<void> {
     const fh = this.fh;
     if (!fh) throw new Error('the journal is not open');
     const buf = Buffer.from(text);
-    for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
-    await fh.sync();
+    try {
+      for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
+      await fh.sync();
+    } catch (err) {
+      // Cut back to what was durable: no half line stays for the next write to extend, and
+      // a retried line is never there twice.
+      await fh.truncate(this.bytes).catch(() => undefined);
+      throw err;
+    }
     this.bytes += buf.length;
   }
 
   private async compact(): Promise<void> {
     // Serialised synchronously, so it is exactly the state at `seq` (queued lines included):
     // lists keep changing while the file is written, and a later push must not sneak in.
-    const text = JSON.stringify({ seq: this.seq, ...this.opts.dump() } satisfies Snapshot);
-    const tmp = `${this.snapshotFile}.tmp`;
-    const out = await open(tmp, 'w', 0o600);
+    const at = this.seq;
+    const text = encodeSnapshot(at, this.opts.dump());
+    const taken = { lines: this.queue, batch: this.batch };
+    this.queue = [];
+    this.batch = null;
+    const file = snapshotFile(this.dir);
+    const tmp = `${file}.tmp`;
     try {
-      await out.writeFile(text);
-      await out.sync();
-    } finally {
-      await out.close();
+      await writeSynced(tmp, text);
+      await rename(tmp, file);
+      await fsyncDir(this.dir);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined); // a nearly full disk needs that space back
+      // Not in a snapshot after all: the queued lines go to the journal, ahead of later ones.
+      this.queue = [...taken.lines, ...this.queue];
+      const later = this.batch as Deferred | null; // appended while the snapshot was written
+      if (taken.batch && later) later.promise.then(taken.batch.resolve, taken.batch.reject);
+      else this.batch = later ?? taken.batch;
+      throw err;
     }
-    await rename(tmp, this.snapshotFile);
-    await fsyncDir(this.dir);
+    taken.batch?.resolve();
     // From here a crash replays the old journal over the snapshot, skipping what it holds.
-    await this.fh?.close();
-    this.fh = null;
-    this.fh = await open(this.journalFile, APPEND | constants.O_TRUNC, 0o600);
-    this.entries = 0;
-    this.bytes = 0;
+    try {
+      await this.fh!.truncate(0);
+      this.bytes = 0;
+      this.entries = 0;
+      await this.writeDurably(encodeEntry({ o: 'base', s: at }));
+      this.entries = 1;
+    } catch (err) {
+      throw new AfterRename(err);
+    }
+  }
+}
+
+/** A compaction failed after its snapshot was in place: the journal may be half-truncated, so writes stop. */
+class AfterRename extends Error {
+  constructor(override readonly cause: unknown) {
+    super(errorMessage(cause));
   }
 }

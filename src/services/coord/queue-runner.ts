@@ -83,7 +83,8 @@ export function createRunner(store: StateStore, opts: RunnerOptions) {
         lastErr = err;
         opts.onRetry?.(err);
       }
-      if (Date.now() > deadline) throw opts.gaveUp(lastErr ?? new Error('the deploy queue kept changing under us'));
+      // A store that says why it is unavailable (disk full, Redis down) says so to the user, rather than "too busy".
+      if (Date.now() > deadline) throw lastErr instanceof PackbotError && lastErr.code === 'store_unavailable' ? lastErr : opts.gaveUp(lastErr ?? new Error('the deploy queue kept changing under us'));
       await sleep(pauseMs(n));
     }
   }
