@@ -43,6 +43,7 @@ import { createInstaller, type Installer } from '../services/install/installer.j
 import { REGISTRY } from '../services/install/install-plan.js';
 import type { DeployPlan, DeployResult } from '../services/deploy/types.js';
 import type { ProgressListener } from '../services/deploy/stage-clock.js';
+import type { TurnFence } from '../services/deploy/fence.js';
 import { outcome } from '../services/deploy/result.js';
 
 export interface AppDeps {
@@ -79,8 +80,8 @@ export interface App {
 
 /** A deploy, counted: by result and repository (configured names only: URLs are one label), and each stage's time. */
 function countedDeploy(config: PackbotConfig, deployer: Deployer, installer: Installer, metrics: Metrics) {
-  return async (plan: DeployPlan, onProgress?: ProgressListener): Promise<DeployResult> => {
-    const result = plan.kind === 'install' ? await installer.install(plan, onProgress) : await deployer.deploy(plan, onProgress);
+  return async (plan: DeployPlan, onProgress?: ProgressListener, fence?: TurnFence): Promise<DeployResult> => {
+    const result = plan.kind === 'install' ? await installer.install(plan, onProgress) : await deployer.deploy(plan, onProgress, fence);
     metrics.deployFinished(outcome(result), config.repositories[result.repo] || result.repo === REGISTRY ? result.repo : 'url');
     for (const [stage, ms] of Object.entries(result.stages)) metrics.stageDuration(stage, ms / 1000);
     return result;
@@ -148,6 +149,8 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     changes: (result) => deployer.changes(result),
     // Each turn's plan (the prompt, the deploy message) is worked out just before it is shown.
     preview: (plan) => deployer.preview(plan),
+    // What a cut-off deploy left active is read from the pack store, not assumed (coord/outcome.ts).
+    packStore: store,
     ...(deps.now ? { now: () => new Date(deps.now!()) } : {}),
   });
   const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });

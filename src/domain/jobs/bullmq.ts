@@ -1,6 +1,6 @@
 /**
  * The BullMQ job runner: several packbot processes share one Redis queue; a job runs on
- * whichever worker is free. A worker that dies mid-job stops renewing its lock, so after
+ * whichever worker is free. A worker that dies mid-job stops renewing its lock, so within
  * stallMs the stalled checker of a surviving worker puts the job back (attempt 2); once it
  * has stalled more than maxAttempts-1 times BullMQ 6 marks it as a deferred failure and the
  * next worker to pick it up fails it without running it — that worker's 'failed' event is
@@ -17,7 +17,7 @@ export interface BullJobRunnerOptions {
   url: string;
   /** Our key prefix (e.g. `packbot:`); BullMQ's keys live under `<prefix>bull:`. */
   prefix: string;
-  /** How long a dead worker's job goes unnoticed (lock duration and stalled-check interval). */
+  /** How long a dead worker's job may go unnoticed at most (see lockTimes). */
   stallMs?: number;
   /** Jobs this process runs at once. */
   concurrency?: number;
@@ -38,6 +38,22 @@ const QUEUE = 'jobs';
 const ID_PREFIX = 'j-';
 const toBullId = (id: string) => `${ID_PREFIX}${id}`;
 const fromBullId = (bullId: string | undefined) => (bullId?.startsWith(ID_PREFIX) ? bullId.slice(ID_PREFIX.length) : null);
+
+/**
+ * BullMQ notices a dead worker's job at the first stalled check after its lock lapsed, and a
+ * check only counts a job it saw at the check before: up to lockDuration + stalledInterval
+ * after the death. A third of stallMs each leaves the last third to the deploy turn's lease
+ * (coord/fence.ts), so a frozen worker's deploy is taken over within stallMs in all.
+ */
+export function lockTimes(stallMs: number): { lockDuration: number; stalledInterval: number } {
+  const third = Math.max(1, Math.floor(stallMs / 3));
+  return { lockDuration: third, stalledInterval: third };
+}
+
+/** BullMQ's words for "another worker has this job now": this one was paused or cut off past its lock. */
+const LOST_LOCK = /could not renew lock|lock mismatch|missing lock/i;
+const lostLock = (err: unknown) => err instanceof Error && LOST_LOCK.test(err.message);
+const LOST_LOCK_MSG = 'this worker lost a job lock (paused or cut off from Redis past stall_timeout): the job runs elsewhere';
 
 /** A job that has been active once (even if a crash put it back in wait) is no longer pending. */
 const neverStarted = (job: Job) => job.attemptsStarted === 0;
@@ -127,12 +143,11 @@ class BullJobRunner implements JobRunner {
       connection: this.workerClient,
       prefix: this.opts.prefix,
       concurrency: this.opts.concurrency,
-      lockDuration: this.opts.stallMs,
-      stalledInterval: this.opts.stallMs,
+      ...lockTimes(this.opts.stallMs),
       maxStalledCount: this.opts.maxAttempts - 1,
     });
     this.worker = worker;
-    worker.on('error', (err) => this.logger.error({ err }, 'job worker error'));
+    worker.on('error', (err) => (lostLock(err) ? this.logger.warn({ err: err.message }, LOST_LOCK_MSG) : this.logger.error({ err }, 'job worker error')));
     // Also emitted for the last stall, whose job then goes to onFailed instead of running again.
     worker.on('stalled', (bullId) => this.logger.warn({ job: fromBullId(bullId) ?? bullId }, 'a job was cut off by a crash (its worker stopped renewing the lock)'));
     worker.on('failed', (job, err) => this.failed(job, err));
@@ -159,7 +174,8 @@ class BullJobRunner implements JobRunner {
   private failed(job: Job | undefined, err: Error): void {
     const id = fromBullId(job?.id);
     if (!job || id === null || !job.deferredFailure) {
-      this.logger.error({ err, job: job?.id }, 'job failed');
+      if (lostLock(err)) this.logger.warn({ job: id ?? job?.id, err: err.message }, LOST_LOCK_MSG);
+      else this.logger.error({ err, job: job?.id }, 'job failed');
       return;
     }
     const report = this.reportFailed({ id, name: job.name, data: (job.data as Payload).v, reason: crashReason(job.stalledCounter) });

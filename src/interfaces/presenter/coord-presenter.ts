@@ -161,6 +161,12 @@ export function createCoordPresenter(deps: CoordPresenterDeps): Required<CoordEv
         }));
         return;
       }
+      // Its requester hears it where they asked; the notify channel already has the deploy's line.
+      case 'outcome_pending': {
+        const d = e.deploy;
+        await notifier.send(d.target, reply('outcome_pending', { id: d.id, packs: headOf(d).packs, repo: d.repo, branch: d.branch, settled: e.settled }, { mention: true }));
+        return;
+      }
       // The request's own reply says it (lock_extended).
       case 'lock_extended':
         return;

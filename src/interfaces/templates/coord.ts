@@ -28,7 +28,9 @@ ${PLAN_BRIEF}
 
   deploy_refused: `{{message}}`,
 
-  deploy_interrupted: `Your deployment {{code id}} of {{bold packs}} was cut off ({{reason}}). Nothing half-done was left active; deploy again to retry.`,
+  deploy_interrupted: `Your deployment {{code id}} of {{bold packs}} was cut off: {{reason}}. Deploy again to retry.`,
+
+  outcome_pending: `{{#if settled}}✓ The state store is back: deployment {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ is recorded and its branch locks are moved.{{else}}⚠ The state store is unavailable, so deployment {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ is not recorded and its branch locks are not moved yet. Its outcome is kept on disk (state_dir/outcomes) and goes in as soon as the store is back; until then {{code (concat prefix "pack locks")}} and {{code (concat prefix "pack history")}} don't show it.{{/if}}`,
 
   cancelled: `Cancelled {{what}} (id {{code id}}){{#if forced}}, which was {{owner}}'s{{/if}}.`,
 

@@ -17,8 +17,10 @@ import { cancelLockTimers, releaseAfterRollback, revertLock, scheduleLockTimers,
 import { choosePhrase } from './phrases.js';
 import { readPayload } from './payload.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
+import { turnLeaseMs } from './fence.js';
 import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
-import { asksToConfirm, lockProblem, promptPlan, runNow, runTurn } from './turn.js';
+import { asksToConfirm, lockProblem, moveLocksFor, promptPlan, runNow, runTurn } from './turn.js';
+import { outcomeReplayer, reportCutOff } from './outcome.js';
 import { type ConfirmPolicy, type DeployPayload } from './types.js';
 import { displayIdentity, isChatIdentity } from '../../core/identity.js';
 import type { Target } from '../../core/target.js';
@@ -58,7 +60,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
   const now = deps.now ?? (() => new Date());
   const { config, jobs, events, logger } = deps;
   const queue = createQueue(deps.store, {
-    concurrency: config.queue.concurrency, now,
+    concurrency: config.queue.concurrency, now, leaseMs: turnLeaseMs(config),
     onRetry: (err) => logger.warn({ err }, 'the deploy queue could not be written; trying again'),
   });
   const locks = createLocks(deps.store, { now, revertAfterMs: (repo) => revertAfter(config, repo) });
@@ -69,6 +71,8 @@ export function createCoordinator(deps: CoordinatorDeps) {
 
   const ctx: CoordContext = { ...deps, queue, locks, confirmations, now, pump };
   const payloadOf = (e: QueueEntry) => readPayload(config, e.payload);
+  const moveLocks = (p: DeployPayload, result: DeployResult) => moveLocksFor(ctx, p, result);
+  const replay = outcomeReplayer(ctx, moveLocks);
 
   async function ask(e: QueueEntry): Promise<void> {
     const p = payloadOf(e);
@@ -136,6 +140,8 @@ export function createCoordinator(deps: CoordinatorDeps) {
     // Promoted by a process that stopped (or failed) before it could hand the entry on.
     for (const e of stranded.length > 0 ? await queue.withPayloads(stranded) : []) await dispatch(e);
     if (starting) await queue.tidy();
+    // Outcomes a store outage left on disk go in once it is back (outcome.ts).
+    await replay();
   }
 
   /** Confirmed by `by`: the timeout is moot and a worker may run the turn. */
@@ -147,10 +153,11 @@ export function createCoordinator(deps: CoordinatorDeps) {
     await jobs.run(JOBS.turn, jobIds.turn(id), { id });
   }
 
+  /** Out of attempts: reported as what it left active on disk (outcome.ts), then its packs are let go. */
   async function turnFailed(id: string, reason: string): Promise<void> {
-    const e = await queue.finish(id);
-    if (!e) return;
-    await events.emit({ kind: 'deploy_interrupted', deploy: subjectOf(payloadOf(e)), reason });
+    const e = await queue.get(id);
+    if (e) await reportCutOff(ctx, e, reason, moveLocks).catch((err: unknown) => logger.error({ err, entry: id }, 'could not report a cut-off deploy'));
+    if (!(await queue.finish(id))) return;
     await pump();
   }
 

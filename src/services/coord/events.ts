@@ -72,6 +72,11 @@ export type CoordEvent =
   | { kind: 'deploy_refused'; deploy: DeploySubject; lock: LockRecord; at: string }
   /** Its turn's job failed (a crash, an error outside the pipeline); `reason` is the job's. */
   | { kind: 'deploy_interrupted'; deploy: DeploySubject; reason: string }
+  /**
+   * The state store could not take its outcome (history, lock moves): kept on disk and retried
+   * (outcome.ts); `settled` once it is in the store.
+   */
+  | { kind: 'outcome_pending'; deploy: DeploySubject; settled: boolean }
   /** A branch deploy took the pack's lock, taken at `origin`; it reverts in `revertsInMs`. */
   | { kind: 'lock_taken'; lock: LockRecord; defaultBranch: string; revertsInMs: number; origin: Target; deployId: string }
   /**

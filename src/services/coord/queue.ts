@@ -14,6 +14,7 @@ import { PackbotError } from '../../core/errors.js';
 import type { StateStore, TxOp } from '../../domain/store/state.js';
 import { ENTRY, FRONT, index, META, moveLegacy, newFront, PACK, parseEntry, parseMeta, readEntries, unindex, WAITING, type Meta } from './queue-index.js';
 import { createRunner, type Decision, type Runner } from './queue-runner.js';
+import { turnStarts } from './queue-start.js';
 import { type ConfirmPolicy } from './types.js';
 import { displayIdentity, type Identity } from '../../core/identity.js';
 
@@ -40,6 +41,13 @@ export interface QueueEntry {
   policy?: ConfirmPolicy;
   /** Whatever the caller needs to run it later (the deploy request); absent from list(). */
   payload?: unknown;
+  /**
+   * Running entries: which start this is (1, then one more per takeover). The turn's fencing
+   * token: only the worker that started it with this number may act for it (fence.ts).
+   */
+  fence?: number;
+  /** Running entries: counted up by their worker while it is alive; a takeover waits for it to stand still. */
+  beat?: number;
 }
 
 export { eligible } from './queue-rule.js';
@@ -56,6 +64,12 @@ export interface QueueOptions {
   patienceMs?: number;
   /** Told when freeing a finished entry's packs has to be retried (the store is unreachable). */
   onRetry?: (err: unknown) => void;
+  /**
+   * How long a running entry's beat must stand still before another worker may take it over
+   * (start with resume). 0: at once — the embedded store, whose one process owns the state_dir,
+   * so a running entry found there was left by a dead process.
+   */
+  leaseMs?: number;
 }
 
 export interface EnqueueInput {
@@ -70,6 +84,7 @@ export interface EnqueueInput {
 
 export function createQueue(store: StateStore, opts: QueueOptions) {
   const now = opts.now ?? (() => new Date());
+  const leaseMs = opts.leaseMs ?? 0;
   const patience = opts.patienceMs ?? 30_000;
   const gaveUp = (cause: unknown) => new PackbotError('internal', 'The deploy queue is too busy or the state store is unreachable; try again in a moment.', { cause });
   // Declared before the runner, which moves an earlier layout's queue in before its first change.
@@ -206,33 +221,22 @@ export function createQueue(store: StateStore, opts: QueueOptions) {
       return update(id, (e) => (e?.state === 'ready' ? { result: true, entry: { ...e, awaiting: 'worker' } } : { result: false }));
     },
 
-    /**
-     * ready → running, returning the entry; null if it is gone (cancelled, expired) or already
-     * running. With `resume` (a retry after its worker died) a running entry is handed back too.
-     */
-    async start(id: string, resume = false): Promise<QueueEntry | null> {
-      const started = await update<QueueEntry | null>(id, (e) => {
-        if (e?.state === 'running' && resume) return { result: e };
-        if (!e || e.state !== 'ready') return { result: null };
-        const { awaiting: _, ...rest } = e;
-        const entry: QueueEntry = { ...rest, state: 'running', started_at: now().toISOString() };
-        return { result: entry, entry };
-      });
-      return started ? ((await withPayloads([started]))[0] ?? null) : null;
-    },
+    ...turnStarts({ store, attempt, update, withPayloads, now, leaseMs }),
 
     /**
      * Done (or failed, or its confirmation timed out): its packs are free for the next. Keeps
      * trying until it lands (a stuck entry would hold its packs forever); resolves with the
-     * entry, or null if it was already gone.
+     * entry, or null if it was already gone (or, given `fence`, taken over by another start).
      */
-    async finish(id: string): Promise<QueueEntry | null> {
+    async finish(id: string, fence?: number): Promise<QueueEntry | null> {
       // An active entry leaves only the meta document, so its finish shares a transaction with
       // other finishes; a waiting one moves the indexes and goes alone (an entry never goes back to waiting).
       const seen = parseEntry(await store.get(ENTRY + id));
       const decide = async (meta: Meta): Promise<Decision<QueueEntry | null>> => {
         const raw = await store.get(ENTRY + id);
         const e = parseEntry(raw);
+        // A worker that lost its turn leaves the entry to the one that took it over.
+        if (e && fence !== undefined && e.state === 'running' && (e.fence ?? 0) !== fence) return { result: null };
         if (e) return removal(meta, e, raw!);
         // An active slot whose entry key is gone holds packs nobody can free otherwise.
         meta.active = meta.active.filter((a) => a.id !== id);

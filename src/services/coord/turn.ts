@@ -14,6 +14,8 @@ import type { CoordContext } from './context.js';
 import { subjectOf, type DeploySubject, type PlanNote } from './events.js';
 import { cancelLockTimers, scheduleLockTimers } from './lock-timers.js';
 import { decideLock, type LockRecord, type LockRequest } from './branch-locks.js';
+import { holdTurn, NO_FENCE, turnLeaseMs, turnWasLost, type TurnFence } from './fence.js';
+import { failedBecause, reportCutOff, settleOutcome } from './outcome.js';
 import { readPayload } from './payload.js';
 import type { QueueEntry } from './queue.js';
 import type { DeployPayload } from './types.js';
@@ -85,16 +87,19 @@ export async function promptPlan(ctx: CoordContext, e: QueueEntry, p: DeployPayl
   return 'nothing';
 }
 
-async function deployWithEvents(ctx: CoordContext, p: DeployPayload, plan?: PlanNote): Promise<DeployResult> {
+async function deployWithEvents(ctx: CoordContext, p: DeployPayload, plan?: PlanNote, fence: TurnFence = NO_FENCE): Promise<DeployResult> {
   const deploy = subjectOf(p);
+  await fence.check('the "deploying" message');
   await ctx.events.emit({ kind: 'deploy_started', deploy, ...(plan ? { plan } : {}) });
   const onProgress = (progress: ProgressEvent) => {
+    if (fence.lost) return;
     // Not awaited: the presenter keeps the updates in order and merges those it can't send yet.
     ctx.events.emit({ kind: 'progress', deploy, progress }).catch((err: unknown) => ctx.logger.warn({ err }, 'progress update failed'));
   };
   // The commit the message's plan was worked out at, fetched moments ago, is the one deployed:
   // what the requester is shown is what lands, and the mirror is not fetched twice.
-  const result = await ctx.deploy(plan && 'preview' in plan ? { ...p.plan, commit: plan.preview.commit } : p.plan, onProgress);
+  const result = await ctx.deploy(plan && 'preview' in plan ? { ...p.plan, commit: plan.preview.commit } : p.plan, onProgress, fence);
+  await fence.check('the summary');
   await ctx.events.emit({ kind: 'deploy_finished', deploy, result });
   // An auto-revert is told by its own lock_reverted event instead.
   if (!p.revert) await announce(ctx, deploy, result);
@@ -155,6 +160,11 @@ async function finishRevert(ctx: CoordContext, p: DeployPayload & { revert: Lock
   });
 }
 
+/** Moves the locks as `result` says: an auto-revert gives its lock back, a deploy takes or releases them. */
+export function moveLocksFor(ctx: CoordContext, p: DeployPayload, result: DeployResult): Promise<void> {
+  return p.revert ? finishRevert(ctx, { ...p, revert: p.revert }, result) : moveLocks(ctx, p, result);
+}
+
 /**
  * Runs entry `entryId` if it is ready (or, on a retry after a crash, still marked running by
  * the worker that died). The entry leaves the queue whatever happens.
@@ -162,6 +172,14 @@ async function finishRevert(ctx: CoordContext, p: DeployPayload & { revert: Lock
 export async function runTurn(ctx: CoordContext, entryId: string, attempt: number): Promise<void> {
   const entry = await ctx.queue.start(entryId, attempt > 1);
   if (!entry) return;
+  // Checked before each side effect: a worker that lost this turn to a takeover stops (fence.ts).
+  const turn = holdTurn(entry, { queue: ctx.queue, logger: ctx.logger, leaseMs: turnLeaseMs(ctx.config), deployId: entryId });
+  // Once the deploy has run, its outcome is settled (outcome.ts); before, an error is reconciled.
+  let result: DeployResult | undefined;
+  const fencedLocks = async (q: DeployPayload, r: DeployResult) => {
+    await turn.check('the lock moves');
+    await moveLocksFor(ctx, q, r);
+  };
   try {
     const p = readPayload(ctx.config, entry.payload);
     if (attempt > 1) ctx.logger.warn({ entry: entryId, attempt }, 'resuming a deploy whose worker died');
@@ -171,17 +189,27 @@ export async function runTurn(ctx: CoordContext, entryId: string, attempt: numbe
       return;
     }
     if (problem) {
+      await turn.check('the refusal');
       await ctx.events.emit({ kind: 'deploy_refused', deploy: subjectOf(p), lock: problem.lock, at: problem.at });
       return;
     }
     // Nobody was asked to confirm this one: its message still says, briefly, what it changes.
     const plan = asksToConfirm(entry) ? null : await planOf(ctx, p);
-    const result = await deployWithEvents(ctx, p, plan && 'preview' in plan ? plan : undefined);
-    if (p.revert) await finishRevert(ctx, { ...p, revert: p.revert }, result);
-    else await moveLocks(ctx, p, result);
+    result = await deployWithEvents(ctx, p, plan && 'preview' in plan ? plan : undefined, turn);
+    // Through a store outage: retried, kept on disk meanwhile, the requester told (outcome.ts).
+    await settleOutcome(ctx, p, result, fencedLocks);
+  } catch (err) {
+    // Lost to a takeover: the new owner reports; this worker has said so in the log and stops.
+    if (turnWasLost(err, turn)) return;
+    if (result !== undefined) throw err;
+    // Ended in an error before its outcome was known: reported as what is active on disk.
+    ctx.logger.error({ err, entry: entryId }, 'a deploy turn failed; reporting what it left active');
+    await reportCutOff(ctx, entry, failedBecause(err), fencedLocks);
   } finally {
-    // finish() keeps trying until it lands: a turn must never leave its packs held.
-    await ctx.queue.finish(entryId);
+    turn.end();
+    // finish() keeps trying until it lands: a turn must never leave its packs held. Given the
+    // fence, it leaves an entry taken over to the worker that has it now.
+    await ctx.queue.finish(entryId, turn.fence);
     await ctx.pump().catch((err: unknown) => ctx.logger.warn({ err }, 'could not hand on queued work; the sweep will'));
   }
 }

@@ -71,7 +71,10 @@ export async function activatePrepared(input: ActivateInput): Promise<PackResult
   const results = new Map<PreparedPack, PackResult>();
   const inOrder = () => prepared.map((p) => results.get(p) ?? toResult(p));
   const ready = prepared.filter((p) => !p.error && !p.unchanged && p.check?.manifest);
-  if (ready.length === 0) return inOrder();
+  // Live already because an earlier run of this very deploy (cut off, taken over) put them
+  // there: whether StackStorm heard of them is not known, so they are registered again.
+  const again = prepared.filter((p) => p.unchanged && !p.error && p.active?.meta.deploy_id === input.deployId);
+  if (ready.length === 0 && again.length === 0) return inOrder();
 
   const dependencies = await checkDependencies(clock, ready, await deps.store.list(), input.repo.name);
   if (dependencies.problems.length > 0) {
@@ -88,6 +91,8 @@ export async function activatePrepared(input: ActivateInput): Promise<PackResult
   const setups = serial();
   const live = await installInOrder(order, (ref) => needsOf(byRef.get(ref) as PreparedPack, byRef), async (ref) => {
     const p = byRef.get(ref) as PreparedPack;
+    // Outside the try: a turn taken over stops altogether rather than failing this pack.
+    await deps.fence?.check(`${ref} going live`);
     try {
       const done = await goLive(input, p, ref, builds.get(ref), setups);
       results.set(p, done.result);
@@ -99,7 +104,7 @@ export async function activatePrepared(input: ActivateInput): Promise<PackResult
   }, limit);
   // Registered in dependency order, as they would have gone live one by one.
   const activated = live.filter((a): a is Activated => a !== null);
-  const registered = await registerOrRevert(deps, clock, activated);
+  const registered = await registerOrRevert(deps, clock, activated, again);
   for (const { p, result } of registered.results) results.set(p, result);
   if (registered.counts) input.onRegistered?.(registered.counts);
   return inOrder();

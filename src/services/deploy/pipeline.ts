@@ -2,6 +2,7 @@ import { activatePrepared } from './activate.js';
 import { deployChanges, type PackChange } from './changes.js';
 import { planSources } from './discover.js';
 import { FailedTrees, failedTreesDir } from './failed-trees.js';
+import type { TurnFence } from './fence.js';
 import { createMaintenance } from './maintenance.js';
 import { missingDependencies } from './missing.js';
 import { mapBounded, packConcurrency } from '../../core/bounded.js';
@@ -35,8 +36,8 @@ export function createDeployer(deps: DeployerDeps) {
   const counted = { validated: 0, recalled: 0 };
   const onValidate = (how: 'validated' | 'recalled') => void counted[how]++;
 
-  /** Runs `plan` as it is: nothing in it is resolved or checked again. */
-  async function deploy(plan: DeployPlan, onProgress: ProgressListener = () => {}): Promise<DeployResult> {
+  /** Runs `plan` as it is: nothing in it is resolved or checked again. `fence`: a queued turn's (fence.ts). */
+  async function deploy(plan: DeployPlan, onProgress: ProgressListener = () => {}, fence?: TurnFence): Promise<DeployResult> {
     const started = new Date();
     const clock = new StageClock(onProgress);
     let commit: string | null = null;
@@ -75,7 +76,7 @@ export function createDeployer(deps: DeployerDeps) {
         const fetched = missing.length > 0 && deps.fetchDependencies ? await deps.fetchDependencies(missing, { clock, plan }) : [];
         // Rollbacks and uninstalls lock by pack ref; take the same locks before touching the store.
         const refs = prepared.filter((p) => !p.error && !p.unchanged).map((p) => `pack/${p.check?.ref ?? p.source.name}`);
-        const live = () => activatePrepared({ deps, clock, prepared, repo, branch: plan.ref, commit: sha, deployId: plan.id, requestedBy: plan.requestedBy, onRegistered: (counts) => (registered = sumCounts(registered, counts)) });
+        const live = () => activatePrepared({ deps: fence ? { ...deps, fence } : deps, clock, prepared, repo, branch: plan.ref, commit: sha, deployId: plan.id, requestedBy: plan.requestedBy, onRegistered: (counts) => (registered = sumCounts(registered, counts)) });
         return [...fetched, ...(await mutex.run(refs, live))];
       });
     } catch (err) {
@@ -87,7 +88,10 @@ export function createDeployer(deps: DeployerDeps) {
       // after an idle spell (object-reader.ts): a chat request reads the mirror three times.
     }
     const result = finishResult({ id: plan.id, repo: askedAs(plan.repo), branch: plan.ref, commit, packs, notPacks, started, stages: clock.stages, error, registered });
-    await clock.run('record', () => recordDeploy(deps.history, plan, result, started));
+    // A turn lost meanwhile (its catch above took the TurnLostError) stops here: the new owner records.
+    await fence?.check('the history record');
+    // Durably: a store outage here must not lose the outcome of what went live (record.ts).
+    await clock.run('record', () => recordDeploy(deps.history, plan, result, started, { stateDir: config.state_dir, logger: deps.logger }));
     return result;
   }
 

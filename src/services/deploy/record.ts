@@ -1,4 +1,6 @@
 import type { HistoryRecord, HistoryStore, PackRecord } from '../../domain/store/history.js';
+import type { Logger } from '../../core/logging/logger.js';
+import { savePendingRecord } from './pending-records.js';
 import { outcome } from './result.js';
 import type { DeployPlan, DeployResult } from './types.js';
 
@@ -11,8 +13,44 @@ function recordedResult(result: DeployResult): HistoryRecord['result'] {
 /** Who asked, as history keeps it. */
 export type RecordedBy = Pick<DeployPlan, 'requestedBy' | 'channel' | 'note'>;
 
-/** One history record per deploy, whatever happened (the store masks it). */
-export async function recordDeploy(history: HistoryStore, request: RecordedBy, result: DeployResult, started: Date): Promise<void> {
+/**
+ * Recording through a store outage: a few tries a moment apart, then the record is kept on
+ * disk (pending-records.ts) for coordination to append once the store is back. The deploy it
+ * records has happened: its record must not be lost, nor its result with it.
+ */
+export interface Durably {
+  stateDir: string;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  /** Waits between tries (ms); default 2 s in all (each failing call waits on the store's client too). */
+  delaysMs?: readonly number[];
+}
+
+const DELAYS_MS = [500, 1500];
+
+/** One history record per deploy, whatever happened (the store masks it); `durably`: see Durably. */
+export async function recordDeploy(history: HistoryStore, request: RecordedBy, result: DeployResult, started: Date, durably?: Durably): Promise<void> {
+  const record = historyRecord(request, result, started);
+  if (!durably) return history.append(record);
+  const delays = durably.delaysMs ?? DELAYS_MS;
+  for (let i = 0; ; i++) {
+    try {
+      // A try after a failed one may find that the store took it after all.
+      if (i === 0 || !(await history.get(record.id))) await history.append(record);
+      return;
+    } catch (err) {
+      if (i >= delays.length) {
+        const file = await savePendingRecord(durably.stateDir, record);
+        durably.logger.error({ err, deploy: record.id, file }, 'could not record the deploy in history; kept on disk until the state store is back');
+        return;
+      }
+      durably.logger.warn({ err, deploy: record.id }, 'could not record the deploy in history; trying again');
+      await new Promise((r) => setTimeout(r, delays[i]));
+    }
+  }
+}
+
+/** A deploy's history record. */
+export function historyRecord(request: RecordedBy, result: DeployResult, started: Date): HistoryRecord {
   const packs: PackRecord[] = result.packs.map((p) => ({
     pack: p.pack,
     status: p.status,
@@ -22,7 +60,7 @@ export async function recordDeploy(history: HistoryStore, request: RecordedBy, r
     ...(p.error ? { error: p.error } : {}),
     warnings: p.warnings,
   }));
-  await history.append({
+  return {
     id: result.deploy_id,
     kind: 'deploy',
     requested_by: request.requestedBy,
@@ -38,5 +76,5 @@ export async function recordDeploy(history: HistoryStore, request: RecordedBy, r
     stages: result.stages as Record<string, number>,
     ...(result.error ? { error: result.error } : {}),
     ...(request.note ? { note: request.note } : {}),
-  });
+  };
 }

@@ -7,7 +7,7 @@
  */
 import { hasRegisterHooks, registerPacks } from './register.js';
 import { registerWithSt2 } from './register-st2.js';
-import { errorText } from './result.js';
+import { errorText, toResult } from './result.js';
 import type { PreparedPack } from './prepare.js';
 import type { StageClock } from './stage-clock.js';
 import type { DeployerDeps, PackResult, RegisterCounts } from './types.js';
@@ -26,26 +26,37 @@ export interface Registered {
   counts: RegisterCounts | null;
 }
 
-/** The results of `activated` after registration: unchanged, or rolled back with the reason. */
-export async function registerOrRevert(deps: DeployerDeps, clock: StageClock, activated: readonly Activated[]): Promise<Registered> {
+/**
+ * The results of `activated` after registration: unchanged, or rolled back with the reason.
+ * `again`: packs an earlier run of this deploy made live (a turn taken over), registered with
+ * them; if that fails they stay live and are reported failed (what was before is not known here).
+ */
+export async function registerOrRevert(deps: DeployerDeps, clock: StageClock, activated: readonly Activated[], again: readonly PreparedPack[] = []): Promise<Registered> {
   const kept = activated.map((a) => ({ p: a.p, result: a.result }));
-  if (activated.length === 0 || !hasRegisterHooks(deps.config)) return { results: kept, counts: null };
+  if ((activated.length === 0 && again.length === 0) || !hasRegisterHooks(deps.config)) return { results: kept, counts: null };
+  const refs = [...activated.map((a) => a.ref), ...again.map((p) => p.active?.pack ?? p.source.name)];
   try {
-    const counts = await clock.run('register', () => registerPacks(activated.map((a) => a.ref), deps));
+    await deps.fence?.check('the register hook');
+    // A hook still running when the turn is lost is killed (register.ts), not left to overlap.
+    const counts = await clock.run('register', () => registerPacks(refs, { ...deps, ...(deps.fence ? { signal: deps.fence.signal } : {}) }));
     return { results: kept, counts };
   } catch (err) {
+    // Lost meanwhile: the new owner registers and decides; rolling back here would undo its work.
+    if (deps.fence?.lost) throw err;
     const why = errorText(err, deps.masker);
+    await deps.fence?.check('rolling back after a failed registration');
     deps.logger.warn({ packs: activated.map((a) => a.ref), err: why }, 'registration failed; rolling the packs back');
     for (const a of activated) {
       if (a.previous) await deps.store.activate(a.ref, a.previous);
       else await deps.store.uninstall(a.ref);
     }
-    const again = await registerAgain(deps, activated.filter((a) => a.previous !== null).map((a) => a.ref));
+    const reregistered = await registerAgain(deps, activated.filter((a) => a.previous !== null).map((a) => a.ref));
     const results = activated.map((a) => {
-      const back = a.previous ? `rolled back to ${a.previous}${again}` : 'removed again (no previous release)';
+      const back = a.previous ? `rolled back to ${a.previous}${reregistered}` : 'removed again (no previous release)';
       return { p: a.p, result: { ...a.result, status: 'rolled_back' as const, release: a.previous, error: `${why} — ${back}` } };
     });
-    return { results, counts: null };
+    const stayed = again.map((p) => ({ p, result: toResult({ ...p, error: `${why} — left active (an earlier run of this deploy made it live)` }) }));
+    return { results: [...results, ...stayed], counts: null };
   }
 }
 

@@ -12,6 +12,8 @@ export interface HookDeps {
   /** packbot's HTTP client (core/net/http-client); absent, one is made for the call. */
   fetch?: typeof fetch;
   logger?: Logger;
+  /** Aborted when the deploy's turn is lost to another worker: a hook still running is killed. */
+  signal?: AbortSignal;
 }
 
 const TAIL_LINES = 5;
@@ -57,11 +59,12 @@ async function runCommand(argv: readonly string[], packs: readonly string[], dep
     reject: false,
     all: true,
     stdin: 'ignore',
+    ...(deps.signal ? { cancelSignal: deps.signal } : {}),
     env: hookEnv(deps, packs),
     extendEnv: false,
   });
   if (result.failed) {
-    const why = result.timedOut ? `timed out after ${deps.config.timeouts.hook} ms` : result.exitCode !== undefined ? `exit ${result.exitCode}` : (result.originalMessage ?? 'failed to start');
+    const why = result.isCanceled ? 'stopped: the deploy was taken over by another worker' : result.timedOut ? `timed out after ${deps.config.timeouts.hook} ms` : result.exitCode !== undefined ? `exit ${result.exitCode}` : (result.originalMessage ?? 'failed to start');
     // Collected whole (not streamed): masked whole before the tail is cut, so a key spanning lines goes too.
     const output = tail(deps.masker.mask(String(result.all ?? '')));
     throw new PackbotError('hook_failed', deps.masker.mask(`${what} command ${file} failed (${why})${output ? `: ${output}` : ''}`));

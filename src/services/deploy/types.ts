@@ -12,6 +12,7 @@ import type { Resolution } from '../../domain/registry/resolve.js';
 import type { HistoryStore } from '../../domain/store/history.js';
 import type { PlannedRepository } from './resolve.js';
 import type { Stage, StageClock } from './stage-clock.js';
+import type { TurnFence } from './fence.js';
 
 
 /**
@@ -40,6 +41,8 @@ export interface DeployerDeps {
   fetch?: typeof fetch;
   /** Confines pack code (source builds, tests); the app makes one. Absent: one from the config. */
   sandbox?: Sandbox;
+  /** A queued turn's fence (fence.ts), set per deploy by the pipeline: checked before each side effect. */
+  fence?: TurnFence;
 }
 
 /** Short enough to type in chat (`pack history`, `pack cancel`), random enough not to collide. */
