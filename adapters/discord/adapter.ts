@@ -8,6 +8,7 @@ import type { ActionHandler, ActionOutcome, AdapterLimits, ChatAdapter, Incoming
 import type { Logger } from '../../src/core/logging/logger.js';
 import type { PersonHow } from '../../src/core/identity.js';
 import { peopleFor } from '../../src/interfaces/chat/people.js';
+import { PackbotError } from '../../src/core/errors.js';
 import { buttonRows } from './components.js';
 import { cardEmbed, LIMITS, messageContent, renderUserRefs, truncate } from './embeds.js';
 import { PLATFORM, toIncomingAction, toIncomingMessage } from './incoming.js';
@@ -32,8 +33,15 @@ export interface DiscordAdapterOptions {
 
 /** The one login failure whose fix is not obvious from discord.js's message. */
 function explainLoginError(err: unknown): unknown {
-  if (!(err instanceof Error) || !/disallowed intents/i.test(err.message)) return err;
-  return new Error('Discord refused the Message Content intent: switch it on in the Developer Portal (Bot → Privileged Gateway Intents)', { cause: err });
+  if (!(err instanceof Error)) return err;
+  // Both are the operator's to fix (platform_refused: the CLI exits EX_CONFIG, not worth a restart loop).
+  if (/disallowed intents/i.test(err.message)) {
+    return new PackbotError('platform_refused', 'Discord refused the Message Content intent: switch it on in the Developer Portal (Bot → Privileged Gateway Intents)', { cause: err });
+  }
+  if ((err as { code?: unknown }).code === 'TokenInvalid' || /invalid token|authentication failed/i.test(err.message)) {
+    return new PackbotError('platform_refused', 'Discord refused adapters.discord.token (authentication failed): set a valid bot token in packbot.yaml or its ${VAR}, then start again.', { cause: err });
+  }
+  return err;
 }
 
 /** `<@` + a snowflake (at most 20 digits) + `> `: what a mention adds in front of a message. */

@@ -177,7 +177,7 @@ export class SlackAdapter implements ChatAdapter {
     this.onMessage = onMessage;
     this.onAction = onAction ?? null;
     const auth = await this.web.auth.test().catch((err: unknown) => {
-      throw new Error(`Slack refused adapters.slack.bot_token (auth.test: ${errorMessage(err)})`);
+      throw authFailure(err);
     });
     if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id; check adapters.slack.bot_token');
     this.identity = { userId: auth.user_id, botId: auth.bot_id ?? '' };
@@ -268,6 +268,18 @@ export class SlackAdapter implements ChatAdapter {
     if (this.opts.lookupGroups !== false) action.groups = await this.groups.of(user);
     this.home.answered(user, await this.onAction(action));
   }
+}
+
+/** Slack's answers that only a new token cures. */
+const TOKEN_REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'not_allowed_token_type']);
+
+/** auth.test failing at start: a refused token is the operator's to fix; anything else may pass. */
+function authFailure(err: unknown): Error {
+  const code = (err as { data?: { error?: unknown } } | null)?.data?.error;
+  if (typeof code === 'string' && TOKEN_REFUSED.has(code)) {
+    return new PackbotError('platform_refused', `Slack refused adapters.slack.bot_token (${code}): set a valid bot token (xoxb-…) in packbot.yaml or its \${VAR}, then start again.`);
+  }
+  return new Error(`Slack's auth.test failed for adapters.slack.bot_token (${errorMessage(err)})`, { cause: err });
 }
 
 /** Slack's reason for not deleting, as one line for the person who asked. */

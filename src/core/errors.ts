@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'store_unavailable'
   | 'store_corrupt'
   | 'store_failed'
+  | 'platform_refused'
   | 'pack_locked'
   | 'queue_unknown'
   | 'not_permitted'

@@ -90,8 +90,9 @@ describe('a failed start exits non-zero with one line (spawned CLI)', () => {
     fake.failAuth('invalid_auth');
     const out = await runToExit(await writeConfig(slackYaml(fake.apiUrl), await tempDir('packbot-startfail-')), ['serve']);
     expect(out.signal).toBeNull();
-    expect(out.code).not.toBe(0);
-    expect(errorLines(out)).toEqual([expect.stringMatching(/Slack refused adapters\.slack\.bot_token .*invalid_auth/)]);
+    // EX_CONFIG, as a bad config: only a new token cures it, so a supervisor must not loop on it.
+    expect(out.code).toBe(78);
+    expect(errorLines(out)).toEqual([expect.stringMatching(/^packbot: Slack refused adapters\.slack\.bot_token \(invalid_auth\): .*token/)]);
   }, LIMIT);
 
   it('serve: Discord refuses the token at IDENTIFY', async () => {
@@ -101,8 +102,8 @@ describe('a failed start exits non-zero with one line (spawned CLI)', () => {
     const yaml = `state_dir: ./var\nadapters:\n  discord: {token: ${JSON.stringify(BOT_TOKEN)}, api_url: ${JSON.stringify(fake.apiUrl)}}\n`;
     const out = await runToExit(await writeConfig(yaml, await tempDir('packbot-startfail-')), ['serve']);
     expect(out.signal).toBeNull();
-    expect(out.code).not.toBe(0);
-    expect(errorLines(out)).toHaveLength(1);
+    expect(out.code).toBe(78);
+    expect(errorLines(out)).toEqual([expect.stringMatching(/^packbot: Discord refused adapters\.discord\.token .*token/)]);
     expect(out.stderr).not.toContain(BOT_TOKEN);
   }, LIMIT);
 

@@ -40,7 +40,8 @@ describe('packbot with a damaged state journal (spawned CLI)', () => {
     await writeFile(journal, [...lines.slice(0, 2), 'null', ...lines.slice(2)].join('\n'));
 
     const refused = await runCli(['--config', file, 'serve']);
-    expect(refused.code).toBe(1);
+    // EX_CONFIG: a supervisor does not restart into the same damage (RestartPreventExitStatus=78).
+    expect(refused.code).toBe(78);
     expect(refused.stderr).toContain(`${journal} line 3`);
     expect(refused.stderr).toContain('packbot store recover --accept-loss');
     expect(refused.stderr).not.toContain('packbot is running');

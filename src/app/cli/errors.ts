@@ -10,6 +10,12 @@ import { fsErrorText } from '../../core/fs/errno-text.js';
 export const EXIT_CONFIG = 78;
 
 /**
+ * What a restart cannot cure, so it exits EX_CONFIG too: a config problem, a chat platform
+ * refusing its token, and a damaged store (`packbot store recover` first).
+ */
+const NEEDS_AN_OPERATOR = new Set(['config_invalid', 'config_not_found', 'platform_refused', 'store_corrupt']);
+
+/**
  * The CLI's one error boundary: a clear message on stderr and a non-zero exit. It runs before
  * (or without) a loaded config, so it masks what it can without one: credentials in URLs.
  */
@@ -17,7 +23,7 @@ export function reportCliError(err: unknown, stderr: NodeJS.WritableStream = pro
   if (isPackbotError(err)) {
     stderr.write(`packbot: ${masker.mask(err.describe())}\n`);
     if (err.code === 'usage') return 2;
-    return err.code === 'config_invalid' || err.code === 'config_not_found' ? EXIT_CONFIG : 1;
+    return NEEDS_AN_OPERATOR.has(err.code) ? EXIT_CONFIG : 1;
   }
   // A refused file-system call (a state_dir packbot may not write, a full disk) is not a bug: it says what to fix.
   const fs = fsErrorText(err);

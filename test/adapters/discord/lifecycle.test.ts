@@ -35,7 +35,7 @@ describe('DiscordAdapter lifecycle', () => {
   it('fails to start on a token Discord does not accept', async () => {
     fake = await FakeDiscord.start(BOT_TOKEN);
     const adapter = new DiscordAdapter({ token: 'not.the.token', rest: { api: fake.apiUrl } });
-    await expect(adapter.start(async () => undefined)).rejects.toThrow(/invalid token/i);
+    await expect(adapter.start(async () => undefined)).rejects.toThrow(/Discord refused adapters\.discord\.token/);
     expect(fake.frames).toEqual([]);
   });
 });
