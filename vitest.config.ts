@@ -117,6 +117,7 @@ const INTEGRATION = [
   'test/server/webhooks/autodeploy.test.ts',
   'test/server/webhooks/http.test.ts',
   'test/server/webhooks/late.test.ts',
+  'test/server/webhooks/outage.test.ts',
 ];
 
 export default defineConfig({

@@ -95,7 +95,7 @@ export function bitbucketPush(spec: PushSpec & { fullName: string }, secret: str
 }
 
 /** POSTs a delivery; resolves with the status and the parsed JSON answer. */
-export async function deliver(base: string, provider: string, d: Signed): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+export async function deliver(base: string, provider: string, d: Signed): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Record<string, string> }> {
   const res = await fetch(`${base}/webhooks/${provider}`, { method: 'POST', headers: d.headers, body: d.body });
   const text = await res.text();
   let json: Record<string, unknown> = {};
@@ -104,7 +104,7 @@ export async function deliver(base: string, provider: string, d: Signed): Promis
   } catch {
     json = {};
   }
-  return { status: res.status, json, text };
+  return { status: res.status, json, text, headers: Object.fromEntries(res.headers) };
 }
 
 /** packbot.yaml for a bot that takes signed GitHub pushes on a free port: `repositories` are `name: {...}` lines. */

@@ -6,7 +6,7 @@
  * masker; a refusal is logged with its reason only — never the body or the signature.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isPackbotError } from '../../../core/errors.js';
+import { isPackbotError, type PackbotError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logging/logger.js';
 import type { Masker } from '../../../core/masking/masker.js';
 import { raceTimeout } from '../../../core/timeout.js';
@@ -68,7 +68,22 @@ export async function mountWebhooks(fastify: FastifyInstance, deps: WebhookRoute
       }
       const delivery = deliveryIdOf(provider, req.headers);
       if (!delivery) return send(400, 'invalid', { error: `the delivery has no id header; ${provider} always sends one, so this did not come from ${provider}` });
-      const claim = await deps.ledger.claim(provider, delivery, raw);
+      // Let go so the provider's redelivery is taken; a store that is down keeps the mark (its TTL ends it).
+      const forget = () => deps.ledger.release(provider, delivery).catch((err: unknown) => log.warn({ err, provider, delivery }, 'could not let a webhook delivery go'));
+      /** The state store is down: the provider is asked to come back (503), not told the push failed. */
+      const storeDownAnswer = (err: PackbotError, before: boolean) => {
+        log.warn({ err, provider, delivery }, 'webhook delivery refused: the state store is unavailable');
+        void res.header('retry-after', String(STORE_RETRY_AFTER_S));
+        const done = before ? 'Nothing was deployed' : 'It may be only partly handled';
+        return send(503, 'failed', { error: `${errorLine(err)} ${done}; redeliver it (the provider's "Redeliver") once packbot's /readyz answers 200.` });
+      };
+      let claim: Awaited<ReturnType<DeliveryLedger['claim']>>;
+      try {
+        claim = await deps.ledger.claim(provider, delivery, raw);
+      } catch (err) {
+        if (!storeDown(err)) throw err;
+        return storeDownAnswer(err, true);
+      }
       if (claim.kind === 'duplicate') {
         log.info({ provider, delivery }, 'webhook delivery seen before; ignored');
         return send(200, 'deduplicated', { status: 'duplicate', delivery });
@@ -79,7 +94,6 @@ export async function mountWebhooks(fastify: FastifyInstance, deps: WebhookRoute
         log.warn({ provider, delivery, first: claim.first, ip: req.ip }, 'webhook body delivered before under another id; ignored as a replay');
         return send(200, 'deduplicated', { status: 'duplicate', delivery, reason: 'this body was already handled under another delivery id; a resent delivery does nothing' });
       }
-      const forget = () => deps.ledger.release(provider, delivery);
       try {
         const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
         if (type !== 'application/json') {
@@ -125,6 +139,7 @@ export async function mountWebhooks(fastify: FastifyInstance, deps: WebhookRoute
       } catch (err) {
         await forget();
         if (isPackbotError(err) && err.code === 'webhook_payload') return send(400, 'invalid', { error: err.message });
+        if (storeDown(err)) return storeDownAnswer(err, false);
         const message = isPackbotError(err) ? err.message : 'internal error';
         log.error({ err, provider, delivery }, 'webhook failed');
         return send(500, 'failed', { error: message });
@@ -140,6 +155,14 @@ function failedPart(result: unknown): boolean {
 function configured(secrets: WebhookSecrets, provider: Provider): boolean {
   return secrets[provider] !== undefined;
 }
+
+/** Seconds a provider (or a person redelivering) is asked to wait while the state store is down. */
+const STORE_RETRY_AFTER_S = 60;
+
+const storeDown = (err: unknown): err is PackbotError => isPackbotError(err) && err.code === 'store_unavailable';
+
+/** The store's own words, as one sentence. */
+const errorLine = (err: PackbotError) => (err.message.endsWith('.') ? err.message : `${err.message}.`);
 
 function answer(res: FastifyReply, masker: Masker, status: number, body: Record<string, unknown>): FastifyReply {
   return res.code(status).type('application/json').send(masker.mask(JSON.stringify(body)));
