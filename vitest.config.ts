@@ -54,6 +54,7 @@ const INTEGRATION = [
   'test/archive/download.test.ts',
   'test/autodeploy/changed.test.ts',
   'test/chat/actions.test.ts',
+  'test/chat/claim-lease.test.ts',
   'test/cli/aliases.test.ts',
   'test/cli/chat.test.ts',
   'test/cli/compose.test.ts',

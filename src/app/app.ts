@@ -6,6 +6,7 @@ import { createResponder, type Responder } from '../interfaces/chat/responder.js
 import { serverPathScrubber } from '../interfaces/chat/server-paths.js';
 import { createActionHandler } from '../interfaces/chat/actions.js';
 import { storeOffers } from '../interfaces/chat/delete-offer.js';
+import { storeClaims } from '../interfaces/chat/claim.js';
 import { PackbotError } from '../core/errors.js';
 import { createCommandTable } from '../interfaces/commands/command-table.js';
 import { answerReplies } from '../interfaces/commands/coordination.js';
@@ -156,6 +157,8 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   const permissions = createPermissionGate({ config, history, logger, aliases: deps.aliases, ...(deps.now ? { now: () => new Date(deps.now!()) } : {}) });
   const services: Services = { deployer, installer, coordinator, store, history, permissions };
   const offers = storeOffers(state);
+  // Events claimed in the shared store, marked handled once their work is durable (chat/claim.ts).
+  const claims = storeClaims({ store: state, logger, doneTtlMs: DEDUPE_TTL_MS });
   const dispatcher = createDispatcher({
     config,
     aliases: deps.aliases,
@@ -164,7 +167,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
     logger,
     services,
     ...(deps.now ? { now: deps.now } : {}),
-    firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
+    claims,
     masker,
     offers,
     onCommand: (alias, outcome) => metrics.commandRun(alias, outcome),
@@ -174,7 +177,7 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
   });
   const onAction = createActionHandler({
     coordinator, permissions, logger, masker, offers,
-    firstSeen: (key) => state.setIfAbsent(`seen:${key}`, '1', { ttlMs: DEDUPE_TTL_MS }),
+    claims,
     deleteMessage: async (platform, messageId) => {
       const adapter = deps.adapters.find((a) => a.platform === platform);
       if (!adapter?.deleteMessage) throw new PackbotError('message_delete_failed', `packbot can't delete messages on ${platform}; delete it by hand.`);
@@ -200,7 +203,8 @@ export async function createApp(config: PackbotConfig, deps: AppDeps): Promise<A
       for (const adapter of deps.adapters) {
         await adapter.start(async (msg) => {
           await dispatcher.handleTracked(msg, adapter);
-          if (adapter.settles) await coordinator.settled();
+          // A store outage was answered already: nothing it started needs waiting for.
+          if (adapter.settles) await coordinator.settled().catch((err: unknown) => logger.warn({ err }, 'could not wait for what a message started'));
         }, onAction);
         logger.info({ platform: adapter.platform }, 'adapter started');
       }

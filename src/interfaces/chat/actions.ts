@@ -14,6 +14,8 @@ import { type PermissionGate } from '../../domain/permissions/index.js';
 import { actorOf, identityOfEvent } from './actor.js';
 import { answerDeleteClick, type Offers } from './delete-offer.js';
 import { answerLockClick } from './lock-buttons.js';
+import { firstSeenClaims, memoryClaims, type EventClaim, type EventClaims } from './claim.js';
+import { isStoreOutage, outageMessage } from './outage.js';
 import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
 
 export interface ActionDeps {
@@ -22,8 +24,10 @@ export interface ActionDeps {
   permissions: PermissionGate;
   logger: Logger;
   masker: Masker;
-  /** True the first time a click is seen (shared with the message dedupe). */
-  firstSeen: (key: string) => Promise<boolean>;
+  /** Claims each click before it is handled, as messages are (chat/claim.ts); the app's are in the store. */
+  claims?: EventClaims;
+  /** Or simply: true the first time a click is seen. Neither: in memory. */
+  firstSeen?: (key: string) => Promise<boolean>;
   /** Who may delete which message (recorded with the refusal that offered it). */
   offers: Offers;
   /** Deletes a user's message through the adapter of that platform. */
@@ -55,20 +59,33 @@ async function decide(deps: ActionDeps, action: IncomingAction, identity: string
   }
 }
 
+const CLICKS_REMEMBERED = 50_000;
+
 export function createActionHandler(deps: ActionDeps): ActionHandler {
+  const claims = deps.claims ?? (deps.firstSeen ? firstSeenClaims(deps.firstSeen) : memoryClaims(60 * 60_000, CLICKS_REMEMBERED));
   return async (action) => {
-    if (!(await deps.firstSeen(`${action.platform}:action:${action.id}`))) return { accepted: false, note: 'That click was already handled.' };
     const identity = identityOfEvent(action);
     const log = deps.logger.child({ platform: action.platform, action: action.action, entry: action.entryId, user: identity });
+    let claim: EventClaim | null = null;
+    // The claim is inside the boundary: an outage gets a note, not silence.
     try {
+      claim = await claims.claim(`${action.platform}:action:${action.id}`);
+      if (!claim) return { accepted: false, note: 'That click was already handled.' };
       const outcome = await decide(deps, action, identity);
       log.info({ accepted: outcome.accepted }, 'button');
       return { accepted: outcome.accepted, note: deps.masker.mask(outcome.note) };
     } catch (err) {
+      if (isStoreOutage(err)) {
+        log.warn({ err }, 'button failed: the state store is unavailable');
+        return { accepted: false, note: deps.masker.mask(outageMessage(err)) };
+      }
       if (isPackbotError(err)) return { accepted: false, note: deps.masker.mask(err.message) };
       const errorId = randomBytes(4).toString('hex');
       log.error({ err, errorId }, 'button failed');
       return { accepted: false, note: `Something went wrong (error ${errorId}); the details are in packbot's log.` };
+    } finally {
+      // Answered: a redelivered click is ignored from now on (before this, a crash leaves it to one).
+      await claim?.done();
     }
   };
 }

@@ -3,7 +3,8 @@ import type { ChatAdapter, IncomingMessage } from '../chat/types.js';
 import type { Responder } from '../chat/responder.js';
 import { reply, type Reply } from '../chat/reply.js';
 import { addressedText } from '../chat/address.js';
-import { Deduper } from '../chat/dedupe.js';
+import { memoryClaims, type EventClaim, type EventClaims } from '../chat/claim.js';
+import { isStoreOutage, outageMessage } from '../chat/outage.js';
 import { normalizeText, type AliasMatch, type AliasTable } from '../../domain/aliases/index.js';
 import type { CommandHandler, CommandContext, Services } from './types.js';
 import type { PackbotConfig } from '../../domain/config/index.js';
@@ -25,10 +26,11 @@ export interface DispatcherDeps {
   /** Messages not addressed to the bot (e.g. a typed confirmation phrase): what to answer. */
   onUnaddressed?: (msg: IncomingMessage, text: string) => Promise<Reply[]>;
   /**
-   * True the first time an event key is seen. Shared (in the store) when several processes
-   * receive the same events, so each is handled once; in memory by default.
+   * Claims each event before it is handled (chat/claim.ts). Shared (in the store) when several
+   * processes receive the same events, so each is handled once and none is lost to a process
+   * that dies handling it; in memory by default.
    */
-  firstSeen?: (key: string) => Promise<boolean>;
+  claims?: EventClaims;
   /** The app's masker: its registered secrets count as pasted credentials too (shapes always do). */
   masker?: Masker;
   /** Records who may delete a refused message, on adapters that can delete it (no offer without). */
@@ -55,8 +57,7 @@ function describeMatch(m: AliasMatch) {
  * alias matching and the single error handler that turns failures into replies.
  */
 export function createDispatcher(deps: DispatcherDeps) {
-  const deduper = new Deduper(DEDUPE_TTL_MS, DEDUPE_MAX, deps.now);
-  const firstSeen = deps.firstSeen ?? (async (key: string) => deduper.firstSeen(key));
+  const claims = deps.claims ?? memoryClaims(DEDUPE_TTL_MS, DEDUPE_MAX, deps.now);
   const inFlight = new Set<Promise<unknown>>();
   const prefix = deps.config.bot.prefix;
 
@@ -66,9 +67,30 @@ export function createDispatcher(deps: DispatcherDeps) {
     void settled.finally(() => inFlight.delete(settled));
   };
 
-  async function route(msg: IncomingMessage, adapter: ChatAdapter, log: Logger): Promise<Reply[]> {
+  /**
+   * The id of the request this event starts, or null: a redelivery whose first claimer died
+   * after queueing it (it is in the queue, or ran), so it must not be queued again.
+   */
+  async function requestIdFor(claim: EventClaim): Promise<string | null> {
+    if (!claim.retried) return claim.requestId;
+    const { coordinator, history } = deps.services;
+    if ((await coordinator.queue.get(claim.requestId)) !== null || (await history.get(claim.requestId)) !== null) return null;
+    // Not queued: but the dead claimer may have written part of it under that id.
+    return claim.reissue();
+  }
+
+  async function route(msg: IncomingMessage, adapter: ChatAdapter, log: Logger, requestId: string): Promise<Reply[]> {
     const text = addressedText(normalizeText(msg.text), { prefix, mentionTokens: adapter.mentionTokens(), direct: msg.direct ?? false });
-    if (text === null) return (await deps.onUnaddressed?.(msg, normalizeText(msg.text))) ?? [];
+    if (text === null) {
+      try {
+        return (await deps.onUnaddressed?.(msg, normalizeText(msg.text))) ?? [];
+      } catch (err) {
+        // Every message in a channel comes here: an outage must not answer each of them.
+        if (!isStoreOutage(err)) throw err;
+        log.warn({ err }, 'could not check a message for a confirmation phrase');
+        return [];
+      }
+    }
     const pasted = refusePastedCredential(text, deps.masker, log);
     if (pasted) return deps.offers && adapter.deleteMessage ? [await withDeleteOffer(pasted, msg, deps.offers, log)] : [pasted];
     if (text.length > MAX_COMMAND_LENGTH) {
@@ -95,9 +117,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     log.info({ alias: alias.name, command: alias.command }, 'command');
     const target = targetOf(msg);
+    // The request this event starts takes the event's id, the same on a redelivery (requestIdFor).
+    const coordinator = deps.services.coordinator;
+    const services: Services = {
+      ...deps.services,
+      coordinator: { ...coordinator, request: (a) => coordinator.request({ ...a, plan: { ...a.plan, id: requestId } }) },
+    };
     const ctx: CommandContext = {
       message: msg, alias, params, config: deps.config, aliases: deps.aliases, logger: log, track,
-      services: deps.services,
+      services,
       identity: identityOfEvent(msg),
       chat: {
         send: async (r) => (await deps.responder.send(adapter, target, r))[0] ?? null,
@@ -114,23 +142,41 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
+  function failed(err: unknown, msg: IncomingMessage, log: Logger): Reply[] {
+    if (isStoreOutage(err)) {
+      log.warn({ err }, 'command failed: the state store is unavailable');
+      return [reply('error', { message: outageMessage(err) })];
+    }
+    if (isPackbotError(err)) return [reply('error', { message: err.message, details: err.details })];
+    const errorId = randomBytes(4).toString('hex');
+    log.error({ err, errorId }, 'command failed');
+    return [reply('internal_error', { text: msg.text, errorId })];
+  }
+
   async function handle(msg: IncomingMessage, adapter: ChatAdapter): Promise<void> {
-    if (!(await firstSeen(`${msg.platform}:${msg.id}`))) return;
     const log = deps.logger.child({ platform: msg.platform, message_id: msg.id, user: identityOfEvent(msg) });
     const target = targetOf(msg);
-    let replies: Reply[];
+    let claim: EventClaim | null = null;
     try {
-      replies = await route(msg, adapter, log);
-    } catch (err) {
-      if (isPackbotError(err)) {
-        replies = [reply('error', { message: err.message, details: err.details })];
-      } else {
-        const errorId = randomBytes(4).toString('hex');
-        log.error({ err, errorId }, 'command failed');
-        replies = [reply('internal_error', { text: msg.text, errorId })];
+      let replies: Reply[];
+      // The claim is inside the boundary: whatever fails, the person hears about it.
+      try {
+        claim = await claims.claim(`${msg.platform}:${msg.id}`);
+        if (!claim) return;
+        const requestId = await requestIdFor(claim);
+        if (requestId === null) {
+          log.info({ request: claim.requestId }, 'a redelivered event: its request was queued before its first handler stopped');
+          return;
+        }
+        replies = await route(msg, adapter, log, requestId);
+      } catch (err) {
+        replies = failed(err, msg, log);
       }
+      for (const r of replies) await deps.responder.send(adapter, target, r);
+    } finally {
+      // Only now durable (queued, answered): until here a crash leaves the event to a redelivery.
+      await claim?.done();
     }
-    for (const r of replies) await deps.responder.send(adapter, target, r);
   }
 
   return {

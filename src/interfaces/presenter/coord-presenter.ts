@@ -167,6 +167,12 @@ export function createCoordPresenter(deps: CoordPresenterDeps): Required<CoordEv
         await notifier.send(d.target, reply('outcome_pending', { id: d.id, packs: headOf(d).packs, repo: d.repo, branch: d.branch, settled: e.settled }, { mention: true }));
         return;
       }
+      // Its requester hears it where they asked (store-epoch.ts).
+      case 'request_lost': {
+        const d = e.deploy;
+        await notifier.send(d.target, reply('request_lost', { id: d.id, packs: headOf(d).packs, repo: d.repo, branch: d.branch }, { mention: true }));
+        return;
+      }
       // The request's own reply says it (lock_extended).
       case 'lock_extended':
         return;

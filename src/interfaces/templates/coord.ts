@@ -32,6 +32,8 @@ ${PLAN_BRIEF}
 
   outcome_pending: `{{#if settled}}✓ The state store is back: deployment {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ is recorded and its branch locks are moved.{{else}}⚠ The state store is unavailable, so deployment {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ is not recorded and its branch locks are not moved yet. Its outcome is kept on disk (state_dir/outcomes) and goes in as soon as the store is back; until then {{code (concat prefix "pack locks")}} and {{code (concat prefix "pack history")}} don't show it.{{/if}}`,
 
+  request_lost: `Your deployment {{code id}} of {{bold packs}} from {{repo}} _{{branch}}_ was lost: the state store restarted empty while it waited in the queue. Ask again to deploy it.`,
+
   cancelled: `Cancelled {{what}} (id {{code id}}){{#if forced}}, which was {{owner}}'s{{/if}}.`,
 
   queue_list: `{{#if entries.length}}Deploy queue:

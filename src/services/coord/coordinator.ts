@@ -17,6 +17,7 @@ import { cancelLockTimers, releaseAfterRollback, revertLock, scheduleLockTimers,
 import { choosePhrase } from './phrases.js';
 import { readPayload } from './payload.js';
 import { createQueue, eligible, type QueueEntry } from './queue.js';
+import { createStoreEpoch } from './store-epoch.js';
 import { turnLeaseMs } from './fence.js';
 import { confirmPhrases, confirmPolicy, confirmTimeout, isAdmin, revertAfter } from './settings.js';
 import { asksToConfirm, lockProblem, moveLocksFor, promptPlan, runNow, runTurn } from './turn.js';
@@ -71,6 +72,8 @@ export function createCoordinator(deps: CoordinatorDeps) {
 
   const ctx: CoordContext = { ...deps, queue, locks, confirmations, now, pump };
   const payloadOf = (e: QueueEntry) => readPayload(config, e.payload);
+  // A store that came back empty lost the queue: the requests this process queued are told so (store-epoch.ts).
+  const epoch = createStoreEpoch({ store: deps.store, events, logger, listQueue: () => queue.list() });
   const moveLocks = (p: DeployPayload, result: DeployResult) => moveLocksFor(ctx, p, result);
   const replay = outcomeReplayer(ctx, moveLocks);
 
@@ -131,6 +134,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
 
   /** Old requests out, due work in: also what picks up after a process that died. */
   async function sweep(starting: boolean): Promise<void> {
+    await epoch.check();
     for (const e of await queue.expire(config.queue.max_wait)) {
       const waitedMs = now().getTime() - Date.parse(e.enqueued_at);
       await events.emit({ kind: 'queue_expired', deploy: subjectOf(payloadOf(e)), waitedMs, maxWaitMs: config.queue.max_wait });
@@ -184,6 +188,7 @@ export function createCoordinator(deps: CoordinatorDeps) {
       const queued = await queue.enqueue({
         id: plan.id, packs: a.packs, requester: plan.requestedBy, channel: a.target.channel, summary: requestLabel(subjectOf(payload)), policy: payload.policy, payload,
       });
+      epoch.accepted(subjectOf(payload));
       // Queued is queued: if handing it on fails now, the sweep hands it on shortly, so the
       // requester must not be told to try again (that would deploy twice).
       await pump().catch((err: unknown) => logger.warn({ err, entry: plan.id }, 'could not hand on queued work; the sweep will'));

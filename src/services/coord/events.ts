@@ -72,6 +72,8 @@ export type CoordEvent =
   | { kind: 'deploy_refused'; deploy: DeploySubject; lock: LockRecord; at: string }
   /** Its turn's job failed (a crash, an error outside the pipeline); `reason` is the job's. */
   | { kind: 'deploy_interrupted'; deploy: DeploySubject; reason: string }
+  /** Queued, not started, and lost with the state store's data (it came back empty): its requester asks again. */
+  | { kind: 'request_lost'; deploy: DeploySubject }
   /**
    * The state store could not take its outcome (history, lock moves): kept on disk and retried
    * (outcome.ts); `settled` once it is in the store.
