@@ -82,7 +82,7 @@ export interface App {
 /** A deploy, counted: by result and repository (configured names only: URLs are one label), and each stage's time. */
 function countedDeploy(config: PackbotConfig, deployer: Deployer, installer: Installer, metrics: Metrics) {
   return async (plan: DeployPlan, onProgress?: ProgressListener, fence?: TurnFence): Promise<DeployResult> => {
-    const result = plan.kind === 'install' ? await installer.install(plan, onProgress) : await deployer.deploy(plan, onProgress, fence);
+    const result = plan.kind === 'install' ? await installer.install(plan, onProgress, fence) : await deployer.deploy(plan, onProgress, fence);
     metrics.deployFinished(outcome(result), config.repositories[result.repo] || result.repo === REGISTRY ? result.repo : 'url');
     for (const [stage, ms] of Object.entries(result.stages)) metrics.stageDuration(stage, ms / 1000);
     return result;

@@ -13,7 +13,7 @@ import { preparePack, type PreparedPack } from './prepare.js';
 import { preflight } from './preflight.js';
 import { previewDeploy } from './preview.js';
 import type { DeployPreview } from './preview-types.js';
-import { recordDeploy } from './record.js';
+import { recordFenced } from './fenced-record.js';
 import { refusedRun } from './refuse.js';
 import { askedAs, resolveRepository, withCredentials } from './resolve.js';
 import { errorText, finishResult, sumCounts } from './result.js';
@@ -73,7 +73,7 @@ export function createDeployer(deps: DeployerDeps) {
         const prepared = checkAgainstPlan(plan, staged, installed, config);
         // Dependencies nothing provides come from the registry first, when there is one.
         const missing = deps.fetchDependencies ? missingDependencies(prepared, installed) : [];
-        const fetched = missing.length > 0 && deps.fetchDependencies ? await deps.fetchDependencies(missing, { clock, plan }) : [];
+        const fetched = missing.length > 0 && deps.fetchDependencies ? await deps.fetchDependencies(missing, { clock, plan, fence }) : [];
         // Rollbacks and uninstalls lock by pack ref; take the same locks before touching the store.
         const refs = prepared.filter((p) => !p.error && !p.unchanged).map((p) => `pack/${p.check?.ref ?? p.source.name}`);
         const live = () => activatePrepared({ deps: fence ? { ...deps, fence } : deps, clock, prepared, repo, branch: plan.ref, commit: sha, deployId: plan.id, requestedBy: plan.requestedBy, onRegistered: (counts) => (registered = sumCounts(registered, counts)) });
@@ -88,10 +88,9 @@ export function createDeployer(deps: DeployerDeps) {
       // after an idle spell (object-reader.ts): a chat request reads the mirror three times.
     }
     const result = finishResult({ id: plan.id, repo: askedAs(plan.repo), branch: plan.ref, commit, packs, notPacks, started, stages: clock.stages, error, registered });
-    // A turn lost meanwhile (its catch above took the TurnLostError) stops here: the new owner records.
-    await fence?.check('the history record');
-    // Durably: a store outage here must not lose the outcome of what went live (record.ts).
-    await clock.run('record', () => recordDeploy(deps.history, plan, result, started, { stateDir: config.state_dir, logger: deps.logger }));
+    // A turn lost meanwhile (its catch above took the TurnLostError) stops here: the new owner
+    // records. A store outage does not: what went live is recorded, durably (fenced-record.ts).
+    await recordFenced(deps, fence, clock, plan, result, started);
     return result;
   }
 

@@ -17,9 +17,10 @@ import type { TurnFence } from './fence.js';
 
 /**
  * Installs `specs` (dependencies a deploy lacks) from the registry as part of deploy `plan`,
- * on its clock; resolves to their results. Throws, installing nothing, on any conflict.
+ * on its clock (and behind its turn's fence); resolves to their results. Throws, installing
+ * nothing, on any conflict.
  */
-export type DependencyFetcher = (specs: string[], ctx: { clock: StageClock; plan: DeployPlan }) => Promise<PackResult[]>;
+export type DependencyFetcher = (specs: string[], ctx: { clock: StageClock; plan: DeployPlan; fence?: TurnFence | undefined }) => Promise<PackResult[]>;
 
 export interface DeployerDeps {
   /** Present when a registry is configured: missing dependencies come from it. */

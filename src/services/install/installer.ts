@@ -11,7 +11,8 @@ import { PackbotError } from '../../core/errors.js';
 import { activatePrepared } from '../deploy/activate.js';
 import { checkProblems, type PreparedPack } from '../deploy/prepare.js';
 import { replacementProblem } from '../deploy/planned.js';
-import { recordDeploy } from '../deploy/record.js';
+import type { TurnFence } from '../deploy/fence.js';
+import { recordFenced } from '../deploy/fenced-record.js';
 import { refusedRun } from '../deploy/refuse.js';
 import { errorText, finishResult, sumCounts } from '../deploy/result.js';
 import { StageClock, type ProgressListener } from '../deploy/stage-clock.js';
@@ -85,13 +86,18 @@ export function createInstaller(deps: DeployerDeps) {
     }
   }
 
-  /** Each planned pack, dependencies first: fetched and validated, then through the deploy's stages to going live. */
-  async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClock; staging: string; by: Requester; onRegistered?: (counts: RegisterCounts) => void }): Promise<PackResult[]> {
+  /**
+   * Each planned pack, dependencies first: fetched and validated, then through the deploy's
+   * stages to going live. `fence`: the queued turn's, checked before each pack goes live and
+   * before the register hook (activate.ts), as a deploy's is: a worker that lost it stops.
+   */
+  async function installPlanned(planned: readonly PlannedInstall[], ctx: { clock: StageClock; staging: string; by: Requester; fence?: TurnFence | undefined; onRegistered?: (counts: RegisterCounts) => void }): Promise<PackResult[]> {
     const results: PackResult[] = [];
+    const fenced = ctx.fence ? { ...deps, fence: ctx.fence } : deps;
     for (const p of planned) {
       const prepared = await ctx.clock.run('fetch', () => prepare(p, ctx.staging, ctx.by), p.name, (x) => x.error);
       results.push(...(await activatePrepared({
-        deps, clock: ctx.clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, origin: 'registry', branch: p.version, commit: prepared.commit ?? 'unknown',
+        deps: fenced, clock: ctx.clock, prepared: [prepared], repo: REGISTRY_REPOSITORY, origin: 'registry', branch: p.version, commit: prepared.commit ?? 'unknown',
         deployId: ctx.by.id, requestedBy: ctx.by.requestedBy, ...(ctx.onRegistered ? { onRegistered: ctx.onRegistered } : {}),
       })));
     }
@@ -99,21 +105,24 @@ export function createInstaller(deps: DeployerDeps) {
   }
 
   /** For a deploy whose packs need packs nobody provides: those, from the registry, before the deploy's own. */
-  const fetchDependencies: DependencyFetcher = async (specs, { clock, plan }) => {
+  const fetchDependencies: DependencyFetcher = async (specs, { clock, plan, fence }) => {
     const resolution = await clock.run('dependencies', async () => {
       checkSpecs(specs);
       return resolve(specs);
     });
     const staging = stagingRoot(config.state_dir, `${plan.id}-deps`);
     try {
-      return await installPlanned(resolution.plan, { clock, staging, by: plan });
+      return await installPlanned(resolution.plan, { clock, staging, by: plan, fence });
     } finally {
       await removeStaging(staging);
     }
   };
 
-  /** Runs an install plan; which versions it means is resolved now, against what is installed by now. */
-  async function install(plan: DeployPlan, onProgress: ProgressListener = () => {}): Promise<DeployResult> {
+  /**
+   * Runs an install plan; which versions it means is resolved now, against what is installed
+   * by now. `fence`: a queued turn's (deploy/fence.ts), checked where a deploy checks it.
+   */
+  async function install(plan: DeployPlan, onProgress: ProgressListener = () => {}, fence?: TurnFence): Promise<DeployResult> {
     const started = new Date();
     const clock = new StageClock(onProgress);
     const staging = stagingRoot(config.state_dir, plan.id);
@@ -122,7 +131,7 @@ export function createInstaller(deps: DeployerDeps) {
     let registered: RegisterCounts | undefined;
     try {
       const resolution = await clock.run('resolve', () => resolve(plan.packs));
-      packs.push(...(await installPlanned(resolution.plan, { clock, staging, by: plan, onRegistered: (c) => (registered = sumCounts(registered, c)) })));
+      packs.push(...(await installPlanned(resolution.plan, { clock, staging, by: plan, fence, onRegistered: (c) => (registered = sumCounts(registered, c)) })));
     } catch (err) {
       error = errorText(err, masker);
       deps.logger.warn({ deploy: plan.id, err: error }, 'install failed');
@@ -130,7 +139,8 @@ export function createInstaller(deps: DeployerDeps) {
       await removeStaging(staging);
     }
     const result = finishResult({ id: plan.id, repo: REGISTRY, branch: '', commit: null, packs, started, stages: clock.stages, error, registered });
-    await clock.run('record', () => recordDeploy(deps.history, plan, result, started));
+    // A turn lost meanwhile stops here (the new owner records); a store outage does not (fenced-record.ts).
+    await recordFenced(deps, fence, clock, plan, result, started);
     return result;
   }
 
