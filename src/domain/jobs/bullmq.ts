@@ -10,6 +10,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PackbotError } from '../../core/errors.js';
 import { redisTarget } from '../store/redis-connect.js';
+import { endClient, notReconnecting, quitClient, whenStatus, type EndableClient } from './redis-ending.js';
 import { assertJobId, assertMaxAttempts, consoleLogger, crashReason, reportFailedJob, type JobLogger } from './embedded.js';
 import { JOB_ID_PATTERN, type FailedJob, type JobHandler, type JobRunner, type PendingJob } from './types.js';
 
@@ -24,6 +25,11 @@ export interface BullJobRunnerOptions {
   maxAttempts?: number;
   logger?: JobLogger;
   connectTimeoutMs?: number;
+  /**
+   * How long from stop() Redis has to be there (e.g. back from a restart) to take the running
+   * jobs' outcome, before the connections are cut (see stop()). Jobs finish regardless.
+   */
+  closeGraceMs?: number;
 }
 
 interface Payload {
@@ -32,6 +38,13 @@ interface Payload {
 }
 
 const QUEUE = 'jobs';
+/** Covers a Redis restart: the clients retry at most 2 s apart (store/redis-connect.ts). */
+const CLOSE_GRACE_MS = 3_000;
+const RUN_RETRY_MS = 1_000;
+/** Time for Redis to take the outcome of jobs that just finished: a reconnect delay and a round trip. */
+const AFTER_JOBS_MS = 2_500;
+/** BullMQ gives up on a blocking read its client lost (ioredis keeps it to resend) after ≤ 10 s + 1 s. */
+const BLOCK_WATCHDOG_MS = 12_000;
 
 // BullMQ refuses custom ids that parse as integers ("42") and most containing ':'; JOB_ID_PATTERN
 // has no ':', and a letter prefix keeps digit-only ids legal while staying reversible.
@@ -62,6 +75,8 @@ class BullJobRunner implements JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
   private failedHandler: ((job: FailedJob) => Promise<void>) | null = null;
   private readonly reporting = new Set<Promise<void>>();
+  /** The handlers running now: stop() waits for them itself, whatever state Redis is in. */
+  private readonly running = new Set<Promise<void>>();
   private worker: Worker | null = null;
   private stopping: Promise<void> | null = null;
 
@@ -69,7 +84,7 @@ class BullJobRunner implements JobRunner {
     private readonly queue: Queue,
     private readonly queueClient: Redis,
     private readonly workerClient: Redis,
-    private readonly opts: Required<Pick<BullJobRunnerOptions, 'stallMs' | 'concurrency' | 'maxAttempts'>> & { prefix: string },
+    private readonly opts: Required<Pick<BullJobRunnerOptions, 'stallMs' | 'concurrency' | 'maxAttempts' | 'closeGraceMs'>> & { prefix: string },
     private readonly logger: JobLogger,
     private readonly unavailable: (err: unknown) => PackbotError,
   ) {}
@@ -139,12 +154,15 @@ class BullJobRunner implements JobRunner {
   async start(): Promise<void> {
     if (this.stopping) throw new Error('the job runner is stopped; create a new one');
     if (this.worker) return;
-    const worker = new Worker(QUEUE, (job: Job) => this.process(job), {
+    const worker = new Worker(QUEUE, (job: Job) => this.tracked(this.process(job)), {
       connection: this.workerClient,
       prefix: this.opts.prefix,
       concurrency: this.opts.concurrency,
       ...lockTimes(this.opts.stallMs),
       maxStalledCount: this.opts.maxAttempts - 1,
+      // After a failed fetch (Redis down) BullMQ sleeps this long, unwakeably, before it looks
+      // at anything, a close() included (default 15 s): keep it within the reconnect cadence.
+      runRetryDelay: RUN_RETRY_MS,
     });
     this.worker = worker;
     worker.on('error', (err) => (lostLock(err) ? this.logger.warn({ err: err.message }, LOST_LOCK_MSG) : this.logger.error({ err }, 'job worker error')));
@@ -152,6 +170,12 @@ class BullJobRunner implements JobRunner {
     worker.on('stalled', (bullId) => this.logger.warn({ job: fromBullId(bullId) ?? bullId }, 'a job was cut off by a crash (its worker stopped renewing the lock)'));
     worker.on('failed', (job, err) => this.failed(job, err));
     await worker.waitUntilReady();
+  }
+
+  private tracked(run: Promise<void>): Promise<void> {
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return run;
   }
 
   private async process(job: Job): Promise<void> {
@@ -187,21 +211,74 @@ class BullJobRunner implements JobRunner {
     return reportFailedJob(this.failedHandler, this.logger, failed);
   }
 
+  /**
+   * Running jobs always finish first; with Redis fine their outcome is recorded as before. Jobs
+   * still queued stay in Redis for the next process. Redis restarting or gone never makes it hang
+   * (a supervisor would have to SIGKILL packbot): what needs Redis gets closeGraceMs, then the
+   * connections are cut. A job whose outcome Redis never took is stalled and runs again
+   * elsewhere (attempt 2), as after a crash; the deploy turn's fence (coord/fence.ts) keeps that
+   * from repeating what was done.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      // close() waits for the jobs this worker is running.
-      await this.worker?.close().catch((err: unknown) => this.logger.error({ err }, 'closing the job worker failed'));
+      if (this.worker) await this.closeWorker(this.worker);
       while (this.reporting.size > 0) await Promise.allSettled([...this.reporting]);
+      // Its connection is ours (shared): closing it sends nothing to Redis.
       await this.queue.close().catch((err: unknown) => this.logger.error({ err }, 'closing the job queue failed'));
-      await Promise.all([quit(this.queueClient), quit(this.workerClient)]);
+      const grace = this.opts.closeGraceMs;
+      await Promise.all([quitClient(this.queueClient, grace), quitClient(this.workerClient, grace)]);
     })();
     return this.stopping;
   }
+
+  private async closeWorker(worker: Worker): Promise<void> {
+    const grace = this.opts.closeGraceMs;
+    const deadline = Date.now() + grace;
+    const remaining = () => Math.max(0, deadline - Date.now());
+    // Undefined if it never connected (a failed start): then close() has nothing to interrupt.
+    const blocking = (await worker.getBackend().blockingClient?.catch(() => undefined)) as EndableClient | undefined;
+    let closed = false;
+    let closing: Promise<unknown> = Promise.resolve();
+    const close = () => {
+      closing = worker
+        .close()
+        .catch((err: unknown) => this.logger.error({ err }, 'closing the job worker failed'))
+        .finally(() => (closed = true));
+    };
+    // 1. close() stops fetching, waits for the running jobs to be recorded, then stops the lock
+    // and stall timers. It starts by ending the blocking client, which should be 'ready' then
+    // (a Redis coming back has the grace for that) and must never be 'reconnecting' (redis-ending.ts).
+    if (!blocking) close();
+    else if (!(await whenStatus(blocking, (s) => s === 'ready' || s === 'end', remaining(), (ready) => void (ready && close())))) {
+      await whenStatus(blocking, notReconnecting, grace, close);
+    }
+    // 2. Running jobs finish, whatever Redis does.
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    // 3. Their outcome is recorded if Redis is there by the deadline (or, for jobs that ran past
+    // it, just after them: a reconnect delay).
+    if (!closed && (await whenStatus(this.workerClient, (s) => s === 'ready', remaining(), () => undefined))) {
+      await settlesWithin(closing, Math.max(remaining(), AFTER_JOBS_MS));
+    }
+    if (!closed) {
+      // 4. Redis is not taking it: reject what waits on it, so close() can finish.
+      this.logger.warn({}, 'Redis is unavailable while stopping: the job worker closes without it; a job whose outcome it missed runs again elsewhere');
+      await endClient(this.workerClient, grace);
+      if (!(await settlesWithin(closing, BLOCK_WATCHDOG_MS))) this.logger.error({}, 'the job worker did not close after its connections ended; stopping without it');
+    }
+    // A reconnect of BullMQ's that began before the stop may have revived it after close() ended it.
+    if (blocking) await endClient(blocking, grace);
+  }
 }
 
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-  else client.disconnect();
+/** Whether `work` settled within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function createBullJobRunner(opts: BullJobRunnerOptions): Promise<JobRunner> {
@@ -222,6 +299,6 @@ export async function createBullJobRunner(opts: BullJobRunnerOptions): Promise<J
   const prefix = `${opts.prefix}bull`;
   const queue = new Queue(QUEUE, { connection: queueClient, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
   queue.on('error', (err) => logger.error({ err }, 'job queue error'));
-  const settings = { stallMs: opts.stallMs ?? 30_000, concurrency: opts.concurrency ?? 50, maxAttempts, prefix };
+  const settings = { stallMs: opts.stallMs ?? 30_000, concurrency: opts.concurrency ?? 50, maxAttempts, prefix, closeGraceMs: opts.closeGraceMs ?? CLOSE_GRACE_MS };
   return new BullJobRunner(queue, queueClient, workerClient, settings, logger, unavailable);
 }
