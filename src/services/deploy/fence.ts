@@ -12,6 +12,8 @@ export interface TurnFence {
   readonly signal: AbortSignal;
   /** True once a check (or a renewal) found the turn taken over; sticky. */
   readonly lost: boolean;
+  /** This worker took the turn over from another, which may have recorded the deploy already. */
+  readonly takenOver?: boolean;
 }
 
 /** Thrown by a check that finds the turn taken over: nothing more may be done for it here. */

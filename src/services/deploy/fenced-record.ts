@@ -20,7 +20,7 @@ export async function recordFenced(
   const proven = await checkBeforeRecord(fence, deps.logger, result.deploy_id);
   const stateDir = deps.config.state_dir;
   await clock.run('record', async () => {
-    if (proven) await recordDeploy(deps.history, request, result, started, { stateDir, logger: deps.logger });
+    if (proven) await recordDeploy(deps.history, request, result, started, { stateDir, logger: deps.logger, lookFirst: fence?.takenOver === true });
     else await savePendingRecord(stateDir, historyRecord(request, result, started));
   });
 }

@@ -23,6 +23,11 @@ export interface Durably {
   logger: Pick<Logger, 'warn' | 'error'>;
   /** Waits between tries (ms); default 2 s in all (each failing call waits on the store's client too). */
   delaysMs?: readonly number[];
+  /**
+   * Look the id up before the first try too: a turn taken over, whose first worker may have
+   * recorded before it lost the turn. Not always: the lookup reads the whole history.
+   */
+  lookFirst?: boolean;
 }
 
 const DELAYS_MS = [500, 1500];
@@ -35,7 +40,7 @@ export async function recordDeploy(history: HistoryStore, request: RecordedBy, r
   for (let i = 0; ; i++) {
     try {
       // A try after a failed one may find that the store took it after all.
-      if (i === 0 || !(await history.get(record.id))) await history.append(record);
+      if ((i === 0 && !durably.lookFirst) || !(await history.get(record.id))) await history.append(record);
       return;
     } catch (err) {
       if (i >= delays.length) {
