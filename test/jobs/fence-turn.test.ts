@@ -5,6 +5,7 @@ import { lockTimes } from '../../src/domain/jobs/bullmq.js';
 import type { StateStore } from '../../src/domain/store/index.js';
 import { holdTurn, isTurnLost, turnLeaseMs } from '../../src/services/coord/fence.js';
 import { createQueue, type Queue, type QueueEntry } from '../../src/services/coord/queue.js';
+import { scaled } from '../helpers/budget.js';
 import { STORE_BACKENDS } from '../helpers/stores.js';
 
 /** Collects the warnings a fence logs. */
@@ -66,10 +67,13 @@ describe.each(STORE_BACKENDS)('deploy turn fences over the %s store', (_name, op
 
   it('waits out a worker that keeps beating, and takes nothing once it has finished', async () => {
     const store = await opened();
-    const queue = createQueue(store, { concurrency: 2, leaseMs: 300 });
+    // Long enough for one store write on a loaded machine: the live worker beats right after
+    // each look (below), so the takeover's next look, a lease later, sees the beat moved.
+    const leaseMs = scaled(1_000);
+    const queue = createQueue(store, { concurrency: 2, leaseMs });
     await readyEntry(queue, 'r2');
     const entry = (await queue.start('r2')) as QueueEntry;
-    const alive = holdTurn(entry, { queue, logger: warnings(), leaseMs: 300 });
+    const alive = holdTurn(entry, { queue, logger: warnings(), leaseMs });
     // The retrying worker's view of the store tells each time it looks at the entry again.
     const looks = new EventEmitter();
     const watched = new Proxy(store, {
@@ -82,12 +86,20 @@ describe.each(STORE_BACKENDS)('deploy turn fences over the %s store', (_name, op
         };
       },
     });
-    const takeover = createQueue(watched, { concurrency: 2, leaseMs: 300 }).start('r2', true);
-    // Four looks are three whole leases: only its beats (every lease/3) kept the turn its own.
+    const takeover = createQueue(watched, { concurrency: 2, leaseMs }).start('r2', true);
+    // Four looks are three whole leases: only its beats kept the turn its own.
+    const beats: Promise<void>[] = [];
     await new Promise<void>((resolve) => {
       let n = 0;
-      looks.on('look', () => ++n === 4 && resolve());
+      looks.on('look', () => {
+        beats.push(alive.check(`a beat after look ${n + 1}`));
+        if (++n < 4) return;
+        // Its turn ends here: later looks (the takeover finding it gone) get no beat.
+        looks.removeAllListeners('look');
+        resolve();
+      });
     });
+    await Promise.all(beats);
     await alive.check('after three leases');
     alive.end();
     expect(await queue.finish('r2', alive.fence)).toMatchObject({ id: 'r2' });
@@ -128,6 +140,7 @@ describe('how long a dead worker goes unnoticed', () => {
   it.each([2_000, 3_000, 30_000, 600_000])('BullMQ lock + stalled check + the turn lease stay within stall_timeout %i ms', (stall) => {
     const { lockDuration, stalledInterval } = lockTimes(stall);
     const lease = turnLeaseMs({ store: { kind: 'redis', url: 'redis://x', prefix: 'p:' }, queue: { stall_timeout: stall } } as Parameters<typeof turnLeaseMs>[0]);
+    // Configuration arithmetic, not a measured time: the bound the README promises follows from these settings.
     expect(lockDuration + stalledInterval + lease).toBeLessThanOrEqual(stall);
     expect(Math.min(lockDuration, stalledInterval, lease)).toBeGreaterThan(0);
   });
