@@ -1,3 +1,4 @@
+import { memoryClaims } from '../../src/interfaces/chat/claim.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createActionHandler, type ActionDeps } from '../../src/interfaces/chat/actions.js';
@@ -73,7 +74,6 @@ describe('the offer to delete a message with a credential', () => {
   it('through the click handler: no permission check, clicks deduplicated, failures as one-line notes', async () => {
     const offers = memoryOffers();
     await withDeleteOffer(refusal, message, offers, logger().log);
-    const seen = new Set<string>();
     const { log, text } = logger();
     let fail: Error | null = new PackbotError('message_delete_failed', 'Slack would not delete it (x); delete it by hand.');
     const deps: ActionDeps = {
@@ -81,7 +81,7 @@ describe('the offer to delete a message with a credential', () => {
       coordinator: {} as ActionDeps['coordinator'],
       permissions: {} as ActionDeps['permissions'],
       logger: log, masker: createMasker(), offers,
-      firstSeen: async (key) => !seen.has(key) && Boolean(seen.add(key)),
+      claims: memoryClaims(60_000, 100),
       deleteMessage: async () => {
         if (fail) throw fail;
       },

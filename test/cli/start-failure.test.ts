@@ -107,23 +107,20 @@ describe('a failed start exits non-zero with one line (spawned CLI)', () => {
     expect(out.stderr).not.toContain(BOT_TOKEN);
   }, LIMIT);
 
-  it('serve: the HTTP port is taken', async () => {
+  // The console, already reading stdin, and the store's Redis connections would otherwise keep the process up.
+  it.each([
+    { how: 'serve', args: ['serve'], redis: false },
+    { how: 'chat', args: ['chat', '--json'], redis: false },
+    { how: 'serve on Redis', args: ['serve'], redis: true },
+  ])('$how: the HTTP port is taken', async ({ args, redis }) => {
     const port = await takenPort();
-    const yaml = `state_dir: ./var\nserver: {host: 127.0.0.1, port: ${port}, webhooks: {github: {secret: startfail-secret}}}\n`;
-    const out = await runToExit(await writeConfig(yaml, await tempDir('packbot-startfail-')), ['serve']);
+    const yaml = `state_dir: ./var\nserver: {host: 127.0.0.1, port: ${port}, webhooks: {github: {secret: startfail-secret}}}\n${redis ? redisStore() : ''}`;
+    const out = await runToExit(await writeConfig(yaml, await tempDir('packbot-startfail-')), args);
     expect(out.signal).toBeNull();
     expect(out.code).not.toBe(0);
     expect(errorLines(out)).toEqual([expect.stringMatching(new RegExp(String(port)))]);
   }, LIMIT);
 
-  it('chat: the HTTP port is taken (the console, already reading stdin, would otherwise keep it up)', async () => {
-    const port = await takenPort();
-    const yaml = `state_dir: ./var\nserver: {host: 127.0.0.1, port: ${port}, webhooks: {github: {secret: startfail-secret}}}\n`;
-    const out = await runToExit(await writeConfig(yaml, await tempDir('packbot-startfail-')), ['chat', '--json']);
-    expect(out.signal).toBeNull();
-    expect(out.code).not.toBe(0);
-    expect(errorLines(out)).toEqual([expect.stringMatching(new RegExp(String(port)))]);
-  }, LIMIT);
 
   it("serve on Redis: Slack refuses the bot token (the store's connections would otherwise keep it up)", async () => {
     const fake = await fakeSlack();
@@ -134,14 +131,6 @@ describe('a failed start exits non-zero with one line (spawned CLI)', () => {
     expect(errorLines(out)).toEqual([expect.stringMatching(/Slack refused adapters\.slack\.bot_token .*invalid_auth/)]);
   }, LIMIT);
 
-  it('serve on Redis: the HTTP port is taken', async () => {
-    const port = await takenPort();
-    const yaml = `state_dir: ./var\nserver: {host: 127.0.0.1, port: ${port}, webhooks: {github: {secret: startfail-secret}}}\n${redisStore()}`;
-    const out = await runToExit(await writeConfig(yaml, await tempDir('packbot-startfail-')), ['serve']);
-    expect(out.signal).toBeNull();
-    expect(out.code).not.toBe(0);
-    expect(errorLines(out)).toEqual([expect.stringMatching(new RegExp(String(port)))]);
-  }, LIMIT);
 
   it('chat: the store cannot open (state_dir is a file)', async () => {
     const dir = await tempDir('packbot-startfail-');

@@ -67,7 +67,7 @@ describe('history records kept on disk while the store was down', () => {
 
       // A turn still settling its own is skipped.
       await savePendingRecord(stateDir, { ...record, id: 'cut0004' });
-      expect(await replayPendingRecords(history, stateDir, { skip: async (id) => id === 'cut0004' })).toEqual([]);
+      expect(await replayPendingRecords(history, stateDir, { holdBack: async (id) => id === 'cut0004' })).toEqual([]);
       expect(await replayPendingRecords(history, stateDir)).toEqual(['cut0004']);
       expect((await history.get('cut0004'))?.result).toBe('failure');
     } finally {

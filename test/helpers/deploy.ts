@@ -3,8 +3,8 @@ import type { Masker } from '../../src/core/masking/masker.js';
 import { createApp, type App } from '../../src/app/app.js';
 import { testRuntime } from './runtime.js';
 import type { DeployRequest, DeployResult } from '../../src/services/deploy/types.js';
-import type { FileSpec } from './git-repo.js';
-import { tempDir } from './git-repo.js';
+import type { FileSpec, GitRepo } from './git-repo.js';
+import { createRepo, tempDir } from './git-repo.js';
 
 export interface RepoSpec {
   url: string;
@@ -70,4 +70,17 @@ export function pack(name: string, spec: PackSpec = {}): Record<string, FileSpec
     files[`${prefix}actions/${action}.py`] = `print("${action} from ${name}")\n`;
   }
   return { ...files, ...spec.extra };
+}
+
+/**
+ * A repository with packs `names` at 1.0.0 on main and 2.0.0 on `branch`: a deploy moving a
+ * pack between the two always installs something.
+ */
+export async function repoWithBumpedBranch(names: readonly string[], branch = 'feature-x'): Promise<GitRepo> {
+  const repo = await createRepo({ files: Object.assign({}, ...names.map((p) => pack(p))) });
+  await repo.branch(branch);
+  await repo.checkout(branch);
+  await repo.commit('bump', Object.assign({}, ...names.map((p) => pack(p, { version: '2.0.0' }))));
+  await repo.checkout('main');
+  return repo;
 }

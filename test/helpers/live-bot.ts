@@ -1,3 +1,4 @@
+import { storeClaims } from '../../src/interfaces/chat/claim.js';
 import { PassThrough } from 'node:stream';
 import { createApp, type App } from '../../src/app/app.js';
 import { createAdapters } from '../../adapters/index.js';
@@ -43,7 +44,7 @@ export async function startLiveBot(yaml: string): Promise<LiveBot> {
   const seen = new Set<number>();
   const click = createActionHandler({
     coordinator: app.services.coordinator, permissions: app.services.permissions, logger: rt.logger, masker: rt.masker,
-    firstSeen: (key) => app.state.setIfAbsent(`seen:${key}`, '1'),
+    claims: storeClaims({ store: app.state, logger: rt.logger, doneTtlMs: 60 * 60_000 }),
     offers: storeOffers(app.state),
     // The console can't delete messages, so it is never offered.
     deleteMessage: () => Promise.reject(new PackbotError('message_delete_failed', 'The console cannot delete messages.')),

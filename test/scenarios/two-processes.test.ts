@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChat, stopAllChats } from '../helpers/chat-process.js';
 import { writeConfig, tempDir } from '../helpers/config.js';
-import { createRepo } from '../helpers/git-repo.js';
-import { pack } from '../helpers/deploy.js';
+import { repoWithBumpedBranch } from '../helpers/deploy.js';
 import { dropRedisPrefix, REDIS_URL } from '../helpers/stores.js';
 import { createStateStore } from '../../src/domain/store/index.js';
 import { createStoreHistory, type HistoryRecord } from '../../src/domain/store/history.js';
@@ -26,12 +25,7 @@ describe('two packbot processes on one Redis', () => {
   afterEach(stopAllChats);
 
   it('handle each chat event once and run 200 requests over 10 packs with no pack deployed by two at once and none lost', async () => {
-    const files = Object.assign({}, ...PACKS.map((p) => pack(p)));
-    const repo = await createRepo({ files });
-    await repo.branch('feature-x');
-    await repo.checkout('feature-x');
-    await repo.commit('bump', Object.assign({}, ...PACKS.map((p) => pack(p, { version: '2.0.0' }))));
-    await repo.checkout('main');
+    const repo = await repoWithBumpedBranch(PACKS);
     const prefix = `packbot-test:${randomUUID()}:`;
     const dir = await tempDir('packbot-two-');
     const config = await writeConfig([

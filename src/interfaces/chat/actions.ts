@@ -14,7 +14,7 @@ import { type PermissionGate } from '../../domain/permissions/index.js';
 import { actorOf, identityOfEvent } from './actor.js';
 import { answerDeleteClick, type Offers } from './delete-offer.js';
 import { answerLockClick } from './lock-buttons.js';
-import { firstSeenClaims, memoryClaims, type EventClaim, type EventClaims } from './claim.js';
+import { memoryClaims, type EventClaim, type EventClaims } from './claim.js';
 import { isStoreOutage, outageMessage } from './outage.js';
 import type { ActionHandler, ActionOutcome, IncomingAction } from './types.js';
 
@@ -24,10 +24,8 @@ export interface ActionDeps {
   permissions: PermissionGate;
   logger: Logger;
   masker: Masker;
-  /** Claims each click before it is handled, as messages are (chat/claim.ts); the app's are in the store. */
+  /** Claims each click before it is handled, as messages are (chat/claim.ts); the app's are in the store. Absent: in memory. */
   claims?: EventClaims;
-  /** Or simply: true the first time a click is seen. Neither: in memory. */
-  firstSeen?: (key: string) => Promise<boolean>;
   /** Who may delete which message (recorded with the refusal that offered it). */
   offers: Offers;
   /** Deletes a user's message through the adapter of that platform. */
@@ -62,7 +60,7 @@ async function decide(deps: ActionDeps, action: IncomingAction, identity: string
 const CLICKS_REMEMBERED = 50_000;
 
 export function createActionHandler(deps: ActionDeps): ActionHandler {
-  const claims = deps.claims ?? (deps.firstSeen ? firstSeenClaims(deps.firstSeen) : memoryClaims(60 * 60_000, CLICKS_REMEMBERED));
+  const claims = deps.claims ?? memoryClaims(60 * 60_000, CLICKS_REMEMBERED);
   return async (action) => {
     const identity = identityOfEvent(action);
     const log = deps.logger.child({ platform: action.platform, action: action.action, entry: action.entryId, user: identity });

@@ -84,15 +84,6 @@ export function memoryClaims(ttlMs: number, max: number, now?: () => number): Ev
   };
 }
 
-/** Claims from a plain "first time seen?" check (kept for callers that have one). */
-export function firstSeenClaims(firstSeen: (key: string) => Promise<boolean>): EventClaims {
-  return {
-    async claim(key) {
-      return (await firstSeen(key)) ? unshared() : null;
-    },
-  };
-}
-
 export function storeClaims(opts: ClaimOptions): EventClaims {
   const { store, logger } = opts;
   const leaseMs = opts.leaseMs ?? CLAIM_LEASE_MS;

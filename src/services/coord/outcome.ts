@@ -124,7 +124,7 @@ export async function replayOutcomes(ctx: CoordContext, moveLocks: MoveLocks): P
     ctx.logger.warn({ deploy: result.deploy_id }, 'recorded a deploy outcome kept on disk while the state store was unavailable');
     await ctx.events.emit({ kind: 'outcome_pending', deploy: subjectOf(p), settled: true });
   }
-  await replayPendingRecords(ctx.history, stateDir, { skip: busy });
+  await replayPendingRecords(ctx.history, stateDir, { holdBack: busy });
 }
 
 /** replayOutcomes one at a time (sweeps overlap when the store is slow; a file must go in once), failures logged. */

@@ -71,10 +71,10 @@ export async function hasPendingRecord(stateDir: string, id: string): Promise<bo
 
 /**
  * Appends saved records to history and removes their files: all of them, or only deploy `id`'s,
- * or those `skip` does not hold back (a turn still settling its own). Throws what the store
+ * or those `holdBack` does not hold back (a turn still settling its own). Throws what the store
  * throws (the caller tries again later); a file that is not a record is set aside as `.bad`.
  */
-export async function replayPendingRecords(history: HistoryStore, stateDir: string, opts: { id?: string; skip?: (id: string) => Promise<boolean> } = {}): Promise<string[]> {
+export async function replayPendingRecords(history: HistoryStore, stateDir: string, opts: { id?: string; holdBack?: (id: string) => Promise<boolean> } = {}): Promise<string[]> {
   const dir = outcomesDir(stateDir);
   const names = await outcomeFiles(dir, 'history');
   const replayed: string[] = [];
@@ -88,7 +88,7 @@ export async function replayPendingRecords(history: HistoryStore, stateDir: stri
       await rename(file, `${file}.bad`);
       continue;
     }
-    if (opts.skip && (await opts.skip(record.id))) continue;
+    if (opts.holdBack && (await opts.holdBack(record.id))) continue;
     if (!(await history.get(record.id))) await history.append(record);
     await rm(file, { force: true });
     replayed.push(record.id);
